@@ -1,0 +1,49 @@
+package org.encodertraces.cli;
+
+import org.encodertraces.provenance.ToolInfo;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code traces} command: wires the subcommands together and owns the process exit code. */
+@Command(name = "traces",
+        mixinStandardHelpOptions = true,
+        versionProvider = TracesCli.Version.class,
+        description = "Measure processing and acquisition traces in frozen visual encoders.",
+        subcommands = {
+                ProcessCommand.class,
+                ExifCommand.class,
+                DemoCommand.class,
+                CommandLine.HelpCommand.class
+        })
+public final class TracesCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Builds the configured command line (used by tests to run commands in-process). */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new TracesCli());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** Reports the tool version, build commit and platform. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {
+                    "traces " + ToolInfo.version() + " (commit " + ToolInfo.gitCommit() + ")",
+                    "Java " + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch")
+            };
+        }
+    }
+}
