@@ -1,0 +1,38 @@
+package org.encodertraces.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Expands the files and folders given on a command line into a sorted list of regular files
+ * (folders recursively; hidden files skipped), so batch commands see every input once and in
+ * a stable order. A path that does not exist is kept, so the command reports it as a failure.
+ */
+final class InputFiles {
+    private InputFiles() {
+    }
+
+    static List<Path> expand(List<Path> inputs) {
+        List<Path> out = new ArrayList<>();
+        for (Path p : inputs) {
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> walk = Files.walk(p)) {
+                    walk.filter(Files::isRegularFile)
+                            .filter(f -> !f.getFileName().toString().startsWith("."))
+                            .sorted()
+                            .forEach(out::add);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot list folder " + p + ": " + e.getMessage(), e);
+                }
+            } else {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+}
