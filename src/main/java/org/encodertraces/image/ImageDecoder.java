@@ -1,0 +1,452 @@
+package org.encodertraces.image;
+
+import com.drew.imaging.ImageMetadataReader;
+import com.drew.metadata.Metadata;
+import com.drew.metadata.exif.ExifIFD0Directory;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.DirectColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.ImageInputStream;
+import org.w3c.dom.NodeList;
+
+/**
+ * Decodes image files to the 8-bit RGB raster that Pillow 9.4's
+ * {@code Image.open(path).convert("RGB")} produces, which is what the study fed its encoders.
+ *
+ * <p>JPEG goes through the JDK's IJG libjpeg (islow IDCT, fancy upsampling, the same as the
+ * libjpeg-turbo Pillow links) reading raw components, and the colour conversion is done here
+ * with libjpeg's integer tables and Pillow's CMYK rules. Other formats use ImageIO readers
+ * (WebP through the TwelveMonkeys plugin) and are mapped to RGB by Pillow's rules: alpha
+ * dropped without compositing, 16-bit samples reduced to their high byte, 16-bit gray clipped
+ * at 255 (Pillow's "I" to "RGB" conversion), palettes looked up. The EXIF orientation is
+ * recorded, never applied. Sizes are checked against a pixel limit from the header alone,
+ * before the pixels are allocated.
+ */
+public final class ImageDecoder {
+    /** Pillow's default refusal threshold: twice {@code Image.MAX_IMAGE_PIXELS} (89,478,485). */
+    public static final long PILLOW_MAX_PIXELS = 2L * 89_478_485L;
+
+    private final long maxPixels;
+    private final boolean readOrientation;
+
+    /** A decoder with Pillow's default pixel limit that records EXIF orientation. */
+    public ImageDecoder() {
+        this(PILLOW_MAX_PIXELS, true);
+    }
+
+    /**
+     * @param maxPixels images with more pixels (width times height, from the header) are refused
+     * @param readOrientation whether to parse EXIF for the orientation tag (costs a metadata pass)
+     */
+    public ImageDecoder(long maxPixels, boolean readOrientation) {
+        if (maxPixels <= 0) {
+            throw new IllegalArgumentException("pixel limit must be positive: " + maxPixels);
+        }
+        this.maxPixels = maxPixels;
+        this.readOrientation = readOrientation;
+    }
+
+    public long maxPixels() {
+        return maxPixels;
+    }
+
+    /** Decodes a file; the error names the file and the reason. */
+    public DecodedImage decode(Path file) throws ImageDecodeException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ImageDecodeException(file.toString(), "no such file");
+        } catch (IOException e) {
+            throw new ImageDecodeException(file.toString(), "cannot read: " + e.getMessage(), e);
+        }
+        return decode(bytes, file.toString());
+    }
+
+    /** Decodes in-memory file bytes; {@code name} is used in error messages. */
+    public DecodedImage decode(byte[] bytes, String name) throws ImageDecodeException {
+        String format = sniff(bytes, name);
+        try {
+            return switch (format) {
+                case "JPEG" -> decodeJpeg(bytes, name);
+                case "GIF" -> decodeGif(bytes, name);
+                default -> decodeGeneric(bytes, name, format);
+            };
+        } catch (ImageDecodeException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new ImageDecodeException(name, "corrupt or unsupported " + format + " data: " + msg, e);
+        }
+    }
+
+    /** Identifies the container format from the first bytes, like Pillow does (never from the extension). */
+    static String sniff(byte[] b, String name) throws ImageDecodeException {
+        if (b.length == 0) {
+            throw new ImageDecodeException(name, "empty file");
+        }
+        if (b.length >= 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF) {
+            return "JPEG";
+        }
+        if (startsWith(b, 0, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'})) {
+            return "PNG";
+        }
+        if (startsWith(b, 0, "GIF87a".getBytes()) || startsWith(b, 0, "GIF89a".getBytes())) {
+            return "GIF";
+        }
+        if (startsWith(b, 0, "BM".getBytes()) && b.length >= 26) {
+            return "BMP";
+        }
+        if (startsWith(b, 0, new byte[] {'I', 'I', 42, 0}) || startsWith(b, 0, new byte[] {'M', 'M', 0, 42})) {
+            return "TIFF";
+        }
+        if (startsWith(b, 0, "RIFF".getBytes()) && startsWith(b, 8, "WEBP".getBytes())) {
+            return "WEBP";
+        }
+        if (b.length >= 12 && startsWith(b, 4, "ftyp".getBytes())) {
+            String brand = new String(b, 8, 4, java.nio.charset.StandardCharsets.US_ASCII);
+            if (brand.startsWith("hei") || brand.startsWith("hev") || brand.equals("mif1") || brand.equals("msf1")
+                    || brand.startsWith("avi")) {
+                throw new ImageDecodeException(name, "HEIC/HEIF/AVIF image (brand '" + brand.trim()
+                        + "') is not supported: convert it to JPEG or PNG first (Pillow 9.4 cannot open it either)");
+            }
+            throw new ImageDecodeException(name, "ISO media file (brand '" + brand.trim() + "') is not an image format we read");
+        }
+        StringBuilder hex = new StringBuilder();
+        for (int i = 0; i < Math.min(8, b.length); i++) {
+            hex.append(String.format("%02x", b[i] & 0xFF));
+        }
+        throw new ImageDecodeException(name, "unrecognised image format (first bytes " + hex + ")");
+    }
+
+    private static boolean startsWith(byte[] b, int off, byte[] prefix) {
+        if (b.length < off + prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (b[off + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void checkSize(String name, long w, long h) throws ImageDecodeException {
+        if (w <= 0 || h <= 0) {
+            throw new ImageDecodeException(name, "invalid image size " + w + "x" + h);
+        }
+        if (w * h > maxPixels) {
+            throw new ImageDecodeException(name, "image size " + w + "x" + h + " (" + (w * h)
+                    + " pixels) exceeds the limit of " + maxPixels + " pixels: possible decompression bomb");
+        }
+    }
+
+    private int orientation(byte[] bytes) {
+        if (!readOrientation) {
+            return 0;
+        }
+        try {
+            Metadata md = ImageMetadataReader.readMetadata(new ByteArrayInputStream(bytes), bytes.length);
+            ExifIFD0Directory d = md.getFirstDirectoryOfType(ExifIFD0Directory.class);
+            if (d != null && d.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
+                int o = d.getInt(ExifIFD0Directory.TAG_ORIENTATION);
+                return o >= 1 && o <= 8 ? o : 0;
+            }
+        } catch (Exception | StackOverflowError e) {
+            // malformed metadata never stops decoding: orientation is unknown
+        }
+        return 0;
+    }
+
+    // ---------------------------------------------------------------- JPEG
+
+    private DecodedImage decodeJpeg(byte[] bytes, String name) throws IOException {
+        JpegHeader header;
+        try {
+            header = JpegHeader.parse(bytes);
+        } catch (IllegalArgumentException e) {
+            throw new ImageDecodeException(name, e.getMessage());
+        }
+        checkSize(name, header.width(), header.height());
+        if (!header.isHuffmanDct()) {
+            throw new ImageDecodeException(name, header.frameName() + " JPEG is not supported by the JDK's JPEG codec");
+        }
+        if (header.precision() != 8) {
+            throw new ImageDecodeException(name, header.precision() + "-bit JPEG is not supported (8-bit only)");
+        }
+        int n = header.components().size();
+        if (n != 1 && n != 3 && n != 4) {
+            throw new ImageDecodeException(name, "JPEG with " + n + " components is not supported");
+        }
+        Raster raster;
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            ImageReader reader = jpegReader();
+            try {
+                AtomicReference<String> truncated = new AtomicReference<>();
+                reader.addIIOReadWarningListener(truncationListener(truncated));
+                reader.setInput(in, true, true);
+                raster = reader.readRaster(0, null);
+                if (truncated.get() != null) {
+                    throw new ImageDecodeException(name, "image file is truncated (" + truncated.get() + ")");
+                }
+            } finally {
+                reader.dispose();
+            }
+        }
+        String cs = header.colorSpace();
+        RgbImage rgb = JpegColor.toRgb(raster, cs);
+        String mode = switch (n) {
+            case 1 -> "L";
+            case 4 -> "CMYK";
+            default -> "RGB";
+        };
+        String detail = header.frameName() + " " + header.subsampling() + " " + cs;
+        return new DecodedImage(rgb, "JPEG", mode, detail, orientation(bytes));
+    }
+
+    private static ImageReader jpegReader() throws ImageDecodeException {
+        Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName("jpeg");
+        while (it.hasNext()) {
+            ImageReader r = it.next();
+            // the JDK's own reader wraps IJG libjpeg; plugins (e.g. TwelveMonkeys) would decode differently
+            if (r.getClass().getName().startsWith("com.sun.imageio.plugins.jpeg")) {
+                return r;
+            }
+            r.dispose();
+        }
+        throw new IllegalStateException("the JDK's JPEG reader is not available");
+    }
+
+    private static IIOReadWarningListener truncationListener(AtomicReference<String> sink) {
+        return (source, warning) -> {
+            if (warning != null && warning.toLowerCase().contains("premature end")) {
+                sink.compareAndSet(null, warning.trim());
+            }
+        };
+    }
+
+    /** The codec used for JPEG, for provenance. */
+    public static String jpegCodecName() {
+        return "JDK ImageIO JPEG (IJG libjpeg 6b) " + System.getProperty("java.vm.vendor") + " " + System.getProperty("java.version");
+    }
+
+    // ---------------------------------------------------------------- GIF
+
+    private DecodedImage decodeGif(byte[] bytes, String name) throws IOException {
+        if (bytes.length < 10) {
+            throw new ImageDecodeException(name, "truncated GIF header");
+        }
+        int screenW = (bytes[6] & 0xFF) | ((bytes[7] & 0xFF) << 8);
+        int screenH = (bytes[8] & 0xFF) | ((bytes[9] & 0xFF) << 8);
+        checkSize(name, screenW, screenH);
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            ImageReader reader = ImageIO.getImageReaders(in).next();
+            try {
+                reader.setInput(in, false, false);
+                checkSize(name, reader.getWidth(0), reader.getHeight(0));
+                BufferedImage frame = reader.read(0);
+                IIOMetadata md = reader.getImageMetadata(0);
+                int left = 0;
+                int top = 0;
+                int transparent = -1;
+                IIOMetadataNode root = (IIOMetadataNode) md.getAsTree("javax_imageio_gif_image_1.0");
+                NodeList desc = root.getElementsByTagName("ImageDescriptor");
+                if (desc.getLength() > 0) {
+                    IIOMetadataNode d = (IIOMetadataNode) desc.item(0);
+                    left = Integer.parseInt(d.getAttribute("imageLeftPosition"));
+                    top = Integer.parseInt(d.getAttribute("imageTopPosition"));
+                }
+                NodeList gce = root.getElementsByTagName("GraphicControlExtension");
+                if (gce.getLength() > 0) {
+                    IIOMetadataNode g = (IIOMetadataNode) gce.item(0);
+                    if ("TRUE".equalsIgnoreCase(g.getAttribute("transparentColorFlag"))) {
+                        transparent = Integer.parseInt(g.getAttribute("transparentColorIndex"));
+                    }
+                }
+                ColorModel cm = frame.getColorModel();
+                if (!(cm instanceof IndexColorModel icm)) {
+                    return new DecodedImage(toRgb(frame, name), "GIF", "P", "non-indexed frame", 0);
+                }
+                // Pillow opens the first frame on the logical screen, filled with the
+                // transparent index (or index 0) where the frame does not cover it.
+                int fill = transparent >= 0 ? transparent : 0;
+                int fillRgb = fill < icm.getMapSize() ? icm.getRGB(fill) : 0;
+                byte[] out = new byte[screenW * screenH * 3];
+                for (int i = 0; i < screenW * screenH; i++) {
+                    out[3 * i] = (byte) (fillRgb >> 16);
+                    out[3 * i + 1] = (byte) (fillRgb >> 8);
+                    out[3 * i + 2] = (byte) fillRgb;
+                }
+                Raster r = frame.getRaster();
+                int[] row = new int[frame.getWidth()];
+                for (int y = 0; y < frame.getHeight(); y++) {
+                    int sy = y + top;
+                    if (sy < 0 || sy >= screenH) {
+                        continue;
+                    }
+                    r.getSamples(0, y, frame.getWidth(), 1, 0, row);
+                    for (int x = 0; x < frame.getWidth(); x++) {
+                        int sx = x + left;
+                        if (sx < 0 || sx >= screenW) {
+                            continue;
+                        }
+                        int c = row[x] < icm.getMapSize() ? icm.getRGB(row[x]) : 0;
+                        int o = (sy * screenW + sx) * 3;
+                        out[o] = (byte) (c >> 16);
+                        out[o + 1] = (byte) (c >> 8);
+                        out[o + 2] = (byte) c;
+                    }
+                }
+                return new DecodedImage(new RgbImage(screenW, screenH, out), "GIF", "P", "first frame", 0);
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- PNG, BMP, TIFF, WebP
+
+    private DecodedImage decodeGeneric(byte[] bytes, String name, String format) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new ImageDecodeException(name, format + " is recognised but no reader is installed for it");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, false);
+                checkSize(name, reader.getWidth(0), reader.getHeight(0));
+                BufferedImage img = reader.read(0);
+                String mode = pillowMode(img);
+                int orientation = "PNG".equals(format) ? 0 : orientation(bytes);
+                return new DecodedImage(toRgb(img, name), format, mode, sampleDetail(img), orientation);
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    private static String sampleDetail(BufferedImage img) {
+        ColorModel cm = img.getColorModel();
+        return cm.getNumComponents() + " components, " + cm.getComponentSize(0) + "-bit"
+                + (cm instanceof IndexColorModel ? ", palette" : "");
+    }
+
+    private static String pillowMode(BufferedImage img) {
+        ColorModel cm = img.getColorModel();
+        if (cm instanceof IndexColorModel icm) {
+            return icm.getMapSize() == 2 && icm.getPixelSize() == 1 ? "1" : "P";
+        }
+        int color = cm.getNumColorComponents();
+        boolean alpha = cm.hasAlpha();
+        if (cm.getColorSpace().getType() == ColorSpace.TYPE_CMYK) {
+            return "CMYK";
+        }
+        if (color == 1) {
+            if (cm.getComponentSize(0) > 8 && !alpha) {
+                return "I";
+            }
+            return alpha ? "LA" : "L";
+        }
+        return alpha ? "RGBA" : "RGB";
+    }
+
+    /**
+     * Maps any ImageIO raster to RGB the way Pillow's convert("RGB") maps the corresponding
+     * Pillow mode. Reads raw samples, never {@code getRGB}, so no colour management applies.
+     */
+    static RgbImage toRgb(BufferedImage img, String name) throws ImageDecodeException {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
+        ColorModel cm = img.getColorModel();
+        Raster r = img.getRaster();
+        if (cm instanceof IndexColorModel icm) {
+            int size = icm.getMapSize();
+            int[] lut = new int[256];
+            for (int i = 0; i < 256; i++) {
+                lut[i] = i < size ? icm.getRGB(i) : 0;
+            }
+            int[] row = new int[w];
+            for (int y = 0; y < h; y++) {
+                r.getSamples(0, y, w, 1, 0, row);
+                for (int x = 0; x < w; x++) {
+                    int c = row[x] < 256 ? lut[row[x]] : 0;
+                    int o = (y * w + x) * 3;
+                    out[o] = (byte) (c >> 16);
+                    out[o + 1] = (byte) (c >> 8);
+                    out[o + 2] = (byte) c;
+                }
+            }
+            return new RgbImage(w, h, out);
+        }
+        if (cm instanceof DirectColorModel dcm) {
+            Object pixel = null;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    pixel = r.getDataElements(x, y, pixel);
+                    int o = (y * w + x) * 3;
+                    out[o] = (byte) dcm.getRed(pixel);
+                    out[o + 1] = (byte) dcm.getGreen(pixel);
+                    out[o + 2] = (byte) dcm.getBlue(pixel);
+                }
+            }
+            return new RgbImage(w, h, out);
+        }
+        int bands = r.getNumBands();
+        int colors = cm.getNumColorComponents();
+        int bits = cm.getComponentSize(0);
+        boolean cmyk = cm.getColorSpace().getType() == ColorSpace.TYPE_CMYK;
+        if (bits > 16 || (colors != 1 && colors != 3 && !(cmyk && colors == 4))) {
+            throw new ImageDecodeException(name, "unsupported pixel layout: " + colors + " colour components of " + bits + " bits");
+        }
+        int[] row = new int[w * bands];
+        for (int y = 0; y < h; y++) {
+            r.getPixels(0, y, w, 1, row);
+            for (int x = 0; x < w; x++) {
+                int i = x * bands;
+                int o = (y * w + x) * 3;
+                if (colors == 1) {
+                    int v = row[i];
+                    int g;
+                    if (bits == 16) {
+                        // 16-bit gray opens as Pillow mode "I" (clipped at 255 by convert), with alpha as "LA" (high byte)
+                        g = cm.hasAlpha() ? v >> 8 : Math.min(v, 255);
+                    } else if (bits < 8) {
+                        g = v * 255 / ((1 << bits) - 1);
+                    } else {
+                        g = v;
+                    }
+                    out[o] = out[o + 1] = out[o + 2] = (byte) g;
+                } else if (cmyk) {
+                    int shift = bits == 16 ? 8 : 0;
+                    int nk = 255 - (row[i + 3] >> shift);
+                    for (int c = 0; c < 3; c++) {
+                        out[o + c] = (byte) JpegColor.clip8(nk - JpegColor.mulDiv255(row[i + c] >> shift, nk));
+                    }
+                } else {
+                    int shift = bits == 16 ? 8 : 0;
+                    out[o] = (byte) (row[i] >> shift);
+                    out[o + 1] = (byte) (row[i + 1] >> shift);
+                    out[o + 2] = (byte) (row[i + 2] >> shift);
+                }
+            }
+        }
+        return new RgbImage(w, h, out);
+    }
+}
