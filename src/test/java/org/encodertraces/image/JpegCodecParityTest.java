@@ -1,0 +1,53 @@
+package org.encodertraces.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import org.encodertraces.TestData;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Our JPEG encoder writes the very bytes Pillow 9.4 (libjpeg-turbo) writes for the same pixels,
+ * quality and subsampling, and decodes them to the same pixels. Tolerance: none (sha256 of the
+ * stream and max abs pixel difference 0).
+ */
+class JpegCodecParityTest {
+    private static final Path DIR = TestData.fixture("pillow/ops");
+
+    static Stream<Arguments> jpegCases() throws Exception {
+        JsonNode m = new ObjectMapper().readTree(DIR.resolve("manifest.json").toFile());
+        List<Arguments> out = new ArrayList<>();
+        for (JsonNode c : m.get("cases")) {
+            String op = c.get("op").asText();
+            if (op.matches("JPEG\\d+_\\d{3}")) {
+                out.add(Arguments.of(c.get("input").asText(), op, c.get("expected").asText(), c.get("jpeg_sha256").asText()));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("jpegCases")
+    void encodesPillowsBytesAndDecodesPillowsPixels(String input, String op, String expected, String sha) throws Exception {
+        RgbImage in = TestData.readRgbPng(DIR.resolve("inputs").resolve(input));
+        int quality = Integer.parseInt(op.substring(4, op.indexOf('_')));
+        ChromaSubsampling sub = ChromaSubsampling.valueOf("S" + op.substring(op.indexOf('_') + 1));
+        byte[] jpeg = JpegCodec.encode(in, quality, sub);
+        assertEquals(sha, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(jpeg)), op + " encoded bytes");
+        RgbImage want = TestData.readRgbPng(DIR.resolve("expected").resolve(expected));
+        RgbImage got = JpegCodec.roundTrip(in, quality, sub);
+        assertEquals(0, want.maxAbsDiff(got), op + " decoded pixels");
+        JpegHeader h = JpegHeader.parse(jpeg);
+        assertEquals(sub.label(), h.subsampling());
+        assertEquals(0xC0, h.sofMarker(), "baseline frame");
+    }
+}
