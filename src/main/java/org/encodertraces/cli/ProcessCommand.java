@@ -1,13 +1,83 @@
 package org.encodertraces.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.encodertraces.image.ImageDecoder;
+import org.encodertraces.process.BatchProcessor;
+import org.encodertraces.process.ProcessingOp;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** Placeholder for the {@code process} subcommand while it is being built. */
-@Command(name = "process", mixinStandardHelpOptions = true, description = "(being built)")
+/** {@code traces process}: apply the study's processing operations and write lossless PNGs. */
+@Command(name = "process", mixinStandardHelpOptions = true,
+        description = {"Apply processing operations (the study's names) to images and write the decoded results as lossless PNG,",
+                "one per input and operation, under OUTDIR/<OP>/, plus OUTDIR/processing.json with provenance and failures.",
+                "Existing outputs are kept, so an interrupted run resumes. Exit status: 0 all done, 1 some inputs failed, 2 bad usage."},
+        footer = {"", "Operations: IDENTITY, JPEG75_420 .. JPEG95_444 (any JPEG<q>_<420|422|444>), SHARPEN_2, SHARPEN_4,",
+                "RESIZE_HALF, RESIZE_DOUBLE, INTERPOLATION_BILINEAR|BICUBIC|LANCZOS|BOX, MASK_90, MASK_95 (any MASK_<r>),",
+                "MASK_<r>_KEEP_CENTER; chain with '+', e.g. SHARPEN_2+RESIZE_HALF."})
 public final class ProcessCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--op", required = true, paramLabel = "NAME[,NAME...]", description = "processing operations, comma-separated")
+    String ops;
+
+    @Option(names = "--seed", defaultValue = "0", description = "seed for per-image random draws (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "OUTDIR", description = "output folder")
+    Path out;
+
+    @Option(names = "--threads", defaultValue = "0", description = "worker threads (0 = number of cores)")
+    int threads;
+
+    @Option(names = "--max-pixels", defaultValue = "178956970",
+            description = "refuse images with more pixels than this (decompression bombs; default Pillow's ${DEFAULT-VALUE})")
+    long maxPixels;
+
+    @Parameters(paramLabel = "INPUT", arity = "1..*", description = "image files or folders (recursive)")
+    List<Path> inputs;
+
     @Override
-    public Integer call() {
-        throw new UnsupportedOperationException("process is not built yet");
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter outw = spec.commandLine().getOut();
+        List<ProcessingOp> parsed;
+        try {
+            parsed = ProcessingOp.parseList(ops);
+        } catch (IllegalArgumentException e) {
+            err.println("traces process: " + e.getMessage());
+            return 2;
+        }
+        List<BatchProcessor.Input> list = new ArrayList<>();
+        for (Path arg : inputs) {
+            for (Path f : InputFiles.expand(List.of(arg))) {
+                String id = Files.isDirectory(arg) ? arg.relativize(f).toString() : f.getFileName().toString();
+                list.add(new BatchProcessor.Input(f, id));
+            }
+        }
+        int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        BatchProcessor.Result r;
+        try (Progress progress = new Progress(err, "process", list.size())) {
+            r = new BatchProcessor(new ImageDecoder(maxPixels, true), n).run(list, parsed, seed, out, progress::step);
+        } catch (IllegalArgumentException e) {
+            err.println("traces process: " + e.getMessage());
+            return 2;
+        }
+        for (BatchProcessor.Failure f : r.failures()) {
+            err.println("failed: " + f.file() + (f.operation().isEmpty() ? "" : " [" + f.operation() + "]") + ": " + f.reason());
+        }
+        outw.printf("%d inputs, %d operations: %d images written, %d already present, %d failures; provenance in %s%n",
+                list.size(), parsed.size(), r.written(), r.skippedExisting(), r.failures().size(), r.provenanceFile());
+        outw.flush();
+        return r.failures().isEmpty() ? 0 : 1;
     }
 }

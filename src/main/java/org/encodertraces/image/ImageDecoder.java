@@ -85,6 +85,10 @@ public final class ImageDecoder {
             return switch (format) {
                 case "JPEG" -> decodeJpeg(bytes, name);
                 case "GIF" -> decodeGif(bytes, name);
+                case "PNG" -> {
+                    checkPngChunks(bytes, name);
+                    yield decodeGeneric(bytes, name, format);
+                }
                 default -> decodeGeneric(bytes, name, format);
             };
         } catch (ImageDecodeException e) {
@@ -320,6 +324,33 @@ public final class ImageDecoder {
     }
 
     // ---------------------------------------------------------------- PNG, BMP, TIFF, WebP
+
+    /**
+     * Verifies the CRC of every chunk before the first IDAT, as Pillow does on open (it refuses a
+     * file whose header chunks are corrupt); the JDK's reader checks none.
+     */
+    private static void checkPngChunks(byte[] b, String name) throws ImageDecodeException {
+        int pos = 8;
+        while (pos + 8 <= b.length) {
+            long len = ((b[pos] & 0xFFL) << 24) | ((b[pos + 1] & 0xFF) << 16) | ((b[pos + 2] & 0xFF) << 8) | (b[pos + 3] & 0xFF);
+            String type = new String(b, pos + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (type.equals("IDAT") || type.equals("IEND")) {
+                return;
+            }
+            if (pos + 12 + len > b.length) {
+                throw new ImageDecodeException(name, "truncated PNG: chunk " + type + " runs past the end of the file");
+            }
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(b, pos + 4, (int) (4 + len));
+            int at = (int) (pos + 8 + len);
+            long stored = ((b[at] & 0xFFL) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
+            if (stored != crc.getValue()) {
+                throw new ImageDecodeException(name, "broken PNG file: bad CRC in chunk " + type);
+            }
+            pos = at + 4;
+        }
+        throw new ImageDecodeException(name, "truncated PNG: no image data");
+    }
 
     private DecodedImage decodeGeneric(byte[] bytes, String name, String format) throws IOException {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {

@@ -1,0 +1,68 @@
+package org.encodertraces.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A progress bar on standard error with count, rate and ETA. On a terminal it redraws one line;
+ * otherwise (logs, CI) it prints a line every few seconds. Thread-safe.
+ */
+final class Progress implements AutoCloseable {
+    private final PrintWriter err;
+    private final String label;
+    private final long total;
+    private final boolean terminal;
+    private final long start = System.nanoTime();
+    private final AtomicLong done = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private long lastDraw;
+
+    Progress(PrintWriter err, String label, long total) {
+        this.err = err;
+        this.label = label;
+        this.total = total;
+        this.terminal = System.console() != null;
+    }
+
+    void step(boolean ok) {
+        done.incrementAndGet();
+        if (!ok) {
+            failed.incrementAndGet();
+        }
+        draw(false);
+    }
+
+    private synchronized void draw(boolean last) {
+        long now = System.nanoTime();
+        long minGap = terminal ? 100_000_000L : 5_000_000_000L;
+        if (!last && now - lastDraw < minGap) {
+            return;
+        }
+        lastDraw = now;
+        long d = done.get();
+        double secs = Math.max(1e-9, (now - start) / 1e9);
+        double rate = d / secs;
+        String eta = rate > 0 && total > d ? clock((total - d) / rate) : "0:00";
+        int width = 30;
+        int filled = total > 0 ? (int) (width * d / total) : width;
+        String bar = "=".repeat(filled) + " ".repeat(width - filled);
+        String line = String.format("%s [%s] %d/%d %.1f/s ETA %s%s", label, bar, d, total, rate, eta,
+                failed.get() > 0 ? " (" + failed.get() + " failed)" : "");
+        if (terminal) {
+            err.print("\r" + line + (last ? "\n" : ""));
+        } else {
+            err.println(line);
+        }
+        err.flush();
+    }
+
+    private static String clock(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String.format("%d:%02d", s / 60, s % 60);
+    }
+
+    @Override
+    public void close() {
+        draw(true);
+    }
+}

@@ -1,0 +1,217 @@
+package org.encodertraces.process;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import org.encodertraces.image.DecodedImage;
+import org.encodertraces.image.ImageDecodeException;
+import org.encodertraces.image.ImageDecoder;
+import org.encodertraces.image.PngIo;
+import org.encodertraces.provenance.ToolInfo;
+
+/**
+ * Applies processing operations to many files on a pool of threads and writes each result as a
+ * lossless PNG ({@code OUT/<OP>/<relative name>.png}) plus {@code OUT/processing.json} with the
+ * provenance of every output and every failure. A file that cannot be decoded or processed is
+ * recorded with the reason and the batch goes on. Outputs are written atomically, and an output
+ * that already exists is kept, so an interrupted run resumes where it stopped.
+ */
+public final class BatchProcessor {
+    /** One input: the file and its id (a stable relative name, also used for per-image draws). */
+    public record Input(Path file, String id) {
+    }
+
+    /** One failed (input, operation) or input: the file and the reason. */
+    public record Failure(String file, String operation, String reason) {
+    }
+
+    /** What a batch did. */
+    public record Result(int written, int skippedExisting, List<Failure> failures, Path provenanceFile) {
+        public Result {
+            failures = List.copyOf(failures);
+        }
+    }
+
+    private final ImageDecoder decoder;
+    private final int threads;
+
+    public BatchProcessor(ImageDecoder decoder, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1: " + threads);
+        }
+        this.decoder = decoder;
+        this.threads = threads;
+    }
+
+    /**
+     * The output path of an input under an operation: {@code OUT/<OP>/<id without extension>.png},
+     * or {@code <id>.png} (extension kept) when {@code keepExtension} is set because two inputs
+     * share a name but not an extension (photo.jpg and photo.png).
+     */
+    public static Path outputFor(Path outDir, ProcessingOp op, String id, boolean keepExtension) {
+        return outDir.resolve(op.name()).resolve(outputName(id, keepExtension));
+    }
+
+    /** {@link #outputFor(Path, ProcessingOp, String, boolean)} for ids with unique stems. */
+    public static Path outputFor(Path outDir, ProcessingOp op, String id) {
+        return outputFor(outDir, op, id, false);
+    }
+
+    private static String outputName(String id, boolean keepExtension) {
+        String rel = id.replace('\\', '/');
+        int dot = rel.lastIndexOf('.');
+        int slash = rel.lastIndexOf('/');
+        String stem = dot > slash && !keepExtension ? rel.substring(0, dot) : rel;
+        return stem + ".png";
+    }
+
+    /**
+     * Runs every operation on every input. {@code onInputDone} is called once per input with
+     * whether all its operations succeeded (for progress display).
+     */
+    public Result run(List<Input> inputs, List<ProcessingOp> ops, long seed, Path outDir, Consumer<Boolean> onInputDone)
+            throws IOException, InterruptedException {
+        Files.createDirectories(outDir);
+        Map<String, String> names = outputNames(inputs);
+        Instant start = Instant.now();
+        List<Map<String, Object>> records = Collections.synchronizedList(new ArrayList<>());
+        List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
+        int[] counts = new int[2];
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Input in : inputs) {
+                futures.add(pool.submit(() -> {
+                    boolean ok = processOne(in, names.get(in.id()), ops, seed, outDir, records, failures, counts);
+                    onInputDone.accept(ok);
+                }));
+            }
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("processing worker failed unexpectedly", e.getCause());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        records.sort((a, b) -> (a.get("input") + "\u0000" + a.get("operation")).compareTo(b.get("input") + "\u0000" + b.get("operation")));
+        List<Failure> sortedFailures = new ArrayList<>(failures);
+        sortedFailures.sort((a, b) -> (a.file() + a.operation()).compareTo(b.file() + b.operation()));
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("provenance", provenance(ops, seed, start));
+        doc.put("inputs", inputs.size());
+        doc.put("written", counts[0]);
+        doc.put("skipped_existing", counts[1]);
+        doc.put("failed", sortedFailures.size());
+        doc.put("outputs", records);
+        doc.put("failures", sortedFailures);
+        Path prov = outDir.resolve("processing.json");
+        writeJson(prov, doc);
+        return new Result(counts[0], counts[1], sortedFailures, prov);
+    }
+
+    private boolean processOne(Input in, String outName, List<ProcessingOp> ops, long seed, Path outDir,
+            List<Map<String, Object>> records, List<Failure> failures, int[] counts) {
+        List<ProcessingOp> todo = new ArrayList<>();
+        for (ProcessingOp op : ops) {
+            if (Files.exists(outDir.resolve(op.name()).resolve(outName))) {
+                synchronized (counts) {
+                    counts[1]++;
+                }
+            } else {
+                todo.add(op);
+            }
+        }
+        if (todo.isEmpty()) {
+            return true;
+        }
+        DecodedImage decoded;
+        try {
+            decoded = decoder.decode(in.file());
+        } catch (ImageDecodeException e) {
+            failures.add(new Failure(in.file().toString(), "", e.reason()));
+            return false;
+        }
+        boolean ok = true;
+        for (ProcessingOp op : todo) {
+            Path out = outDir.resolve(op.name()).resolve(outName);
+            try {
+                ProcessedImage p = op.apply(decoded.image(), in.id(), seed);
+                PngIo.write(p.image(), out);
+                Map<String, Object> rec = new LinkedHashMap<>();
+                rec.put("input", in.file().toString());
+                rec.put("id", in.id());
+                rec.put("operation", op.name());
+                rec.put("output", outDir.relativize(out).toString());
+                rec.put("source_format", decoded.format());
+                rec.put("source_mode", decoded.sourceMode());
+                rec.put("source_orientation", decoded.orientation());
+                rec.put("size", List.of(p.image().width(), p.image().height()));
+                rec.put("processing", p.provenance());
+                records.add(rec);
+                synchronized (counts) {
+                    counts[0]++;
+                }
+            } catch (IOException | RuntimeException e) {
+                failures.add(new Failure(in.file().toString(), op.name(), String.valueOf(e.getMessage())));
+                ok = false;
+            }
+        }
+        return ok;
+    }
+
+    /** Output names per id: extension dropped unless two ids would then collide. */
+    private static Map<String, String> outputNames(List<Input> inputs) {
+        Map<String, Integer> stems = new HashMap<>();
+        for (Input in : inputs) {
+            stems.merge(outputName(in.id(), false), 1, Integer::sum);
+        }
+        Map<String, String> names = new HashMap<>();
+        for (Input in : inputs) {
+            boolean clash = stems.get(outputName(in.id(), false)) > 1;
+            String name = outputName(in.id(), clash);
+            if (names.containsKey(in.id()) || names.containsValue(name)) {
+                throw new IllegalArgumentException("input " + in.id() + " is given twice or would overwrite another output (" + name + ")");
+            }
+            names.put(in.id(), name);
+        }
+        return names;
+    }
+
+    private static Map<String, Object> provenance(List<ProcessingOp> ops, long seed, Instant start) {
+        Map<String, Object> p = new LinkedHashMap<>(ToolInfo.platform());
+        p.put("command", "process");
+        p.put("seed", seed);
+        List<Map<String, Object>> o = new ArrayList<>();
+        ops.forEach(op -> o.add(op.describe()));
+        p.put("operations", o);
+        p.put("image_decoder", "Pillow-compatible (JPEG: " + ImageDecoder.jpegCodecName() + ")");
+        p.put("started", start.toString());
+        p.put("finished", Instant.now().toString());
+        return p;
+    }
+
+    static void writeJson(Path file, Object doc) throws IOException {
+        ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        om.writeValue(tmp.toFile(), doc);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}
