@@ -37,7 +37,8 @@ public final class ToolInfo {
             }
             Properties p = new Properties();
             p.load(in);
-            return p.getProperty("commit", "unknown");
+            String id = p.getProperty("git.commit.id.full", "unknown");
+            return "true".equals(p.getProperty("git.dirty")) ? id + "-dirty" : id;
         } catch (IOException e) {
             return "unknown";
         }
