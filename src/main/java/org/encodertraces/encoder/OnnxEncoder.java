@@ -20,6 +20,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -414,7 +415,7 @@ public final class OnnxEncoder implements Encoder {
 
     @Override
     public Map<String, Object> provenance() {
-        return java.util.Collections.unmodifiableMap(provenance);
+        return Collections.unmodifiableMap(provenance);
     }
 
     @Override
