@@ -1,0 +1,75 @@
+package org.encodertraces.encoder;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where a registry model's ONNX file comes from: a file in the shared folder, a published
+ * export on the Hugging Face Hub, or an export recipe the user runs with PyTorch. Unknown
+ * facts (a revision, a checksum) are null, never guessed.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ModelSource.SharedFile.class, name = "file"),
+    @JsonSubTypes.Type(value = ModelSource.HubFile.class, name = "hub"),
+    @JsonSubTypes.Type(value = ModelSource.Recipe.class, name = "recipe")})
+public sealed interface ModelSource {
+
+    /**
+     * A file in the shared folder (tests' {@code ../shared}).
+     *
+     * @param path path relative to the shared folder
+     * @param sha256 expected checksum, lowercase hex
+     */
+    record SharedFile(String path, String sha256) implements ModelSource {
+        /** Validates. */
+        public SharedFile {
+            Objects.requireNonNull(path, "path");
+            checkSha(sha256);
+        }
+    }
+
+    /**
+     * A file in a Hugging Face Hub model repository.
+     *
+     * @param repo repository id such as {@code Xenova/clip-vit-base-patch16}
+     * @param revision branch, tag or commit
+     * @param file path inside the repository
+     * @param sha256 expected checksum, or null when not known
+     */
+    record HubFile(String repo, String revision, String file, String sha256) implements ModelSource {
+        /** Validates. */
+        public HubFile {
+            Objects.requireNonNull(repo, "repo");
+            Objects.requireNonNull(revision, "revision");
+            Objects.requireNonNull(file, "file");
+            if (!repo.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")) {
+                throw new IllegalArgumentException("not a Hub repository id: " + repo);
+            }
+            checkSha(sha256);
+        }
+    }
+
+    /**
+     * An export the user runs: {@code python3 <script> <args> --out DIR} writes the ONNX file and
+     * its preprocessing spec JSON.
+     *
+     * @param script path of the script in the repository
+     * @param args its arguments
+     */
+    record Recipe(String script, List<String> args) implements ModelSource {
+        /** Validates and copies. */
+        public Recipe {
+            Objects.requireNonNull(script, "script");
+            args = List.copyOf(args);
+        }
+    }
+
+    private static void checkSha(String sha256) {
+        if (sha256 != null && !sha256.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("sha256 must be 64 lowercase hex digits: " + sha256);
+        }
+    }
+}

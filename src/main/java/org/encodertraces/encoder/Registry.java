@@ -1,0 +1,113 @@
+package org.encodertraces.encoder;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The encoders the toolkit knows by id: the 47 of the study plus ready local models, loaded
+ * from the JSON resource {@code org/encodertraces/encoder/registry.json}. Immutable once
+ * loaded; a malformed or inconsistent registry fails to load with the entry named.
+ */
+public final class Registry {
+    /** Classpath location of the built-in registry. */
+    public static final String RESOURCE = "/org/encodertraces/encoder/registry.json";
+
+    private final Map<String, RegistryEntry> byId;
+    private final List<RegistryEntry> order;
+
+    private Registry(List<RegistryEntry> entries) {
+        Map<String, RegistryEntry> m = new LinkedHashMap<>();
+        Map<String, String> studyNames = new LinkedHashMap<>();
+        for (RegistryEntry e : entries) {
+            if (m.putIfAbsent(e.id(), e) != null) {
+                throw new IllegalArgumentException("duplicate registry id: " + e.id());
+            }
+            if (e.inStudy()) {
+                String other = studyNames.putIfAbsent(e.studyName(), e.id());
+                if (other != null) {
+                    throw new IllegalArgumentException("study name '" + e.studyName() + "' used by both " + other
+                            + " and " + e.id());
+                }
+            }
+        }
+        this.byId = Map.copyOf(m);
+        this.order = List.copyOf(m.values());
+    }
+
+    /** The built-in registry. */
+    public static Registry builtIn() {
+        try (InputStream in = Registry.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("registry resource " + RESOURCE + " missing from the classpath");
+            }
+            return load(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read registry resource " + RESOURCE, e);
+        }
+    }
+
+    /**
+     * Loads a registry from JSON: {@code {"entries": [ ... ]}}.
+     *
+     * @throws IOException when the JSON is malformed or an entry is invalid (the message names it)
+     */
+    public static Registry load(InputStream json) throws IOException {
+        ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        JsonNode root = mapper.readTree(json);
+        JsonNode array = root == null ? null : root.get("entries");
+        if (array == null || !array.isArray()) {
+            throw new IOException("registry JSON has no \"entries\" array");
+        }
+        try {
+            List<RegistryEntry> entries = new ArrayList<>();
+            for (JsonNode node : array) {
+                try {
+                    entries.add(mapper.treeToValue(node, RegistryEntry.class));
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new IOException("invalid registry entry " + node.path("id").asText("(no id)") + ": "
+                            + e.getMessage(), e);
+                }
+            }
+            return new Registry(entries);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("invalid registry: " + e.getMessage(), e);
+        }
+    }
+
+    /** All entries, in file order. */
+    public List<RegistryEntry> entries() {
+        return order;
+    }
+
+    /** The study's encoders, in file order. */
+    public List<RegistryEntry> studyEntries() {
+        return order.stream().filter(RegistryEntry::inStudy).toList();
+    }
+
+    /** The entry with this id, if any. */
+    public Optional<RegistryEntry> find(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    /**
+     * The entry with this id.
+     *
+     * @throws IllegalArgumentException listing the known ids when there is none
+     */
+    public RegistryEntry get(String id) {
+        RegistryEntry e = byId.get(id);
+        if (e == null) {
+            throw new IllegalArgumentException("no encoder '" + id + "' in the registry; known ids: "
+                    + order.stream().map(RegistryEntry::id).toList());
+        }
+        return e;
+    }
+}

@@ -1,0 +1,58 @@
+package org.encodertraces.encoder;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.encodertraces.encoder.onnx.OnnxModelEditor;
+import org.encodertraces.encoder.onnx.ProtoWriter;
+
+/**
+ * Builds small ONNX models in tests with the project's own protobuf writer, so that no Python
+ * onnx package is needed. Field numbers follow onnx.proto.
+ */
+final class TinyOnnx {
+    static final int FLOAT = 1;
+    static final int INT64 = 7;
+
+    private final List<ProtoWriter> nodes = new ArrayList<>();
+    private final List<ProtoWriter> inputs = new ArrayList<>();
+    private final List<ProtoWriter> outputs = new ArrayList<>();
+
+    /** Adds a graph input; -1 dims are symbolic. */
+    TinyOnnx input(String name, int elemType, long... dims) {
+        inputs.add(OnnxModelEditor.valueInfo(name, elemType, dims));
+        return this;
+    }
+
+    /** Adds a graph output; -1 dims are symbolic, no dims leaves the shape undeclared. */
+    TinyOnnx output(String name, int elemType, long... dims) {
+        outputs.add(OnnxModelEditor.valueInfo(name, elemType, dims));
+        return this;
+    }
+
+    /** Adds a node with one input and one output and no attributes. */
+    TinyOnnx node(String opType, String in, String out) {
+        nodes.add(new ProtoWriter().string(1, in).string(2, out).string(3, opType + "_" + out).string(4, opType));
+        return this;
+    }
+
+    /** The serialized ModelProto (IR version 8, default opset 13). */
+    byte[] build() {
+        ProtoWriter graph = new ProtoWriter();
+        for (ProtoWriter n : nodes) {
+            graph.message(1, n);
+        }
+        graph.string(2, "tiny");
+        for (ProtoWriter i : inputs) {
+            graph.message(11, i);
+        }
+        for (ProtoWriter o : outputs) {
+            graph.message(12, o);
+        }
+        return new ProtoWriter()
+                .varint(1, 8)
+                .string(2, "encoder-traces-test")
+                .message(7, graph)
+                .message(8, new ProtoWriter().string(1, "").varint(2, 13))
+                .toByteArray();
+    }
+}
