@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 ProcessCommand.class,
                 ExifCommand.class,
                 DemoCommand.class,
+                EmbedCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class TracesCli implements Runnable {
