@@ -3,6 +3,7 @@ package org.encodertraces.exif;
 import com.drew.imaging.FileType;
 import com.drew.imaging.FileTypeDetector;
 import com.drew.imaging.ImageMetadataReader;
+import com.drew.imaging.jpeg.JpegSegmentType;
 import com.drew.lang.Rational;
 import com.drew.metadata.Directory;
 import com.drew.metadata.Metadata;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -80,7 +82,7 @@ public final class ExifReader {
             md = ImageMetadataReader.readMetadata(new ByteArrayInputStream(data), data.length);
         } catch (Exception | StackOverflowError e) {
             warnings.add("metadata unreadable: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-            md = new Metadata();
+            md = type == FileType.Jpeg ? salvageJpegExif(data, warnings) : new Metadata();
         }
         for (Directory d : md.getDirectories()) {
             for (String err : d.getErrors()) {
@@ -116,6 +118,40 @@ public final class ExifReader {
         }
         return new Acquisition(format, make, model, fNumber, exposure, iso, focal, flash, dto, orientation, software, lens,
                 width, height, warnings);
+    }
+
+    /**
+     * When metadata-extractor gives up on a JPEG (a segment further on is cut short), reads the
+     * complete APP1 Exif segments before the damage, so a truncated file still gives its EXIF.
+     */
+    private static Metadata salvageJpegExif(byte[] data, List<String> warnings) {
+        Metadata md = new Metadata();
+        List<byte[]> segments = new ArrayList<>();
+        int pos = 2;
+        while (pos + 4 <= data.length && (data[pos] & 0xFF) == 0xFF) {
+            int marker = data[pos + 1] & 0xFF;
+            if (marker == 0xDA || marker == 0xD9) {
+                break;
+            }
+            int len = ((data[pos + 2] & 0xFF) << 8) | (data[pos + 3] & 0xFF);
+            if (len < 2 || pos + 2 + len > data.length) {
+                break;
+            }
+            if (marker == 0xE1) {
+                segments.add(Arrays.copyOfRange(data, pos + 4, pos + 2 + len));
+            }
+            pos += 2 + len;
+        }
+        try {
+            new com.drew.metadata.exif.ExifReader().readJpegSegments(segments, md, JpegSegmentType.APP1);
+            if (!segments.isEmpty()) {
+                warnings.add("EXIF read from the " + segments.size() + " complete APP1 segment(s) before the damage");
+            }
+        } catch (Exception | StackOverflowError e) {
+            warnings.add("EXIF unreadable: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            return new Metadata();
+        }
+        return md;
     }
 
     /** The first directory of the type that holds the tag, or null. */
