@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 ExifCommand.class,
                 DemoCommand.class,
                 EmbedCommand.class,
+                ModelsCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class TracesCli implements Runnable {

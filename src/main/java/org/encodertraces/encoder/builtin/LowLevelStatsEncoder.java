@@ -5,7 +5,7 @@ package org.encodertraces.encoder.builtin;
  * colour, the signals resizing, sharpening, denoising and camera pipelines leave behind. It
  * knows nothing about content beyond colour, so what a probe reads from it is a trace.
  *
- * <p>Features (155): per-channel mean and standard deviation (6); the luma residual against its
+ * <p>Features (156): per-channel mean and standard deviation (6); the luma residual against its
  * 3x3 mean: histogram over -10..10 (21), log variance, kurtosis; the Laplacian residual:
  * histogram over -10..10 (21); log-binned gradient-magnitude histogram (16); mean absolute
  * Laplacian at 4 scales and the ratios of neighbouring scales (7); log power of the horizontal
