@@ -35,7 +35,7 @@ public final class EmbedCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--images", required = true, paramLabel = "DIR", description = "image folder (class subfolders give the 'label' tensor)")
+    @Option(names = "--images", required = true, paramLabel = "DIR", description = "image folder (class subfolders give the 'label' tensor) or a CSV/TSV manifest with a 'path' column and label columns")
     Path images;
 
     @Option(names = "--model", required = true, paramLabel = "ID_OR_FILE",
@@ -104,7 +104,7 @@ public final class EmbedCommand implements Callable<Integer> {
         Dataset dataset;
         try {
             ops = ProcessingOp.parseList(processing);
-            dataset = ImageFolders.open(images);
+            dataset = org.encodertraces.data.Manifests.isManifest(images) ? org.encodertraces.data.Manifests.open(images) : ImageFolders.open(images);
         } catch (IllegalArgumentException | java.io.IOException e) {
             err.println("traces embed: " + e.getMessage());
             return 2;
