@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 DemoCommand.class,
                 EmbedCommand.class,
                 ModelsCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class TracesCli implements Runnable {
