@@ -15,6 +15,7 @@ import os
 import sys
 from pathlib import Path
 
+import numpy as np
 import PIL
 from PIL import Image, ImageEnhance, ImageFilter
 
@@ -94,6 +95,13 @@ def main():
         inputs[name] = crop
         save(crop, f"in_{name}.png")
 
+    # Synthetic probe: random pixels (numpy's legacy RandomState, stable across versions) on which
+    # Pillow's HAMMING upscale 6 -> 179 differs by 1 in one sample from a port that uses double
+    # 0.54 / 0.46 instead of C's float constants 0.54f / 0.46f. Natural crops rarely expose it.
+    probe = Image.fromarray(np.random.RandomState(6).randint(0, 256, (4, 6, 3)).astype(np.uint8), "RGB")
+    inputs["probe_6x4"] = probe
+    save(probe, "in_probe_6x4.png")
+
     cases = []
 
     def add(op, input_name, out_im, out_name, **params):
@@ -125,6 +133,9 @@ def main():
                 out = im.resize(size, resample=f, box=box)
                 add("resize", name, out, f"{name}__box_{size[0]}x{size[1]}__{fname}.png",
                     filter=fname, size=list(size), box=list(box))
+
+    add("resize", "probe_6x4", probe.resize((179, 4), resample=Image.Resampling.HAMMING),
+        "probe_6x4__hamming_float_constants_179x4__HAMMING.png", filter="HAMMING", size=[179, 4], box=None)
 
     # torchvision-style Resize(224) / Resize(256): shorter side to that length, every filter.
     # Upscaled outputs are large PNGs, so only the smallest input gets these cases.
