@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
                 ProcessCommand.class,
                 ExifCommand.class,
                 DemoCommand.class,
+                EmbedCommand.class,
+                ModelsCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class TracesCli implements Runnable {
