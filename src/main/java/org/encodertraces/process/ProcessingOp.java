@@ -20,7 +20,9 @@ import org.encodertraces.image.RgbImage;
  * (bilinear to (int(W*s), int(H*s)), then JPEG95_444); {@code INTERPOLATION_<FILTER>} (random
  * factor 1+u, u uniform in [-0.2, 0.2], with the named filter, then JPEG95_444);
  * {@code MASK_<r>} (JPEG95_444, then a black centred rectangle covering r% of the area) and
- * {@code MASK_<r>_KEEP_CENTER} (the complement: only the centre kept).
+ * {@code MASK_<r>_KEEP_CENTER} (the complement: only the centre kept); {@code BORDER_<r>} and
+ * {@code CENTER_<r>} are the mask steps alone, to mask another chain (e.g.
+ * {@code JPEG75_420+BORDER_90}: the JPEG task seen through the study's mask).
  */
 public record ProcessingOp(String name, List<ProcessingStep> steps) {
     /** The six JPEG operations of the study's JPEG task. */
@@ -39,6 +41,7 @@ public record ProcessingOp(String name, List<ProcessingStep> steps) {
     private static final Pattern RESIZE = Pattern.compile("RESIZE_(HALF|DOUBLE|\\d+(?:\\.\\d+)?)");
     private static final Pattern INTERP = Pattern.compile("INTERPOLATION_([A-Z]+)");
     private static final Pattern MASK = Pattern.compile("MASK_(\\d+(?:\\.\\d+)?)(_KEEP_CENTER)?");
+    private static final Pattern MASK_ONLY = Pattern.compile("(BORDER|CENTER)_(\\d+(?:\\.\\d+)?)");
 
     public ProcessingOp {
         steps = List.copyOf(steps);
@@ -115,6 +118,14 @@ public record ProcessingOp(String name, List<ProcessingStep> steps) {
             }
             return List.of(new ProcessingStep.Resize(1.0, INTERPOLATION_DEVIATION, f), jpeg95444());
         }
+        m = MASK_ONLY.matcher(n);
+        if (m.matches()) {
+            double r = Double.parseDouble(m.group(2));
+            if (!(r > 0 && r < 100)) {
+                throw new IllegalArgumentException("mask percentage must be in (0, 100): " + n);
+            }
+            return List.of(new ProcessingStep.Mask(r / 100.0, m.group(1).equals("CENTER")));
+        }
         m = MASK.matcher(n);
         if (m.matches()) {
             double r = Double.parseDouble(m.group(1));
@@ -125,7 +136,7 @@ public record ProcessingOp(String name, List<ProcessingStep> steps) {
         }
         throw new IllegalArgumentException("unknown processing operation '" + n + "'; known: IDENTITY, JPEG<q>_<420|422|444>, "
                 + "SHARPEN_<f>, RESIZE_HALF, RESIZE_DOUBLE, RESIZE_<s>, INTERPOLATION_<BILINEAR|BICUBIC|LANCZOS|BOX|HAMMING|NEAREST>, "
-                + "MASK_<r>, MASK_<r>_KEEP_CENTER, chained with '+'");
+                + "MASK_<r>, MASK_<r>_KEEP_CENTER, BORDER_<r>, CENTER_<r>, chained with '+'");
     }
 
     /** Applies every step to an image with the given id under the run's seed. */

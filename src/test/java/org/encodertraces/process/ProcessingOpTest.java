@@ -42,6 +42,9 @@ class ProcessingOpTest {
         assertTrue(ProcessingOp.parse("MASK_95_KEEP_CENTER").hasAfterCropSteps());
         assertEquals(List.of(), ProcessingOp.parse("IDENTITY").steps());
         assertEquals(4, ProcessingOp.parse("SHARPEN_2+RESIZE_HALF").steps().size());
+        assertEquals(List.of(new ProcessingStep.Jpeg(75, ChromaSubsampling.S420), new ProcessingStep.Mask(0.9, false)),
+                ProcessingOp.parse("JPEG75_420+BORDER_90").steps());
+        assertEquals(List.of(new ProcessingStep.Mask(0.95, true)), ProcessingOp.parse("CENTER_95").steps());
     }
 
     @Test
