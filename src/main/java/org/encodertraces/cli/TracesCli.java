@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
                 ProcessCommand.class,
                 ExifCommand.class,
                 DemoCommand.class,
+                KnnCommand.class,
+                RetrievalCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class TracesCli implements Runnable {
