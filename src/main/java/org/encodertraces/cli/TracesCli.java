@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 DemoCommand.class,
                 KnnCommand.class,
                 RetrievalCommand.class,
+                BenchKnnCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class TracesCli implements Runnable {
