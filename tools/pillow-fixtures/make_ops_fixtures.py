@@ -86,7 +86,8 @@ def main():
         sources.append({"input": name, "source": src, "box": list(box)})
 
         def emit(op, result, params=None, jpeg_data=None):
-            out_name = "crop%d__%s.png" % (idx, op)
+            suffix = "" if not params else "_" + "_".join("%s%s" % (k, v) for k, v in sorted(params.items()))
+            out_name = "crop%d__%s%s.png" % (idx, op, suffix)
             Image.frombytes("RGB", result.size, result.tobytes()).save(os.path.join(OUT, "expected", out_name))
             case = {"input": name, "op": op, "expected": out_name, "size": list(result.size)}
             if params:

@@ -16,7 +16,7 @@ import org.encodertraces.knn.KnnInfluence;
 import org.encodertraces.knn.KnnResult;
 import org.encodertraces.knn.KnnSetup;
 import org.encodertraces.knn.ResultFiles;
-import org.encodertraces.knn.TensorFile;
+import org.encodertraces.embed.EmbeddingSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -76,19 +76,25 @@ public final class KnnCommand implements Callable<Integer> {
         List<ResultFiles.InputFile> inputs = new ArrayList<>();
         int[] trainLabels = null;
         int[] testLabels = null;
+        List<String> trainIds = null;
+        List<String> testIds = null;
         try {
             for (String op : train.keySet()) {
-                TensorFile tr = TensorFile.read(train.get(op));
-                TensorFile te = TensorFile.read(test.get(op));
-                int[] yTr = tr.ints(labelTensor);
-                int[] yTe = te.ints(labelTensor);
-                if (trainLabels != null && (!Arrays.equals(trainLabels, yTr) || !Arrays.equals(testLabels, yTe))) {
-                    err.println("traces knn: labels of operation " + op + " differ from the first operation's: rows are not aligned");
+                EmbeddingSet tr = EmbeddingInputs.read(train.get(op));
+                EmbeddingSet te = EmbeddingInputs.read(test.get(op));
+                int[] yTr = EmbeddingInputs.ints(tr, labelTensor, train.get(op));
+                int[] yTe = EmbeddingInputs.ints(te, labelTensor, test.get(op));
+                if (trainLabels != null && (!Arrays.equals(trainLabels, yTr) || !Arrays.equals(testLabels, yTe)
+                        || !tr.ids().equals(trainIds) || !te.ids().equals(testIds))) {
+                    err.println("traces knn: sample ids or labels of operation " + op
+                            + " differ from the first operation's: rows are not the same images in the same order");
                     return 2;
                 }
                 trainLabels = yTr;
                 testLabels = yTe;
-                ops.add(new KnnInfluence.OperationEmbeddings(op, tr.matrix("image_embeddings"), te.matrix("image_embeddings")));
+                trainIds = tr.ids();
+                testIds = te.ids();
+                ops.add(new KnnInfluence.OperationEmbeddings(op, EmbeddingInputs.matrix(tr), EmbeddingInputs.matrix(te)));
                 inputs.add(ResultFiles.InputFile.of("train " + op, train.get(op)));
                 inputs.add(ResultFiles.InputFile.of("test " + op, test.get(op)));
             }

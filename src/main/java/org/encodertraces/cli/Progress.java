@@ -10,18 +10,33 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Progress implements AutoCloseable {
     private final PrintWriter err;
     private final String label;
-    private final long total;
+    private volatile long total;
     private final boolean terminal;
     private final long start = System.nanoTime();
     private final AtomicLong done = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private long lastDraw;
 
+    private final boolean quiet;
+
     Progress(PrintWriter err, String label, long total) {
+        this(err, label, total, false);
+    }
+
+    /** A quiet progress prints nothing (CI, --quiet). */
+    Progress(PrintWriter err, String label, long total, boolean quiet) {
         this.err = err;
         this.label = label;
         this.total = total;
         this.terminal = System.console() != null;
+        this.quiet = quiet;
+    }
+
+    /** Sets the count of finished items (and the total, which may change as work is found done). */
+    void set(long doneNow, long totalNow) {
+        total = totalNow;
+        done.set(doneNow);
+        draw(false);
     }
 
     void step(boolean ok) {
@@ -33,6 +48,9 @@ final class Progress implements AutoCloseable {
     }
 
     private synchronized void draw(boolean last) {
+        if (quiet) {
+            return;
+        }
         long now = System.nanoTime();
         long minGap = terminal ? 100_000_000L : 5_000_000_000L;
         if (!last && now - lastDraw < minGap) {

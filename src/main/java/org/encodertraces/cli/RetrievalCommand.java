@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 import org.encodertraces.knn.PairRetrieval;
 import org.encodertraces.knn.ResultFiles;
 import org.encodertraces.knn.RetrievalResult;
-import org.encodertraces.knn.TensorFile;
+import org.encodertraces.embed.EmbeddingSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -58,10 +58,10 @@ public final class RetrievalCommand implements Callable<Integer> {
         RetrievalResult r;
         ResultFiles.InputFile input;
         try {
-            TensorFile f = TensorFile.read(set);
+            EmbeddingSet f = EmbeddingInputs.read(set);
             input = ResultFiles.InputFile.of("embeddings", set);
-            r = new PairRetrieval(threads).run(f.matrix("image_embeddings"), f.ints(subjectTensor), f.ints(deviceTensor),
-                    deviceNames, ks);
+            r = new PairRetrieval(threads).run(EmbeddingInputs.matrix(f), EmbeddingInputs.ints(f, subjectTensor, set),
+                    EmbeddingInputs.ints(f, deviceTensor, set), deviceNames, ks);
         } catch (IOException | IllegalArgumentException e) {
             err.println("traces retrieval: " + e.getMessage());
             return 2;

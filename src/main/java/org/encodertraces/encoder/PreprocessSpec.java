@@ -39,7 +39,13 @@ public record PreprocessSpec(int resizeSize, ResizeMode resizeMode, ResampleFilt
         /** Scale so the shorter side equals {@code resizeSize}, keeping the aspect ratio (torchvision Resize(int)). */
         SHORTER_SIDE,
         /** Scale both sides to {@code resizeSize}, ignoring the aspect ratio (SigLIP's "squash"). */
-        SQUASH
+        SQUASH,
+        /**
+         * No resampling at all (forensic encoders, whose traces a resize would erase): a centre
+         * crop whose offsets are rounded down to multiples of 8, so a JPEG block grid stays
+         * aligned; an image smaller than the crop is padded with black at the right and bottom.
+         */
+        NONE
     }
 
     /** Order of colour channels in the tensor. */

@@ -16,6 +16,9 @@ public final class Preprocessor {
 
     /** The resized and centre-cropped image, before any after-crop processing and normalisation. */
     public static RgbImage resizeAndCrop(RgbImage in, PreprocessSpec spec) {
+        if (spec.resizeMode() == PreprocessSpec.ResizeMode.NONE) {
+            return gridAlignedCrop(in, spec.cropSize());
+        }
         int w = in.width();
         int h = in.height();
         int nw;
@@ -46,6 +49,22 @@ public final class Preprocessor {
             return resized;
         }
         return resized.crop(left, top, crop, crop);
+    }
+
+    /** Centre crop with offsets rounded down to multiples of 8, black padding when the image is smaller. */
+    static RgbImage gridAlignedCrop(RgbImage in, int crop) {
+        int left = Math.max(0, (in.width() - crop) / 2) / 8 * 8;
+        int top = Math.max(0, (in.height() - crop) / 2) / 8 * 8;
+        if (in.width() >= crop && in.height() >= crop) {
+            return in.crop(left, top, crop, crop);
+        }
+        RgbImage out = RgbImage.black(crop, crop);
+        int w = Math.min(crop, in.width());
+        int h = Math.min(crop, in.height());
+        for (int y = 0; y < h; y++) {
+            System.arraycopy(in.data(), ((top + y) * in.width() + left) * 3, out.data(), y * crop * 3, w * 3);
+        }
+        return out;
     }
 
     /**

@@ -10,6 +10,9 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.encodertraces.embed.EmbeddingSet;
+import org.encodertraces.embed.EmbeddingSetIO;
+import org.encodertraces.linalg.FloatMatrix;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,11 +36,11 @@ class TorchParityTest {
         int[] trainLabels = null;
         int[] testLabels = null;
         for (String op : OPS) {
-            TensorFile tr = TensorFile.read(fixture("knn_" + op + "_train.safetensors"));
-            TensorFile te = TensorFile.read(fixture("knn_" + op + "_test.safetensors"));
-            ops.add(new KnnInfluence.OperationEmbeddings(op, tr.matrix("image_embeddings"), te.matrix("image_embeddings")));
-            trainLabels = tr.ints("label");
-            testLabels = te.ints("label");
+            EmbeddingSet tr = EmbeddingSetIO.readWithoutSidecar(fixture("knn_" + op + "_train.safetensors"));
+            EmbeddingSet te = EmbeddingSetIO.readWithoutSidecar(fixture("knn_" + op + "_test.safetensors"));
+            ops.add(new KnnInfluence.OperationEmbeddings(op, matrix(tr), matrix(te)));
+            trainLabels = ints(tr.label("label"));
+            testLabels = ints(te.label("label"));
         }
         return new KnnInfluence(new KnnInfluence.Config(k, 10, 0, threads)).run(ops, trainLabels, testLabels);
     }
@@ -89,8 +92,8 @@ class TorchParityTest {
 
     @Test
     void retrievalRecallIdenticalToTorch() throws Exception {
-        TensorFile f = TensorFile.read(fixture("paircams.safetensors"));
-        RetrievalResult ours = new PairRetrieval(2).run(f.matrix("image_embeddings"), f.ints("subject"), f.ints("device"),
+        EmbeddingSet f = EmbeddingSetIO.readWithoutSidecar(fixture("paircams.safetensors"));
+        RetrievalResult ours = new PairRetrieval(2).run(matrix(f), ints(f.label("subject")), ints(f.label("device")),
                 List.of("phone", "camera"), 1, 5);
         JsonNode ref = expected().get("retrieval").get("recalls");
         assertEquals(ref.size(), ours.recalls().size());
@@ -105,6 +108,14 @@ class TorchParityTest {
             assertEquals(r.get("recall").asDouble(), mine.recall(), 1e-12, r.toString());
         }
         assertEquals(60, ours.subjects());
+    }
+
+    static FloatMatrix matrix(EmbeddingSet s) {
+        return new FloatMatrix(s.rows(), s.dim(), s.embeddings());
+    }
+
+    static int[] ints(long[] l) {
+        return java.util.Arrays.stream(l).mapToInt(Math::toIntExact).toArray();
     }
 
     static KnnSetup setupOf(String label) {

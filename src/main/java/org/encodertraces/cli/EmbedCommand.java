@@ -1,0 +1,156 @@
+package org.encodertraces.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.encodertraces.data.Dataset;
+import org.encodertraces.data.ImageFolders;
+import org.encodertraces.embed.Extraction;
+import org.encodertraces.encoder.EmbeddingSelection;
+import org.encodertraces.encoder.Encoder;
+import org.encodertraces.encoder.EncoderFactory;
+import org.encodertraces.encoder.ExecutionProvider;
+import org.encodertraces.encoder.Pooling;
+import org.encodertraces.encoder.PreprocessSpec;
+import org.encodertraces.encoder.Registry;
+import org.encodertraces.image.ImageDecoder;
+import org.encodertraces.image.ResampleFilter;
+import org.encodertraces.process.ProcessingOp;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code traces embed}: extract embedding sets per (dataset, processing, model). */
+@Command(name = "embed", mixinStandardHelpOptions = true,
+        description = {"Embed a folder of images with one or more encoders under one or more processing operations.",
+                "Writes OUT/<dataset>__<OP>__<model>.safetensors (image_embeddings [N,D] + label tensors) with a .json sidecar",
+                "(provenance, ids in row order), a .failures.tsv and a .run.json. Work is committed in shards: re-running the",
+                "same command after an interruption finishes the job with identical output.",
+                "Exit status: 0 all images embedded, 1 some images failed, 2 bad usage or model."})
+public final class EmbedCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--images", required = true, paramLabel = "DIR", description = "image folder (class subfolders give the 'label' tensor) or a CSV/TSV manifest with a 'path' column and label columns")
+    Path images;
+
+    @Option(names = "--model", required = true, paramLabel = "ID_OR_FILE",
+            description = "registry id (see 'traces models'), builtin:jpeg-forensic, builtin:lowlevel-stats, or a .onnx file; repeatable")
+    List<String> models;
+
+    @Option(names = "--processing", defaultValue = "IDENTITY", paramLabel = "OP[,OP...]", description = "processing operations (default ${DEFAULT-VALUE})")
+    String processing;
+
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "output folder")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "0", description = "seed for per-image random processing (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--threads", defaultValue = "0", description = "decode/processing threads and ONNX Runtime intra-op threads (0 = cores)")
+    int threads;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "images per encoder call (default ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--shard-size", defaultValue = "128", description = "images per committed shard (default ${DEFAULT-VALUE})")
+    int shardSize;
+
+    @Option(names = "--gpu", description = "use the CUDA execution provider (needs the build with -Pgpu)")
+    boolean gpu;
+
+    @Option(names = "--quiet", description = "no progress bar")
+    boolean quiet;
+
+    @Option(names = "--max-pixels", defaultValue = "178956970", description = "refuse larger images (default ${DEFAULT-VALUE})")
+    long maxPixels;
+
+    @Option(names = "--input-name", description = "for a .onnx file: the input to feed (default: its only input)")
+    String inputName;
+
+    @Option(names = "--output", description = "for a .onnx file: graph output or intermediate tensor holding the embedding")
+    String output;
+
+    @Option(names = "--pooling", defaultValue = "NONE", description = "for a .onnx file: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+    Pooling pooling;
+
+    @Option(names = "--l2", description = "for a .onnx file: L2-normalise embeddings")
+    boolean l2;
+
+    @Option(names = "--size", defaultValue = "224", description = "for a .onnx file: crop size; the resize size equals it, as in the study")
+    int size;
+
+    @Option(names = "--resize-mode", defaultValue = "SHORTER_SIDE", description = "for a .onnx file: ${COMPLETION-CANDIDATES}")
+    PreprocessSpec.ResizeMode resizeMode;
+
+    @Option(names = "--filter", defaultValue = "BICUBIC", description = "for a .onnx file: resize filter (default ${DEFAULT-VALUE})")
+    ResampleFilter filter;
+
+    @Option(names = "--mean", defaultValue = "0.485,0.456,0.406", split = ",", description = "for a .onnx file: per-channel mean")
+    List<Double> mean;
+
+    @Option(names = "--std", defaultValue = "0.229,0.224,0.225", split = ",", description = "for a .onnx file: per-channel std")
+    List<Double> std;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter o = spec.commandLine().getOut();
+        List<ProcessingOp> ops;
+        Dataset dataset;
+        try {
+            ops = ProcessingOp.parseList(processing);
+            dataset = org.encodertraces.data.Manifests.isManifest(images) ? org.encodertraces.data.Manifests.open(images) : ImageFolders.open(images);
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            err.println("traces embed: " + e.getMessage());
+            return 2;
+        }
+        int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        EncoderFactory.Settings settings = EncoderFactory.fromEnvironment(System.getenv(), n, gpu ? ExecutionProvider.CUDA : ExecutionProvider.CPU);
+        int failed = 0;
+        for (String model : models) {
+            List<Extraction.Output> outputs;
+            try (Encoder encoder = openModel(model, settings)) {
+                o.printf("embedding %d images of %s with %s under %d operation(s) -> %s%n", dataset.samples().size(), dataset.name(),
+                        model, ops.size(), out);
+                o.flush();
+                Extraction.Job job = new Extraction.Job(dataset, EncoderFactory.fileSafeName(model), encoder, ops, seed, out, n,
+                        batchSize, shardSize, new ImageDecoder(maxPixels, false));
+                try (Progress p = new Progress(err, "embed " + model, (long) dataset.samples().size() * ops.size(), quiet)) {
+                    outputs = Extraction.run(job, p::set);
+                }
+            } catch (IllegalArgumentException | java.io.IOException | org.encodertraces.encoder.EncoderException e) {
+                err.println("traces embed: " + model + ": " + e.getMessage());
+                return 2;
+            }
+            for (Extraction.Output r : outputs) {
+                o.printf("  %s: %d rows, %d failed%s%n", r.file(), r.rows(), r.failed(), r.reused() ? " (already complete)" : "");
+                failed += r.failed();
+            }
+        }
+        o.printf("done: %d failure(s) in total%s%n", failed, failed > 0 ? " (see the .failures.tsv files)" : "");
+        o.flush();
+        return failed == 0 ? 0 : 1;
+    }
+
+    private Encoder openModel(String model, EncoderFactory.Settings settings) throws java.io.IOException {
+        if (model.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
+            if (output == null) {
+                throw new IllegalArgumentException("a .onnx model needs --output (the embedding tensor's name)");
+            }
+            PreprocessSpec ps = new PreprocessSpec(size, resizeMode, filter, true, size, 1.0 / 255.0, mean, std,
+                    PreprocessSpec.ChannelOrder.RGB, PreprocessSpec.Layout.NCHW, true);
+            return EncoderFactory.open(new EncoderFactory.FileModel(Path.of(model), inputName, new EmbeddingSelection(output, pooling, l2), ps),
+                    settings);
+        }
+        return EncoderFactory.open(model, Registry.builtIn(), settings);
+    }
+
+    static List<Double> parse(String csv) {
+        return Arrays.stream(csv.split(",")).map(String::trim).map(Double::valueOf).toList();
+    }
+}

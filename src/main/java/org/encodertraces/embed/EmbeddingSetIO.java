@@ -1,0 +1,259 @@
+package org.encodertraces.embed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stores an {@link EmbeddingSet} as a safetensors file plus a JSON sidecar, and reads it back.
+ *
+ * <p>The safetensors file holds {@code image_embeddings} (F32 [N, D]) and one I64 [N] tensor per
+ * label, named as in the study's release, so the study's tools read our files and we read
+ * theirs. The sidecar, beside it with the extension {@code .safetensors} replaced by
+ * {@code .json} ({@code clip.safetensors} -> {@code clip.json}), holds what safetensors cannot:
+ * <pre>
+ * { "format": "encoder-traces/embedding-set", "format_version": 1,
+ *   "safetensors": "clip.safetensors", "safetensors_sha256": "...",
+ *   "rows": N, "dim": D, "tensors": ["image_embeddings", "label", ...],
+ *   "provenance": {...}, "ids": ["...", ...] }
+ * </pre>
+ * Both files are written to temporary names and moved into place; the sha256 in the sidecar
+ * ties the pair together, so a sidecar left beside a different or half-replaced file is caught
+ * on read.
+ */
+public final class EmbeddingSetIO {
+
+    /** The sidecar's {@code format} value. */
+    public static final String FORMAT = "encoder-traces/embedding-set";
+    /** The sidecar version this code writes and reads. */
+    public static final int FORMAT_VERSION = 1;
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private EmbeddingSetIO() {
+    }
+
+    /** The sidecar path of a safetensors file: {@code x.safetensors} -> {@code x.json}. */
+    public static Path sidecarOf(Path safetensorsFile) {
+        String name = safetensorsFile.getFileName().toString();
+        String base = name.endsWith(".safetensors") ? name.substring(0, name.length() - ".safetensors".length()) : name;
+        return safetensorsFile.resolveSibling(base + ".json");
+    }
+
+    /** Writes {@code set} to {@code safetensorsFile} and its sidecar, replacing both atomically (each). */
+    public static void write(Path safetensorsFile, EmbeddingSet set) throws IOException {
+        Path target = safetensorsFile.toAbsolutePath();
+        Path dir = target.getParent();
+        Files.createDirectories(dir);
+        Path sidecar = sidecarOf(target);
+        if (sidecar.equals(target)) {
+            throw new IllegalArgumentException("The embedding file must not end in .json: " + target);
+        }
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        tensors.put(EmbeddingSet.EMBEDDINGS, Tensor.f32(new long[] {set.rows(), set.dim()}, set.embeddings()));
+        for (Map.Entry<String, long[]> e : set.labels().entrySet()) {
+            tensors.put(e.getKey(), Tensor.i64(new long[] {set.rows()}, e.getValue()));
+        }
+        Map<String, String> metadata = Map.of("format", FORMAT, "sidecar", sidecar.getFileName().toString());
+
+        Path tmpData = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        Path tmpSide = Files.createTempFile(dir, "." + sidecar.getFileName(), ".tmp");
+        try {
+            MessageDigest md = sha256();
+            try (OutputStream out = new DigestOutputStream(
+                    new BufferedOutputStream(Files.newOutputStream(tmpData), 1 << 16), md)) {
+                Safetensors.write(out, tensors, metadata);
+            }
+            ObjectNode side = JsonNodeFactory.instance.objectNode();
+            side.put("format", FORMAT);
+            side.put("format_version", FORMAT_VERSION);
+            side.put("safetensors", target.getFileName().toString());
+            side.put("safetensors_sha256", HexFormat.of().formatHex(md.digest()));
+            side.put("rows", set.rows());
+            side.put("dim", set.dim());
+            ArrayNode names = side.putArray("tensors");
+            Safetensors.layoutOrder(tensors).forEach(e -> names.add(e.getKey()));
+            side.set("provenance", set.provenance().deepCopy());
+            ArrayNode ids = side.putArray("ids");
+            set.ids().forEach(ids::add);
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmpSide))) {
+                JSON.writeValue(out, side);
+            }
+            move(tmpData, target);
+            move(tmpSide, sidecar);
+        } finally {
+            Files.deleteIfExists(tmpData);
+            Files.deleteIfExists(tmpSide);
+        }
+    }
+
+    /**
+     * Reads an embedding set and its sidecar, cross-checking them: the sidecar's sha256, row
+     * count, width, tensor names and id count must all match the safetensors file.
+     *
+     * @throws EmbeddingFormatException naming the file and the mismatch
+     */
+    public static EmbeddingSet read(Path safetensorsFile) throws IOException {
+        Path sidecar = sidecarOf(safetensorsFile);
+        JsonNode side;
+        try (InputStream in = Files.newInputStream(sidecar)) {
+            side = JSON.readTree(in);
+        } catch (NoSuchFileException e) {
+            throw new EmbeddingFormatException(safetensorsFile, "its sidecar " + sidecar.getFileName()
+                    + " is missing (use readWithoutSidecar for files from elsewhere)");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new EmbeddingFormatException(sidecar, "not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (side == null || !side.isObject() || !FORMAT.equals(side.path("format").asText())) {
+            throw new EmbeddingFormatException(sidecar, "not an embedding-set sidecar (format is not '" + FORMAT + "')");
+        }
+        int version = side.path("format_version").asInt(-1);
+        if (version != FORMAT_VERSION) {
+            throw new EmbeddingFormatException(sidecar, "format_version " + version + " is not supported (this build reads "
+                    + FORMAT_VERSION + ")");
+        }
+        String sha = side.path("safetensors_sha256").asText("");
+        String actual = sha256(safetensorsFile);
+        if (!sha.equals(actual)) {
+            throw new EmbeddingFormatException(sidecar, "belongs to a file with sha256 " + sha + " but "
+                    + safetensorsFile.getFileName() + " has sha256 " + actual + " (replaced or modified since it was written?)");
+        }
+        Loaded l = load(safetensorsFile);
+        long rows = side.path("rows").asLong(-1);
+        long dim = side.path("dim").asLong(-1);
+        if (rows != l.rows || dim != l.dim) {
+            throw new EmbeddingFormatException(sidecar, "says " + rows + " x " + dim + " but "
+                    + safetensorsFile.getFileName() + " holds " + l.rows + " x " + l.dim);
+        }
+        List<String> names = new ArrayList<>();
+        side.path("tensors").forEach(n -> names.add(n.asText()));
+        if (!names.equals(l.tensorNames)) {
+            throw new EmbeddingFormatException(sidecar, "lists tensors " + names + " but "
+                    + safetensorsFile.getFileName() + " holds " + l.tensorNames);
+        }
+        JsonNode idNode = side.path("ids");
+        if (!idNode.isArray()) {
+            throw new EmbeddingFormatException(sidecar, "has no 'ids' array");
+        }
+        List<String> ids = new ArrayList<>(idNode.size());
+        for (JsonNode n : idNode) {
+            if (!n.isTextual()) {
+                throw new EmbeddingFormatException(sidecar, "sample id " + n + " at row " + ids.size() + " is not a string");
+            }
+            ids.add(n.textValue());
+        }
+        if (ids.size() != l.rows) {
+            throw new EmbeddingFormatException(sidecar, "holds " + ids.size() + " sample ids for " + l.rows + " rows");
+        }
+        JsonNode prov = side.path("provenance");
+        ObjectNode provenance = prov.isObject() ? (ObjectNode) prov : JsonNodeFactory.instance.objectNode();
+        return new EmbeddingSet(l.rows, l.dim, l.embeddings, l.labels, ids, provenance);
+    }
+
+    /**
+     * Reads a safetensors embedding file that has no sidecar (the study's release, say): ids are
+     * the row numbers {@code "0"}, {@code "1"}, ..., and the provenance records the source file
+     * and its metadata.
+     */
+    public static EmbeddingSet readWithoutSidecar(Path safetensorsFile) throws IOException {
+        Loaded l = load(safetensorsFile);
+        List<String> ids = new ArrayList<>(l.rows);
+        for (int i = 0; i < l.rows; i++) {
+            ids.add(Integer.toString(i));
+        }
+        ObjectNode prov = JsonNodeFactory.instance.objectNode();
+        prov.put("source_file", safetensorsFile.getFileName().toString());
+        prov.put("source_sha256", sha256(safetensorsFile));
+        ObjectNode meta = prov.putObject("safetensors_metadata");
+        l.metadata.forEach(meta::put);
+        return new EmbeddingSet(l.rows, l.dim, l.embeddings, l.labels, ids, prov);
+    }
+
+    private record Loaded(int rows, int dim, float[] embeddings, Map<String, long[]> labels, List<String> tensorNames,
+                          Map<String, String> metadata) {
+    }
+
+    private static Loaded load(Path file) throws IOException {
+        try (SafetensorsFile st = Safetensors.open(file)) {
+            TensorInfo emb = st.info(EmbeddingSet.EMBEDDINGS);
+            if (emb.shape().size() != 2) {
+                throw new EmbeddingFormatException(file, "'" + EmbeddingSet.EMBEDDINGS + "' has shape " + emb.shape()
+                        + ", not [N, D]");
+            }
+            if (!emb.dtype().isFloat()) {
+                throw new EmbeddingFormatException(file, "'" + EmbeddingSet.EMBEDDINGS + "' is " + emb.dtype()
+                        + ", not a float type");
+            }
+            long n = emb.shape().get(0);
+            long d = emb.shape().get(1);
+            if (n > Integer.MAX_VALUE || d > Integer.MAX_VALUE) {
+                throw new EmbeddingFormatException(file, "embedding matrix " + n + " x " + d + " is too large");
+            }
+            float[] e = st.readFloats(EmbeddingSet.EMBEDDINGS);
+            Map<String, long[]> labels = new LinkedHashMap<>();
+            for (TensorInfo t : st.tensors().values()) {
+                if (t.name().equals(EmbeddingSet.EMBEDDINGS)) {
+                    continue;
+                }
+                if (!t.dtype().isInteger()) {
+                    throw new EmbeddingFormatException(file, "label tensor '" + t.name() + "' is " + t.dtype()
+                            + ", not an integer type");
+                }
+                if (t.shape().isEmpty() || t.shape().get(0) != n || t.elementCount() != n) {
+                    throw new EmbeddingFormatException(file, "label tensor '" + t.name() + "' has shape " + t.shape()
+                            + " but there are " + n + " rows");
+                }
+                labels.put(t.name(), st.readLongs(t.name()));
+            }
+            return new Loaded((int) n, (int) d, e, labels, new ArrayList<>(st.tensors().keySet()), st.metadata());
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
+    }
+
+    private static String sha256(Path file) throws IOException {
+        MessageDigest md = sha256();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 20];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+}

@@ -1,0 +1,621 @@
+package org.encodertraces.encoder.hub;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.encodertraces.provenance.ToolInfo;
+
+/**
+ * A small client for the Hugging Face Hub that downloads model files into a {@link ModelCache}.
+ *
+ * <p>It behaves like huggingface_hub's {@code hf_hub_download}: a HEAD request on
+ * {@code <endpoint>/<repo>/resolve/<revision>/<path>} (following same-origin redirects)
+ * reads {@code X-Repo-Commit}, {@code X-Linked-Etag}/{@code ETag} and
+ * {@code X-Linked-Size}; the GET goes to where that ends (the CDN for LFS files); the bytes
+ * stream into a part file, resuming with {@code Range: bytes=N-} after a dropped connection;
+ * the result is checked against the expected sha256 (the caller's, else the LFS sha256 the Hub
+ * reports) and only then moved atomically into the cache.
+ *
+ * <p>The token is sent as {@code Authorization: Bearer} only to the endpoint's own origin,
+ * never to a CDN or any other host a redirect points at, and never appears in a message.
+ * 5xx replies, 429 and network failures are retried a few times with exponential back-off;
+ * 401, 403, 404 and checksum mismatches are not.
+ */
+public final class HubClient {
+
+    /** The public Hub. */
+    public static final URI DEFAULT_ENDPOINT = URI.create("https://huggingface.co");
+    /** Environment variable overriding the endpoint, as in huggingface_hub. */
+    public static final String ENV_ENDPOINT = "HF_ENDPOINT";
+    /** Environment variable holding the access token, as in huggingface_hub. */
+    public static final String ENV_TOKEN = "HF_TOKEN";
+
+    private static final int MAX_REDIRECTS = 10;
+    private static final int CHUNK = 64 * 1024;
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)");
+
+    private final ModelCache cache;
+    private final URI endpoint;
+    private final String token;
+    private final Duration requestTimeout;
+    private final int maxRetries;
+    private final Duration retryBackoff;
+    private final HttpClient http;
+
+    private HubClient(Builder b) {
+        this.cache = b.cache;
+        this.endpoint = b.endpoint;
+        this.token = b.token;
+        this.requestTimeout = b.requestTimeout;
+        this.maxRetries = b.maxRetries;
+        this.retryBackoff = b.retryBackoff;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(b.connectTimeout)
+                .build();
+    }
+
+    /** A builder for a client that caches into {@code cache}. */
+    public static Builder builder(ModelCache cache) {
+        return new Builder(cache);
+    }
+
+    /**
+     * A client configured from the environment: endpoint from {@code HF_ENDPOINT}, token from
+     * {@code HF_TOKEN} (or the older {@code HUGGING_FACE_HUB_TOKEN}).
+     *
+     * @param env the environment (the CLI passes {@code System.getenv()})
+     */
+    public static HubClient fromEnvironment(Map<String, String> env, ModelCache cache) {
+        Builder b = builder(cache);
+        String ep = env.get(ENV_ENDPOINT);
+        if (ep != null && !ep.isBlank()) {
+            b.endpoint(URI.create(ep.trim()));
+        }
+        String tok = env.get(ENV_TOKEN);
+        if (tok == null || tok.isBlank()) {
+            tok = env.get("HUGGING_FACE_HUB_TOKEN");
+        }
+        if (tok != null && !tok.isBlank()) {
+            b.token(tok.trim());
+        }
+        return b.build();
+    }
+
+    /** The cache this client downloads into. */
+    public ModelCache cache() {
+        return cache;
+    }
+
+    /** The Hub endpoint, without a trailing slash. */
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    /** Whether a token is configured (the token itself is never exposed). */
+    public boolean hasToken() {
+        return token != null;
+    }
+
+    /**
+     * The resolve URL of {@code file}, as huggingface_hub's {@code hf_hub_url} builds it: the
+     * revision percent-encoded as one piece ({@code refs/pr/1} becomes {@code refs%2Fpr%2F1}),
+     * the path percent-encoded segment by segment.
+     */
+    public URI resolveUrl(HubFile file) {
+        StringBuilder path = new StringBuilder();
+        for (String seg : file.pathSegments()) {
+            if (path.length() > 0) {
+                path.append('/');
+            }
+            path.append(percentEncode(seg));
+        }
+        return URI.create(endpoint + "/" + file.repoId() + "/resolve/" + percentEncode(file.revision()) + "/" + path);
+    }
+
+    /** Downloads {@code file} (or finds it in the cache) with no expected hash beyond the Hub's own. */
+    public Path download(HubFile file) throws IOException {
+        return download(file, null, DownloadProgress.NONE);
+    }
+
+    /**
+     * Returns the cached copy of {@code file}, downloading it first if needed.
+     *
+     * @param expectedSha256 the sha256 the file must have (from the model registry), or null to
+     *                       rely on the LFS sha256 the Hub reports; a cached copy is checked against it too
+     * @param progress       told how far the download has got
+     * @throws HubException  not found, unauthorized, checksum mismatch (the part file is deleted),
+     *                       offline and not cached, or a network failure after the retries
+     * @throws IOException   the cache could not be written
+     */
+    public Path download(HubFile file, String expectedSha256, DownloadProgress progress) throws IOException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(progress, "progress");
+        String expected = expectedSha256 == null ? null : normalizeSha256(expectedSha256);
+        Optional<Path> cached = cache.find(file);
+        if (cached.isPresent()) {
+            return checkCached(cached.get(), file, expected);
+        }
+        if (cache.offline()) {
+            return cache.require(file);
+        }
+        try (ModelCache.CacheLock lock = cache.lock(file)) {
+            cached = cache.find(file);
+            if (cached.isPresent()) {
+                return checkCached(cached.get(), file, expected);
+            }
+            URI url = resolveUrl(file);
+            RemoteFileInfo info = fetchInfo(file);
+            Optional<String> lfs = info.lfsSha256();
+            if (expected != null && lfs.isPresent() && !expected.equals(lfs.get())) {
+                throw new HubException(HubException.Reason.CHECKSUM_MISMATCH,
+                        "Checksum mismatch for " + url + ": expected sha256 " + expected
+                                + " but the Hub reports " + lfs.get() + " for this file (revision " + file.revision()
+                                + (info.commitHash() == null ? "" : ", commit " + info.commitHash())
+                                + "); the registry entry or the revision is out of date. Nothing was downloaded.");
+            }
+            String want = expected != null ? expected : lfs.orElse(null);
+            Path part = cache.partFile(file, info.etag());
+            cache.deleteStaleParts(file, part);
+            fetchWithResume(info.location(), part, info.size(), progress);
+            String actual = sha256(part);
+            if (want != null && !want.equals(actual)) {
+                Files.deleteIfExists(part);
+                throw new HubException(HubException.Reason.CHECKSUM_MISMATCH,
+                        "Checksum mismatch for " + url + ": expected sha256 " + want + " ("
+                                + (expected != null ? "given by the caller" : "the Hub's LFS hash") + "), got " + actual
+                                + ". The partial file was deleted; try again.");
+            }
+            long got = Files.size(part);
+            if (info.size() >= 0 && got != info.size()) {
+                Files.deleteIfExists(part);
+                throw new HubException(HubException.Reason.HTTP_ERROR,
+                        "Size mismatch for " + url + ": the Hub announced " + info.size() + " bytes, got " + got
+                                + ". The partial file was deleted; try again.");
+            }
+            return cache.commit(part, file);
+        }
+    }
+
+    /**
+     * Asks the Hub about {@code file} with a HEAD request on its resolve URL, following
+     * same-origin redirects and stopping at the first redirect to another origin (the CDN).
+     */
+    public RemoteFileInfo fetchInfo(HubFile file) throws IOException {
+        if (cache.offline()) {
+            throw new HubException(HubException.Reason.OFFLINE_MISSING,
+                    "Offline mode is on: will not ask the Hub about " + file);
+        }
+        URI start = resolveUrl(file);
+        int attempt = 0;
+        while (true) {
+            try {
+                return head(start, file);
+            } catch (Retryable e) {
+                attempt = backOffOrFail(attempt, start, e);
+            }
+        }
+    }
+
+    private RemoteFileInfo head(URI start, HubFile file) throws IOException {
+        URI uri = start;
+        Map<String, String> seen = new LinkedHashMap<>();
+        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            HttpRequest req = request(uri).method("HEAD", HttpRequest.BodyPublishers.noBody())
+                    .header("Accept-Encoding", "identity").build();
+            HttpResponse<Void> r = send(req, HttpResponse.BodyHandlers.discarding(), uri);
+            HttpHeaders h = r.headers();
+            remember(seen, "commit", h.firstValue("X-Repo-Commit"));
+            remember(seen, "etag", h.firstValue("X-Linked-Etag"));
+            remember(seen, "size", h.firstValue("X-Linked-Size"));
+            int status = r.statusCode();
+            if (isRedirect(status)) {
+                URI next = location(uri, h);
+                if (!sameOrigin(next, uri)) {
+                    remember(seen, "etag", h.firstValue("ETag"));
+                    return info(seen, next);
+                }
+                uri = next;
+                continue;
+            }
+            if (status >= 200 && status < 300) {
+                remember(seen, "etag", h.firstValue("ETag"));
+                remember(seen, "size", h.firstValue("Content-Length"));
+                return info(seen, uri);
+            }
+            throw statusError(status, h, null, uri, file);
+        }
+        throw new HubException(HubException.Reason.HTTP_ERROR, "Too many redirects from " + start);
+    }
+
+    private void fetchWithResume(URI url, Path part, long size, DownloadProgress progress) throws IOException {
+        int attempt = 0;
+        while (true) {
+            try {
+                fetchOnce(url, part, size, progress);
+                return;
+            } catch (Retryable e) {
+                attempt = backOffOrFail(attempt, url, e);
+            }
+        }
+    }
+
+    private void fetchOnce(URI start, Path part, long size, DownloadProgress progress) throws IOException {
+        long have = Files.exists(part) ? Files.size(part) : 0;
+        if (size >= 0 && have > size) {
+            Files.delete(part);
+            have = 0;
+        }
+        if (size > 0 && have == size) {
+            progress.update(have, size);
+            return; // a part finished by an earlier run; the hash check decides whether it is good
+        }
+        URI uri = start;
+        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            HttpRequest.Builder rb = request(uri).GET().header("Accept-Encoding", "identity");
+            if (have > 0) {
+                rb.header("Range", "bytes=" + have + "-");
+            }
+            HttpResponse<InputStream> r = send(rb.build(), HttpResponse.BodyHandlers.ofInputStream(), uri);
+            try (InputStream body = r.body()) {
+                int status = r.statusCode();
+                HttpHeaders h = r.headers();
+                if (isRedirect(status)) {
+                    uri = location(uri, h);
+                    continue;
+                }
+                boolean append;
+                long total = size;
+                if (status == 206) {
+                    long[] cr = parseContentRange(h.firstValue("Content-Range").orElse(null));
+                    if (cr == null || cr[0] != have || (size >= 0 && cr[2] >= 0 && cr[2] != size)
+                            || (cr[2] >= 0 && cr[1] != cr[2] - 1)) {
+                        Files.deleteIfExists(part);
+                        throw new Retryable("Server at " + uri + " answered a resume from byte " + have
+                                + " with an unusable Content-Range '" + h.firstValue("Content-Range").orElse("")
+                                + "'; starting again from zero", null);
+                    }
+                    if (total < 0 && cr[2] >= 0) {
+                        total = cr[2];
+                    }
+                    append = true;
+                } else if (status == 200) {
+                    append = false; // the server ignored Range (or there was none): start from zero
+                    have = 0;
+                    if (total < 0) {
+                        total = h.firstValueAsLong("Content-Length").orElse(-1);
+                    }
+                } else if (status == 416) {
+                    Files.deleteIfExists(part);
+                    throw new Retryable("Server at " + uri + " rejected resuming from byte " + have
+                            + " (416); starting again from zero", null);
+                } else {
+                    throw statusError(status, h, body, uri, null);
+                }
+                copy(body, part, append, have, total, progress);
+                long now = Files.size(part);
+                if (total >= 0 && now < total) {
+                    throw new Retryable("Connection to " + uri + " ended after " + now + " of " + total + " bytes", null);
+                }
+                return;
+            }
+        }
+        throw new HubException(HubException.Reason.HTTP_ERROR, "Too many redirects from " + start);
+    }
+
+    private static void copy(InputStream body, Path part, boolean append, long have, long total,
+                             DownloadProgress progress) throws IOException {
+        Files.createDirectories(part.getParent());
+        StandardOpenOption mode = append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
+        long done = have;
+        try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)) {
+            byte[] buf = new byte[CHUNK];
+            progress.update(done, total);
+            int n;
+            while (true) {
+                try {
+                    n = body.read(buf);
+                } catch (IOException e) {
+                    throw new Retryable("Connection dropped after " + done + " bytes: " + e.getMessage(), e);
+                }
+                if (n < 0) {
+                    break;
+                }
+                out.write(buf, 0, n);
+                done += n;
+                progress.update(done, total);
+            }
+        }
+    }
+
+    private HttpRequest.Builder request(URI uri) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(requestTimeout)
+                .header("User-Agent", "encoder-traces/" + ToolInfo.version());
+        if (token != null && sameOrigin(uri, endpoint)) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return b;
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler, URI uri) throws IOException {
+        HttpResponse<T> r;
+        try {
+            r = http.send(req, handler);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("Interrupted while requesting " + uri);
+        } catch (IOException e) {
+            throw new Retryable("Request to " + uri + " failed: " + e, e);
+        }
+        int s = r.statusCode();
+        if (s >= 500 || s == 429) {
+            if (r.body() instanceof InputStream in) {
+                in.close();
+            }
+            throw new Retryable("Server error " + s + " from " + uri, null);
+        }
+        return r;
+    }
+
+    private int backOffOrFail(int attempt, URI url, Retryable e) throws HubException, InterruptedIOException {
+        if (attempt >= maxRetries) {
+            throw new HubException(HubException.Reason.NETWORK,
+                    "Giving up on " + url + " after " + (attempt + 1) + " attempts: " + e.getMessage(), e);
+        }
+        long wait = retryBackoff.toMillis() << Math.min(attempt, 5);
+        try {
+            Thread.sleep(Math.min(wait, 30_000));
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("Interrupted while waiting to retry " + url);
+        }
+        return attempt + 1;
+    }
+
+    private HubException statusError(int status, HttpHeaders h, InputStream body, URI uri, HubFile file) {
+        String code = h.firstValue("X-Error-Code").orElse("");
+        String msg = h.firstValue("X-Error-Message").orElse("");
+        String detail = (code.isEmpty() ? "" : " " + code) + (msg.isEmpty() ? "" : ": " + msg);
+        String what = file == null ? uri.toString() : file + " (" + uri + ")";
+        if (status == 404) {
+            return new HubException(HubException.Reason.NOT_FOUND,
+                    "Not found (404" + detail + "): " + what + ". Check the repository id, revision and file name.");
+        }
+        if (status == 401 || status == 403) {
+            String hint = token == null
+                    ? " The repository may be private or gated: set " + ENV_TOKEN + " to an access token."
+                    : " The token in use was refused or lacks access to this repository.";
+            return new HubException(HubException.Reason.UNAUTHORIZED,
+                    "Unauthorized (" + status + detail + "): " + what + "." + hint);
+        }
+        return new HubException(HubException.Reason.HTTP_ERROR, "Unexpected HTTP " + status + detail + " from " + what);
+    }
+
+    private static RemoteFileInfo info(Map<String, String> seen, URI location) {
+        long size = -1;
+        String s = seen.get("size");
+        if (s != null) {
+            try {
+                size = Long.parseLong(s.trim());
+            } catch (NumberFormatException e) {
+                size = -1;
+            }
+        }
+        return new RemoteFileInfo(seen.get("commit"), RemoteFileInfo.normalizeEtag(seen.get("etag")), size, location);
+    }
+
+    private static void remember(Map<String, String> seen, String key, Optional<String> value) {
+        value.ifPresent(v -> seen.putIfAbsent(key, v));
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    private static URI location(URI from, HttpHeaders h) throws HubException {
+        String loc = h.firstValue("Location").orElseThrow(() -> new HubException(HubException.Reason.HTTP_ERROR,
+                "Redirect without a Location header from " + from));
+        URI next = from.resolve(loc.trim());
+        String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new HubException(HubException.Reason.HTTP_ERROR, "Refusing a redirect to " + next + " from " + from);
+        }
+        return next;
+    }
+
+    static boolean sameOrigin(URI a, URI b) {
+        return Objects.equals(lower(a.getScheme()), lower(b.getScheme()))
+                && Objects.equals(lower(a.getHost()), lower(b.getHost()))
+                && port(a) == port(b);
+    }
+
+    private static String lower(String s) {
+        return s == null ? null : s.toLowerCase(Locale.ROOT);
+    }
+
+    private static int port(URI u) {
+        if (u.getPort() >= 0) {
+            return u.getPort();
+        }
+        return "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    }
+
+    /** Parses {@code bytes a-b/t}; t is -1 for {@code *}; null when malformed. */
+    static long[] parseContentRange(String v) {
+        if (v == null) {
+            return null;
+        }
+        Matcher m = CONTENT_RANGE.matcher(v.trim());
+        if (!m.matches()) {
+            return null;
+        }
+        try {
+            long a = Long.parseLong(m.group(1));
+            long b = Long.parseLong(m.group(2));
+            long t = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
+            return b < a ? null : new long[] {a, b, t};
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private Path checkCached(Path p, HubFile file, String expected) throws IOException {
+        if (expected != null) {
+            String actual = sha256(p);
+            if (!expected.equals(actual)) {
+                throw new HubException(HubException.Reason.CHECKSUM_MISMATCH,
+                        "Checksum mismatch for the cached copy of " + file + " at " + p + ": expected sha256 "
+                                + expected + ", got " + actual + ". Delete the file to download it again.");
+            }
+        }
+        return p;
+    }
+
+    private static String normalizeSha256(String s) {
+        String v = s.trim().toLowerCase(Locale.ROOT);
+        if (!v.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("Not a sha256 (64 hex digits): '" + s + "'");
+        }
+        return v;
+    }
+
+    /** The sha256 of a file's bytes, as lowercase hex. */
+    public static String sha256(Path file) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 20];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Percent-encodes as Python's {@code quote(s, safe="")}: unreserved characters stay. */
+    static String percentEncode(String s) {
+        StringBuilder b = new StringBuilder();
+        for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
+            int c = x & 0xff;
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '_' || c == '.' || c == '~') {
+                b.append((char) c);
+            } else {
+                b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+            }
+        }
+        return b.toString();
+    }
+
+    /** Says which endpoint and cache the client uses; never the token. */
+    @Override
+    public String toString() {
+        return "HubClient[endpoint=" + endpoint + ", token=" + (token == null ? "none" : "set")
+                + ", cache=" + cache.root() + ", offline=" + cache.offline() + "]";
+    }
+
+    /** A failure worth another attempt: a network error, a 5xx or 429, or a short body. */
+    private static final class Retryable extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Retryable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Configures a {@link HubClient}; every setting has a sensible default. */
+    public static final class Builder {
+        private final ModelCache cache;
+        private URI endpoint = DEFAULT_ENDPOINT;
+        private String token;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration requestTimeout = Duration.ofSeconds(30);
+        private int maxRetries = 4;
+        private Duration retryBackoff = Duration.ofMillis(500);
+
+        private Builder(ModelCache cache) {
+            this.cache = Objects.requireNonNull(cache, "cache");
+        }
+
+        /** The Hub (or mirror) to use; http or https, trailing slash ignored. */
+        public Builder endpoint(URI endpoint) {
+            String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || endpoint.getHost() == null) {
+                throw new IllegalArgumentException("Hub endpoint must be an http(s) URL with a host: " + endpoint);
+            }
+            String s = endpoint.toString();
+            while (s.endsWith("/")) {
+                s = s.substring(0, s.length() - 1);
+            }
+            this.endpoint = URI.create(s);
+            return this;
+        }
+
+        /** The access token, or null for none. */
+        public Builder token(String token) {
+            this.token = token == null || token.isBlank() ? null : token;
+            return this;
+        }
+
+        /** How long to wait for a connection. */
+        public Builder connectTimeout(Duration d) {
+            this.connectTimeout = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /** How long to wait for a reply's headers. */
+        public Builder requestTimeout(Duration d) {
+            this.requestTimeout = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /** How many times to retry after a retryable failure (0 for none). */
+        public Builder maxRetries(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("maxRetries must be >= 0: " + n);
+            }
+            this.maxRetries = n;
+            return this;
+        }
+
+        /** The first wait before a retry; it doubles with each further retry. */
+        public Builder retryBackoff(Duration d) {
+            this.retryBackoff = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /** The client. */
+        public HubClient build() {
+            return new HubClient(this);
+        }
+    }
+}
