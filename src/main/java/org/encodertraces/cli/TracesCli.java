@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
                 ModelsCommand.class,
                 BenchCommand.class,
                 ProbeCommand.class,
+                KnnCommand.class,
+                RetrievalCommand.class,
+                BenchKnnCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class TracesCli implements Runnable {

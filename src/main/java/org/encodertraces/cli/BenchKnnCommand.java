@@ -1,0 +1,105 @@
+package org.encodertraces.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.encodertraces.linalg.FloatMatrix;
+import org.encodertraces.linalg.TopK;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code traces bench-knn}: times the blocked top-k search on the data tools/reference/bench_knn.py generates. */
+@Command(name = "bench-knn", mixinStandardHelpOptions = true,
+        description = {"Time TopK search (normalise, blocked dot products, running top-k) on DIR/queries.f32 and",
+                "DIR/database.f32 written by tools/reference/bench_knn.py --generate, and compare the indices",
+                "with DIR/torch_topk.npy when present. See BENCHMARKS.md."})
+public final class BenchKnnCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "DIR", description = "folder with queries.f32, database.f32 and shape.json")
+    Path dir;
+
+    @Option(names = "--threads", defaultValue = "0", description = "search threads (0 = number of cores)")
+    int threads;
+
+    @Option(names = "-k", defaultValue = "10", description = "neighbours (default ${DEFAULT-VALUE})")
+    int k;
+
+    @Option(names = "--repeats", defaultValue = "2", description = "timed runs (default ${DEFAULT-VALUE}); the first includes JIT warm-up")
+    int repeats;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        JsonNode shape = new ObjectMapper().readTree(dir.resolve("shape.json").toFile());
+        int nq = shape.get("queries").asInt();
+        int n = shape.get("database").asInt();
+        int d = shape.get("dims").asInt();
+        FloatMatrix q = new FloatMatrix(nq, d, readF32(dir.resolve("queries.f32"), nq * d));
+        FloatMatrix x = new FloatMatrix(n, d, readF32(dir.resolve("database.f32"), Math.multiplyExact(n, d)));
+        TopK search = new TopK(threads);
+        double flops = 2.0 * nq * n * d;
+        TopK.Result r = null;
+        for (int rep = 0; rep < repeats; rep++) {
+            long t0 = System.nanoTime();
+            FloatMatrix qn = q.l2NormalizedRows();
+            FloatMatrix xn = x.l2NormalizedRows();
+            long t1 = System.nanoTime();
+            r = search.search(qn, xn, k);
+            long t2 = System.nanoTime();
+            double s = (t2 - t1) / 1e9;
+            out.printf(Locale.ROOT, "{\"impl\": \"java\", \"run\": %d, \"threads\": %d, \"normalize_s\": %.3f, \"search_s\": %.3f, \"gflops_search\": %.1f}%n",
+                    rep + 1, search.threads(), (t1 - t0) / 1e9, s, flops / s / 1e9);
+            out.flush();
+        }
+        Path torch = dir.resolve("torch_topk.npy");
+        if (r != null && Files.exists(torch)) {
+            long[] ref = readNpyInt64(torch, nq * k);
+            long same = 0;
+            long sameTop1 = 0;
+            for (int i = 0; i < nq; i++) {
+                for (int j = 0; j < k; j++) {
+                    same += r.index(i, j) == ref[i * k + j] ? 1 : 0;
+                }
+                sameTop1 += r.index(i, 0) == ref[i * k] ? 1 : 0;
+            }
+            out.printf(Locale.ROOT, "agreement with torch: %d of %d ranked indices identical, top-1 %d of %d%n",
+                    same, (long) nq * k, sameTop1, nq);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static float[] readF32(Path p, int count) throws IOException {
+        float[] f = new float[count];
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            ByteBuffer b = ch.map(FileChannel.MapMode.READ_ONLY, 0, (long) count * 4).order(ByteOrder.LITTLE_ENDIAN);
+            b.asFloatBuffer().get(f);
+        }
+        return f;
+    }
+
+    private static long[] readNpyInt64(Path p, int count) throws IOException {
+        byte[] all = Files.readAllBytes(p);
+        ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
+        int headerLen = b.getShort(8) & 0xffff;
+        int offset = 10 + headerLen;
+        long[] l = new long[count];
+        b.position(offset);
+        b.slice().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(l);
+        return l;
+    }
+}

@@ -1,0 +1,200 @@
+package org.encodertraces.knn;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.encodertraces.provenance.ToolInfo;
+
+/**
+ * Writes experiment results as one JSON document (inputs with sha256, parameters, seeds, metrics,
+ * per-class figures, provenance) and a CSV of the headline numbers. Accuracies and recalls are
+ * fractions in [0, 1] (the study's kNN plots use percent).
+ */
+public final class ResultFiles {
+    private ResultFiles() {
+    }
+
+    /**
+     * One input file of a run.
+     *
+     * @param role   what it is, e.g. "train OP_A"
+     * @param path   where it was read
+     * @param sha256 its content hash
+     */
+    public record InputFile(String role, Path path, String sha256) {
+        /** Hashes {@code path}. */
+        public static InputFile of(String role, Path path) throws IOException {
+            return new InputFile(role, path, ResultFiles.sha256(path));
+        }
+    }
+
+    /** When a run started and ended, for its provenance. */
+    public record RunTimes(Instant start, Instant end) {
+    }
+
+    /** Hex sha256 of a file's bytes. */
+    public static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes {@code json} and {@code csv} for a kNN run. */
+    public static void writeKnn(KnnResult r, String task, List<InputFile> inputs, int threads, RunTimes times,
+                                Path json, Path csv) throws IOException {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("experiment", "knn");
+        doc.put("task", task);
+        doc.put("inputs", inputs(inputs));
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("operations", r.operations());
+        params.put("k", r.k());
+        params.put("similarity", "cosine (dot product of L2-normalised embeddings, float32)");
+        params.put("similarity_ties", "lower training index ranks first");
+        params.put("vote", r.tieRule());
+        params.put("uniform_draw", "op(i, seed) = splitmix64(seed * 0x9E3779B97F4A7C15 + i) mod K");
+        params.put("threads", threads);
+        params.put("database_size", r.databaseSize());
+        params.put("queries_per_operation", r.queries());
+        doc.put("parameters", params);
+        doc.put("seeds", r.uniformSeeds());
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        Map<String, Object> acc = new LinkedHashMap<>();
+        r.accuracy().forEach((s, v) -> acc.put(s.label(), v));
+        metrics.put("accuracy", acc);
+        metrics.put("gap_pos_minus_neg", finite(r.gapPosMinusNeg()));
+        doc.put("metrics", metrics);
+        Map<String, Object> perClass = new LinkedHashMap<>();
+        r.perClass().forEach((s, m) -> {
+            Map<String, Object> byClass = new LinkedHashMap<>();
+            m.forEach((c, v) -> byClass.put(String.valueOf(c), v));
+            perClass.put(s.label(), byClass);
+        });
+        doc.put("per_class_accuracy", perClass);
+        List<Object> cfgs = new ArrayList<>();
+        for (KnnResult.Configuration c : r.configurations()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("setup", c.setup().label());
+            m.put("test", c.testOp());
+            m.put("positives", c.positiveOp());
+            m.put("negatives", c.negativeOp());
+            if (c.seed() != null) {
+                m.put("seed", c.seed());
+            }
+            m.put("correct", c.correct());
+            m.put("accuracy", c.accuracy());
+            cfgs.add(m);
+        }
+        doc.put("configurations", cfgs);
+        doc.put("provenance", provenance(times));
+        writeJson(doc, json);
+        StringBuilder sb = new StringBuilder("task,k,all_same,pos_same,neg_same,all_diff,uniform,pos_minus_neg\n");
+        sb.append(csvField(task)).append(',').append(r.k());
+        for (KnnSetup s : KnnSetup.values()) {
+            sb.append(',').append(num(r.accuracy().getOrDefault(s, Double.NaN)));
+        }
+        sb.append(',').append(num(r.gapPosMinusNeg())).append('\n');
+        Files.writeString(csv, sb.toString(), StandardCharsets.UTF_8);
+    }
+
+    /** Writes {@code json} and {@code csv} for a pair-retrieval run. */
+    public static void writeRetrieval(RetrievalResult r, List<InputFile> inputs, int threads, RunTimes times,
+                                      Path json, Path csv) throws IOException {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("experiment", "retrieval");
+        doc.put("inputs", inputs(inputs));
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("protocol", "PairCams: the target of a query is the other photo of its subject; the query is never a candidate");
+        params.put("device_classes", r.deviceClasses());
+        params.put("recall_at", r.ks());
+        params.put("similarity", "cosine (dot product of L2-normalised embeddings, float32)");
+        params.put("similarity_ties", "a distractor scoring equal to the target ranks first only if its row index is lower");
+        params.put(RetrievalResult.QUERY_DEVICE, "distractors: all other photos of the query's device class");
+        params.put(RetrievalResult.OTHER_DEVICE, "distractors: all photos of the other device class except the target");
+        params.put("threads", threads);
+        params.put("subjects", r.subjects());
+        doc.put("parameters", params);
+        doc.put("seeds", List.of());
+        List<Object> rows = new ArrayList<>();
+        for (RetrievalResult.Recall x : r.recalls()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("negatives", x.negatives());
+            m.put("query_class", x.queryClass());
+            m.put("k", x.k());
+            m.put("queries", x.queries());
+            m.put("hits", x.hits());
+            m.put("recall", finite(x.recall()));
+            rows.add(m);
+        }
+        doc.put("metrics", Map.of("recall", rows));
+        doc.put("provenance", provenance(times));
+        writeJson(doc, json);
+        StringBuilder sb = new StringBuilder("negatives,query_class,k,queries,hits,recall\n");
+        for (RetrievalResult.Recall x : r.recalls()) {
+            sb.append(x.negatives()).append(',').append(csvField(x.queryClass())).append(',').append(x.k()).append(',')
+                    .append(x.queries()).append(',').append(x.hits()).append(',').append(num(x.recall())).append('\n');
+        }
+        Files.writeString(csv, sb.toString(), StandardCharsets.UTF_8);
+    }
+
+    private static List<Object> inputs(List<InputFile> inputs) {
+        List<Object> l = new ArrayList<>();
+        for (InputFile f : inputs) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("role", f.role());
+            m.put("path", f.path().toString());
+            m.put("sha256", f.sha256());
+            l.add(m);
+        }
+        return l;
+    }
+
+    private static Map<String, Object> provenance(RunTimes times) {
+        Map<String, Object> p = new LinkedHashMap<>(ToolInfo.platform());
+        p.put("start", times.start().toString());
+        p.put("end", times.end().toString());
+        return p;
+    }
+
+    private static Object finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    private static String num(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6f", v) : "";
+    }
+
+    private static String csvField(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.contains(",") || s.contains("\"") ? '"' + s.replace("\"", "\"\"") + '"' : s;
+    }
+
+    private static void writeJson(Map<String, Object> doc, Path json) throws IOException {
+        try (Writer w = Files.newBufferedWriter(json, StandardCharsets.UTF_8)) {
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(w, doc);
+        }
+    }
+}

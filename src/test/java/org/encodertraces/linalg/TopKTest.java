@@ -1,0 +1,136 @@
+package org.encodertraces.linalg;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class TopKTest {
+
+    static FloatMatrix random(int rows, int cols, long seed) {
+        Random r = new Random(seed);
+        float[] d = new float[rows * cols];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (float) r.nextGaussian();
+        }
+        return new FloatMatrix(rows, cols, d).l2NormalizedRows();
+    }
+
+    /** Dot product accumulated in float in dimension order: the same arithmetic as the blocked kernel. */
+    static float dot(FloatMatrix a, int i, FloatMatrix b, int j) {
+        float s = 0f;
+        for (int d = 0; d < a.cols(); d++) {
+            s += a.get(i, d) * b.get(j, d);
+        }
+        return s;
+    }
+
+    /** Naive reference: full score row, stable sort by (score desc, index asc), filtered by list membership. */
+    static TopK.Result naive(FloatMatrix q, FloatMatrix db, int k, int lists, TopK.Membership m) {
+        int[] idx = new int[q.rows() * lists * k];
+        float[] sc = new float[idx.length];
+        Arrays.fill(idx, -1);
+        Arrays.fill(sc, Float.NaN);
+        for (int i = 0; i < q.rows(); i++) {
+            float[] s = new float[db.rows()];
+            for (int j = 0; j < db.rows(); j++) {
+                s[j] = dot(q, i, db, j);
+            }
+            Integer[] order = IntStream.range(0, db.rows()).boxed().toArray(Integer[]::new);
+            Arrays.sort(order, (x, y) -> s[x] != s[y] ? Float.compare(s[y], s[x]) : Integer.compare(x, y));
+            for (int l = 0; l < lists; l++) {
+                int c = 0;
+                for (int j : order) {
+                    if (c == k) {
+                        break;
+                    }
+                    long mask = m == null ? 1L : m.lists(i, j);
+                    if ((mask & (1L << l)) != 0) {
+                        idx[(l * q.rows() + i) * k + c] = j;
+                        sc[(l * q.rows() + i) * k + c] = s[j];
+                        c++;
+                    }
+                }
+            }
+        }
+        return new TopK.Result(q.rows(), lists, k, idx, sc);
+    }
+
+    @Test
+    void blockedMultithreadedSearchEqualsNaiveFullMatrixAtScale() {
+        FloatMatrix q = random(3000, 64, 1);
+        FloatMatrix db = random(20000, 64, 2);
+        TopK.Result ours = new TopK(2).search(q, db, 10);
+        // naive reference on a subset of queries (every 7th) keeps the test fast; indices must match exactly
+        int[] sub = IntStream.range(0, q.rows()).filter(i -> i % 7 == 0).toArray();
+        TopK.Result ref = naive(q.selectRows(sub), db, 10, 1, null);
+        for (int s = 0; s < sub.length; s++) {
+            for (int r = 0; r < 10; r++) {
+                assertEquals(ref.index(s, r), ours.index(sub[s], r), "query " + sub[s] + " rank " + r);
+                assertEquals(ref.score(s, r), ours.score(sub[s], r), 0f, "query " + sub[s] + " rank " + r);
+            }
+        }
+        TopK.Result one = new TopK(1).search(q, db, 10);
+        TopK.Result three = new TopK(3).search(q, db, 10);
+        assertArrayEquals(one.indices(), ours.indices());
+        assertArrayEquals(one.scores(), ours.scores());
+        assertArrayEquals(three.indices(), ours.indices());
+    }
+
+    @Test
+    void listsExclusionsAndTiesFollowTheLowerIndexRule() {
+        int n = 1500;
+        FloatMatrix q = random(131, 24, 3); // not a multiple of 4 or of the query block
+        FloatMatrix dbRaw = random(n, 24, 4);
+        float[] d = dbRaw.data().clone();
+        // exact duplicates make exact score ties: row 902 = row 17, row 1301 = row 17, row 513 = row 5
+        System.arraycopy(d, 17 * 24, d, 902 * 24, 24);
+        System.arraycopy(d, 17 * 24, d, 1301 * 24, 24);
+        System.arraycopy(d, 5 * 24, d, 513 * 24, 24);
+        FloatMatrix db = new FloatMatrix(n, 24, d);
+        // queries equal to database rows 17 and 5 so the tied rows are the best matches
+        float[] qd = q.data().clone();
+        System.arraycopy(d, 17 * 24, qd, 0, 24);
+        System.arraycopy(d, 5 * 24, qd, 24, 24);
+        FloatMatrix qq = new FloatMatrix(q.rows(), 24, qd);
+        int[] cls = IntStream.range(0, n).map(i -> i % 3).toArray();
+        TopK.Membership m = (qi, row) -> row == qi ? 0L : (cls[row] == qi % 3 ? 1L : 2L) | (row % 5 == 0 ? 4L : 0L);
+        TopK.Result ours = new TopK(2).search(qq, db, 7, 3, m);
+        TopK.Result ref = naive(qq, db, 7, 3, m);
+        assertArrayEquals(ref.indices(), ours.indices());
+        assertArrayEquals(ref.scores(), ours.scores());
+        // query 0 (= row 17, class 17 % 3 = 2, query class 0): rows 17, 902 and 1301 are in list 1 (other class)
+        assertEquals(17, ours.index(1, 0, 0));
+        assertEquals(902, ours.index(1, 0, 1));
+        assertEquals(1301, ours.index(1, 0, 2));
+        assertEquals(ours.score(1, 0, 0), ours.score(1, 0, 2), 0f);
+        assertEquals(new TopK(1).search(qq, db, 7, 3, m).indices().length, ours.indices().length);
+        assertArrayEquals(new TopK(1).search(qq, db, 7, 3, m).indices(), ours.indices());
+    }
+
+    @Test
+    void shortListsArePaddedAndBadArgumentsRejected() {
+        FloatMatrix q = random(5, 8, 5);
+        FloatMatrix db = random(3, 8, 6);
+        TopK.Result r = new TopK(2).search(q, db, 5, 1, (qi, row) -> row == 1 ? 0L : 1L);
+        for (int i = 0; i < 5; i++) {
+            assertTrue(r.index(i, 0) == 0 || r.index(i, 0) == 2);
+            assertEquals(-1, r.index(i, 2));
+            assertTrue(Float.isNaN(r.score(i, 4)));
+        }
+        assertThrows(IllegalArgumentException.class, () -> new TopK(1).search(q, random(3, 9, 1), 2));
+        assertThrows(IllegalArgumentException.class, () -> new TopK(1).search(q, db, 0));
+        assertThrows(IllegalArgumentException.class, () -> new TopK(1).search(q, db, 2, 2, null));
+    }
+
+    @Test
+    void normalisationMatchesTorchSemantics() {
+        FloatMatrix m = new FloatMatrix(2, 2, new float[] {3f, 4f, 0f, 0f}).l2NormalizedRows();
+        assertArrayEquals(new float[] {0.6f, 0.8f, 0f, 0f}, m.data());
+    }
+}
