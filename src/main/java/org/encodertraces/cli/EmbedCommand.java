@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.encodertraces.data.Dataset;
-import org.encodertraces.data.ImageFolders;
 import org.encodertraces.embed.Extraction;
 import org.encodertraces.encoder.EmbeddingSelection;
 import org.encodertraces.encoder.Encoder;
@@ -104,7 +103,7 @@ public final class EmbedCommand implements Callable<Integer> {
         Dataset dataset;
         try {
             ops = ProcessingOp.parseList(processing);
-            dataset = org.encodertraces.data.Manifests.isManifest(images) ? org.encodertraces.data.Manifests.open(images) : ImageFolders.open(images);
+            dataset = DatasetArgs.open(images);
         } catch (IllegalArgumentException | java.io.IOException e) {
             err.println("traces embed: " + e.getMessage());
             return 2;

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 EmbedCommand.class,
                 ModelsCommand.class,
                 BenchCommand.class,
+                AuditCommand.class,
                 ProbeCommand.class,
                 KnnCommand.class,
                 RetrievalCommand.class,

@@ -1,0 +1,232 @@
+package org.encodertraces.audit;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.encodertraces.data.Dataset;
+import org.encodertraces.embed.EmbeddingSet;
+import org.encodertraces.embed.EmbeddingSetIO;
+import org.encodertraces.embed.Extraction;
+import org.encodertraces.encoder.Encoder;
+import org.encodertraces.encoder.EncoderFactory;
+import org.encodertraces.image.ImageDecoder;
+import org.encodertraces.knn.KnnInfluence;
+import org.encodertraces.knn.KnnResult;
+import org.encodertraces.knn.PairRetrieval;
+import org.encodertraces.knn.RetrievalResult;
+import org.encodertraces.linalg.FloatMatrix;
+import org.encodertraces.probe.ProbeResult;
+import org.encodertraces.probe.ProcessingProbe;
+import org.encodertraces.probe.ProcessingTask;
+import org.encodertraces.process.ProcessingOp;
+
+/**
+ * The one-command audit: extracts (or reuses) every embedding set the experiments need, then
+ * runs the processing probes of each task group, their masked variants, kNN under controlled
+ * processing when the dataset has semantic labels, and pair retrieval when it has subjects and
+ * device classes. Acquisition probes and the dataset audit are added by {@link AcquisitionStage}
+ * when the dataset carries EXIF labels. Prints nothing; reports progress through a listener.
+ */
+public final class Audit {
+    /** Opens an encoder by the id or file the user gave. */
+    public interface EncoderOpener {
+        Encoder open(String model) throws IOException;
+    }
+
+    /** Progress and stage messages for the CLI. */
+    public interface Listener {
+        void stage(String message);
+
+        void progress(String label, long done, long total);
+    }
+
+    /** A planned experiment. */
+    public record Step(String kind, String name, String detail) {
+    }
+
+    /**
+     * What will run: the operations to extract per model, the experiments, how many embeddings,
+     * a rough time estimate, and why anything is left out.
+     */
+    public record Plan(Dataset dataset, List<String> models, List<ProcessingOp> operations, List<Step> steps,
+                       long embeddings, double estimatedSeconds, List<String> notes) {
+    }
+
+    /** One task's probe on one model. */
+    public record TaskProbe(String task, boolean masked, List<String> operations, ProbeResult result) {
+    }
+
+    /** One task's kNN influence on one model. */
+    public record TaskKnn(String task, KnnResult result) {
+    }
+
+    /** Everything measured for one model. */
+    public record ModelRun(String model, String fileName, Map<String, Object> encoder, int dim, List<TaskProbe> probes,
+                           List<TaskKnn> knn, RetrievalResult retrieval, List<AcquisitionStage.AttributeProbe> acquisition,
+                           List<String> notes) {
+    }
+
+    /** The audit's results. */
+    public record Outcome(Plan plan, List<ModelRun> runs, List<String> notes, Instant started, Instant finished) {
+    }
+
+    /** Label tensor of the semantic class. */
+    public static final String LABEL = "label";
+
+    private Audit() {
+    }
+
+    /** The operations of a task, masked or not. */
+    static List<String> taskOps(ProcessingTask t, int maskPercent, boolean masked) {
+        if (!masked) {
+            return t.operations();
+        }
+        return t.operations().stream().map(op -> op + "+BORDER_" + maskPercent).toList();
+    }
+
+    /** Decides what to run. */
+    public static Plan plan(Dataset ds, AuditConfig cfg) {
+        List<String> notes = new ArrayList<>();
+        List<Step> steps = new ArrayList<>();
+        Set<String> ops = new LinkedHashSet<>();
+        boolean semantic = ds.labelTensors().contains(LABEL);
+        int n = ds.samples().size();
+        for (ProcessingTask t : cfg.tasks()) {
+            ops.addAll(taskOps(t, cfg.maskPercent(), false));
+            steps.add(new Step("probe", t.name(), "predict which of " + t.operations() + " was applied"));
+            if (semantic) {
+                steps.add(new Step("knn", t.name(), "kNN (k=" + cfg.k() + ") accuracy under the five processing set-ups"));
+            }
+        }
+        if (cfg.maskPercent() > 0 && cfg.tasks().contains(ProcessingTask.JPEG)) {
+            ops.addAll(taskOps(ProcessingTask.JPEG, cfg.maskPercent(), true));
+            steps.add(new Step("probe", "JPEG masked " + cfg.maskPercent() + "%", "the JPEG task with " + cfg.maskPercent()
+                    + "% of the crop painted black after the encoder's crop"));
+        }
+        if (!semantic) {
+            notes.add("kNN skipped: the dataset has no semantic class labels (use a folder with one subfolder per class)");
+        }
+        boolean pairs = ds.labelTensors().contains("subject") && ds.labelTensors().contains("device");
+        if (pairs) {
+            ops.add("IDENTITY");
+            steps.add(new Step("retrieval", "pairs", "recall@1/@5 of the same subject's photo from the other device"));
+        } else {
+            notes.add("pair retrieval skipped: the dataset has no 'subject' and 'device' labels (PairCams-style pairs)");
+        }
+        AcquisitionStage.plan(ds, cfg, ops, steps, notes);
+        List<ProcessingOp> parsed = ops.stream().map(ProcessingOp::parse).toList();
+        long embeddings = (long) n * parsed.size() * cfg.models().size();
+        double seconds = 0;
+        for (String m : cfg.models()) {
+            double rate = EncoderFactory.isBuiltin(m) ? 150 : 40;
+            seconds += (double) n * parsed.size() / rate;
+        }
+        seconds += steps.size() * cfg.models().size() * (1.0 + n * 0.002 * cfg.probe().repeats());
+        return new Plan(ds, cfg.models(), parsed, steps, embeddings, seconds, notes);
+    }
+
+    /** Runs the plan, writing embedding sets under {@code outDir/embeddings}. */
+    public static Outcome run(Plan plan, AuditConfig cfg, Path outDir, EncoderOpener opener, Listener listener)
+            throws IOException, InterruptedException {
+        Instant started = Instant.now();
+        Dataset ds = plan.dataset();
+        Path embDir = outDir.resolve("embeddings");
+        List<ModelRun> runs = new ArrayList<>();
+        List<String> notes = new ArrayList<>(plan.notes());
+        for (String model : cfg.models()) {
+            String fileName = EncoderFactory.fileSafeName(model);
+            Map<String, Object> encoderProv;
+            int dim;
+            listener.stage("embedding " + ds.samples().size() + " images x " + plan.operations().size() + " operations with " + model);
+            try (Encoder enc = opener.open(model)) {
+                encoderProv = new LinkedHashMap<>(enc.provenance());
+                dim = enc.embeddingDim();
+                Extraction.run(new Extraction.Job(ds, fileName, enc, plan.operations(), cfg.seed(), embDir, cfg.threads(),
+                        cfg.batchSize(), 128, new ImageDecoder(ImageDecoder.PILLOW_MAX_PIXELS, false)),
+                        (d, t) -> listener.progress("embed " + model, d, t));
+            }
+            Map<String, EmbeddingSet> sets = new HashMap<>();
+            for (ProcessingOp op : plan.operations()) {
+                sets.put(op.name(), EmbeddingSetIO.read(embDir.resolve(Extraction.setName(ds.name(), op, fileName) + ".safetensors")));
+            }
+            List<String> modelNotes = new ArrayList<>();
+            // hand-made features come in different units, so the reference encoders are standardised;
+            // learned embeddings get the configured normalisation (the study's L2 by default)
+            AuditConfig mcfg = EncoderFactory.isBuiltin(model)
+                    ? cfg.withProbe(cfg.probe().withNormalization(org.encodertraces.probe.FeatureNormalization.STANDARD)) : cfg;
+            List<TaskProbe> probes = new ArrayList<>();
+            List<TaskKnn> knn = new ArrayList<>();
+            boolean semantic = ds.labelTensors().contains(LABEL);
+            List<Object[]> variants = new ArrayList<>();
+            for (ProcessingTask t : cfg.tasks()) {
+                variants.add(new Object[] {t, false});
+            }
+            if (cfg.maskPercent() > 0 && cfg.tasks().contains(ProcessingTask.JPEG)) {
+                variants.add(new Object[] {ProcessingTask.JPEG, true});
+            }
+            for (Object[] v : variants) {
+                ProcessingTask t = (ProcessingTask) v[0];
+                boolean masked = (Boolean) v[1];
+                List<String> ops = taskOps(t, cfg.maskPercent(), masked);
+                Aligned a = Aligned.of(ops.stream().map(sets::get).toList());
+                if (a.ids().size() < 10) {
+                    modelNotes.add(t.name() + (masked ? " (masked)" : "") + ": only " + a.ids().size() + " images embedded under every operation; skipped");
+                    continue;
+                }
+                String name = masked ? t.name() + " masked " + cfg.maskPercent() + "%" : t.name();
+                ProcessingProbe.ImageSplit split = ProcessingProbe.ImageSplit.random(a.ids().size(), cfg.testFraction(), cfg.seed());
+                listener.stage(model + ": probe " + name);
+                ProbeResult pr = new ProcessingProbe(mcfg.probe()).run(name, t.operations(), a.rows(), split);
+                probes.add(new TaskProbe(name, masked, ops, pr));
+                if (semantic && !masked) {
+                    listener.stage(model + ": kNN " + name);
+                    int[] labels = a.labels(LABEL);
+                    List<KnnInfluence.OperationEmbeddings> oe = new ArrayList<>();
+                    for (int o = 0; o < ops.size(); o++) {
+                        FloatMatrix m = FloatMatrix.of(a.rows().get(o));
+                        oe.add(new KnnInfluence.OperationEmbeddings(t.operations().get(o), m.selectRows(split.train()), m.selectRows(split.test())));
+                    }
+                    KnnResult kr = new KnnInfluence(new KnnInfluence.Config(cfg.k(), cfg.uniformSeeds(), cfg.seed(), cfg.threads()))
+                            .run(oe, pick(labels, split.train()), pick(labels, split.test()));
+                    knn.add(new TaskKnn(name, kr));
+                }
+            }
+            RetrievalResult retrieval = null;
+            if (sets.containsKey("IDENTITY") && ds.labelTensors().contains("subject") && ds.labelTensors().contains("device")) {
+                listener.stage(model + ": pair retrieval");
+                EmbeddingSet id = sets.get("IDENTITY");
+                int[] subject = toInt(id.label("subject"));
+                int[] device = toInt(id.label("device"));
+                List<String> deviceNames = ds.labelNames().getOrDefault("device", List.of("camera", "phone"));
+                retrieval = new PairRetrieval(cfg.threads()).run(new FloatMatrix(id.rows(), id.dim(), id.embeddings()), subject, device,
+                        deviceNames, 1, 5);
+            }
+            List<AcquisitionStage.AttributeProbe> acq = AcquisitionStage.run(ds, mcfg, sets, listener, model, modelNotes);
+            runs.add(new ModelRun(model, fileName, encoderProv, dim, probes, knn, retrieval, acq, modelNotes));
+        }
+        return new Outcome(plan, runs, notes, started, Instant.now());
+    }
+
+    static int[] pick(int[] v, int[] idx) {
+        int[] out = new int[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            out[i] = v[idx[i]];
+        }
+        return out;
+    }
+
+    static int[] toInt(long[] v) {
+        int[] out = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = Math.toIntExact(v[i]);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,108 @@
+package org.encodertraces.audit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.encodertraces.embed.Extraction;
+import org.encodertraces.knn.KnnSetup;
+import org.encodertraces.knn.ResultFiles;
+import org.encodertraces.probe.ResultWriter;
+import org.encodertraces.process.ProcessingOp;
+
+/**
+ * Writes an audit's results as the experiments' own JSON/CSV documents under
+ * {@code OUT/results/<model>/} (each with its inputs and their sha256, parameters, seeds,
+ * metrics and provenance), and a plain-text summary table.
+ */
+public final class AuditFiles {
+    private AuditFiles() {
+    }
+
+    /** Writes every result document; returns the files written. */
+    public static List<Path> write(Audit.Outcome o, Path outDir) throws IOException {
+        List<Path> written = new ArrayList<>();
+        ResultWriter probeWriter = new ResultWriter();
+        for (Audit.ModelRun run : o.runs()) {
+            Path dir = outDir.resolve("results").resolve(run.fileName());
+            Files.createDirectories(dir);
+            for (Audit.TaskProbe p : run.probes()) {
+                List<ResultWriter.Input> inputs = new ArrayList<>();
+                for (String op : p.operations()) {
+                    inputs.add(ResultWriter.Input.of(op, setFile(o, outDir, run, op)));
+                }
+                written.add(probeWriter.write(dir, "probe_" + slug(p.task()), p.task(), p.result(), inputs, o.started(), o.finished()));
+            }
+            for (Audit.TaskKnn k : run.knn()) {
+                List<ResultFiles.InputFile> inputs = new ArrayList<>();
+                for (String op : k.result().operations()) {
+                    inputs.add(ResultFiles.InputFile.of(op, setFile(o, outDir, run, op)));
+                }
+                Path json = dir.resolve("knn_" + slug(k.task()) + ".json");
+                ResultFiles.writeKnn(k.result(), k.task(), inputs, 1, new ResultFiles.RunTimes(o.started(), o.finished()), json,
+                        dir.resolve("knn_" + slug(k.task()) + ".csv"));
+                written.add(json);
+            }
+            if (run.retrieval() != null) {
+                Path json = dir.resolve("retrieval.json");
+                ResultFiles.writeRetrieval(run.retrieval(), List.of(ResultFiles.InputFile.of("IDENTITY", setFile(o, outDir, run, "IDENTITY"))), 1,
+                        new ResultFiles.RunTimes(o.started(), o.finished()), json, dir.resolve("retrieval.csv"));
+                written.add(json);
+            }
+            for (AcquisitionStage.AttributeProbe a : run.acquisition()) {
+                String op = a.masked() ? maskOp(o) : "IDENTITY";
+                written.add(probeWriter.write(dir, "acquisition_" + slug(a.attribute()) + (a.masked() ? "_masked" : ""), a.attribute(), a.result(),
+                        List.of(ResultWriter.Input.of(op, setFile(o, outDir, run, op))), o.started(), o.finished()));
+            }
+        }
+        return written;
+    }
+
+    static String maskOp(Audit.Outcome o) {
+        return o.plan().operations().stream().map(ProcessingOp::name).filter(n -> n.startsWith("MASK_")).findFirst().orElse("MASK_90");
+    }
+
+    private static Path setFile(Audit.Outcome o, Path outDir, Audit.ModelRun run, String op) {
+        return outDir.resolve("embeddings").resolve(Extraction.setName(o.plan().dataset().name(), ProcessingOp.parse(op), run.fileName()) + ".safetensors");
+    }
+
+    static String slug(String s) {
+        return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_|_$", "");
+    }
+
+    /** A fixed-width text table of the headline numbers, for the terminal. */
+    public static String summary(Audit.Outcome o) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("%-28s %-26s %9s %8s %8s%n", "model", "experiment", "accuracy", "+/-", "chance"));
+        for (Audit.ModelRun run : o.runs()) {
+            for (Audit.TaskProbe p : run.probes()) {
+                sb.append(String.format("%-28s %-26s %8.1f%% %7.1f %7.1f%%%n", run.model(), "probe " + p.task(), 100 * p.result().accuracyMean(),
+                        100 * p.result().accuracyStd(), 100 * p.result().metrics().chance()));
+            }
+            for (Audit.TaskKnn k : run.knn()) {
+                sb.append(String.format("%-28s %-26s %8.1f%% %8s %8s   pos-same %.1f%%, neg-same %.1f%%, gap %+.1f points%n", run.model(),
+                        "kNN " + k.task() + " all-same", 100 * k.result().accuracy().get(KnnSetup.ALL_SAME), "", "",
+                        100 * k.result().accuracy().get(KnnSetup.POS_SAME), 100 * k.result().accuracy().get(KnnSetup.NEG_SAME),
+                        100 * k.result().gapPosMinusNeg()));
+            }
+            if (run.retrieval() != null) {
+                sb.append(String.format("%-28s %-26s %8.1f%%   (negatives=query-device); %.1f%% (negatives=other-device)%n", run.model(),
+                        "retrieval R@1", 100 * run.retrieval().recall("negatives=query-device", "all", 1),
+                        100 * run.retrieval().recall("negatives=other-device", "all", 1)));
+            }
+            for (AcquisitionStage.AttributeProbe a : run.acquisition()) {
+                sb.append(String.format("%-28s %-26s %8.1f%% %7.1f %7.1f%%%n", run.model(), "acquisition " + a.attribute() + (a.masked() ? " (masked)" : ""),
+                        100 * a.result().accuracyMean(), 100 * a.result().accuracyStd(), 100 * a.result().metrics().chance()));
+            }
+            for (String n : run.notes()) {
+                sb.append("  note: ").append(n).append('\n');
+            }
+        }
+        for (String n : o.notes()) {
+            sb.append("note: ").append(n).append('\n');
+        }
+        return sb.toString();
+    }
+}

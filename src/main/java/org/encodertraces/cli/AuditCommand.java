@@ -1,0 +1,145 @@
+package org.encodertraces.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.encodertraces.audit.Audit;
+import org.encodertraces.audit.AuditConfig;
+import org.encodertraces.audit.AuditFiles;
+import org.encodertraces.data.Dataset;
+import org.encodertraces.encoder.EncoderFactory;
+import org.encodertraces.encoder.ExecutionProvider;
+import org.encodertraces.encoder.Registry;
+import org.encodertraces.probe.FeatureNormalization;
+import org.encodertraces.probe.ProcessingTask;
+import org.encodertraces.probe.TrainerKind;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code traces audit}: every experiment the data allows, for one or more encoders, and the report. */
+@Command(name = "audit", mixinStandardHelpOptions = true,
+        description = {"Audit encoders for processing and acquisition traces on your images: extracts (and caches) the embedding",
+                "sets, runs the processing probes of each task group and their masked variant, kNN under controlled processing",
+                "(with class labels), pair retrieval (with subject/device labels), acquisition probes (with EXIF), and writes",
+                "the results and the report to OUT. A plan is printed first. Exit status: 0 done, 1 some images failed, 2 bad usage."})
+public final class AuditCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--images", required = true, paramLabel = "DIR_OR_DATASET", description = "image folder (class subfolders), photo folder or manifest")
+    Path images;
+
+    @Option(names = "--model", required = true, paramLabel = "ID_OR_FILE", description = "encoder id (traces models) or builtin:...; repeatable")
+    List<String> models;
+
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "REPORT_DIR", description = "output folder (embeddings are cached under it)")
+    Path out;
+
+    @Option(names = "--tasks", defaultValue = "jpeg,sharpening,resizing,interpolation", split = ",",
+            description = "processing task groups (default ${DEFAULT-VALUE})")
+    List<String> tasks;
+
+    @Option(names = "--mask", defaultValue = "90", description = "percent of the crop masked in the masked variants; 0 = none (default ${DEFAULT-VALUE})")
+    int mask;
+
+    @Option(names = "--trainer", defaultValue = "SGD", description = "probe trainer: SGD (the study's) or LBFGS (default ${DEFAULT-VALUE})")
+    TrainerKind trainer;
+
+    @Option(names = "--norm", defaultValue = "L2", description = "feature normalisation L2, STANDARD or NONE (default ${DEFAULT-VALUE}); the built-in reference encoders always use STANDARD")
+    FeatureNormalization norm;
+
+    @Option(names = "--trials", defaultValue = "10", description = "hyper-parameter trials (the study used 30; default ${DEFAULT-VALUE})")
+    int trials;
+
+    @Option(names = "--seeds", defaultValue = "10", description = "final fits per probe, mean and std reported (default ${DEFAULT-VALUE})")
+    int seeds;
+
+    @Option(names = "-k", defaultValue = "10", description = "kNN neighbours (default ${DEFAULT-VALUE})")
+    int k;
+
+    @Option(names = "--test-fraction", defaultValue = "0.3", description = "images held out for testing (default ${DEFAULT-VALUE})")
+    double testFraction;
+
+    @Option(names = "--seed", defaultValue = "0", description = "seed (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--threads", defaultValue = "0", description = "threads (0 = cores)")
+    int threads;
+
+    @Option(names = "--quiet", description = "no progress bar")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        Dataset ds;
+        AuditConfig cfg;
+        try {
+            ds = DatasetArgs.open(images);
+            List<ProcessingTask> t = tasks.stream().map(ProcessingTask::parse).toList();
+            AuditConfig base = AuditConfig.defaults(models, n);
+            cfg = base.withTasks(t).withMaskPercent(mask).withK(k).withTestFraction(testFraction)
+                    .withProbe(base.probe().withTrainer(trainer).withNormalization(norm).withBudget(trials, seeds)).withSeed(seed);
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            err.println("traces audit: " + e.getMessage());
+            return 2;
+        }
+        return run(ds, cfg, out, quiet, o, err);
+    }
+
+    /** Plans, runs and reports; shared with the demo. */
+    static int run(Dataset ds, AuditConfig cfg, Path out, boolean quiet, PrintWriter o, PrintWriter err) throws Exception {
+        Audit.Plan plan = Audit.plan(ds, cfg);
+        o.printf("audit plan: %d images of '%s' (%s), %d model(s): %s%n", ds.samples().size(), ds.name(),
+                ds.labelNames().containsKey("label") ? ds.labelNames().get("label").size() + " classes" : "no class labels",
+                cfg.models().size(), String.join(", ", cfg.models()));
+        o.printf("  %d processing operations -> %d embeddings; estimated %.0f min on this machine%n", plan.operations().size(),
+                plan.embeddings(), Math.ceil(plan.estimatedSeconds() / 60));
+        for (Audit.Step s : plan.steps()) {
+            o.printf("  - %-9s %-22s %s%n", s.kind(), s.name(), s.detail());
+        }
+        for (String note : plan.notes()) {
+            o.println("  note: " + note);
+        }
+        o.flush();
+        EncoderFactory.Settings settings = EncoderFactory.fromEnvironment(System.getenv(), cfg.threads(), ExecutionProvider.CPU);
+        Registry registry = Registry.builtIn();
+        Audit.Outcome outcome;
+        try (Progress progress = new Progress(err, "audit", 1, quiet)) {
+            outcome = Audit.run(plan, cfg, out, m -> EncoderFactory.open(m, registry, settings), new Audit.Listener() {
+                @Override
+                public void stage(String message) {
+                    if (!quiet) {
+                        err.println("  " + message);
+                        err.flush();
+                    }
+                }
+
+                @Override
+                public void progress(String label, long done, long total) {
+                    progress.set(done, total);
+                }
+            });
+        } catch (IllegalArgumentException | java.io.IOException | org.encodertraces.encoder.EncoderException e) {
+            err.println("traces audit: " + e.getMessage());
+            return 2;
+        }
+        AuditFiles.write(outcome, out);
+        Path report = ReportOutput.write(outcome, out);
+        o.println();
+        o.print(AuditFiles.summary(outcome));
+        o.printf("%nresults: %s%nreport:  %s%n", out.resolve("results"), report);
+        o.flush();
+        return 0;
+    }
+
+    static List<String> split(String s) {
+        return Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
+}
