@@ -15,7 +15,7 @@ import org.encodertraces.process.ProcessingOp;
  * classes of {@link DeadLeaves}, each scene "photographed" twice, by a simulated camera (the
  * full scene, JPEG quality 95, 4:4:4) and a simulated phone (a slightly shifted view, sharpened,
  * JPEG quality 85, 4:2:0), so the audit has semantic classes, subjects and device classes to
- * work with. Written as JPEG files plus {@code manifest.csv} (path, label, subject, device).
+ * work with. Written as JPEG files plus {@code demo-scenes.csv} (path, label, subject, device).
  */
 public final class DemoData {
     /** Device names in label order. */
@@ -26,7 +26,7 @@ public final class DemoData {
 
     /** Writes (or keeps, when already there) the dataset; returns the manifest path. */
     public static Path generate(Path dir, int scenesPerClass, int width, int height, long seed) throws IOException {
-        Path manifest = dir.resolve("manifest.csv");
+        Path manifest = dir.resolve("demo-scenes.csv");
         StringBuilder csv = new StringBuilder("path,label,subject,device\n");
         List<String[]> rows = new ArrayList<>();
         int subject = 0;
