@@ -265,7 +265,7 @@ final class Charts {
             tasks.add(r.task());
         }
         List<EncoderInfo> encoders = byFamily();
-        double panelH = 300;
+        double panelH = 330;
         double legendH = 46;
         double totalH = legendH + tasks.size() * panelH;
         String title = "kNN accuracy under the five processing set-ups, relative to uniform";
@@ -327,7 +327,7 @@ final class Charts {
         double px = x0 + 60;
         double pw = w - 70;
         double top = y0 + 40;
-        double bottom = y0 + h - 80;
+        double bottom = y0 + h - 110;
         double zero = (top + bottom) / 2;
         double scale = (bottom - top) / 2 / max;
         StringBuilder b = new StringBuilder("<g class=\"panel\">\n");
@@ -377,7 +377,7 @@ final class Charts {
             b.append("<text transform=\"translate(").append(c(lxx)).append(',').append(c(bottom + 12))
                     .append(") rotate(-30)\" text-anchor=\"end\" fill=\"").append(familyColor(e.family()))
                     .append("\"><title>").append(esc(e.displayName() + " (" + e.id() + "), uniform "
-                            + Html.pct(r.uniform()))).append("</title>").append(esc(Html.shorten(e.displayName(), 26)))
+                            + Html.pct(r.uniform()))).append("</title>").append(esc(Html.shorten(e.displayName(), 24)))
                     .append("</text>\n");
         }
         return b.append("</g>\n").toString();

@@ -108,6 +108,14 @@ class ReportDataTest {
         assertTrue(html.contains("The study's published figures were not loaded"));
     }
 
+    @Test
+    void documentationSampleStillParsesAndRenders(@TempDir Path tmp) throws Exception {
+        ReportData d = new ReportJson().read(Path.of("docs", "report-sample.json"));
+        assertEquals(5, HtmlReport.chartCount(d));
+        String html = Files.readString(HtmlReport.write(d, null, tmp).html());
+        assertEquals(5, count(html, "<svg class=\"chart\""));
+    }
+
     static int count(String s, String needle) {
         int n = 0;
         for (int i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + 1)) {
