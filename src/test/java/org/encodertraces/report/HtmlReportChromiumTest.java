@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +29,7 @@ class HtmlReportChromiumTest {
     static final Path CHROMIUM = Path.of(System.getProperty("chromium.path", "/usr/bin/chromium"));
     static final Pattern CONSOLE = Pattern.compile("(?m)^.*(:CONSOLE|Uncaught).*$");
 
-    @BeforeAll
+    /** Called first in each test, so that a missing browser shows as a skipped test with this message. */
     static void needsChromium() {
         assumeTrue(Files.isExecutable(CHROMIUM), "Chromium not found at " + CHROMIUM
                 + " (apt-get install chromium, or -Dchromium.path=...): browser test skipped");
@@ -38,6 +37,7 @@ class HtmlReportChromiumTest {
 
     @Test
     void reportRendersInChromiumWithChartsAndNoErrors(@TempDir Path tmp) throws Exception {
+        needsChromium();
         ReportData data = SampleReports.full();
         Path paperDir = paperResults();
         PaperResults paper = paperDir == null ? null : PaperResults.load(paperDir);
@@ -92,6 +92,7 @@ class HtmlReportChromiumTest {
     /** The checks above must be able to fail: a page with a script error and a chart without bars is caught. */
     @Test
     void brokenPageIsDetected(@TempDir Path tmp) throws Exception {
+        needsChromium();
         ReportData data = SampleReports.full();
         Path out = tmp.resolve("report");
         String html = Files.readString(HtmlReport.write(data, null, out).html());
