@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 KnnCommand.class,
                 RetrievalCommand.class,
                 BenchKnnCommand.class,
+                ReportCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class TracesCli implements Runnable {

@@ -1,0 +1,62 @@
+package org.encodertraces.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One CSV per row type of a {@link ReportData} ({@code encoders.csv}, {@code probes.csv},
+ * {@code knn.csv}, {@code retrieval.csv}, {@code audit.csv}), fractions as in the JSON, empty
+ * cells for unknown values. A file is written with its header even when it has no rows, so that
+ * scripts reading it need not test for its existence.
+ */
+public final class ReportCsv {
+    private ReportCsv() {
+    }
+
+    /** Writes the five files into {@code dir} and returns their paths. */
+    public static List<Path> write(ReportData d, Path dir) throws IOException {
+        List<Path> out = new ArrayList<>();
+        StringBuilder b = new StringBuilder(Csv.line("encoder_id", "display_name", "family", "study_name",
+                "model_sha256", "embedding_dim"));
+        for (EncoderInfo e : d.encoders()) {
+            b.append(Csv.line(e.id(), e.displayName(), e.family(), e.studyName(), e.modelSha256(), e.embeddingDim()));
+        }
+        out.add(write(dir.resolve("encoders.csv"), b));
+        b = new StringBuilder(Csv.line("task", "kind", "encoder_id", "accuracy", "accuracy_std", "seeds", "chance",
+                "above_chance", "mean_per_class_accuracy", "test_samples"));
+        for (ProbeRow r : d.probes()) {
+            b.append(Csv.line(r.task(), r.kind(), r.encoderId(), r.accuracy(), r.accuracyStd(), r.seeds(), r.chance(),
+                    r.aboveChance(), r.meanPerClassAccuracy(), r.testSamples()));
+        }
+        out.add(write(dir.resolve("probes.csv"), b));
+        b = new StringBuilder(Csv.line("task", "encoder_id", "k", "all_same", "pos_same", "neg_same", "all_diff",
+                "uniform", "gap", "all_same_std", "pos_same_std", "neg_same_std", "all_diff_std", "uniform_std"));
+        for (KnnRow r : d.knn()) {
+            b.append(Csv.line(r.task(), r.encoderId(), r.k(), r.allSame(), r.posSame(), r.negSame(), r.allDiff(),
+                    r.uniform(), r.gap(), r.allSameStd(), r.posSameStd(), r.negSameStd(), r.allDiffStd(),
+                    r.uniformStd()));
+        }
+        out.add(write(dir.resolve("knn.csv"), b));
+        b = new StringBuilder(Csv.line("encoder_id", "query_class", "recall_at1_query_device",
+                "recall_at5_query_device", "recall_at1_other_device", "recall_at5_other_device", "drop", "queries"));
+        for (RetrievalRow r : d.retrieval()) {
+            b.append(Csv.line(r.encoderId(), r.queryClass(), r.recallAt1QueryDevice(), r.recallAt5QueryDevice(),
+                    r.recallAt1OtherDevice(), r.recallAt5OtherDevice(), r.drop(), r.queries()));
+        }
+        out.add(write(dir.resolve("retrieval.csv"), b));
+        b = new StringBuilder(Csv.line("trace", "cramers_v", "n"));
+        for (AuditRow r : d.audit()) {
+            b.append(Csv.line(r.trace(), r.cramersV(), r.n()));
+        }
+        out.add(write(dir.resolve("audit.csv"), b));
+        return out;
+    }
+
+    private static Path write(Path f, CharSequence text) throws IOException {
+        Files.writeString(f, text);
+        return f;
+    }
+}

@@ -1,0 +1,103 @@
+package org.encodertraces.report;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything a report shows, independent of the experiment classes that computed it: the audit
+ * command fills it, {@link HtmlReport} renders it, and {@link ReportJson} writes it as
+ * {@code report.json} beside the HTML so that the page can be rebuilt or compared later.
+ *
+ * <p>All accuracies and recalls are fractions in [0, 1]; the report shows them as percentages.
+ *
+ * @param title the page title
+ * @param created when the results were made, ISO-8601 instant such as {@code 2025-06-01T12:00:00Z}
+ * @param dataset the dataset the results are on
+ * @param encoders every encoder that appears in a row, in display order
+ * @param probes linear-probe results (empty when not run)
+ * @param knn kNN results under the five processing set-ups (empty when not run)
+ * @param retrieval phone/camera pair retrieval results (empty when not run)
+ * @param audit dataset audit, trace label against class (empty when not run)
+ * @param notes what was skipped and why, and other remarks a reader must see
+ * @param provenance inputs, model hashes, parameters, seeds, versions, codecs; arbitrary nesting of
+ *     maps, lists, strings, numbers and booleans
+ */
+public record ReportData(String title, String created, DatasetInfo dataset, List<EncoderInfo> encoders,
+                         List<ProbeRow> probes, List<KnnRow> knn, List<RetrievalRow> retrieval,
+                         List<AuditRow> audit, List<String> notes, Map<String, Object> provenance) {
+    /** Validates that every row names a known encoder and that ids are unique; nulls become empty. */
+    public ReportData {
+        Objects.requireNonNull(title, "title");
+        Objects.requireNonNull(created, "created");
+        try {
+            Instant.parse(created);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("created must be an ISO-8601 instant such as 2025-06-01T12:00:00Z, got "
+                    + created, e);
+        }
+        Objects.requireNonNull(dataset, "dataset");
+        encoders = copy(encoders);
+        probes = copy(probes);
+        knn = copy(knn);
+        retrieval = copy(retrieval);
+        audit = copy(audit);
+        notes = copy(notes);
+        provenance = provenance == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
+        Set<String> ids = new HashSet<>();
+        for (EncoderInfo e : encoders) {
+            if (!ids.add(e.id())) {
+                throw new IllegalArgumentException("encoder listed twice: " + e.id());
+            }
+        }
+        for (ProbeRow r : probes) {
+            known(ids, r.encoderId(), "probe row " + r.task());
+        }
+        for (KnnRow r : knn) {
+            known(ids, r.encoderId(), "knn row " + r.task());
+        }
+        for (RetrievalRow r : retrieval) {
+            known(ids, r.encoderId(), "retrieval row " + r.queryClass());
+        }
+    }
+
+    /** A report stamped with the given creation time. */
+    public static ReportData of(String title, Instant created, DatasetInfo dataset, List<EncoderInfo> encoders,
+                                List<ProbeRow> probes, List<KnnRow> knn, List<RetrievalRow> retrieval,
+                                List<AuditRow> audit, List<String> notes, Map<String, Object> provenance) {
+        return new ReportData(title, created.toString(), dataset, encoders, probes, knn, retrieval, audit, notes,
+                provenance);
+    }
+
+    /** The encoder with this id. */
+    public EncoderInfo encoder(String id) {
+        for (EncoderInfo e : encoders) {
+            if (e.id().equals(id)) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("no encoder " + id + " in the report");
+    }
+
+    private static void known(Set<String> ids, String id, String where) {
+        if (!ids.contains(id)) {
+            throw new IllegalArgumentException(where + " names encoder " + id + ", which is not in encoders");
+        }
+    }
+
+    private static <T> List<T> copy(List<T> list) {
+        if (list == null) {
+            return List.of();
+        }
+        for (T t : list) {
+            Objects.requireNonNull(t, "null element in a report list");
+        }
+        return List.copyOf(list);
+    }
+}

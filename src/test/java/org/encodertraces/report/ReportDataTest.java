@@ -1,0 +1,126 @@
+package org.encodertraces.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportDataTest {
+    @Test
+    void jsonRoundTripIsLosslessAndSnakeCase() throws Exception {
+        ReportData d = SampleReports.full();
+        ReportJson json = new ReportJson();
+        String text = json.toJson(d);
+        ReportData back = json.fromJson(text);
+        assertEquals(d, back);
+        JsonNode n = new ObjectMapper().readTree(text);
+        assertEquals("2025-06-01T12:00:00Z", n.get("created").asText());
+        assertEquals(17, n.get("dataset").get("classes").asInt());
+        JsonNode knn = n.get("knn").get(0);
+        for (String k : List.of("task", "encoder_id", "k", "all_same", "pos_same", "neg_same", "all_diff", "uniform",
+                "pos_same_std")) {
+            assertTrue(knn.has(k), k + " in " + knn);
+        }
+        assertTrue(n.get("probes").get(0).has("accuracy_std"));
+        assertTrue(n.get("retrieval").get(0).has("recall_at1_query_device"));
+        assertEquals("REF", n.get("encoders").get(4).get("family").asText());
+        assertFalse(n.get("encoders").get(4).has("reference"), "derived values are not serialised");
+        assertEquals(5, n.get("provenance").get("seeds").size());
+    }
+
+    @Test
+    void unknownKeysAndBadRowsAreRejected(@TempDir Path tmp) throws Exception {
+        ReportJson json = new ReportJson();
+        String text = json.toJson(SampleReports.full()).replace("\"all_same\"", "\"all_sam\"");
+        Path f = tmp.resolve("report.json");
+        Files.writeString(f, text);
+        var e = assertThrows(java.io.IOException.class, () -> json.read(f));
+        assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ProbeRow("JPEG", ProbeKind.PROCESSING, "x", 64.8, null,
+                1, 0.1, null, 10), "percent given where a fraction is expected");
+        ReportData d = SampleReports.full();
+        var bad = assertThrows(IllegalArgumentException.class, () -> new ReportData(d.title(), d.created(),
+                d.dataset(), d.encoders().subList(0, 1), d.probes(), List.of(), List.of(), List.of(), List.of(),
+                Map.of()));
+        assertTrue(bad.getMessage().contains("not in encoders"), bad.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ReportData("t", "yesterday", d.dataset(), List.of(),
+                null, null, null, null, null, null));
+    }
+
+    @Test
+    void headlineSummarisesEachEncoder() {
+        ReportData d = SampleReports.full();
+        List<TraceSensitivity> s = TraceSensitivity.of(d);
+        assertEquals(List.of("JPEG", "Sharpening", "Resizing", "Interpolation", "Make", "Phone vs camera"),
+                TraceSensitivity.probeTasks(d));
+        TraceSensitivity clip = s.get(0);
+        assertEquals(0.61 - 0.125, clip.probeAboveChance().get("JPEG"), 1e-12);
+        assertEquals(0.085, clip.knnGap(), 1e-9);
+        assertEquals(0.99 - 0.87, clip.retrievalDrop(), 1e-12);
+        TraceSensitivity ref = s.get(4);
+        assertEquals(List.of("JPEG", "Resizing"), List.copyOf(ref.probeAboveChance().keySet()));
+        assertEquals(null, ref.knnGap());
+        assertEquals(null, ref.retrievalDrop());
+    }
+
+    @Test
+    void writesJsonCsvAndMarkdownBesideTheHtml(@TempDir Path tmp) throws Exception {
+        ReportData d = SampleReports.full();
+        ReportFiles files = HtmlReport.write(d, null, tmp.resolve("out"));
+        assertEquals(d, new ReportJson().read(files.json()));
+        List<String> probes = Files.readAllLines(files.csv().get(1));
+        assertEquals(1 + d.probes().size(), probes.size());
+        assertTrue(probes.get(0).startsWith("task,kind,encoder_id,accuracy,accuracy_std"));
+        List<String> enc = Files.readAllLines(files.csv().get(0));
+        assertTrue(enc.stream().anyMatch(l -> l.startsWith("local:my<model>&co.onnx,")), enc.toString());
+        String md = Files.readString(files.markdown());
+        assertTrue(md.contains("| JPEG forensic (built-in) *(yardstick)* | REF |"), md);
+        assertTrue(md.contains("+48.5 pp"), md);
+        assertFalse(md.contains("<b>"), "markup in names is escaped in Markdown");
+        String html = Files.readString(files.html());
+        assertFalse(html.contains("<script>alert"), "provenance values are escaped");
+        assertFalse(html.contains("<b>model</b>"), "encoder names are escaped");
+        assertTrue(html.contains("My &lt;b&gt;model&lt;/b&gt; &amp; co"));
+        assertFalse(html.contains("http://") && html.replace("http://www.w3.org/2000/svg", "").contains("http://"),
+                "nothing is fetched from the network");
+        assertFalse(html.contains("https://"));
+    }
+
+    @Test
+    void missingSectionsSayWhy(@TempDir Path tmp) throws Exception {
+        ReportData d = SampleReports.probesOnly();
+        String html = Files.readString(HtmlReport.write(d, null, tmp).html());
+        assertEquals(1, HtmlReport.chartCount(d));
+        assertEquals(1, count(html, "<svg class=\"chart\""));
+        assertTrue(html.contains("No kNN results in this run."));
+        assertTrue(html.contains("<li>kNN skipped: --knn not given</li>"));
+        assertTrue(html.contains("<li>Retrieval skipped: no PairCams-style pairs in the dataset</li>"));
+        assertTrue(html.contains("No audit in this run. The run recorded no reason."));
+        assertTrue(html.contains("The study's published figures were not loaded"));
+    }
+
+    @Test
+    void documentationSampleStillParsesAndRenders(@TempDir Path tmp) throws Exception {
+        ReportData d = new ReportJson().read(Path.of("docs", "report-sample.json"));
+        assertEquals(5, HtmlReport.chartCount(d));
+        String html = Files.readString(HtmlReport.write(d, null, tmp).html());
+        assertEquals(5, count(html, "<svg class=\"chart\""));
+    }
+
+    static int count(String s, String needle) {
+        int n = 0;
+        for (int i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}
