@@ -100,9 +100,9 @@ public final class Audit {
         int n = ds.samples().size();
         for (ProcessingTask t : cfg.tasks()) {
             ops.addAll(taskOps(t, cfg.maskPercent(), false));
-            steps.add(new Step("probe", t.name(), "predict which of " + t.operations() + " was applied"));
+            steps.add(new Step("probe", taskName(t), "predict which of " + t.operations() + " was applied"));
             if (semantic) {
-                steps.add(new Step("knn", t.name(), "kNN (k=" + cfg.k() + ") accuracy under the five processing set-ups"));
+                steps.add(new Step("knn", taskName(t), "kNN (k=" + cfg.k() + ") accuracy under the five processing set-ups"));
             }
         }
         if (cfg.maskPercent() > 0 && cfg.tasks().contains(ProcessingTask.JPEG)) {
@@ -177,10 +177,10 @@ public final class Audit {
                 List<String> ops = taskOps(t, cfg.maskPercent(), masked);
                 Aligned a = Aligned.of(ops.stream().map(sets::get).toList());
                 if (a.ids().size() < 10) {
-                    modelNotes.add(t.name() + (masked ? " (masked)" : "") + ": only " + a.ids().size() + " images embedded under every operation; skipped");
+                    modelNotes.add(taskName(t) + (masked ? " (masked)" : "") + ": only " + a.ids().size() + " images embedded under every operation; skipped");
                     continue;
                 }
-                String name = masked ? t.name() + " masked " + cfg.maskPercent() + "%" : t.name();
+                String name = masked ? taskName(t) + " masked " + cfg.maskPercent() + "%" : taskName(t);
                 ProcessingProbe.ImageSplit split = ProcessingProbe.ImageSplit.random(a.ids().size(), cfg.testFraction(), cfg.seed());
                 listener.stage(model + ": probe " + name);
                 ProbeResult pr = new ProcessingProbe(mcfg.probe()).run(name, t.operations(), a.rows(), split);
@@ -212,6 +212,11 @@ public final class Audit {
             runs.add(new ModelRun(model, fileName, encoderProv, dim, probes, knn, retrieval, acq, modelNotes));
         }
         return new Outcome(plan, runs, notes, started, Instant.now());
+    }
+
+    /** The study's name of a task group: JPEG, Sharpening, Resizing, Interpolation. */
+    public static String taskName(ProcessingTask t) {
+        return t == ProcessingTask.JPEG ? "JPEG" : t.name().charAt(0) + t.name().substring(1).toLowerCase(java.util.Locale.ROOT);
     }
 
     static int[] pick(int[] v, int[] idx) {

@@ -12,6 +12,9 @@ final class DatasetArgs {
     }
 
     static Dataset open(Path p) throws IOException {
+        if (!java.nio.file.Files.exists(p)) {
+            throw new IOException(p + ": no such file or folder");
+        }
         return Manifests.isManifest(p) ? Manifests.open(p) : ImageFolders.open(p);
     }
 }

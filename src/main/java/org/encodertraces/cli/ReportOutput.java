@@ -2,16 +2,17 @@ package org.encodertraces.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.encodertraces.audit.Audit;
+import org.encodertraces.audit.AuditReport;
 
-/** Writes the report of an audit (placeholder until the HTML report lands: the results summary). */
+/** Writes the HTML report of an audit, with the study's figures from the shared folder when present. */
 final class ReportOutput {
     private ReportOutput() {
     }
 
     static Path write(Audit.Outcome outcome, Path out) throws IOException {
-        Path p = out.resolve("summary.txt");
-        java.nio.file.Files.writeString(p, org.encodertraces.audit.AuditFiles.summary(outcome));
-        return p;
+        String shared = System.getenv().getOrDefault("TRACES_SHARED", "../shared");
+        return AuditReport.write(outcome, List.of(), Path.of(shared), out);
     }
 }

@@ -37,6 +37,7 @@ final class Charts {
             case CVL -> "#4e79a7";
             case SUP -> "#f28e2b";
             case SSL -> "#59a14f";
+            case OTHER -> "#b07aa1";
             case REF -> "#6b6b6b";
         };
     }

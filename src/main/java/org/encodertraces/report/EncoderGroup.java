@@ -13,6 +13,8 @@ public enum EncoderGroup {
     SUP,
     /** Self-supervised. */
     SSL,
+    /** A model given by file whose training the tool does not know. */
+    OTHER,
     /** A forensic or low-level reference encoder (ids such as {@code builtin:jpeg-forensic}). */
     REF;
 

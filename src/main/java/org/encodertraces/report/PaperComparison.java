@@ -100,6 +100,7 @@ public record PaperComparison(String processingDataset, Map<String, String> task
         m.put("phone-vs-camera", "Model (smart vs non-smart)");
         m.put("smartphone", "Model (smart vs non-smart)");
         m.put("device class", "Model (smart vs non-smart)");
+        m.put("is smartphone", "Model (smart vs non-smart)");
         m.put("iso", "ISO Speed");
         m.put("exposure time", "Exposure");
         m.put("focal length", "Focal Length");

@@ -43,7 +43,7 @@ class AuditTest {
             }
         });
         Audit.ModelRun run = o.runs().get(0);
-        assertEquals(List.of("JPEG", "RESIZING", "JPEG masked 90%"), run.probes().stream().map(Audit.TaskProbe::task).toList());
+        assertEquals(List.of("JPEG", "Resizing", "JPEG masked 90%"), run.probes().stream().map(Audit.TaskProbe::task).toList());
         Audit.TaskProbe jpeg = run.probes().get(0);
         assertTrue(jpeg.result().accuracyMean() > 0.5, "forensic encoder reads JPEG settings: " + jpeg.result().accuracyMean());
         assertEquals(3, jpeg.result().repeats().size());

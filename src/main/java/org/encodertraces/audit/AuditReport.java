@@ -1,0 +1,121 @@
+package org.encodertraces.audit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.encodertraces.encoder.EncoderFactory;
+import org.encodertraces.encoder.Registry;
+import org.encodertraces.encoder.RegistryEntry;
+import org.encodertraces.knn.KnnResult;
+import org.encodertraces.knn.KnnSetup;
+import org.encodertraces.knn.RetrievalResult;
+import org.encodertraces.probe.ProbeResult;
+import org.encodertraces.process.ProcessingOp;
+import org.encodertraces.provenance.ToolInfo;
+import org.encodertraces.report.AuditRow;
+import org.encodertraces.report.DatasetInfo;
+import org.encodertraces.report.EncoderGroup;
+import org.encodertraces.report.EncoderInfo;
+import org.encodertraces.report.HtmlReport;
+import org.encodertraces.report.KnnRow;
+import org.encodertraces.report.PaperResults;
+import org.encodertraces.report.ProbeKind;
+import org.encodertraces.report.ProbeRow;
+import org.encodertraces.report.ReportData;
+import org.encodertraces.report.RetrievalRow;
+
+/**
+ * Turns an audit's outcome into the report's data model and writes the HTML report beside the
+ * results, with the study's published figures when the shared folder has them.
+ */
+public final class AuditReport {
+    private AuditReport() {
+    }
+
+    /** Builds the report data of an outcome. */
+    public static ReportData data(Audit.Outcome o, List<AuditRow> datasetAudit) {
+        Registry registry = Registry.builtIn();
+        List<EncoderInfo> encoders = new ArrayList<>();
+        List<ProbeRow> probes = new ArrayList<>();
+        List<KnnRow> knn = new ArrayList<>();
+        List<RetrievalRow> retrieval = new ArrayList<>();
+        List<String> notes = new ArrayList<>(o.notes());
+        Map<String, Object> prov = new LinkedHashMap<>(ToolInfo.platform());
+        prov.put("dataset", Map.of("name", o.plan().dataset().name(), "source", o.plan().dataset().source(),
+                "samples", o.plan().dataset().samples().size(), "manifest_sha256", o.plan().dataset().manifestSha256()));
+        prov.put("operations", o.plan().operations().stream().map(ProcessingOp::describe).toList());
+        prov.put("started", o.started().toString());
+        prov.put("finished", o.finished().toString());
+        Map<String, Object> encProv = new LinkedHashMap<>();
+        for (Audit.ModelRun run : o.runs()) {
+            encoders.add(encoderInfo(run, registry));
+            encProv.put(run.model(), run.encoder());
+            for (Audit.TaskProbe p : run.probes()) {
+                probes.add(probeRow(p.task(), ProbeKind.PROCESSING, run.model(), p.result()));
+            }
+            for (AcquisitionStage.AttributeProbe a : run.acquisition()) {
+                probes.add(probeRow(a.attribute() + (a.masked() ? " masked" : ""), ProbeKind.ACQUISITION, run.model(), a.result()));
+            }
+            for (Audit.TaskKnn k : run.knn()) {
+                KnnResult r = k.result();
+                knn.add(KnnRow.of(k.task(), run.model(), r.k(), r.accuracy().get(KnnSetup.ALL_SAME), r.accuracy().get(KnnSetup.POS_SAME),
+                        r.accuracy().get(KnnSetup.NEG_SAME), r.accuracy().get(KnnSetup.ALL_DIFF), r.accuracy().get(KnnSetup.UNIFORM)));
+            }
+            if (run.retrieval() != null) {
+                RetrievalResult r = run.retrieval();
+                List<String> classes = new ArrayList<>(r.deviceClasses());
+                classes.add(0, "all");
+                for (String c : classes) {
+                    int queries = r.recalls().stream().filter(x -> x.queryClass().equals(c)).mapToInt(RetrievalResult.Recall::queries).findFirst().orElse(0);
+                    retrieval.add(new RetrievalRow(run.model(), c.equals("all") ? RetrievalRow.OVERALL : c,
+                            r.recall("negatives=query-device", c, 1), r.recall("negatives=query-device", c, 5),
+                            r.recall("negatives=other-device", c, 1), r.recall("negatives=other-device", c, 5), queries));
+                }
+            }
+            for (String n : run.notes()) {
+                notes.add(run.model() + ": " + n);
+            }
+        }
+        prov.put("encoders", encProv);
+        var ds = o.plan().dataset();
+        int classes = ds.labelNames().containsKey("label") ? ds.labelNames().get("label").size() : 0;
+        return ReportData.of("Trace audit of " + ds.name(), Instant.now(), new DatasetInfo(ds.name(), ds.samples().size(), classes),
+                encoders, probes, knn, retrieval, datasetAudit, notes, prov);
+    }
+
+    private static ProbeRow probeRow(String task, ProbeKind kind, String encoder, ProbeResult r) {
+        return new ProbeRow(task, kind, encoder, r.accuracyMean(), r.repeats().size() > 1 ? r.accuracyStd() : null, r.repeats().size(),
+                r.metrics().chance(), r.metrics().meanPerClassAccuracy(), r.testSize());
+    }
+
+    private static EncoderInfo encoderInfo(Audit.ModelRun run, Registry registry) {
+        Object sha = run.encoder().get("model_sha256");
+        String sha256 = sha == null ? null : sha.toString();
+        if (EncoderFactory.isBuiltin(run.model())) {
+            String name = run.model().equals("builtin:jpeg-forensic") ? "JPEG forensics (built-in)" : "Low-level statistics (built-in)";
+            return new EncoderInfo(run.model(), name, EncoderGroup.REF, null, null, run.dim());
+        }
+        Optional<RegistryEntry> e = registry.find(run.model());
+        if (e.isPresent()) {
+            EncoderInfo info = EncoderInfo.of(e.get(), sha256);
+            return info;
+        }
+        return new EncoderInfo(run.model(), run.model(), EncoderGroup.OTHER, null, sha256, run.dim());
+    }
+
+    /** Writes report.html (and its JSON, CSV, Markdown) into {@code outDir}; returns the HTML path. */
+    public static Path write(Audit.Outcome o, List<AuditRow> datasetAudit, Path sharedDir, Path outDir) throws IOException {
+        PaperResults paper = null;
+        Path paperDir = sharedDir == null ? null : sharedDir.resolve("reference").resolve("paper-results");
+        if (paperDir != null && Files.isDirectory(paperDir)) {
+            paper = PaperResults.load(paperDir);
+        }
+        return HtmlReport.write(data(o, datasetAudit), paper, outDir).html();
+    }
+}
