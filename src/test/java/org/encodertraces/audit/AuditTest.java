@@ -65,5 +65,14 @@ class AuditTest {
         String summary = AuditFiles.summary(o);
         assertTrue(summary.contains("probe JPEG") && summary.contains("retrieval R@1"), summary);
         assertTrue(Files.exists(out.resolve("embeddings").resolve("demo-scenes__JPEG75_420__builtin_jpeg-forensic.safetensors")));
+
+        org.encodertraces.report.ReportData data = AuditReport.data(o, List.of());
+        assertEquals(3, data.probes().size());
+        assertEquals(2, data.knn().size());
+        assertEquals(3, data.retrieval().size(), "overall, camera and phone rows");
+        assertEquals(org.encodertraces.report.EncoderGroup.REF, data.encoders().get(0).family());
+        Path html = AuditReport.write(o, List.of(), tmp.resolve("no-shared"), out);
+        String page = Files.readString(html);
+        assertTrue(page.contains("<svg") && page.contains("JPEG forensics (built-in)"), "report drawn");
     }
 }
