@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.encodertraces.data.Dataset;
-import org.encodertraces.data.ImageFolders;
 import org.encodertraces.embed.Extraction;
 import org.encodertraces.encoder.EmbeddingSelection;
 import org.encodertraces.encoder.Encoder;
@@ -35,7 +34,7 @@ public final class EmbedCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--images", required = true, paramLabel = "DIR", description = "image folder (class subfolders give the 'label' tensor) or a CSV/TSV manifest with a 'path' column and label columns")
+    @Option(names = "--images", required = true, paramLabel = "DATASET", description = "a dataset: image folder (class subfolders give the 'label' tensor; a flat folder gets EXIF label tensors), a CSV/TSV manifest with a 'path' column and label columns, or a kind:path spec (imagenet-val:ROOT, inat:FILE.json, paircams:TABLE.csv, flickrexif:TABLE.csv, ...)")
     Path images;
 
     @Option(names = "--model", required = true, paramLabel = "ID_OR_FILE",
@@ -104,7 +103,7 @@ public final class EmbedCommand implements Callable<Integer> {
         Dataset dataset;
         try {
             ops = ProcessingOp.parseList(processing);
-            dataset = org.encodertraces.data.Manifests.isManifest(images) ? org.encodertraces.data.Manifests.open(images) : ImageFolders.open(images);
+            dataset = org.encodertraces.data.Datasets.open(images.toString()).dataset();
         } catch (IllegalArgumentException | java.io.IOException e) {
             err.println("traces embed: " + e.getMessage());
             return 2;

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 EmbedCommand.class,
                 ModelsCommand.class,
                 BenchCommand.class,
+                DatasetsCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class TracesCli implements Runnable {
