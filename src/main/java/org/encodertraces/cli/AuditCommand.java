@@ -81,7 +81,7 @@ public final class AuditCommand implements Callable<Integer> {
         Dataset ds;
         AuditConfig cfg;
         try {
-            ds = DatasetArgs.open(images);
+            ds = DatasetArgs.open(images, err);
             List<ProcessingTask> t = tasks.stream().map(ProcessingTask::parse).toList();
             AuditConfig base = AuditConfig.defaults(models, n);
             cfg = base.withTasks(t).withMaskPercent(mask).withK(k).withTestFraction(testFraction)

@@ -1,20 +1,33 @@
 package org.encodertraces.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import org.encodertraces.data.Dataset;
-import org.encodertraces.data.ImageFolders;
-import org.encodertraces.data.Manifests;
+import org.encodertraces.data.Datasets;
+import org.encodertraces.data.ReadFailure;
 
-/** Opens what a user passes to {@code --images}: a manifest or a folder. */
+/**
+ * Opens what a user passes to {@code --images} (a folder, manifest, table or a
+ * {@code kind:path?options} spec; see {@link Datasets}) and reports files that could not be
+ * read while listing it.
+ */
 final class DatasetArgs {
     private DatasetArgs() {
     }
 
-    static Dataset open(Path p) throws IOException {
-        if (!java.nio.file.Files.exists(p)) {
-            throw new IOException(p + ": no such file or folder");
+    static Dataset open(Path p, PrintWriter err) throws IOException {
+        Datasets.Opened opened = Datasets.open(p.toString());
+        if (!opened.failures().isEmpty()) {
+            err.printf("%d file(s) could not be read while listing %s (%s):%n", opened.failures().size(), p, opened.kind());
+            for (ReadFailure f : opened.failures().subList(0, Math.min(10, opened.failures().size()))) {
+                err.println("  " + f.file() + ": " + f.reason());
+            }
+            if (opened.failures().size() > 10) {
+                err.println("  ...");
+            }
+            err.flush();
         }
-        return Manifests.isManifest(p) ? Manifests.open(p) : ImageFolders.open(p);
+        return opened.dataset();
     }
 }

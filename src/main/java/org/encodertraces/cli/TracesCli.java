@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 RetrievalCommand.class,
                 BenchKnnCommand.class,
                 ReportCommand.class,
+                DatasetsCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class TracesCli implements Runnable {

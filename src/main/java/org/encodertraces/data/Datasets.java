@@ -1,0 +1,159 @@
+package org.encodertraces.data;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Opens any dataset the toolkit reads from a path or a spec string, so that commands such as
+ * {@code traces embed} and {@code traces datasets audit} take all of them.
+ *
+ * <p>A spec is {@code [kind:]path[?key=value&...]}. With a kind, that reader is used:
+ * <ul>
+ *   <li>{@code classes:DIR}: one subfolder per class ({@link ImageFolders}, label {@code label});</li>
+ *   <li>{@code exif:DIR}: any folder of photos labelled by EXIF ({@link ExifDataset});</li>
+ *   <li>{@code manifest:FILE.csv|tsv}: path plus label columns ({@link Manifests});</li>
+ *   <li>{@code imagenet-train:ROOT}, {@code imagenet-val:ROOT}: {@link ImageNetLayout};</li>
+ *   <li>{@code inat:ANNOTATIONS.json[?root=DIR]}: COCO-style iNaturalist 2018 annotations, images
+ *       relative to {@code root} (default: the JSON's folder);</li>
+ *   <li>{@code inat-list:LIST.txt[?root=DIR&categories=FILE.json]}: the list format of
+ *       {@link INaturalist2018#openList};</li>
+ *   <li>{@code paircams:TABLE.csv|tsv[?images=DIR]}: {@link PairCams};</li>
+ *   <li>{@code flickrexif:TABLE.csv|tsv[?photos=DIR]}: downloaded FlickrExif photos with the
+ *       table's labels ({@link FlickrExifTable#toDataset}); photos default to {@code photos/}
+ *       beside the table.</li>
+ * </ul>
+ * Without a kind the path decides: a folder with an ImageNet {@code train/} or {@code val/} (only
+ * one of them present, else name the split), a folder whose images all sit in subfolders (class
+ * folders), any other folder (EXIF photos); a {@code .csv}/{@code .tsv} with {@code subject} and
+ * {@code camera_model} columns (PairCams), with a {@code Flickr ID} column (FlickrExif), or any
+ * other (manifest); a {@code .json} (iNaturalist annotations); a {@code .txt} (iNaturalist list).
+ */
+public final class Datasets {
+    /** The kinds a spec may name. */
+    public static final List<String> KINDS = List.of("classes", "exif", "manifest", "imagenet-train", "imagenet-val", "inat", "inat-list",
+            "paircams", "flickrexif");
+
+    /**
+     * An opened dataset.
+     *
+     * @param dataset  the samples
+     * @param kind     the reader used (one of {@link #KINDS})
+     * @param failures files whose labels could not be read (kept with unknown labels); empty for most kinds
+     */
+    public record Opened(Dataset dataset, String kind, List<ReadFailure> failures) {
+        public Opened {
+            failures = List.copyOf(failures);
+        }
+    }
+
+    private Datasets() {
+    }
+
+    /** Opens a path, choosing the reader from what it holds. */
+    public static Opened open(Path path) throws IOException {
+        return open(path, null, Map.of());
+    }
+
+    /** Opens a spec ({@code [kind:]path[?key=value&...]}). */
+    public static Opened open(String spec) throws IOException {
+        String kind = null;
+        String rest = spec;
+        int colon = spec.indexOf(':');
+        if (colon > 0 && KINDS.contains(spec.substring(0, colon))) {
+            kind = spec.substring(0, colon);
+            rest = spec.substring(colon + 1);
+        }
+        Map<String, String> opts = new LinkedHashMap<>();
+        int q = rest.lastIndexOf('?');
+        if (q >= 0 && rest.substring(q + 1).matches("[a-z]+=[^&]*(&[a-z]+=[^&]*)*")) {
+            for (String kv : rest.substring(q + 1).split("&")) {
+                int eq = kv.indexOf('=');
+                opts.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+            rest = rest.substring(0, q);
+        }
+        if (rest.isEmpty()) {
+            throw new IOException("dataset spec '" + spec + "' names no path");
+        }
+        return open(Path.of(rest), kind, opts);
+    }
+
+    private static Opened open(Path p, String kind, Map<String, String> opts) throws IOException {
+        if (!Files.exists(p)) {
+            throw new IOException(p + ": no such file or folder");
+        }
+        String k = kind != null ? kind : detect(p);
+        Path parent = p.toAbsolutePath().getParent();
+        return switch (k) {
+            case "classes" -> ok(ImageFolders.open(p), k);
+            case "exif" -> {
+                ExifDataset.Opened o = ExifDataset.open(p);
+                yield new Opened(o.dataset(), k, o.failures());
+            }
+            case "manifest" -> ok(Manifests.open(p), k);
+            case "imagenet-train" -> ok(ImageNetLayout.open(p, "train"), k);
+            case "imagenet-val" -> ok(ImageNetLayout.open(p, "val"), k);
+            case "inat" -> ok(INaturalist2018.openAnnotations(p, opts.containsKey("root") ? Path.of(opts.get("root")) : parent), k);
+            case "inat-list" -> {
+                Path cats = opts.containsKey("categories") ? Path.of(opts.get("categories"))
+                        : Files.isRegularFile(parent.resolve("categories.json")) ? parent.resolve("categories.json") : null;
+                yield ok(INaturalist2018.openList(p, opts.containsKey("root") ? Path.of(opts.get("root")) : parent, cats), k);
+            }
+            case "paircams" -> ok(PairCams.open(p, opts.containsKey("images") ? Path.of(opts.get("images")) : null), k);
+            case "flickrexif" -> ok(FlickrExifTable.read(p).toDataset(opts.containsKey("photos") ? Path.of(opts.get("photos")) : parent.resolve("photos")), k);
+            default -> throw new IllegalStateException(k);
+        };
+    }
+
+    private static Opened ok(Dataset d, String kind) {
+        return new Opened(d, kind, List.of());
+    }
+
+    /** The kind {@link #open(Path)} would use for a path. */
+    public static String detect(Path p) throws IOException {
+        if (Files.isDirectory(p)) {
+            if (ImageNetLayout.looksLike(p)) {
+                boolean train = Files.isDirectory(p.resolve("train"));
+                boolean val = Files.isDirectory(p.resolve("val"));
+                if (train && val) {
+                    throw new IOException(p + ": an ImageNet folder with train/ and val/: say imagenet-train:" + p + " or imagenet-val:" + p);
+                }
+                return train ? "imagenet-train" : "imagenet-val";
+            }
+            try (Stream<Path> walk = Files.walk(p)) {
+                List<Path> images = walk.filter(Files::isRegularFile).filter(ExifDataset::isImageName).toList();
+                if (images.isEmpty()) {
+                    throw new IOException(p + ": no image files found");
+                }
+                return images.stream().allMatch(f -> p.relativize(f).getNameCount() >= 2) ? "classes" : "exif";
+            }
+        }
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (n.endsWith(".csv") || n.endsWith(".tsv")) {
+            if (PairCams.looksLike(p)) {
+                return "paircams";
+            }
+            try (Stream<String> lines = Files.lines(p)) {
+                if (lines.findFirst().orElse("").contains(FlickrExifTable.ID_COLUMN)) {
+                    return "flickrexif";
+                }
+            } catch (java.io.UncheckedIOException e) {
+                throw new IOException(p + ": cannot read the header: " + e.getCause().getMessage(), e.getCause());
+            }
+            return "manifest";
+        }
+        if (n.endsWith(".json")) {
+            return "inat";
+        }
+        if (n.endsWith(".txt")) {
+            return "inat-list";
+        }
+        throw new IOException(p + ": not a folder, .csv, .tsv, .json or .txt; cannot tell which dataset it is (use kind:path, kinds " + KINDS + ")");
+    }
+}

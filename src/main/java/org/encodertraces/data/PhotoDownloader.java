@@ -1,0 +1,441 @@
+package org.encodertraces.data;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Downloads many photos politely: a bounded number at a time, no faster than a set interval per
+ * host, retrying transient failures (connection errors, time-outs, 429 and 5xx) with exponential
+ * back-off and honouring {@code Retry-After}, resuming partial files, and never failing the batch
+ * for one photo: failures are collected and written to a TSV ({@code id}, {@code url},
+ * {@code reason}).
+ *
+ * <p>Each file is written to {@code <name>.part} and moved into place atomically once complete
+ * (its length matches {@code Content-Length} and, when required, it starts like a JPEG), so a
+ * file under its final name is always whole and a rerun skips it. A {@code .part} left by an
+ * interrupted run or a dropped connection is resumed with {@code Range: bytes=N-}; a server that
+ * answers 200 instead of 206 is read from the start. Redirects are followed (same protocol); a
+ * redirect to Flickr's "photo unavailable" placeholder is a failure.
+ *
+ * <p>Uses {@link HttpURLConnection} because it has a per-read time-out: a server that stalls in
+ * the middle of a body is given up on after {@link Options#readTimeout()} and the photo retried.
+ */
+public final class PhotoDownloader {
+
+    /**
+     * Download settings.
+     *
+     * @param concurrency     photos downloaded at once
+     * @param connectTimeout  time allowed to connect
+     * @param readTimeout     time allowed between two reads (a stalled server)
+     * @param maxAttempts     tries per photo, including the first
+     * @param initialBackoff  wait before the first retry; doubled each retry
+     * @param maxBackoff      longest wait between tries; a {@code Retry-After} beyond it makes the
+     *                        photo fail instead of blocking the batch
+     * @param perHostInterval least time between the starts of two requests to one host
+     * @param requireJpeg     a body that does not start with the JPEG marker {@code FF D8 FF} is a failure
+     * @param userAgent       the User-Agent header
+     */
+    public record Options(int concurrency, Duration connectTimeout, Duration readTimeout, int maxAttempts, Duration initialBackoff,
+                          Duration maxBackoff, Duration perHostInterval, boolean requireJpeg, String userAgent) {
+        public Options {
+            if (concurrency < 1 || concurrency > 64) {
+                throw new IllegalArgumentException("concurrency must be 1..64, not " + concurrency);
+            }
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be >= 1");
+            }
+        }
+
+        /** 4 at a time, 10 s connect, 30 s read, 5 tries from 2 s up to 5 min, 0.1 s between requests to one host, JPEG only. */
+        public static Options defaults() {
+            return new Options(4, Duration.ofSeconds(10), Duration.ofSeconds(30), 5, Duration.ofSeconds(2), Duration.ofMinutes(5),
+                    Duration.ofMillis(100), true, "encoder-traces/" + org.encodertraces.provenance.ToolInfo.version());
+        }
+    }
+
+    /**
+     * One photo to fetch.
+     *
+     * @param id       the photo's id (reported in failures)
+     * @param url      where to fetch it
+     * @param fileName the name to save it under in the output folder
+     */
+    public record Job(String id, String url, String fileName) {
+        public Job {
+            if (fileName.isEmpty() || fileName.contains("/") || fileName.contains("\\") || fileName.startsWith(".")) {
+                throw new IllegalArgumentException("bad file name for " + id + ": '" + fileName + "'");
+            }
+        }
+    }
+
+    /**
+     * A photo that could not be fetched.
+     *
+     * @param id     the photo's id
+     * @param url    its address
+     * @param reason why, in words (the last attempt's error)
+     */
+    public record Failure(String id, String url, String reason) {
+    }
+
+    /** What became of one photo. */
+    public enum Outcome {
+        /** Fetched in this run. */
+        DOWNLOADED,
+        /** Already complete from an earlier run. */
+        SKIPPED,
+        /** Given up on; see the failures. */
+        FAILED
+    }
+
+    /** Told of each finished photo (from the downloading threads), so the CLI can draw progress. */
+    @FunctionalInterface
+    public interface Listener {
+        /** A listener that ignores every update. */
+        Listener NONE = (job, outcome, done, total) -> { };
+
+        /**
+         * @param job     the photo
+         * @param outcome what became of it
+         * @param done    photos finished so far, this one included
+         * @param total   photos in the batch
+         */
+        void finished(Job job, Outcome outcome, int done, int total);
+    }
+
+    /**
+     * What a batch did.
+     *
+     * @param total        photos asked for
+     * @param downloaded   fetched in this run
+     * @param skipped      already complete
+     * @param failures     the photos given up on, in job order
+     * @param failuresFile the TSV the failures were written to
+     */
+    public record Result(int total, int downloaded, int skipped, List<Failure> failures, Path failuresFile) {
+        public Result {
+            failures = List.copyOf(failures);
+        }
+    }
+
+    /** The failures file written in the output folder. */
+    public static final String FAILURES_FILE = "download-failures.tsv";
+
+    private final Options options;
+    private final Map<String, long[]> hostNext = new HashMap<>();
+
+    /** A downloader with the given settings. */
+    public PhotoDownloader(Options options) {
+        this.options = options;
+    }
+
+    /**
+     * Fetches every job into a folder and writes {@value #FAILURES_FILE} there (header only when
+     * nothing failed).
+     *
+     * @throws IOException only when the folder or the failures file cannot be written, or the
+     *                     calling thread is interrupted; single photos never throw
+     */
+    public Result download(List<Job> jobs, Path outDir, Listener listener) throws IOException {
+        Files.createDirectories(outDir);
+        Map<String, Integer> names = new HashMap<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            Integer prev = names.put(jobs.get(i).fileName(), i);
+            if (prev != null) {
+                throw new IllegalArgumentException("two jobs save to " + jobs.get(i).fileName() + ": " + jobs.get(prev).id() + " and " + jobs.get(i).id());
+            }
+        }
+        AtomicInteger done = new AtomicInteger();
+        AtomicInteger downloaded = new AtomicInteger();
+        AtomicInteger skipped = new AtomicInteger();
+        List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
+        Map<Job, Integer> order = new HashMap<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            order.put(jobs.get(i), i);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(options.concurrency(), r -> {
+            Thread t = new Thread(r, "photo-download");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> fs = new ArrayList<>();
+            for (Job job : jobs) {
+                fs.add(pool.submit(() -> {
+                    Outcome o;
+                    Path target = outDir.resolve(job.fileName());
+                    if (Files.isRegularFile(target)) {
+                        o = Outcome.SKIPPED;
+                        skipped.incrementAndGet();
+                    } else {
+                        String err = fetch(job, target);
+                        if (err == null) {
+                            o = Outcome.DOWNLOADED;
+                            downloaded.incrementAndGet();
+                        } else {
+                            o = Outcome.FAILED;
+                            failures.add(new Failure(job.id(), job.url(), err));
+                        }
+                    }
+                    listener.finished(job, o, done.incrementAndGet(), jobs.size());
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("download interrupted");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("download worker failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        List<Failure> sorted = new ArrayList<>(failures);
+        Map<String, Integer> idx = new HashMap<>();
+        order.forEach((j, i) -> idx.put(j.id() + "\u0000" + j.url(), i));
+        sorted.sort(Comparator.comparingInt(f -> idx.getOrDefault(f.id() + "\u0000" + f.url(), 0)));
+        Path tsv = outDir.resolve(FAILURES_FILE);
+        StringBuilder sb = new StringBuilder("id\turl\treason\n");
+        for (Failure f : sorted) {
+            sb.append(clean(f.id())).append('\t').append(clean(f.url())).append('\t').append(clean(f.reason())).append('\n');
+        }
+        Path tmp = outDir.resolve(FAILURES_FILE + ".part");
+        Files.writeString(tmp, sb, StandardCharsets.UTF_8);
+        Files.move(tmp, tsv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return new Result(jobs.size(), downloaded.get(), skipped.get(), sorted, tsv);
+    }
+
+    private static String clean(String s) {
+        return s == null ? "" : s.replaceAll("[\\t\\r\\n]+", " ");
+    }
+
+    /** Fetches one photo with retries; returns null on success or the reason it failed. */
+    private String fetch(Job job, Path target) {
+        URL url;
+        try {
+            if (job.url() == null || job.url().isBlank()) {
+                return "no url";
+            }
+            URI u = new URI(job.url().strip());
+            if (!"http".equalsIgnoreCase(u.getScheme()) && !"https".equalsIgnoreCase(u.getScheme())) {
+                return "not an http(s) url";
+            }
+            url = u.toURL();
+        } catch (Exception e) {
+            return "bad url: " + e.getMessage();
+        }
+        Path part = target.resolveSibling(target.getFileName() + ".part");
+        long backoff = options.initialBackoff().toMillis();
+        String last = "no attempt";
+        for (int attempt = 1; attempt <= options.maxAttempts(); attempt++) {
+            Attempt a;
+            try {
+                a = attempt(url, part, target);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted";
+            }
+            if (a.ok) {
+                return null;
+            }
+            last = a.reason;
+            if (!a.retry || attempt == options.maxAttempts()) {
+                break;
+            }
+            long wait = backoff;
+            if (a.retryAfterMs >= 0) {
+                if (a.retryAfterMs > options.maxBackoff().toMillis()) {
+                    return last + "; Retry-After " + a.retryAfterMs / 1000 + " s is longer than the " + options.maxBackoff().toSeconds() + " s allowed";
+                }
+                wait = Math.max(wait, a.retryAfterMs);
+                delayHost(url.getHost(), a.retryAfterMs);
+            }
+            wait = Math.min(wait, options.maxBackoff().toMillis());
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted";
+            }
+            backoff = Math.min(backoff * 2, options.maxBackoff().toMillis());
+        }
+        return last + " (after " + options.maxAttempts() + " attempt" + (options.maxAttempts() == 1 ? "" : "s") + ")";
+    }
+
+    private record Attempt(boolean ok, boolean retry, String reason, long retryAfterMs) {
+        static Attempt success() {
+            return new Attempt(true, false, null, -1);
+        }
+
+        static Attempt retry(String reason, long retryAfterMs) {
+            return new Attempt(false, true, reason, retryAfterMs);
+        }
+
+        static Attempt fatal(String reason) {
+            return new Attempt(false, false, reason, -1);
+        }
+    }
+
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+
+    private Attempt attempt(URL url, Path part, Path target) throws InterruptedException {
+        waitForHost(url.getHost());
+        HttpURLConnection c = null;
+        try {
+            long have = Files.isRegularFile(part) ? Files.size(part) : 0;
+            c = (HttpURLConnection) url.openConnection();
+            c.setConnectTimeout((int) options.connectTimeout().toMillis());
+            c.setReadTimeout((int) options.readTimeout().toMillis());
+            c.setInstanceFollowRedirects(true);
+            c.setUseCaches(false);
+            c.setRequestProperty("User-Agent", options.userAgent());
+            c.setRequestProperty("Accept-Encoding", "identity");
+            if (have > 0) {
+                c.setRequestProperty("Range", "bytes=" + have + "-");
+            }
+            int code = c.getResponseCode();
+            if (c.getURL().toString().contains("photo_unavailable")) {
+                return Attempt.fatal("photo unavailable (redirected to " + c.getURL() + ")");
+            }
+            if (code == 416 && have > 0) {
+                Files.deleteIfExists(part); // our part does not fit the file any more: start again
+                return Attempt.retry("HTTP 416 for the resumed part; restarting", -1);
+            }
+            if (code == 429 || code == 408 || code >= 500) {
+                return Attempt.retry("HTTP " + code + (c.getResponseMessage() == null ? "" : " " + c.getResponseMessage()),
+                        retryAfterMillis(c.getHeaderField("Retry-After")));
+            }
+            if (code != 200 && code != 206) {
+                return Attempt.fatal("HTTP " + code + (c.getResponseMessage() == null ? "" : " " + c.getResponseMessage()));
+            }
+            boolean append = false;
+            long expectedTotal = -1;
+            if (code == 206) {
+                Matcher m = CONTENT_RANGE.matcher(String.valueOf(c.getHeaderField("Content-Range")));
+                if (!m.matches() || Long.parseLong(m.group(1)) != have) {
+                    Files.deleteIfExists(part);
+                    return Attempt.retry("unusable Content-Range '" + c.getHeaderField("Content-Range") + "' for offset " + have, -1);
+                }
+                append = true;
+                expectedTotal = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
+            } else {
+                long len = c.getContentLengthLong();
+                expectedTotal = len;
+            }
+            try (InputStream in = c.getInputStream();
+                 OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                         append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+                byte[] buf = new byte[64 * 1024];
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    out.write(buf, 0, n);
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
+                }
+            }
+            long size = Files.size(part);
+            if (expectedTotal >= 0 && size != expectedTotal) {
+                return Attempt.retry("incomplete body: " + size + " of " + expectedTotal + " bytes", -1);
+            }
+            if (size == 0) {
+                Files.deleteIfExists(part);
+                return Attempt.fatal("empty body");
+            }
+            if (options.requireJpeg() && !startsLikeJpeg(part)) {
+                Files.deleteIfExists(part);
+                return Attempt.fatal("not a JPEG (content type " + c.getContentType() + ")");
+            }
+            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return Attempt.success();
+        } catch (SocketTimeoutException e) {
+            return Attempt.retry("timed out: " + e.getMessage(), -1);
+        } catch (FileNotFoundException e) {
+            return Attempt.fatal("not found: " + e.getMessage());
+        } catch (IOException e) {
+            return Attempt.retry(e.getClass().getSimpleName() + ": " + e.getMessage(), -1);
+        } finally {
+            if (c != null) {
+                c.disconnect();
+            }
+        }
+    }
+
+    private static boolean startsLikeJpeg(Path p) throws IOException {
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] b = in.readNBytes(3);
+            return b.length == 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF;
+        }
+    }
+
+    /** Retry-After as delay-seconds or an HTTP date; -1 when absent or unreadable. */
+    static long retryAfterMillis(String v) {
+        if (v == null || v.isBlank()) {
+            return -1;
+        }
+        String s = v.strip();
+        if (s.matches("\\d{1,9}")) {
+            return Long.parseLong(s) * 1000;
+        }
+        try {
+            ZonedDateTime t = ZonedDateTime.parse(s, DateTimeFormatter.RFC_1123_DATE_TIME);
+            return Math.max(0, t.toInstant().toEpochMilli() - System.currentTimeMillis());
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Blocks until this host may get another request, and books the next slot. */
+    private void waitForHost(String host) throws InterruptedException {
+        long wait;
+        synchronized (hostNext) {
+            long[] next = hostNext.computeIfAbsent(host, h -> new long[1]);
+            long now = System.nanoTime();
+            long start = Math.max(now, next[0]);
+            next[0] = start + options.perHostInterval().toNanos();
+            wait = start - now;
+        }
+        if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+    }
+
+    /** After a Retry-After, no request to the host starts before it has passed. */
+    private void delayHost(String host, long millis) {
+        synchronized (hostNext) {
+            long[] next = hostNext.computeIfAbsent(host, h -> new long[1]);
+            next[0] = Math.max(next[0], System.nanoTime() + millis * 1_000_000);
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package org.encodertraces.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The downloader against a real HTTP server on loopback, one behaviour per path. */
+class PhotoDownloaderTest {
+    private HttpServer server;
+    private String base;
+    private final Map<String, byte[]> photos = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+    private final List<String> ranges = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final CountDownLatch release = new CountDownLatch(1);
+    private volatile long retryAfterSentAt;
+    private volatile long retriedAt;
+
+    static byte[] jpeg(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        b[0] = (byte) 0xFF;
+        b[1] = (byte) 0xD8;
+        b[2] = (byte) 0xFF;
+        return b;
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.createContext("/", this::handle);
+        server.start();
+        base = "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        int now = inFlight.incrementAndGet();
+        maxInFlight.accumulateAndGet(now, Math::max);
+        try {
+            String path = ex.getRequestURI().getPath();
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            int hit = hits.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
+            String range = ex.getRequestHeaders().getFirst("Range");
+            if (range != null) {
+                ranges.add(path + " " + range);
+            }
+            byte[] body = photos.get(name);
+            if (path.startsWith("/slow-start/")) {
+                sleep(150); // tests concurrency: requests overlap
+            }
+            if (path.startsWith("/ratelimited/") && hit == 1) {
+                ex.getResponseHeaders().add("Retry-After", "1");
+                retryAfterSentAt = System.nanoTime();
+                ex.sendResponseHeaders(429, -1);
+                return;
+            }
+            if (path.startsWith("/ratelimited/")) {
+                retriedAt = System.nanoTime();
+            }
+            if (path.startsWith("/unavailable/")) {
+                ex.sendResponseHeaders(503, -1);
+                return;
+            }
+            if (body == null) {
+                ex.sendResponseHeaders(404, -1);
+                return;
+            }
+            if (path.startsWith("/html/")) {
+                body = "<html>gone</html>".getBytes(StandardCharsets.UTF_8);
+            }
+            long from = 0;
+            if (range != null && !path.startsWith("/norange/")) {
+                from = Long.parseLong(range.replaceAll("bytes=(\\d+)-", "$1"));
+                ex.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (body.length - 1) + "/" + body.length);
+                ex.sendResponseHeaders(206, body.length - from);
+            } else {
+                ex.sendResponseHeaders(200, body.length);
+            }
+            OutputStream out = ex.getResponseBody();
+            int half = body.length / 2;
+            if ((path.startsWith("/drop/") || path.startsWith("/norange/")) && hit == 1) {
+                out.write(body, 0, half); // then the connection dies
+                out.flush();
+                throw new IOException("dropping the connection on purpose");
+            }
+            if (path.startsWith("/stall/") && (hit == 1 || name.startsWith("always"))) {
+                out.write(body, (int) from, (int) ((body.length - from) / 2)); // half of what is owed
+                out.flush();
+                await(); // stalls until the test ends
+                return;
+            }
+            out.write(body, (int) from, (int) (body.length - from));
+            out.close();
+        } finally {
+            inFlight.decrementAndGet();
+            ex.close();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void await() {
+        try {
+            release.await(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static PhotoDownloader downloader(int concurrency, int attempts) {
+        return new PhotoDownloader(new PhotoDownloader.Options(concurrency, Duration.ofSeconds(2), Duration.ofMillis(400), attempts,
+                Duration.ofMillis(20), Duration.ofSeconds(5), Duration.ZERO, true, "test"));
+    }
+
+    private PhotoDownloader.Job job(String id, String dir) {
+        photos.putIfAbsent(id + ".jpg", jpeg(20_000 + id.hashCode() % 1000, id.hashCode()));
+        return new PhotoDownloader.Job(id, base + "/" + dir + "/" + id + ".jpg", id + ".jpg");
+    }
+
+    @Test
+    void downloadsInBoundedParallelAndSkipsCompleteFilesOnRerun(@TempDir Path out) throws IOException {
+        List<PhotoDownloader.Job> jobs = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            jobs.add(job(Long.toString(50_000_000_000L + i), "slow-start"));
+        }
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        PhotoDownloader.Result r = downloader(3, 2).download(jobs, out, (j, o, done, total) -> seen.add(o + " " + done + "/" + total));
+        assertEquals(10, r.downloaded());
+        assertTrue(r.failures().isEmpty());
+        assertEquals(10, seen.size());
+        assertTrue(seen.contains("DOWNLOADED 10/10"), seen.toString());
+        assertTrue(maxInFlight.get() <= 3, "at most 3 at once, saw " + maxInFlight.get());
+        assertTrue(maxInFlight.get() >= 2, "downloads overlap, saw " + maxInFlight.get());
+        for (PhotoDownloader.Job j : jobs) {
+            assertArrayEquals(photos.get(j.fileName()), Files.readAllBytes(out.resolve(j.fileName())));
+        }
+        try (var s = Files.list(out)) {
+            assertTrue(s.noneMatch(p -> p.toString().endsWith(".part")), "no part files left");
+        }
+        assertEquals(List.of("id\turl\treason"), Files.readAllLines(r.failuresFile()));
+
+        PhotoDownloader.Result again = downloader(3, 2).download(jobs, out, PhotoDownloader.Listener.NONE);
+        assertEquals(10, again.skipped());
+        assertEquals(0, again.downloaded());
+        assertEquals(10, hits.values().stream().mapToInt(AtomicInteger::get).sum(), "nothing fetched twice");
+    }
+
+    @Test
+    void failuresAreRecordedNotFatal(@TempDir Path out) throws IOException {
+        PhotoDownloader.Job ok = job("1", "plain");
+        PhotoDownloader.Job missing = new PhotoDownloader.Job("2", base + "/plain/2.jpg", "2.jpg");
+        PhotoDownloader.Job down = job("3", "unavailable");
+        PhotoDownloader.Job html = job("4", "html");
+        PhotoDownloader.Job noUrl = new PhotoDownloader.Job("5", "", "5.jpg");
+        PhotoDownloader.Result r = downloader(2, 3).download(List.of(ok, missing, down, html, noUrl), out, PhotoDownloader.Listener.NONE);
+        assertEquals(1, r.downloaded());
+        assertEquals(List.of("2", "3", "4", "5"), r.failures().stream().map(PhotoDownloader.Failure::id).toList(), "in job order");
+        assertTrue(r.failures().get(0).reason().startsWith("HTTP 404"), r.failures().get(0).reason());
+        assertEquals(1, hits.get("/plain/2.jpg").get(), "a 404 is not retried");
+        assertTrue(r.failures().get(1).reason().contains("HTTP 503") && r.failures().get(1).reason().contains("after 3 attempts"),
+                r.failures().get(1).reason());
+        assertEquals(3, hits.get("/unavailable/3.jpg").get(), "a 503 is retried");
+        assertTrue(r.failures().get(2).reason().startsWith("not a JPEG"), r.failures().get(2).reason());
+        assertEquals("no url", r.failures().get(3).reason());
+        assertFalse(Files.exists(out.resolve("4.jpg")) || Files.exists(out.resolve("4.jpg.part")));
+        List<String> tsv = Files.readAllLines(out.resolve(PhotoDownloader.FAILURES_FILE));
+        assertEquals(5, tsv.size());
+        assertEquals("2\t" + base + "/plain/2.jpg\t" + r.failures().get(0).reason(), tsv.get(1));
+    }
+
+    @Test
+    void honoursRetryAfterOn429ThenSucceeds(@TempDir Path out) throws IOException {
+        PhotoDownloader.Job j = job("77", "ratelimited");
+        PhotoDownloader.Result r = downloader(1, 3).download(List.of(j), out, PhotoDownloader.Listener.NONE);
+        assertEquals(1, r.downloaded(), r.failures().toString());
+        assertEquals(2, hits.get("/ratelimited/77.jpg").get());
+        long waitedMs = (retriedAt - retryAfterSentAt) / 1_000_000;
+        assertTrue(waitedMs >= 950, "waited " + waitedMs + " ms for Retry-After: 1, not the 20 ms back-off");
+        assertArrayEquals(photos.get("77.jpg"), Files.readAllBytes(out.resolve("77.jpg")));
+    }
+
+    @Test
+    void droppedConnectionResumesWithRange(@TempDir Path out) throws IOException {
+        PhotoDownloader.Job j = job("88", "drop");
+        PhotoDownloader.Result r = downloader(1, 3).download(List.of(j), out, PhotoDownloader.Listener.NONE);
+        assertEquals(1, r.downloaded(), r.failures().toString());
+        assertEquals(2, hits.get("/drop/88.jpg").get());
+        int half = photos.get("88.jpg").length / 2;
+        assertEquals(List.of("/drop/88.jpg bytes=" + half + "-"), ranges, "second request resumes from the bytes kept");
+        assertArrayEquals(photos.get("88.jpg"), Files.readAllBytes(out.resolve("88.jpg")));
+    }
+
+    @Test
+    void serverIgnoringRangeIsReadFromTheStart(@TempDir Path out) throws IOException {
+        PhotoDownloader.Job j = job("89", "norange");
+        PhotoDownloader.Result r = downloader(1, 3).download(List.of(j), out, PhotoDownloader.Listener.NONE);
+        assertEquals(1, r.downloaded(), r.failures().toString());
+        assertEquals(1, ranges.size(), "a Range was asked for");
+        assertArrayEquals(photos.get("89.jpg"), Files.readAllBytes(out.resolve("89.jpg")), "200 replaced the part, not appended");
+    }
+
+    @Test
+    void partLeftByAnEarlierRunIsResumed(@TempDir Path out) throws IOException {
+        PhotoDownloader.Job j = job("90", "plain");
+        byte[] all = photos.get("90.jpg");
+        Files.write(out.resolve("90.jpg.part"), java.util.Arrays.copyOf(all, 1000));
+        PhotoDownloader.Result r = downloader(1, 2).download(List.of(j), out, PhotoDownloader.Listener.NONE);
+        assertEquals(1, r.downloaded());
+        assertEquals(List.of("/plain/90.jpg bytes=1000-"), ranges);
+        assertArrayEquals(all, Files.readAllBytes(out.resolve("90.jpg")));
+    }
+
+    @Test
+    void stalledServerTimesOutThenResumesOrFails(@TempDir Path out) throws IOException {
+        PhotoDownloader.Job once = job("91", "stall");
+        PhotoDownloader.Job always = job("always92", "stall");
+        PhotoDownloader.Result r = downloader(2, 2).download(List.of(once, always), out, PhotoDownloader.Listener.NONE);
+        assertEquals(1, r.downloaded());
+        assertArrayEquals(photos.get("91.jpg"), Files.readAllBytes(out.resolve("91.jpg")));
+        assertEquals(1, r.failures().size(), r.failures().toString());
+        assertTrue(r.failures().get(0).reason().startsWith("timed out") && r.failures().get(0).reason().contains("after 2 attempts"),
+                r.failures().get(0).reason());
+        assertFalse(Files.exists(out.resolve("always92.jpg")), "an incomplete file never gets the final name");
+        assertTrue(Files.exists(out.resolve("always92.jpg.part")), "the part is kept for the next run");
+    }
+}
