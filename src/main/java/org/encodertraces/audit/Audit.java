@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.encodertraces.data.Dataset;
+import org.encodertraces.data.DatasetAudit;
 import org.encodertraces.embed.EmbeddingSet;
 import org.encodertraces.embed.EmbeddingSetIO;
 import org.encodertraces.embed.Extraction;
@@ -74,7 +75,8 @@ public final class Audit {
     }
 
     /** The audit's results. */
-    public record Outcome(Plan plan, List<ModelRun> runs, List<String> notes, Instant started, Instant finished) {
+    public record Outcome(Plan plan, List<ModelRun> runs, DatasetAudit.Report datasetAudit, List<String> notes, Instant started,
+                          Instant finished) {
     }
 
     /** Label tensor of the semantic class. */
@@ -121,6 +123,9 @@ public final class Audit {
             notes.add("pair retrieval skipped: the dataset has no 'subject' and 'device' labels (PairCams-style pairs)");
         }
         AcquisitionStage.plan(ds, cfg, ops, steps, notes);
+        if (semantic) {
+            steps.add(new Step("dataset", "audit", "Cramér's V between the classes and JPEG quality, subsampling, camera make, device class"));
+        }
         List<ProcessingOp> parsed = ops.stream().map(ProcessingOp::parse).toList();
         long embeddings = (long) n * parsed.size() * cfg.models().size();
         double seconds = 0;
@@ -140,6 +145,11 @@ public final class Audit {
         Path embDir = outDir.resolve("embeddings");
         List<ModelRun> runs = new ArrayList<>();
         List<String> notes = new ArrayList<>(plan.notes());
+        DatasetAudit.Report datasetAudit = null;
+        if (ds.labelTensors().contains(LABEL)) {
+            listener.stage("dataset audit: do the classes correlate with JPEG settings or cameras?");
+            datasetAudit = DatasetAudit.run(ds, LABEL, false);
+        }
         for (String model : cfg.models()) {
             String fileName = EncoderFactory.fileSafeName(model);
             Map<String, Object> encoderProv;
@@ -211,7 +221,7 @@ public final class Audit {
             List<AcquisitionStage.AttributeProbe> acq = AcquisitionStage.run(ds, mcfg, sets, listener, model, modelNotes);
             runs.add(new ModelRun(model, fileName, encoderProv, dim, probes, knn, retrieval, acq, modelNotes));
         }
-        return new Outcome(plan, runs, notes, started, Instant.now());
+        return new Outcome(plan, runs, datasetAudit, notes, started, Instant.now());
     }
 
     /** The study's name of a task group: JPEG, Sharpening, Resizing, Interpolation. */

@@ -25,6 +25,12 @@ public final class AuditFiles {
     public static List<Path> write(Audit.Outcome o, Path outDir) throws IOException {
         List<Path> written = new ArrayList<>();
         ResultWriter probeWriter = new ResultWriter();
+        if (o.datasetAudit() != null) {
+            Path f = outDir.resolve("results").resolve("dataset_audit.json");
+            Files.createDirectories(f.getParent());
+            org.encodertraces.data.DatasetAudit.write(o.datasetAudit(), f);
+            written.add(f);
+        }
         for (Audit.ModelRun run : o.runs()) {
             Path dir = outDir.resolve("results").resolve(run.fileName());
             Files.createDirectories(dir);
@@ -98,6 +104,12 @@ public final class AuditFiles {
             }
             for (String n : run.notes()) {
                 sb.append("  note: ").append(n).append('\n');
+            }
+        }
+        if (o.datasetAudit() != null) {
+            for (var t : o.datasetAudit().traces()) {
+                sb.append(String.format("%-28s %-26s Cramer's V %.3f (n=%d)%n", "dataset", "class vs " + t.trace(), t.association().v(),
+                        t.association().n()));
             }
         }
         for (String n : o.notes()) {

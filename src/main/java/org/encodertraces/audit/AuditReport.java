@@ -39,7 +39,13 @@ public final class AuditReport {
     }
 
     /** Builds the report data of an outcome. */
-    public static ReportData data(Audit.Outcome o, List<AuditRow> datasetAudit) {
+    public static ReportData data(Audit.Outcome o) {
+        List<AuditRow> datasetAudit = new ArrayList<>();
+        if (o.datasetAudit() != null) {
+            for (var t : o.datasetAudit().traces()) {
+                datasetAudit.add(new AuditRow(t.trace(), t.association().v(), (int) t.association().n()));
+            }
+        }
         Registry registry = Registry.builtIn();
         List<EncoderInfo> encoders = new ArrayList<>();
         List<ProbeRow> probes = new ArrayList<>();
@@ -110,12 +116,12 @@ public final class AuditReport {
     }
 
     /** Writes report.html (and its JSON, CSV, Markdown) into {@code outDir}; returns the HTML path. */
-    public static Path write(Audit.Outcome o, List<AuditRow> datasetAudit, Path sharedDir, Path outDir) throws IOException {
+    public static Path write(Audit.Outcome o, Path sharedDir, Path outDir) throws IOException {
         PaperResults paper = null;
         Path paperDir = sharedDir == null ? null : sharedDir.resolve("reference").resolve("paper-results");
         if (paperDir != null && Files.isDirectory(paperDir)) {
             paper = PaperResults.load(paperDir);
         }
-        return HtmlReport.write(data(o, datasetAudit), paper, outDir).html();
+        return HtmlReport.write(data(o), paper, outDir).html();
     }
 }

@@ -40,7 +40,7 @@ public final class AuditCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--tasks", defaultValue = "jpeg,sharpening,resizing,interpolation", split = ",",
-            description = "processing task groups (default ${DEFAULT-VALUE})")
+            description = "processing task groups, or 'none' (default ${DEFAULT-VALUE})")
     List<String> tasks;
 
     @Option(names = "--mask", defaultValue = "90", description = "percent of the crop masked in the masked variants; 0 = none (default ${DEFAULT-VALUE})")
@@ -82,7 +82,7 @@ public final class AuditCommand implements Callable<Integer> {
         AuditConfig cfg;
         try {
             ds = DatasetArgs.open(images, err);
-            List<ProcessingTask> t = tasks.stream().map(ProcessingTask::parse).toList();
+            List<ProcessingTask> t = tasks.equals(List.of("none")) ? List.of() : tasks.stream().map(ProcessingTask::parse).toList();
             AuditConfig base = AuditConfig.defaults(models, n);
             cfg = base.withTasks(t).withMaskPercent(mask).withK(k).withTestFraction(testFraction)
                     .withProbe(base.probe().withTrainer(trainer).withNormalization(norm).withBudget(trials, seeds)).withSeed(seed);

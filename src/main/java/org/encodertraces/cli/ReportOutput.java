@@ -2,7 +2,6 @@ package org.encodertraces.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import org.encodertraces.audit.Audit;
 import org.encodertraces.audit.AuditReport;
 
@@ -13,6 +12,6 @@ final class ReportOutput {
 
     static Path write(Audit.Outcome outcome, Path out) throws IOException {
         String shared = System.getenv().getOrDefault("TRACES_SHARED", "../shared");
-        return AuditReport.write(outcome, List.of(), Path.of(shared), out);
+        return AuditReport.write(outcome, Path.of(shared), out);
     }
 }

@@ -66,13 +66,45 @@ class AuditTest {
         assertTrue(summary.contains("probe JPEG") && summary.contains("retrieval R@1"), summary);
         assertTrue(Files.exists(out.resolve("embeddings").resolve("demo-scenes__JPEG75_420__builtin_jpeg-forensic.safetensors")));
 
-        org.encodertraces.report.ReportData data = AuditReport.data(o, List.of());
+        org.encodertraces.report.ReportData data = AuditReport.data(o);
         assertEquals(3, data.probes().size());
         assertEquals(2, data.knn().size());
         assertEquals(3, data.retrieval().size(), "overall, camera and phone rows");
         assertEquals(org.encodertraces.report.EncoderGroup.REF, data.encoders().get(0).family());
-        Path html = AuditReport.write(o, List.of(), tmp.resolve("no-shared"), out);
+        Path html = AuditReport.write(o, tmp.resolve("no-shared"), out);
         String page = Files.readString(html);
         assertTrue(page.contains("<svg") && page.contains("JPEG forensics (built-in)"), "report drawn");
+    }
+
+    @Test
+    void acquisitionPartOnTheSharedCameraPhotosSaysWhatItSkipped(@TempDir Path tmp) throws Exception {
+        Path shared = org.encodertraces.TestData.shared();
+        Dataset ds = org.encodertraces.data.Datasets.open("exif:" + shared.resolve("data/exif-photos")).dataset();
+        AuditConfig base = AuditConfig.defaults(List.of("builtin:lowlevel-stats"), 2);
+        AuditConfig cfg = base.withTasks(List.of()).withProbe(base.probe().withBudget(2, 2));
+        Audit.Plan plan = Audit.plan(ds, cfg);
+        assertEquals(List.of("IDENTITY", "MASK_90"), plan.operations().stream().map(org.encodertraces.process.ProcessingOp::name).toList());
+        List<String> attrs = plan.steps().stream().filter(st -> st.kind().equals("acquisition")).map(Audit.Step::name).toList();
+        assertTrue(attrs.contains("Make") && attrs.contains("Is Smartphone"), attrs.toString());
+        assertTrue(plan.notes().stream().anyMatch(n -> n.startsWith("acquisition probe 'Model' skipped") && n.contains("photos labelled")),
+                plan.notes().toString());
+        EncoderFactory.Settings s = EncoderFactory.fromEnvironment(System.getenv(), 2, ExecutionProvider.CPU);
+        Audit.Outcome o = Audit.run(plan, cfg, tmp, m -> EncoderFactory.open(m, Registry.builtIn(), s), new Audit.Listener() {
+            @Override
+            public void stage(String message) {
+            }
+
+            @Override
+            public void progress(String label, long done, long total) {
+            }
+        });
+        List<AcquisitionStage.AttributeProbe> acq = o.runs().get(0).acquisition();
+        assertEquals(2 * attrs.size(), acq.size(), "each attribute plain and masked");
+        for (AcquisitionStage.AttributeProbe a : acq) {
+            assertTrue(a.result().testSize() >= 4, a.attribute() + " test size " + a.result().testSize());
+            assertTrue(a.result().metrics().chance() > 0 && a.result().metrics().chance() <= 0.5, a.attribute());
+        }
+        String page = Files.readString(AuditReport.write(o, shared, tmp.resolve("report")));
+        assertTrue(page.contains("Is Smartphone") && page.contains("skipped"), "the report names the probes and the skips");
     }
 }
