@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Reads an encoder-traces embedding set with numpy only (no safetensors package needed).
 
-Usage: read_embeddings.py SET.safetensors
+Usage: read_embeddings.py SET.safetensors [--digest]
 Prints the tensors' names, dtypes and shapes, the first sample ids from the JSON sidecar, and
 the first row of image_embeddings, so values can be compared with what Java wrote.
 """
@@ -33,6 +33,13 @@ def read(path):
 if __name__ == "__main__":
     path = sys.argv[1]
     tensors, meta = read(path)
+    if "--digest" in sys.argv:
+        # one line per tensor: name, shape and sha256 of its little-endian values, for comparison with Java
+        import hashlib
+        for name in sorted(tensors):
+            t = tensors[name]
+            print(name, "x".join(str(d) for d in t.shape), hashlib.sha256(t.astype(t.dtype.newbyteorder("<")).tobytes()).hexdigest())
+        sys.exit(0)
     side = json.load(open(path[: -len(".safetensors")] + ".json"))
     for name, t in tensors.items():
         print(name, t.dtype, t.shape)

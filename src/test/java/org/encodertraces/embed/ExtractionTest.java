@@ -165,5 +165,33 @@ class ExtractionTest {
         }
         assertTrue(diff > 1, "masking 95% of the crop changes the embedding");
         assertTrue(new File(out.toFile(), "flowers__MASK_95__mobilenetv2-int8.failures.tsv").exists());
+        numpyReadsTheSameValues(out.resolve("flowers__IDENTITY__mobilenetv2-int8.safetensors"), a);
+    }
+
+    /**
+     * tools/python/read_embeddings.py (numpy only) must read the very values Java wrote: compared
+     * through the sha256 of each tensor's little-endian bytes. Skipped, saying so, where Debian's
+     * python3 with numpy is not installed.
+     */
+    private static void numpyReadsTheSameValues(Path file, EmbeddingSet set) throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(python), "no /usr/bin/python3: numpy read-back not checked");
+        Process check = new ProcessBuilder(python.toString(), "-c", "import numpy").start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(check.waitFor() == 0, "numpy missing for /usr/bin/python3: numpy read-back not checked");
+        Process p = new ProcessBuilder(python.toString(), "tools/python/read_embeddings.py", file.toString(), "--digest")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        java.nio.ByteBuffer emb = java.nio.ByteBuffer.allocate(set.embeddings().length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float f : set.embeddings()) {
+            emb.putFloat(f);
+        }
+        java.nio.ByteBuffer lab = java.nio.ByteBuffer.allocate(set.rows() * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (long l : set.label("label")) {
+            lab.putLong(l);
+        }
+        String want = "image_embeddings " + set.rows() + "x" + set.dim() + " " + org.encodertraces.provenance.Hashes.sha256(emb.array()) + "\n"
+                + "label " + set.rows() + " " + org.encodertraces.provenance.Hashes.sha256(lab.array()) + "\n";
+        assertEquals(want, out);
     }
 }
