@@ -12,7 +12,7 @@ final class Progress implements AutoCloseable {
     private final String label;
     private volatile long total;
     private final boolean terminal;
-    private final long start = System.nanoTime();
+    private volatile long start = System.nanoTime();
     private final AtomicLong done = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private long lastDraw;
@@ -34,6 +34,10 @@ final class Progress implements AutoCloseable {
 
     /** Sets the count of finished items (and the total, which may change as work is found done). */
     void set(long doneNow, long totalNow) {
+        if (doneNow < done.get()) {
+            // a new phase (e.g. the next model) starts counting again: rate and ETA start afresh
+            start = System.nanoTime();
+        }
         total = totalNow;
         done.set(doneNow);
         draw(false);
