@@ -13,27 +13,31 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Exact k-nearest-neighbour search by dot product (cosine similarity when both sides are
  * L2-normalised), blocked so that no queries x database matrix is ever held in memory.
  *
- * <p>How: the database is packed once into panels of {@value #PANEL} rows stored transposed
- * ({@code float[dims][PANEL]}), so that the inner loop is a unit-stride {@code acc[j] += q[d] * x[j]}
- * that HotSpot's C2 auto-vectorises; four queries share each panel row load (register
- * blocking over a 4 x PANEL tile). Queries are processed in blocks of {@value #QUERY_BLOCK};
- * blocks are handed to worker threads, and every query keeps a running top-k (a sorted array,
- * insertion from the end) per candidate list while the panels stream past in database order.
+ * <p>How: the database is packed once into strips of rows stored transposed
+ * ({@code strip[d][j]} is dimension d of the strip's row j), so that each lane of a SIMD register holds
+ * one database row and a query's value for dimension d is broadcast to all lanes. A small tile of
+ * queries x rows is accumulated at a time: with the incubator Vector API present
+ * ({@code --add-modules jdk.incubator.vector}) the tile lives in registers for the whole sum
+ * (6 queries x 4 vectors); without it a portable loop that C2 auto-vectorises keeps a 4 x 256
+ * tile in arrays. Queries are processed in blocks of about {@value #QUERY_BLOCK}; blocks are
+ * handed to worker threads, and every query keeps a running top-k (a sorted array, insertion
+ * from the end) per candidate list while the strips stream past in database order.
  *
  * <p>Candidate lists: a search can keep up to 64 independent top-k lists per query. A
  * {@link Membership} says, for a (query, database row) pair, which lists the row competes in
  * (a bit mask; 0 excludes the row for that query, e.g. the query itself). It is consulted only
  * for rows whose score would enter at least one list, so a mask function costs little.
  *
- * <p>Determinism: each dot product is accumulated in float in dimension order, without fused
- * multiply-add, so a score is the same float whatever the thread count or blocking. Ties in
- * score are broken by the lower database row index (it ranks first). NaN scores never enter a
- * list. A list with fewer than k eligible rows is padded with index -1 and score NaN.
+ * <p>Determinism: the summation order is a fixed function of the dimension count only. Every
+ * score is {@code ((0 + q[0]*x[0]) + q[1]*x[1]) + ... + q[D-1]*x[D-1]} in float: one rounded
+ * product and one rounded sum per dimension, in dimension order, never a fused multiply-add.
+ * Both kernels compute exactly that, so a score is the same float whatever the thread count,
+ * the blocking or the kernel. Ties in score are broken by the lower database row index (it ranks
+ * first). NaN scores never enter a list. A list with fewer than k eligible rows is padded with
+ * index -1 and score NaN.
  */
 public final class TopK {
-    /** Database rows per packed panel (the width of the vectorised inner loop). */
-    public static final int PANEL = 256;
-    /** Queries per unit of work handed to a thread. */
+    /** Queries per unit of work handed to a thread (rounded up to a multiple of the kernel's query tile). */
     public static final int QUERY_BLOCK = 64;
 
     /** Which candidate lists a database row competes in for a given query: a bit mask, 0 = excluded. */
@@ -76,13 +80,25 @@ public final class TopK {
     }
 
     private final int threads;
+    private final StripKernel kernel;
 
     /** A searcher using {@code threads} worker threads (0 = number of available processors). */
     public TopK(int threads) {
+        this(threads, StripKernel.best());
+    }
+
+    /** A searcher with a chosen kernel (tests compare the two kernels). */
+    TopK(int threads, StripKernel kernel) {
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be >= 0, got " + threads);
         }
         this.threads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+        this.kernel = kernel;
+    }
+
+    /** Whether this searcher runs the Vector API kernel (false: the portable one). */
+    public boolean vectorKernel() {
+        return !(kernel instanceof ScalarStripKernel);
     }
 
     /** The number of worker threads. */
@@ -127,13 +143,15 @@ public final class TopK {
             return t;
         }) : null;
         try {
-            float[][][] panels = pack(database, pool);
-            int blocks = (nq + QUERY_BLOCK - 1) / QUERY_BLOCK;
+            float[][][] strips = pack(database, kernel.width(), pool);
+            int mq = kernel.queries();
+            int queryBlock = (QUERY_BLOCK + mq - 1) / mq * mq;
+            int blocks = (nq + queryBlock - 1) / queryBlock;
             AtomicInteger next = new AtomicInteger();
             Runnable worker = () -> {
-                Worker w = new Worker(queries, database.rows(), panels, k, lists, membership, idx, sc);
+                Worker w = new Worker(kernel, queryBlock, queries, database.rows(), strips, k, lists, membership, idx, sc);
                 for (int b; (b = next.getAndIncrement()) < blocks; ) {
-                    w.run(b * QUERY_BLOCK, Math.min(nq, (b + 1) * QUERY_BLOCK));
+                    w.run(b * queryBlock, Math.min(nq, (b + 1) * queryBlock));
                 }
             };
             runAll(pool, worker, Math.min(threads, blocks));
@@ -173,87 +191,91 @@ public final class TopK {
         }
     }
 
-    /** Packs the database into transposed panels {@code [panel][dim][j]}, zero-padded at the end. */
-    private static float[][][] pack(FloatMatrix db, ExecutorService pool) {
+    /** Packs the database into transposed strips {@code [strip][d][j]}, zero-padded at the end. */
+    private static float[][][] pack(FloatMatrix db, int width, ExecutorService pool) {
         int n = db.rows();
         int dims = db.cols();
         float[] data = db.data();
-        int np = (n + PANEL - 1) / PANEL;
-        float[][][] panels = new float[np][][];
+        int np = (n + width - 1) / width;
+        float[][][] strips = new float[np][][];
         AtomicInteger next = new AtomicInteger();
         Runnable packer = () -> {
             for (int p; (p = next.getAndIncrement()) < np; ) {
-                float[][] panel = new float[dims][PANEL];
-                int base = p * PANEL;
-                int valid = Math.min(PANEL, n - base);
+                float[][] strip = new float[dims][width];
+                int base = p * width;
+                int valid = Math.min(width, n - base);
                 for (int j = 0; j < valid; j++) {
                     int o = (base + j) * dims;
                     for (int d = 0; d < dims; d++) {
-                        panel[d][j] = data[o + d];
+                        strip[d][j] = data[o + d];
                     }
                 }
-                panels[p] = panel;
+                strips[p] = strip;
             }
         };
         runAll(pool, packer, pool == null ? 1 : Math.min(np, 8));
-        return panels;
+        return strips;
     }
 
-    /** Per-thread state: accumulators and the running top-k lists of one query block. */
+    /** Per-thread state: the query tile buffer, the score tile and the running top-k lists of one query block. */
     private static final class Worker {
+        private final StripKernel kernel;
         private final float[] q;
         private final int dims;
         private final int nq;
         private final int dbRows;
-        private final float[][][] panels;
+        private final float[][][] strips;
         private final int k;
         private final int lists;
         private final Membership membership;
         private final int[] outIdx;
         private final float[] outScore;
-        private final float[][] acc = new float[4][PANEL];
-        private final float[] zeroQuery;
+        private final float[] block;
+        private final float[][] tile;
         private final float[] bestS;
         private final int[] bestI;
         private final int[] count;
         private final float[] admit;
 
-        Worker(FloatMatrix queries, int dbRows, float[][][] panels, int k, int lists, Membership membership,
-               int[] outIdx, float[] outScore) {
+        Worker(StripKernel kernel, int queryBlock, FloatMatrix queries, int dbRows, float[][][] strips, int k, int lists,
+               Membership membership, int[] outIdx, float[] outScore) {
+            this.kernel = kernel;
             this.q = queries.data();
             this.dims = queries.cols();
             this.nq = queries.rows();
             this.dbRows = dbRows;
-            this.panels = panels;
+            this.strips = strips;
             this.k = k;
             this.lists = lists;
             this.membership = membership;
             this.outIdx = outIdx;
             this.outScore = outScore;
-            this.zeroQuery = new float[dims];
-            this.bestS = new float[QUERY_BLOCK * lists * k];
-            this.bestI = new int[QUERY_BLOCK * lists * k];
-            this.count = new int[QUERY_BLOCK * lists];
-            this.admit = new float[QUERY_BLOCK];
+            this.block = new float[queryBlock * dims];
+            this.tile = new float[kernel.queries()][kernel.width()];
+            this.bestS = new float[queryBlock * lists * k];
+            this.bestI = new int[queryBlock * lists * k];
+            this.count = new int[queryBlock * lists];
+            this.admit = new float[queryBlock];
         }
 
         void run(int q0, int q1) {
             int n = q1 - q0;
+            int width = kernel.width();
+            int mq = kernel.queries();
             Arrays.fill(count, 0);
             Arrays.fill(admit, Float.NEGATIVE_INFINITY);
-            float[] a0 = acc[0];
-            float[] a1 = acc[1];
-            float[] a2 = acc[2];
-            float[] a3 = acc[3];
-            for (int p = 0; p < panels.length; p++) {
-                float[][] panel = panels[p];
-                int base = p * PANEL;
-                int valid = Math.min(PANEL, dbRows - base);
-                for (int g = 0; g < n; g += 4) {
-                    int m = Math.min(4, n - g);
-                    kernel(q, (q0 + g) * dims, m, dims, panel, a0, a1, a2, a3);
+            // the block's queries, contiguous, zero rows after the last so every tile is full
+            System.arraycopy(q, q0 * dims, block, 0, n * dims);
+            Arrays.fill(block, n * dims, block.length, 0f);
+            for (int p = 0; p < strips.length; p++) {
+                float[][] strip = strips[p];
+                int base = p * width;
+                int valid = Math.min(width, dbRows - base);
+                for (int g = 0; g < n; g += mq) {
+                    kernel.scores(block, g * dims, dims, strip, tile);
+                    int m = Math.min(mq, n - g);
                     for (int u = 0; u < m; u++) {
-                        scan(acc[u], valid, base, g + u, q0 + g + u);
+                        scan(tile[u], valid, base, g + u, q0 + g + u);
                     }
                 }
             }
@@ -268,39 +290,7 @@ public final class TopK {
             }
         }
 
-        /** acc_u[j] = sum_d q_u[d] * panel[d][j] for the m (<= 4) queries starting at offset qo. */
-        private void kernel(float[] qd, int qo, int m, int dims, float[][] panel,
-                            float[] a0, float[] a1, float[] a2, float[] a3) {
-            float[] z = zeroQuery;
-            float[] r0 = qd;
-            float[] r1 = m > 1 ? qd : z;
-            float[] r2 = m > 2 ? qd : z;
-            float[] r3 = m > 3 ? qd : z;
-            int o0 = qo;
-            int o1 = m > 1 ? qo + dims : 0;
-            int o2 = m > 2 ? qo + 2 * dims : 0;
-            int o3 = m > 3 ? qo + 3 * dims : 0;
-            Arrays.fill(a0, 0f);
-            Arrays.fill(a1, 0f);
-            Arrays.fill(a2, 0f);
-            Arrays.fill(a3, 0f);
-            for (int d = 0; d < dims; d++) {
-                float s0 = r0[o0 + d];
-                float s1 = r1[o1 + d];
-                float s2 = r2[o2 + d];
-                float s3 = r3[o3 + d];
-                float[] x = panel[d];
-                for (int j = 0; j < PANEL; j++) {
-                    float v = x[j];
-                    a0[j] += s0 * v;
-                    a1[j] += s1 * v;
-                    a2[j] += s2 * v;
-                    a3[j] += s3 * v;
-                }
-            }
-        }
-
-        /** Offers the scores of one panel to query u's lists. */
+        /** Offers the scores of one strip to query u's lists. */
         private void scan(float[] a, int valid, int base, int u, int query) {
             float t = admit[u];
             for (int j = 0; j < valid; j++) {

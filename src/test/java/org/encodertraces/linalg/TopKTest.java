@@ -114,6 +114,32 @@ class TopKTest {
     }
 
     @Test
+    void vectorAndPortableKernelsGiveBitIdenticalResults() {
+        // surefire starts the JVM with --add-modules jdk.incubator.vector, so the default is the vector kernel
+        assertTrue(new TopK(1).vectorKernel(), "the Vector API kernel should be active under surefire");
+        StripKernel vector = StripKernel.best();
+        StripKernel portable = new ScalarStripKernel();
+        // sizes that are multiples of neither kernel's tile (6 or 4 queries, 64 or 256 rows) nor of the query block
+        for (int dims : new int[] {1, 7, 24, 65, 512}) {
+            FloatMatrix q = random(139, dims, 10 + dims);
+            FloatMatrix db = random(1031, dims, 20 + dims);
+            TopK.Membership m = (qi, row) -> row == qi ? 0L : (row % 3 == 0 ? 1L : 2L);
+            TopK.Result a = new TopK(2, vector).search(q, db, 9, 2, m);
+            TopK.Result b = new TopK(1, portable).search(q, db, 9, 2, m);
+            TopK.Result c = new TopK(3, vector).search(q, db, 9, 2, m);
+            assertArrayEquals(b.indices(), a.indices(), "dims " + dims);
+            assertArrayEquals(b.scores(), a.scores(), "dims " + dims);
+            assertArrayEquals(a.indices(), c.indices(), "dims " + dims);
+            assertArrayEquals(a.scores(), c.scores(), "dims " + dims);
+            // and both are the documented arithmetic: float products summed in dimension order
+            for (int i = 0; i < q.rows(); i += 17) {
+                int row = a.index(1, i, 0);
+                assertEquals(dot(q, i, db, row), a.score(1, i, 0), 0f, "dims " + dims + " query " + i);
+            }
+        }
+    }
+
+    @Test
     void shortListsArePaddedAndBadArgumentsRejected() {
         FloatMatrix q = random(5, 8, 5);
         FloatMatrix db = random(3, 8, 6);
