@@ -37,7 +37,7 @@ public final class RetrievalCommand implements Callable<Integer> {
     @Option(names = "--device-tensor", defaultValue = "device", description = "device class tensor, values 0/1 (default ${DEFAULT-VALUE})")
     String deviceTensor;
 
-    @Option(names = "--device-names", defaultValue = "phone,camera", split = ",",
+    @Option(names = "--device-names", defaultValue = "camera,phone", split = ",",
             description = "names of device classes 0 and 1 (default ${DEFAULT-VALUE})")
     List<String> deviceNames;
 
