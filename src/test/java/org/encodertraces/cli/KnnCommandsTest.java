@@ -50,8 +50,9 @@ class KnnCommandsTest {
 
     @Test
     void retrievalCommandNamesTheSetupsAndMatchesTorch(@TempDir Path tmp) throws Exception {
+        // the torch fixture encodes device 0 as the phone (the CLI's default is PairCams' camera,phone)
         ProcessCommandTest.Run r = ProcessCommandTest.run("retrieval", "--set", fixture("paircams.safetensors").toString(),
-                "-o", tmp.toString());
+                "--device-names", "phone,camera", "-o", tmp.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("negatives=query-device"));
         List<String> csv = Files.readAllLines(tmp.resolve("retrieval.csv"));
