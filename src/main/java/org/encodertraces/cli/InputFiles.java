@@ -26,8 +26,9 @@ final class InputFiles {
                             .filter(f -> !f.getFileName().toString().startsWith("."))
                             .sorted()
                             .forEach(out::add);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot list folder " + p + ": " + e.getMessage(), e);
+                } catch (IOException | UncheckedIOException e) {
+                    // an unlistable folder becomes an input of its own, so the batch reports it as failed and goes on
+                    out.add(p);
                 }
             } else {
                 out.add(p);
