@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 /**
  * Expands the files and folders given on a command line into a sorted list of regular files
  * (folders recursively; hidden files skipped), so batch commands see every input once and in
- * a stable order. A path that does not exist is kept, so the command reports it as a failure.
+ * a stable order. A path that does not exist, or a folder that cannot be listed, is kept, so
+ * the command reports it as a failure and goes on.
  */
 final class InputFiles {
     private InputFiles() {
