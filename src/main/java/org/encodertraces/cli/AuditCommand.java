@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code traces audit}: every experiment the data allows, for one or more encoders, and the report. */
-@Command(name = "audit", mixinStandardHelpOptions = true,
+@Command(name = "audit", header = "Audit encoders for processing and acquisition traces on your images; write the report.", mixinStandardHelpOptions = true,
         description = {"Audit encoders for processing and acquisition traces on your images: extracts (and caches) the embedding",
                 "sets, runs the processing probes of each task group and their masked variant, kNN under controlled processing",
                 "(with class labels), pair retrieval (with subject/device labels), acquisition probes (with EXIF), and writes",

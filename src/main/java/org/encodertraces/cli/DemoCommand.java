@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  * with the built-in reference encoders, plus any local real encoder (given with --model, or
  * the shared MobileNetV2 when it is present).
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", header = "Offline demo: the full audit on generated camera/phone scenes, with the report.", mixinStandardHelpOptions = true,
         description = {"Offline demo: generates dead-leaves scenes in 5 classes, each photographed by a simulated camera and a",
                 "simulated phone, and runs the full audit (processing probes, masked variant, kNN set-ups, pair retrieval) with the",
                 "built-in reference encoders and any real local encoder; writes the report and prints where it is."})

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code traces knn}: kNN classification under controlled processing (the study's five set-ups). */
-@Command(name = "knn", mixinStandardHelpOptions = true,
+@Command(name = "knn", header = "kNN accuracy under controlled processing (the five set-ups) on embedding sets.", mixinStandardHelpOptions = true,
         description = {"kNN classification with the training images (the database) under chosen processing operations:",
                 "all-same, pos-same, neg-same, all-diff and uniform set-ups, averaged over test operations.",
                 "Inputs are embedding sets (safetensors with 'image_embeddings' [N,D] and a label tensor), one per",

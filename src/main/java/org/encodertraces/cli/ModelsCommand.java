@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code traces models}: the registry, where each model comes from, and what is available locally. */
-@Command(name = "models", mixinStandardHelpOptions = true,
+@Command(name = "models", header = "List the encoders (registry, shared, built-in) and what is available locally.", mixinStandardHelpOptions = true,
         description = {"List the encoders: the study's 47 (registry), the local shared models and the built-in reference encoders,",
                 "with family, embedding size, input size, source, and whether the ONNX file is available locally (with its size)."})
 public final class ModelsCommand implements Callable<Integer> {

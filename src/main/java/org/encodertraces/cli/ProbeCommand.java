@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code traces probe}: linear probes on frozen embeddings predicting processing or acquisition. */
-@Command(name = "probe", mixinStandardHelpOptions = true,
+@Command(name = "probe", header = "Linear probe on embedding sets: processing or acquisition prediction.", mixinStandardHelpOptions = true,
         description = {"Linear probe (multinomial logistic regression) on frozen embeddings, with the study's protocol:",
                 "hyper-parameter search on a validation set, refit on train+val, evaluation on the test set.",
                 "Processing: --task T --set OP=FILE for each operation of the task (sets of the same images in the same order).",

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code traces process}: apply the study's processing operations and write lossless PNGs. */
-@Command(name = "process", mixinStandardHelpOptions = true,
+@Command(name = "process", header = "Apply the study's processing operations to images; write lossless PNGs with provenance.", mixinStandardHelpOptions = true,
         description = {"Apply processing operations (the study's names) to images and write the decoded results as lossless PNG,",
                 "one per input and operation, under OUTDIR/<OP>/, plus OUTDIR/processing.json with provenance and failures.",
                 "Existing outputs are kept, so an interrupted run resumes. Exit status: 0 all done, 1 some inputs failed, 2 bad usage."},

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code traces retrieval}: PairCams pair retrieval, recall@k with distractors from one device class. */
-@Command(name = "retrieval", mixinStandardHelpOptions = true,
+@Command(name = "retrieval", header = "Phone/camera pair retrieval (recall@k in the two distractor set-ups).", mixinStandardHelpOptions = true,
         description = {"PairCams retrieval: each subject has one photo per device class; a query's target is the other photo",
                 "of its subject. Recall@k with distractors from the query's own device class (negatives=query-device,",
                 "the hard case) and from the other class (negatives=other-device), per query class and overall.",
