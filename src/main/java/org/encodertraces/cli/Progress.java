@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A progress bar on standard error with count, rate and ETA. On a terminal it redraws one line;
- * otherwise (logs, CI) it prints a line every few seconds. Thread-safe.
+ * otherwise (logs, CI) it stays quiet and prints one summary line at the end. Thread-safe.
  */
 final class Progress implements AutoCloseable {
     private final PrintWriter err;
@@ -56,8 +56,11 @@ final class Progress implements AutoCloseable {
             return;
         }
         long now = System.nanoTime();
-        long minGap = terminal ? 100_000_000L : 5_000_000_000L;
-        if (!last && now - lastDraw < minGap) {
+        if (!terminal && !last) {
+            // logs and CI get one line at the end, not a stream of redraws
+            return;
+        }
+        if (!last && now - lastDraw < 100_000_000L) {
             return;
         }
         lastDraw = now;
