@@ -1,6 +1,7 @@
 package org.encodertraces.probe;
 
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 
 /**
  * The study's default probe trainer: a linear layer with cross-entropy (mean over the batch)
@@ -45,6 +46,23 @@ public record SgdTrainer(double learningRate, double weightDecay, int epochs, in
 
     /** Fits labels {@code y} in [0, k) on rows of {@code x}; the objective reported is the last epoch's mean loss. */
     public FitReport fit(float[][] x, int[] y, int k) {
+        return fit(x, y, k, null, null);
+    }
+
+    /** Called after every epoch with the epoch (from 0), its learning rate and its mean loss. */
+    @FunctionalInterface
+    interface EpochListener {
+        void epoch(int epoch, double learningRate, double meanLoss);
+    }
+
+    /**
+     * The fit with an explicit row order and an observer, for parity tests against PyTorch.
+     *
+     * @param epochOrder the rows of epoch e, in the order they are batched (a permutation of [0, n));
+     *                   null for the seeded shuffle that {@link #fit(float[][], int[], int)} uses
+     * @param listener   told each epoch's learning rate and mean loss; may be null
+     */
+    FitReport fit(float[][] x, int[] y, int k, IntFunction<int[]> epochOrder, EpochListener listener) {
         int n = x.length;
         int bs = Math.min(batchSize, n);
         MultinomialObjective obj = new MultinomialObjective(x, y, k, bs);
@@ -53,9 +71,9 @@ public record SgdTrainer(double learningRate, double weightDecay, int epochs, in
         double[] g = new double[pc];
         double[] buf = new double[pc];
         boolean first = true;
-        int[] order = new int[n];
+        int[] shuffled = new int[n];
         for (int i = 0; i < n; i++) {
-            order[i] = i;
+            shuffled[i] = i;
         }
         SplittableRandom rnd = new SplittableRandom(seed);
         double epochLoss = Double.NaN;
@@ -65,11 +83,18 @@ public record SgdTrainer(double learningRate, double weightDecay, int epochs, in
         try (BlockExecutor exec = new BlockExecutor(threads)) {
             for (int e = 0; e < epochs && finite; e++) {
                 double lr = 0.5 * learningRate * (1 + Math.cos(Math.PI * e / epochs));
-                for (int i = n - 1; i > 0; i--) {
-                    int j = rnd.nextInt(i + 1);
-                    int t = order[i];
-                    order[i] = order[j];
-                    order[j] = t;
+                int[] order;
+                if (epochOrder == null) {
+                    // Fisher-Yates on the previous epoch's order
+                    for (int i = n - 1; i > 0; i--) {
+                        int j = rnd.nextInt(i + 1);
+                        int t = shuffled[i];
+                        shuffled[i] = shuffled[j];
+                        shuffled[j] = t;
+                    }
+                    order = shuffled;
+                } else {
+                    order = checkPermutation(epochOrder.apply(e), n, e);
                 }
                 double sum = 0;
                 for (int s = 0; s < n; s += bs) {
@@ -86,6 +111,9 @@ public record SgdTrainer(double learningRate, double weightDecay, int epochs, in
                 }
                 epochLoss = sum / n;
                 done = e + 1;
+                if (listener != null) {
+                    listener.epoch(e, lr, epochLoss);
+                }
                 if (!Double.isFinite(epochLoss) || !Double.isFinite(Lbfgs.dot(p, p))) {
                     finite = false;
                     stop = "diverged in epoch " + (e + 1) + " (non-finite loss or weights)";
@@ -93,5 +121,20 @@ public record SgdTrainer(double learningRate, double weightDecay, int epochs, in
             }
         }
         return new FitReport(LinearModel.fromFlat(p, k, obj.features()), epochLoss, done, finite, stop);
+    }
+
+    private static int[] checkPermutation(int[] order, int n, int epoch) {
+        if (order == null || order.length != n) {
+            throw new IllegalArgumentException("epoch " + epoch + " order has " + (order == null ? "no" : order.length)
+                    + " rows, expected " + n);
+        }
+        boolean[] seen = new boolean[n];
+        for (int r : order) {
+            if (r < 0 || r >= n || seen[r]) {
+                throw new IllegalArgumentException("epoch " + epoch + " order is not a permutation of [0, " + n + ")");
+            }
+            seen[r] = true;
+        }
+        return order;
     }
 }
