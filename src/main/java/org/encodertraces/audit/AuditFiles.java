@@ -108,8 +108,12 @@ public final class AuditFiles {
         }
         if (o.datasetAudit() != null) {
             for (var t : o.datasetAudit().traces()) {
-                sb.append(String.format("%-28s %-26s Cramer's V %.3f (n=%d)%n", "dataset", "class vs " + t.trace(), t.association().v(),
-                        t.association().n()));
+                if (t.notMeasurable() != null) {
+                    sb.append(String.format("%-28s %-26s not measured: %s%n", "dataset", "class vs " + t.trace(), t.notMeasurable()));
+                } else {
+                    sb.append(String.format("%-28s %-26s Cramer's V %.3f (n=%d)%n", "dataset", "class vs " + t.trace(),
+                            t.association().v(), t.association().n()));
+                }
             }
         }
         for (String n : o.notes()) {

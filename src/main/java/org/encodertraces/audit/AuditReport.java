@@ -43,7 +43,9 @@ public final class AuditReport {
         List<AuditRow> datasetAudit = new ArrayList<>();
         if (o.datasetAudit() != null) {
             for (var t : o.datasetAudit().traces()) {
-                datasetAudit.add(new AuditRow(t.trace(), t.association().v(), (int) t.association().n()));
+                if (t.notMeasurable() == null) {
+                    datasetAudit.add(new AuditRow(t.trace(), t.association().v(), (int) t.association().n()));
+                }
             }
         }
         Registry registry = Registry.builtIn();
@@ -52,6 +54,13 @@ public final class AuditReport {
         List<KnnRow> knn = new ArrayList<>();
         List<RetrievalRow> retrieval = new ArrayList<>();
         List<String> notes = new ArrayList<>(o.notes());
+        if (o.datasetAudit() != null) {
+            for (var t : o.datasetAudit().traces()) {
+                if (t.notMeasurable() != null) {
+                    notes.add("dataset audit: class vs " + t.trace() + " not measured: " + t.notMeasurable());
+                }
+            }
+        }
         Map<String, Object> prov = new LinkedHashMap<>(ToolInfo.platform());
         prov.put("dataset", Map.of("name", o.plan().dataset().name(), "source", o.plan().dataset().source(),
                 "samples", o.plan().dataset().samples().size(), "manifest_sha256", o.plan().dataset().manifestSha256()));

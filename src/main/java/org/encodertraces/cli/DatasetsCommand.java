@@ -211,6 +211,10 @@ public final class DatasetsCommand implements Runnable {
             o.printf("%-14s %8s %8s %12s %5s %10s %s%n", "trace", "V", "n", "chi2", "dof", "p", "values");
             for (DatasetAudit.TraceAssociation t : r.traces()) {
                 CramersV.Association a = t.association();
+                if (t.notMeasurable() != null) {
+                    o.printf("%-14s %8s %8d not measured: %s%n", t.trace(), "-", a.n(), t.notMeasurable());
+                    continue;
+                }
                 o.printf("%-14s %8.4f %8d %12.3f %5d %10.3g %s%n", t.trace(), a.v(), a.n(), a.chiSquare(), a.dof(), a.pValue(),
                         String.join(", ", t.traceClasses()));
             }

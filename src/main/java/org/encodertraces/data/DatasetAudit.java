@@ -60,6 +60,23 @@ public final class DatasetAudit {
             counts = c;
         }
 
+        /**
+         * Why V says nothing about this trace, or null when it does: no photo carries the label, or
+         * every photo has the same value (V is then 0 by convention, which is not "independent").
+         */
+        public String notMeasurable() {
+            if (association.n() == 0) {
+                return "no photo carries this label";
+            }
+            if (traceClasses.size() < 2) {
+                return "every photo has the same value (" + traceClasses.get(0) + ")";
+            }
+            if (semanticClasses.size() < 2) {
+                return "every photo has the same class";
+            }
+            return null;
+        }
+
         /** A copy of the counts. */
         @Override
         public long[][] counts() {
@@ -241,6 +258,9 @@ public final class DatasetAudit {
             o.put("dof", a.dof());
             o.put("p_value", a.pValue());
             o.put("n", a.n());
+            if (t.notMeasurable() != null) {
+                o.put("not_measured", t.notMeasurable());
+            }
             o.set("semantic_classes", m.valueToTree(t.semanticClasses()));
             o.set("trace_classes", m.valueToTree(t.traceClasses()));
             o.set("counts", m.valueToTree(t.counts()));

@@ -1,6 +1,7 @@
 package org.encodertraces.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -93,6 +94,9 @@ class DatasetsCommandTest {
         assertEquals("[[0,6,0],[5,1,1]]", sub.get("counts").toString());
         JsonNode make = root.get("traces").get(2);
         assertEquals(0, make.get("n").asInt(), "no EXIF: the make table is empty");
+        assertEquals("no photo carries this label", make.get("not_measured").asText());
+        assertTrue(r.out().matches("(?s).*\\nmake +- +0 not measured: no photo carries this label\\n.*"), r.out());
+        assertFalse(q.has("not_measured"), "quality varies between photos: V is measured");
         assertTrue(root.get("dataset").get("manifest_sha256").asText().matches("[0-9a-f]{64}"));
         assertTrue(root.get("provenance").has("tool_version"));
     }
