@@ -120,19 +120,14 @@ public final class Extraction {
                 if (missing.isEmpty()) {
                     continue;
                 }
-                RgbImage[] decoded = new RgbImage[shard.size()];
-                String[] decodeError = new String[shard.size()];
-                parallel(pool, shard.size(), i -> {
-                    try {
-                        decoded[i] = job.decoder().decode(shard.get(i).file()).image();
-                    } catch (ImageDecodeException e) {
-                        decodeError[i] = e.reason();
-                    } catch (RuntimeException e) {
-                        decodeError[i] = "decoding failed: " + e;
-                    }
-                });
+                // decoding is queued first, so a processing task that waits for its image never
+                // waits on a task queued behind it
+                List<Future<Decoded>> decoded = new ArrayList<>(shard.size());
+                for (Sample sm : shard) {
+                    decoded.add(pool.submit(() -> decode(job, sm)));
+                }
                 for (ProcessingOp op : missing) {
-                    writeShard(job, op, s, shard, decoded, decodeError, pool);
+                    writeShard(job, op, s, shard, decoded, pool);
                     done[0] += shard.size();
                     listener.progress(done[0], total);
                 }
@@ -147,26 +142,43 @@ public final class Extraction {
         return outputs;
     }
 
-    private interface IntTask {
-        void run(int i) throws Exception;
+    /** A decoded image, or why it could not be decoded. */
+    private record Decoded(RgbImage image, String error) {
     }
 
-    private static void parallel(ExecutorService pool, int n, IntTask task) throws InterruptedException {
-        List<Future<?>> fs = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int k = i;
-            fs.add(pool.submit(() -> {
-                task.run(k);
-                return null;
-            }));
+    private static Decoded decode(Job job, Sample sm) {
+        try {
+            return new Decoded(job.decoder().decode(sm.file()).image(), null);
+        } catch (ImageDecodeException e) {
+            return new Decoded(null, e.reason());
+        } catch (RuntimeException e) {
+            return new Decoded(null, "decoding failed: " + e);
         }
-        for (Future<?> f : fs) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("worker failed unexpectedly: " + e.getCause(), e.getCause());
+    }
+
+    private static <T> T await(Future<T> f) throws InterruptedException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("worker failed unexpectedly: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private static float[] embedBatch(Encoder encoder, PreprocessSpec spec, List<float[]> tensors, int per, int dim) {
+        int n = tensors.size();
+        float[] batch = new float[n * per];
+        for (int j = 0; j < n; j++) {
+            System.arraycopy(tensors.get(j), 0, batch, j * per, per);
+        }
+        float[][] out = encoder.embed(new FloatTensorBatch(spec.tensorShape(n), batch));
+        float[] flat = new float[n * dim];
+        for (int j = 0; j < n; j++) {
+            if (out[j].length != dim) {
+                throw new IllegalStateException("encoder returned " + out[j].length + " values, declared " + dim);
             }
+            System.arraycopy(out[j], 0, flat, j * dim, dim);
         }
+        return flat;
     }
 
     private static Path workDir(Job job, ProcessingOp op) {
@@ -177,50 +189,64 @@ public final class Extraction {
         return workDir(job, op).resolve(String.format("shard-%06d.safetensors", shard));
     }
 
-    private static void writeShard(Job job, ProcessingOp op, int s, List<Sample> shard, RgbImage[] decoded, String[] decodeError,
+    /**
+     * Processes, embeds and writes one shard under one operation. Workers prepare the images'
+     * tensors in row order while this thread feeds each batch to the encoder as soon as its images
+     * are ready, so inference overlaps the preparation of the next batches. Batches are runs of
+     * consecutive good images, the same whichever thread finishes first.
+     */
+    private static void writeShard(Job job, ProcessingOp op, int s, List<Sample> shard, List<Future<Decoded>> decoded,
             ExecutorService pool) throws IOException, InterruptedException {
         PreprocessSpec spec = job.encoder().preprocessing();
         int per = 3 * spec.cropSize() * spec.cropSize();
-        float[] tensors = new float[shard.size() * per];
+        List<Future<float[]>> prepared = new ArrayList<>(shard.size());
         String[] error = new String[shard.size()];
-        parallel(pool, shard.size(), i -> {
-            if (decoded[i] == null) {
-                error[i] = decodeError[i];
-                return;
-            }
-            Sample sm = shard.get(i);
-            try {
-                RgbImage img = op.applyBeforeCrop(decoded[i], sm.id(), job.seed()).image();
-                RgbImage cropped = Preprocessor.resizeAndCrop(img, spec);
-                if (op.hasAfterCropSteps()) {
-                    cropped = op.applyAfterCrop(cropped, sm.id(), job.seed());
-                }
-                Preprocessor.writeTensor(cropped, spec, tensors, i * per);
-            } catch (RuntimeException e) {
-                error[i] = "processing " + op.name() + " failed: " + e.getMessage();
-            }
-        });
-        List<Integer> good = new ArrayList<>();
+        boolean[] decodeFailed = new boolean[shard.size()];
         for (int i = 0; i < shard.size(); i++) {
-            if (error[i] == null) {
-                good.add(i);
-            }
+            int k = i;
+            Sample sm = shard.get(i);
+            prepared.add(pool.submit(() -> {
+                Decoded d = await(decoded.get(k));
+                if (d.image() == null) {
+                    error[k] = d.error();
+                    decodeFailed[k] = true;
+                    return null;
+                }
+                try {
+                    RgbImage img = op.applyBeforeCrop(d.image(), sm.id(), job.seed()).image();
+                    RgbImage cropped = Preprocessor.resizeAndCrop(img, spec);
+                    if (op.hasAfterCropSteps()) {
+                        cropped = op.applyAfterCrop(cropped, sm.id(), job.seed());
+                    }
+                    float[] t = new float[per];
+                    Preprocessor.writeTensor(cropped, spec, t, 0);
+                    return t;
+                } catch (RuntimeException e) {
+                    error[k] = "processing " + op.name() + " failed: " + e.getMessage();
+                    return null;
+                }
+            }));
         }
         int dim = job.encoder().embeddingDim();
+        List<Integer> good = new ArrayList<>();
+        List<float[]> embeddings = new ArrayList<>();
+        List<float[]> pending = new ArrayList<>();
+        for (int i = 0; i < shard.size(); i++) {
+            float[] t = await(prepared.get(i));
+            if (t != null) {
+                good.add(i);
+                pending.add(t);
+            }
+            if (pending.size() == job.batchSize() || (i == shard.size() - 1 && !pending.isEmpty())) {
+                embeddings.add(embedBatch(job.encoder(), spec, pending, per, dim));
+                pending.clear();
+            }
+        }
         float[] emb = new float[good.size() * dim];
-        for (int b = 0; b < good.size(); b += job.batchSize()) {
-            int n = Math.min(job.batchSize(), good.size() - b);
-            float[] batch = new float[n * per];
-            for (int j = 0; j < n; j++) {
-                System.arraycopy(tensors, good.get(b + j) * per, batch, j * per, per);
-            }
-            float[][] out = job.encoder().embed(new FloatTensorBatch(spec.tensorShape(n), batch));
-            for (int j = 0; j < n; j++) {
-                if (out[j].length != dim) {
-                    throw new IllegalStateException("encoder returned " + out[j].length + " values, declared " + dim);
-                }
-                System.arraycopy(out[j], 0, emb, (b + j) * dim, dim);
-            }
+        int at = 0;
+        for (float[] e : embeddings) {
+            System.arraycopy(e, 0, emb, at, e.length);
+            at += e.length;
         }
         Map<String, long[]> labels = new LinkedHashMap<>();
         for (String name : job.dataset().labelTensors()) {
@@ -238,7 +264,7 @@ public final class Extraction {
                 ObjectNode f = failures.addObject();
                 f.put("id", shard.get(i).id());
                 f.put("file", shard.get(i).file().toString());
-                f.put("operation", decoded[i] == null ? "" : op.name());
+                f.put("operation", decodeFailed[i] ? "" : op.name());
                 f.put("reason", error[i]);
             }
         }
