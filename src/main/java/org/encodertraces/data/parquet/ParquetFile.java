@@ -178,6 +178,15 @@ public final class ParquetFile implements Closeable {
         }
     }
 
+    /** The compression codec of one column chunk ({@code SNAPPY}, {@code ZSTD}, ...), as the footer names it. */
+    public String codec(int rowGroup, String dottedPath) throws IOException {
+        Integer leaf = byPath.get(dottedPath);
+        if (leaf == null) {
+            throw new IOException(path + ": no column '" + dottedPath + "'");
+        }
+        return Codecs.name(chunk(rowGroup, leaf).i32(4, -1));
+    }
+
     /** One column of every row group, in file order. */
     public List<Object> readAll(String dottedPath) throws IOException {
         List<Object> out = new ArrayList<>();
