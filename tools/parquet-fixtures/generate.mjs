@@ -274,35 +274,25 @@ async function arrowWrite(file, columns, rows, configure, options) {
 }
 
 const small = (b) => b.setMaxRowGroupSize(25).setDataPageSizeLimit(128).setWriteBatchSize(8);
-await arrowWrite('arrow-types-v1-dict-snappy.parquet', TYPES_COLUMNS, types,
-  (b) => small(b).setWriterVersion(pq.WriterVersion.V1).setCompression(pq.Compression.SNAPPY).setDictionaryEnabled(true),
-  'v1 pages, dictionary, SNAPPY, 25-row groups, 128-byte pages');
-await arrowWrite('arrow-types-v2-plain-zstd.parquet', TYPES_COLUMNS, types,
-  (b) => small(b).setWriterVersion(pq.WriterVersion.V2).setCompression(pq.Compression.ZSTD).setDictionaryEnabled(false),
-  'v2 pages, no dictionary, ZSTD, 25-row groups, 128-byte pages');
-await arrowWrite('arrow-types-v2-dict-gzip.parquet', TYPES_COLUMNS, types,
-  (b) => small(b).setWriterVersion(pq.WriterVersion.V2).setCompression(pq.Compression.GZIP).setDictionaryEnabled(true),
-  'v2 pages, dictionary, GZIP');
-await arrowWrite('arrow-types-v1-plain-uncompressed.parquet', TYPES_COLUMNS, types,
-  (b) => small(b).setWriterVersion(pq.WriterVersion.V1).setCompression(pq.Compression.UNCOMPRESSED).setDictionaryEnabled(false),
-  'v1 pages, no dictionary, UNCOMPRESSED');
-await arrowWrite('arrow-types-v2-lz4raw.parquet', TYPES_COLUMNS, types,
-  (b) => small(b).setWriterVersion(pq.WriterVersion.V2).setCompression(pq.Compression.LZ4_RAW).setDictionaryEnabled(false),
-  'v2 pages, no dictionary, LZ4_RAW');
-const INTEGERS = TYPES_COLUMNS.filter((c) => ['req', 'i8', 'i16', 'i32', 'i64'].includes(c.name));
-await arrowWrite('arrow-delta-binary-packed.parquet', INTEGERS, types,
-  (b) => small(b).setDictionaryEnabled(false).setEncoding(pq.Encoding.DELTA_BINARY_PACKED),
-  'DELTA_BINARY_PACKED integers');
-const TEXT = TYPES_COLUMNS.filter((c) => ['s', 'cat', 'blob'].includes(c.name));
-await arrowWrite('arrow-delta-length-byte-array.parquet', TEXT, types,
-  (b) => small(b).setDictionaryEnabled(false).setEncoding(pq.Encoding.DELTA_LENGTH_BYTE_ARRAY),
-  'DELTA_LENGTH_BYTE_ARRAY strings and binary');
-await arrowWrite('arrow-delta-byte-array.parquet', TYPES_COLUMNS.filter((c) => ['s', 'cat', 'blob', 'fixed'].includes(c.name)), types,
-  (b) => small(b).setDictionaryEnabled(false).setEncoding(pq.Encoding.DELTA_BYTE_ARRAY),
-  'DELTA_BYTE_ARRAY strings, binary and fixed-length binary');
-await arrowWrite('arrow-byte-stream-split.parquet', TYPES_COLUMNS.filter((c) => ['f', 'd', 'i32', 'i64', 'fixed'].includes(c.name)), types,
-  (b) => small(b).setDictionaryEnabled(false).setEncoding(pq.Encoding.BYTE_STREAM_SPLIT),
-  'BYTE_STREAM_SPLIT floats, integers and fixed-length binary');
+// the all-types table in each page version, dictionary setting and codec combination
+for (const [version, dictionary, codec] of [['V1', true, 'SNAPPY'], ['V2', false, 'ZSTD'], ['V2', true, 'GZIP'], ['V1', false, 'UNCOMPRESSED'],
+  ['V2', false, 'LZ4_RAW']]) {
+  await arrowWrite(`arrow-types-${version.toLowerCase()}-${dictionary ? 'dict' : 'plain'}-${codec.toLowerCase().replace('_', '')}.parquet`,
+    TYPES_COLUMNS, types,
+    (b) => small(b).setWriterVersion(pq.WriterVersion[version]).setCompression(pq.Compression[codec]).setDictionaryEnabled(dictionary),
+    `${version.toLowerCase()} pages, ${dictionary ? 'dictionary' : 'no dictionary'}, ${codec}, 25-row groups, 128-byte pages`);
+}
+// one non-dictionary encoding at a time, on the columns it applies to
+for (const [encoding, names, what] of [
+  ['DELTA_BINARY_PACKED', ['req', 'i8', 'i16', 'i32', 'i64'], 'integers'],
+  ['DELTA_LENGTH_BYTE_ARRAY', ['s', 'cat', 'blob'], 'strings and binary'],
+  ['DELTA_BYTE_ARRAY', ['s', 'cat', 'blob', 'fixed'], 'strings, binary and fixed-length binary'],
+  ['BYTE_STREAM_SPLIT', ['f', 'd', 'i32', 'i64', 'fixed'], 'floats, integers and fixed-length binary'],
+]) {
+  await arrowWrite(`arrow-${encoding.toLowerCase().replaceAll('_', '-')}.parquet`, TYPES_COLUMNS.filter((c) => names.includes(c.name)), types,
+    (b) => small(b).setDictionaryEnabled(false).setEncoding(pq.Encoding[encoding]), `${encoding} ${what}`);
+}
+const INTEGERS = TYPES_COLUMNS.filter((c) => c.name === 'req');
 await arrowWrite('arrow-rle-booleans-v2.parquet', TYPES_COLUMNS.filter((c) => ['b', 'req'].includes(c.name)), types,
   (b) => small(b).setWriterVersion(pq.WriterVersion.V2).setDictionaryEnabled(false),
   'v2 pages: booleans RLE-encoded');
@@ -311,7 +301,7 @@ await arrowWrite('arrow-flickrexif.parquet', FLICKR_COLUMNS, flickr,
 await arrowWrite('arrow-paircams.parquet', PAIRCAMS_COLUMNS, pairs,
   (b) => b.setCompression(pq.Compression.SNAPPY).setMaxRowGroupSize(3).setWriterVersion(pq.WriterVersion.V2), 'SNAPPY, v2 pages, 3-row groups');
 // a codec the reader does not decode, for the error test
-await arrowWrite('arrow-brotli.parquet', INTEGERS.slice(0, 1), types.slice(0, 5),
+await arrowWrite('arrow-brotli.parquet', INTEGERS, types.slice(0, 5),
   (b) => b.setCompression(pq.Compression.BROTLI), 'BROTLI (not supported by the reader)');
 
 let total = 0;
