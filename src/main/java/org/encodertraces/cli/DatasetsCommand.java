@@ -36,14 +36,14 @@ public final class DatasetsCommand implements Runnable {
 
     /** {@code datasets download-flickrexif}. */
     @Command(name = "download-flickrexif", mixinStandardHelpOptions = true,
-            description = {"Download the FlickrExif photos listed in the benchmark's table (CSV/TSV with 'Flickr ID' and 'url'; "
-                    + "convert the parquet first: python3 -c \"import pandas as p; p.read_parquet('T.parquet').to_csv('T.csv', index=False)\").",
+            description = {"Download the FlickrExif photos listed in the benchmark's table (the published parquet, or a CSV/TSV, "
+                    + "with 'Flickr ID' and 'url').",
                     "Files are saved as <Flickr ID>.jpg; complete files are skipped and partial ones resumed, so rerunning continues. "
                             + "Failures are written to DIR/download-failures.tsv (id, url, reason)."},
             exitCodeListHeading = "%nExit status:%n",
             exitCodeList = {"0:every photo is present", "1:some photos failed (see download-failures.tsv)", "2:invalid command line or table"})
     static final class Download implements Callable<Integer> {
-        @Option(names = "--table", required = true, description = "the FlickrExif table (.csv or .tsv)")
+        @Option(names = "--table", required = true, description = "the FlickrExif table (.parquet, .csv or .tsv)")
         Path table;
         @Option(names = "--out", required = true, description = "folder for the photos")
         Path out;

@@ -34,7 +34,7 @@ public final class EmbedCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--images", required = true, paramLabel = "DATASET", description = "a dataset: image folder (class subfolders give the 'label' tensor; a flat folder gets EXIF label tensors), a CSV/TSV manifest with a 'path' column and label columns, or a kind:path spec (imagenet-val:ROOT, inat:FILE.json, paircams:TABLE.csv, flickrexif:TABLE.csv, ...)")
+    @Option(names = "--images", required = true, paramLabel = "DATASET", description = "a dataset: image folder (class subfolders give the 'label' tensor; a flat folder gets EXIF label tensors), a CSV/TSV manifest with a 'path' column and label columns, or a kind:path spec (imagenet-val:ROOT, inat:FILE.json, paircams:TABLE.parquet, flickrexif:TABLE.parquet, ...)")
     Path images;
 
     @Option(names = "--model", required = true, paramLabel = "ID_OR_FILE",

@@ -9,16 +9,18 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A CSV or TSV file read whole: a header row and data rows (RFC 4180 quoting: a field in double
- * quotes may hold the separator, line breaks and doubled quotes). The separator is a tab for
+ * A table of text cells: a CSV or TSV file read whole, a header row and data rows (RFC 4180
+ * quoting: a field in double quotes may hold the separator, line breaks and doubled quotes), or a
+ * parquet table's values as text ({@link ParquetTables#text}). The separator is a tab for
  * {@code .tsv} files, else a comma. Package-private plumbing for the table readers.
  *
- * @param file   the file read
- * @param header the column names
- * @param rows   the data rows, each as long as the header; {@code lines[i]} is row i's line number
- * @param lines  the 1-based line on which each row starts, for error messages
+ * @param file       the file read
+ * @param header     the column names
+ * @param rows       the data rows, each as long as the header; {@code lines[i]} is row i's line number
+ * @param lines      the 1-based line on which each row starts (the row number when {@code rowNumbers}), for error messages
+ * @param rowNumbers true when {@code lines} are row numbers (a parquet table), not text lines
  */
-record CsvTable(Path file, List<String> header, List<List<String>> rows, List<Integer> lines) {
+record CsvTable(Path file, List<String> header, List<List<String>> rows, List<Integer> lines, boolean rowNumbers) {
 
     static CsvTable read(Path file) throws IOException {
         String text;
@@ -100,7 +102,12 @@ record CsvTable(Path file, List<String> header, List<List<String>> rows, List<In
             }
         }
         return new CsvTable(file, List.copyOf(header), List.copyOf(records.subList(1, records.size())),
-                List.copyOf(starts.subList(1, starts.size())));
+                List.copyOf(starts.subList(1, starts.size())), false);
+    }
+
+    /** Where row {@code r} is, for error messages: {@code file:line} or {@code file: row n}. */
+    String where(int r) {
+        return file + (rowNumbers ? ": row " : ":") + lines.get(r);
     }
 
     /** Index of a column, or -1. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.encodertraces.data.parquet.ParquetFile;
 
 /**
  * Opens any dataset the toolkit reads from a path or a spec string, so that commands such as
@@ -23,8 +24,8 @@ import java.util.stream.Stream;
  *       relative to {@code root} (default: the JSON's folder);</li>
  *   <li>{@code inat-list:LIST.txt[?root=DIR&categories=FILE.json]}: the list format of
  *       {@link INaturalist2018#openList};</li>
- *   <li>{@code paircams:TABLE.csv|tsv[?images=DIR]}: {@link PairCams};</li>
- *   <li>{@code flickrexif:TABLE.csv|tsv[?photos=DIR]}: downloaded FlickrExif photos with the
+ *   <li>{@code paircams:TABLE.parquet|csv|tsv[?images=DIR]}: {@link PairCams};</li>
+ *   <li>{@code flickrexif:TABLE.parquet|csv|tsv[?photos=DIR]}: downloaded FlickrExif photos with the
  *       table's labels ({@link FlickrExifTable#toDataset}); photos default to {@code photos/}
  *       beside the table.</li>
  * </ul>
@@ -32,7 +33,8 @@ import java.util.stream.Stream;
  * one of them present, else name the split), a folder whose images all sit in subfolders (class
  * folders), any other folder (EXIF photos); a {@code .csv}/{@code .tsv} with {@code subject} and
  * {@code camera_model} columns (PairCams), with a {@code Flickr ID} column (FlickrExif), or any
- * other (manifest); a {@code .json} (iNaturalist annotations); a {@code .txt} (iNaturalist list).
+ * other (manifest); a {@code .parquet} with PairCams' or FlickrExif's columns; a {@code .json}
+ * (iNaturalist annotations); a {@code .txt} (iNaturalist list).
  */
 public final class Datasets {
     /** The kinds a spec may name. */
@@ -148,12 +150,24 @@ public final class Datasets {
             }
             return "manifest";
         }
+        if (n.endsWith(".parquet")) {
+            try (ParquetFile pf = ParquetFile.open(p)) {
+                if (pf.column("subject") != null && pf.column("camera_model") != null) {
+                    return "paircams";
+                }
+                if (pf.column(FlickrExifTable.ID_COLUMN) != null) {
+                    return "flickrexif";
+                }
+            }
+            throw new IOException(p + ": a parquet table with neither PairCams' 'subject' and 'camera_model' columns nor FlickrExif's '"
+                    + FlickrExifTable.ID_COLUMN + "'; cannot tell which dataset it is (use kind:path, kinds " + KINDS + ")");
+        }
         if (n.endsWith(".json")) {
             return "inat";
         }
         if (n.endsWith(".txt")) {
             return "inat-list";
         }
-        throw new IOException(p + ": not a folder, .csv, .tsv, .json or .txt; cannot tell which dataset it is (use kind:path, kinds " + KINDS + ")");
+        throw new IOException(p + ": not a folder, .csv, .tsv, .parquet, .json or .txt; cannot tell which dataset it is (use kind:path, kinds " + KINDS + ")");
     }
 }

@@ -7,19 +7,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import org.encodertraces.data.parquet.ParquetFile;
 
 /**
  * The FlickrExif benchmark's table: one row per photo with its {@code Flickr ID}, the {@code url}
  * to download it from, and EXIF columns (those named as the split files' target attributes,
  * {@link ExifDataset#ATTRIBUTES}, become label tensors).
  *
- * <p>Only CSV and TSV are read. The dataset is published as parquet; no pure-Java parquet reader
- * is small enough to be worth the dependency (parquet-mr pulls Hadoop), so convert it once:
- * {@code python3 -c "import pandas as p; p.read_parquet('flickrexif.parquet').to_csv('flickrexif.csv', index=False)"}
- * or {@code duckdb -c "COPY 'flickrexif.parquet' TO 'flickrexif.csv' (HEADER)"}.
+ * <p>Read from the published parquet ({@link ParquetFile}) or from a CSV or TSV. Parquet values
+ * become the text pandas' {@code to_csv} would write (integers in decimal, so an int64
+ * {@code Flickr ID} reads as digits; floats as Python prints them, so a float {@code Year} reads
+ * {@code 2019.0}; nulls empty), so both forms give the same rows and labels.
  *
  * @param source  the table file
  * @param columns the header
@@ -49,14 +49,16 @@ public record FlickrExifTable(Path source, List<String> columns, List<Row> rows)
         rows = List.copyOf(rows);
     }
 
-    /** Reads a CSV or TSV table; errors name the file, the line and the reason. */
+    /** Reads a parquet, CSV or TSV table; errors name the file, the line (row) and the reason. */
     public static FlickrExifTable read(Path file) throws IOException {
-        String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (lower.endsWith(".parquet")) {
-            throw new IOException(file + ": parquet is not read; convert it to CSV first: python3 -c \"import pandas as p; "
-                    + "p.read_parquet('" + file.getFileName() + "').to_csv('flickrexif.csv', index=False)\"");
+        CsvTable t;
+        if (ParquetTables.isParquet(file)) {
+            try (ParquetFile pf = ParquetFile.open(file)) {
+                t = ParquetTables.text(pf, c -> true);
+            }
+        } else {
+            t = CsvTable.read(file);
         }
-        CsvTable t = CsvTable.read(file);
         int idCol = t.require(ID_COLUMN, "the Flickr photo id");
         int urlCol = t.require(URL_COLUMN, "the photo's download address");
         List<Row> rows = new ArrayList<>();
@@ -65,11 +67,11 @@ public record FlickrExifTable(Path source, List<String> columns, List<Row> rows)
             List<String> row = t.rows().get(r);
             String id = normaliseId(row.get(idCol));
             if (id == null) {
-                throw new IOException(file + ":" + t.lines().get(r) + ": Flickr ID '" + row.get(idCol) + "' is not a number");
+                throw new IOException(t.where(r) + ": Flickr ID '" + row.get(idCol) + "' is not a number");
             }
-            Integer prev = seen.put(id, t.lines().get(r));
+            Integer prev = seen.put(id, r);
             if (prev != null) {
-                throw new IOException(file + ":" + t.lines().get(r) + ": Flickr ID " + id + " already on line " + prev);
+                throw new IOException(t.where(r) + ": Flickr ID " + id + " already at " + t.where(prev));
             }
             Map<String, String> values = new LinkedHashMap<>();
             for (int c = 0; c < row.size(); c++) {

@@ -10,7 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
+import org.encodertraces.data.parquet.ParquetColumn;
+import org.encodertraces.data.parquet.ParquetFile;
 import org.encodertraces.exif.DeviceClass;
 
 /**
@@ -18,13 +21,15 @@ import org.encodertraces.exif.DeviceClass;
  * retrieval experiment (does a query find the same-device photo of another subject before the
  * other-device photo of its own subject?).
  *
- * <p>Read from a CSV or TSV with the columns {@code subject} (the pair / subject index),
+ * <p>Read from the published parquet ({@link ParquetFile}; the image column is Hugging Face's
+ * Image struct {@code image {bytes, path}} or plain binary {@code image}, read one row group at a
+ * time) or from a CSV or TSV, with the columns {@code subject} (the pair / subject index),
  * {@code camera_model}, and either {@code path} (relative to the table's folder, or absolute) or
- * {@code image} (the file's bytes in base64, as the published parquet's image column holds them
- * once exported). Optional: {@code id} (sample id; default the path or {@code row-<n>}),
+ * {@code image} (the file's bytes; base64 in a CSV, as the parquet's image column reads once
+ * exported). Optional: {@code id} (sample id; default the path or {@code row-<n>}),
  * {@code camera_make} (helps {@link DeviceClass}) and {@code device} ({@code phone}/{@code camera},
  * {@code smartphone}, {@code 1}/{@code 0} or {@code True}/{@code False}), which overrides the
- * rule. Base64 images are written once to an image folder ({@code <id>.<jpg|png|...>}, by the
+ * rule. Embedded images are written once to an image folder ({@code <id>.<jpg|png|...>}, by the
  * bytes' magic number) and reused when already there with the same size.
  *
  * <p>Label tensors: {@code subject} (the integer when every value is one, else the index of the
@@ -41,18 +46,92 @@ public final class PairCams {
     /**
      * Opens a table.
      *
-     * @param table     the CSV or TSV file
-     * @param imagesDir where to write base64 images (needed only for an {@code image} column); null
-     *                  for {@code <table name>.images} beside the table
+     * @param table     the parquet, CSV or TSV file
+     * @param imagesDir where to write embedded images (needed only for an {@code image} column);
+     *                  null for {@code <table name>.images} beside the table
      */
     public static Dataset open(Path table, Path imagesDir) throws IOException {
+        if (ParquetTables.isParquet(table)) {
+            try (ParquetFile pf = ParquetFile.open(table)) {
+                String image = imageColumn(pf);
+                CsvTable t = ParquetTables.text(pf, TEXT_COLUMNS::contains);
+                return build(t, imagesDir, image == null ? null : new ParquetImages(pf, image));
+            }
+        }
         CsvTable t = CsvTable.read(table);
+        int image = t.column("image");
+        return build(t, imagesDir, image < 0 ? null : r -> {
+            String cell = t.rows().get(r).get(image);
+            try {
+                return cell.isEmpty() ? null : Base64.getMimeDecoder().decode(cell);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(t.where(r) + ": image column is not base64: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** The columns read as text from a parquet table. */
+    private static final Set<String> TEXT_COLUMNS = Set.of("subject", "camera_model", "path", "id", "camera_make", "device");
+
+    /** A row's image bytes, or null when it has none. */
+    private interface Images {
+        byte[] get(int row) throws IOException;
+    }
+
+    /** The leaf holding a parquet table's image bytes: {@code image.bytes} (Hugging Face's Image) or a binary {@code image}. */
+    private static String imageColumn(ParquetFile pf) throws IOException {
+        for (String name : List.of("image.bytes", "image")) {
+            ParquetColumn c = pf.column(name);
+            if (c != null) {
+                if (c.valueClass() != byte[].class) {
+                    throw new IOException(pf.path() + ": column '" + name + "' holds " + c.type() + " values, not image bytes");
+                }
+                return name;
+            }
+        }
+        return null;
+    }
+
+    /** A parquet image column read one row group at a time, for rows visited in order. */
+    private static final class ParquetImages implements Images {
+        private final ParquetFile pf;
+        private final String column;
+        private int group = -1;
+        private long start;
+        private long end;
+        private Object[] values;
+
+        ParquetImages(ParquetFile pf, String column) {
+            this.pf = pf;
+            this.column = column;
+        }
+
+        @Override
+        public byte[] get(int row) throws IOException {
+            if (row < start) {
+                group = -1;
+                end = 0;
+            }
+            while (row >= end) {
+                group++;
+                start = end;
+                end = start + pf.rowGroupRowCount(group);
+                values = null;
+            }
+            if (values == null) {
+                values = pf.read(group, column);
+            }
+            return (byte[]) values[(int) (row - start)];
+        }
+    }
+
+    private static Dataset build(CsvTable t, Path imagesDir, Images images) throws IOException {
+        Path table = t.file();
         int subj = t.require("subject", "the pair / subject index");
         int model = t.require("camera_model", "the device that took the photo");
         int path = t.column("path");
-        int image = t.column("image");
-        if (path < 0 && image < 0) {
-            throw new IOException(table + ": needs a 'path' or a base64 'image' column; header is " + t.header());
+        if (path < 0 && images == null) {
+            throw new IOException(table + ": needs a 'path' or an 'image' column; header is " + t.header());
         }
         int idCol = t.column("id");
         int make = t.column("camera_make");
@@ -66,34 +145,20 @@ public final class PairCams {
         Map<String, Integer> seen = new HashMap<>();
         for (int r = 0; r < t.rows().size(); r++) {
             List<String> row = t.rows().get(r);
-            String where = table + ":" + t.lines().get(r);
+            String where = t.where(r);
             if (row.get(model).isEmpty()) {
                 throw new IOException(where + ": empty camera_model");
             }
             String id = idCol >= 0 ? row.get(idCol) : path >= 0 && !row.get(path).isEmpty() ? row.get(path).replace('\\', '/') : "row-" + (r + 1);
-            if (id.isEmpty() || seen.put(id, t.lines().get(r)) != null) {
+            if (id.isEmpty() || seen.put(id, r) != null) {
                 throw new IOException(where + ": sample id '" + id + "' is empty or listed twice");
             }
             Path file;
+            byte[] bytes;
             if (path >= 0 && !row.get(path).isEmpty()) {
                 file = base.resolve(row.get(path)).normalize();
-            } else if (image >= 0 && !row.get(image).isEmpty()) {
-                byte[] bytes;
-                try {
-                    bytes = Base64.getMimeDecoder().decode(row.get(image));
-                } catch (IllegalArgumentException e) {
-                    throw new IOException(where + ": image column is not base64: " + e.getMessage(), e);
-                }
-                if (!id.matches("[A-Za-z0-9._-]+")) {
-                    throw new IOException(where + ": id '" + id + "' cannot name an image file (letters, digits, '.', '_', '-')");
-                }
-                file = out.resolve(id + "." + extension(bytes));
-                Files.createDirectories(out);
-                if (!Files.isRegularFile(file) || Files.size(file) != bytes.length) {
-                    Path tmp = out.resolve(file.getFileName() + ".part");
-                    Files.write(tmp, bytes);
-                    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                }
+            } else if (images != null && (bytes = images.get(r)) != null && bytes.length > 0) {
+                file = writeOnce(out, id, bytes, where);
             } else {
                 throw new IOException(where + ": neither a path nor an image");
             }
@@ -113,6 +178,21 @@ public final class PairCams {
         names.put("model", models);
         String n = table.getFileName().toString();
         return new Dataset(Dataset.sanitize(n.contains(".") ? n.substring(0, n.lastIndexOf('.')) : n), table.toString(), samples, names);
+    }
+
+    /** Writes an embedded image as {@code <id>.<ext>} unless a file of that name and size is there already. */
+    private static Path writeOnce(Path out, String id, byte[] bytes, String where) throws IOException {
+        if (!id.matches("[A-Za-z0-9._-]+")) {
+            throw new IOException(where + ": id '" + id + "' cannot name an image file (letters, digits, '.', '_', '-')");
+        }
+        Path file = out.resolve(id + "." + extension(bytes));
+        Files.createDirectories(out);
+        if (!Files.isRegularFile(file) || Files.size(file) != bytes.length) {
+            Path tmp = out.resolve(file.getFileName() + ".part");
+            Files.write(tmp, bytes);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        return file;
     }
 
     /** True when a CSV/TSV header has PairCams' columns ({@code subject} and {@code camera_model}). */

@@ -130,7 +130,7 @@ class DatasetReadersTest {
     }
 
     @Test
-    void flickrExifTableLabelsAndParquetAdvice(@TempDir Path root) throws IOException {
+    void flickrExifTableLabels(@TempDir Path root) throws IOException {
         Files.writeString(root.resolve("flickrexif.csv"), """
                 Flickr ID,url,Make,ISO Speed,Flash,Note
                 53968269155,https://live.staticflickr.com/1/53968269155_x.jpg,Canon,100,with flash,"a, ""quoted""
@@ -157,8 +157,9 @@ class DatasetReadersTest {
         assertEquals(Map.of("Flickr ID", 51114741635L, "Make", 1L, "ISO Speed", -1L, "Flash", -1L), labels(d, "51114741635"));
         assertEquals(List.of("100"), d.labelNames().get("ISO Speed"));
 
-        IOException pq = assertThrows(IOException.class, () -> FlickrExifTable.read(root.resolve("t.parquet")));
-        assertTrue(pq.getMessage().contains("read_parquet"), pq.getMessage());
+        IOException dup = assertThrows(IOException.class, () -> FlickrExifTable.read(write(root.resolve("dup.csv"),
+                "Flickr ID,url\n7,a\n8,b\n7,c\n".getBytes(StandardCharsets.UTF_8))));
+        assertTrue(dup.getMessage().contains("dup.csv:4: Flickr ID 7 already at ") && dup.getMessage().endsWith("dup.csv:2"), dup.getMessage());
     }
 
     @Test
