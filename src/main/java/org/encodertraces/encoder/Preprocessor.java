@@ -37,18 +37,17 @@ public final class Preprocessor {
         if (!spec.antialias()) {
             throw new IllegalArgumentException("only antialiased (Pillow) resizing is implemented; the spec asks for antialias=false");
         }
-        RgbImage resized = nw == w && nh == h ? in : Resampler.resize(in, nw, nh, spec.filter());
         int crop = spec.cropSize();
-        if (resized.width() < crop || resized.height() < crop) {
-            throw new IllegalArgumentException("resized image " + resized.width() + "x" + resized.height()
-                    + " is smaller than the crop " + crop);
+        if (nw < crop || nh < crop) {
+            throw new IllegalArgumentException("resized image " + nw + "x" + nh + " is smaller than the crop " + crop);
         }
-        int top = (int) Math.rint((resized.height() - crop) / 2.0);
-        int left = (int) Math.rint((resized.width() - crop) / 2.0);
-        if (top == 0 && left == 0 && resized.width() == crop && resized.height() == crop) {
-            return resized;
+        int top = (int) Math.rint((nh - crop) / 2.0);
+        int left = (int) Math.rint((nw - crop) / 2.0);
+        if (nw == w && nh == h) {
+            return top == 0 && left == 0 && w == crop && h == crop ? in : in.crop(left, top, crop, crop);
         }
-        return resized.crop(left, top, crop, crop);
+        // resize then crop, computing only the pixels the crop keeps (bit-identical)
+        return Resampler.resizeAndCrop(in, nw, nh, spec.filter(), left, top, crop, crop);
     }
 
     /** Centre crop with offsets rounded down to multiples of 8, black padding when the image is smaller. */

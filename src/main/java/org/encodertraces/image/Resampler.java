@@ -78,6 +78,49 @@ public final class Resampler {
         return convolve(in, width, height, filter, x0, y0, x1, y1);
     }
 
+    /**
+     * {@code resize(in, width, height, filter).crop(left, top, cropW, cropH)}, bit for bit, computing
+     * only the output pixels the crop keeps (each output pixel depends on its own coefficients
+     * only): the resize and centre crop of model preprocessing without the discarded margins.
+     *
+     * @throws IllegalArgumentException if a size is below 1 or the crop leaves the resized image
+     */
+    public static RgbImage resizeAndCrop(RgbImage in, int width, int height, ResampleFilter filter,
+                                         int left, int top, int cropW, int cropH) {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(filter, "filter");
+        if (width < 1 || height < 1) {
+            throw new IllegalArgumentException("height and width must be > 0, got " + width + "x" + height);
+        }
+        if (left < 0 || top < 0 || cropW < 1 || cropH < 1 || left + cropW > width || top + cropH > height) {
+            throw new IllegalArgumentException("crop " + cropW + "x" + cropH + " at (" + left + ", " + top
+                    + ") leaves the resized " + width + "x" + height + " image");
+        }
+        int inW = in.width();
+        int inH = in.height();
+        if (filter == ResampleFilter.NEAREST || (width == inW && height == inH)) {
+            RgbImage full = resize(in, width, height, filter);
+            return left == 0 && top == 0 && cropW == width && cropH == height ? full : full.crop(left, top, cropW, cropH);
+        }
+        // convolve() with the whole image as the box: the same passes, restricted to the window
+        boolean needHorizontal = width != inW;
+        boolean needVertical = height != inH;
+        Coefficients vert = needVertical ? Coefficients.compute(inH, 0f, inH, height, filter) : null;
+        int bandFirst = needVertical ? vert.start(top) : top;
+        int bandEnd = needVertical ? vert.start(top + cropH - 1) + vert.count(top + cropH - 1) : top + cropH;
+        byte[] cur;
+        if (needHorizontal) {
+            Coefficients horiz = Coefficients.compute(inW, 0f, inW, width, filter);
+            cur = horizontalPass(in.data(), inW, bandFirst, bandEnd - bandFirst, left, cropW, horiz);
+        } else {
+            cur = in.crop(left, bandFirst, cropW, bandEnd - bandFirst).data();
+        }
+        if (needVertical) {
+            cur = verticalPass(cur, cropW, bandFirst, top, cropH, vert);
+        }
+        return new RgbImage(cropW, cropH, cur);
+    }
+
     // ---------------------------------------------------------------- nearest (affine scale)
 
     /**
@@ -166,7 +209,7 @@ public final class Resampler {
             rowOffset = yFirst;
         }
         if (needVertical) {
-            cur = verticalPass(cur, curW, rowOffset, width, height, vert);
+            cur = verticalPass(cur, curW, rowOffset, 0, height, vert);
             curH = height;
         }
         if (cur == in.data()) {
@@ -177,6 +220,11 @@ public final class Resampler {
 
     /** ImagingResampleHorizontal_8bpc for 3 bands, over source rows {@code firstRow .. firstRow + rows - 1}. */
     private static byte[] horizontalPass(byte[] src, int srcW, int firstRow, int rows, int outW, Coefficients c) {
+        return horizontalPass(src, srcW, firstRow, rows, 0, outW, c);
+    }
+
+    /** The horizontal pass for output columns {@code firstCol .. firstCol + outW - 1} only. */
+    private static byte[] horizontalPass(byte[] src, int srcW, int firstRow, int rows, int firstCol, int outW, Coefficients c) {
         byte[] dst = new byte[Math.multiplyExact(Math.multiplyExact(outW, rows), 3)];
         int[] kk = c.weights;
         int[] bounds = c.bounds;
@@ -184,7 +232,7 @@ public final class Resampler {
         int o = 0;
         for (int yy = 0; yy < rows; yy++) {
             int rowBase = (yy + firstRow) * srcW * 3;
-            for (int xx = 0; xx < outW; xx++) {
+            for (int xx = firstCol; xx < firstCol + outW; xx++) {
                 int xmin = bounds[2 * xx];
                 int n = bounds[2 * xx + 1];
                 int k0 = xx * ksize;
@@ -210,18 +258,19 @@ public final class Resampler {
      * ImagingResampleVertical_8bpc for 3 bands. {@code rowOffset} is the source row held in row 0
      * of {@code src} (the C code shifts the bounds by it instead). Accumulating a whole output row
      * at a time visits memory row by row; integer addition makes the order irrelevant to the result.
+     * Computes output rows {@code firstOut .. firstOut + outH - 1} only, {@code w} wide.
      */
-    private static byte[] verticalPass(byte[] src, int w, int rowOffset, int outW, int outH, Coefficients c) {
+    private static byte[] verticalPass(byte[] src, int w, int rowOffset, int firstOut, int outH, Coefficients c) {
         int rowLen = w * 3;
-        byte[] dst = new byte[Math.multiplyExact(Math.multiplyExact(outW, outH), 3)];
+        byte[] dst = new byte[Math.multiplyExact(Math.multiplyExact(w, outH), 3)];
         int[] acc = new int[rowLen];
         int[] kk = c.weights;
         int[] bounds = c.bounds;
         int ksize = c.ksize;
         for (int yy = 0; yy < outH; yy++) {
-            int ymin = bounds[2 * yy] - rowOffset;
-            int n = bounds[2 * yy + 1];
-            int k0 = yy * ksize;
+            int ymin = bounds[2 * (firstOut + yy)] - rowOffset;
+            int n = bounds[2 * (firstOut + yy) + 1];
+            int k0 = (firstOut + yy) * ksize;
             java.util.Arrays.fill(acc, HALF);
             for (int y = 0; y < n; y++) {
                 int k = kk[k0 + y];

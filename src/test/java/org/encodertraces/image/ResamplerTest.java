@@ -55,6 +55,42 @@ class ResamplerTest {
                 + "; " + TestImages.firstDifference(expected, actual));
     }
 
+    /**
+     * The windowed resize of preprocessing equals resize-then-crop exactly (0 difference), for every
+     * filter, shrinking and enlarging, one axis unchanged, and windows at every edge; the full resize
+     * itself is pinned to Pillow by the cases above.
+     */
+    @ParameterizedTest
+    @EnumSource(ResampleFilter.class)
+    void resizeAndCropEqualsResizeThenCrop(ResampleFilter filter) {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
+        int[][] sizes = {{61, 47, 29, 23}, {61, 47, 130, 99}, {61, 47, 61, 20}, {61, 47, 15, 47}, {33, 80, 224, 543}, {9, 9, 3, 3}};
+        for (int[] sz : sizes) {
+            byte[] px = new byte[sz[0] * sz[1] * 3];
+            for (int i = 0; i < px.length; i++) {
+                px[i] = (byte) rnd.nextInt(256);
+            }
+            RgbImage in = new RgbImage(sz[0], sz[1], px);
+            RgbImage full = Resampler.resize(in, sz[2], sz[3], filter);
+            for (int t = 0; t < 12; t++) {
+                int cw = t == 0 ? sz[2] : 1 + rnd.nextInt(sz[2]);
+                int ch = t == 0 ? sz[3] : 1 + rnd.nextInt(sz[3]);
+                int left = t == 1 ? 0 : t == 2 ? sz[2] - cw : rnd.nextInt(sz[2] - cw + 1);
+                int top = t == 1 ? 0 : t == 2 ? sz[3] - ch : rnd.nextInt(sz[3] - ch + 1);
+                RgbImage expected = full.crop(left, top, cw, ch);
+                RgbImage actual = Resampler.resizeAndCrop(in, sz[2], sz[3], filter, left, top, cw, ch);
+                String what = filter + " " + sz[0] + "x" + sz[1] + " -> " + sz[2] + "x" + sz[3] + ", crop " + cw + "x" + ch
+                        + " at " + left + "," + top;
+                assertEquals(cw, actual.width(), what);
+                assertEquals(ch, actual.height(), what);
+                assertEquals(0, expected.maxAbsDiff(actual), what);
+            }
+        }
+        RgbImage small = new RgbImage(4, 4, new byte[48]);
+        assertThrows(IllegalArgumentException.class, () -> Resampler.resizeAndCrop(small, 8, 8, filter, 1, 0, 8, 8));
+        assertThrows(IllegalArgumentException.class, () -> Resampler.resizeAndCrop(small, 8, 8, filter, -1, 0, 2, 2));
+    }
+
     /** The fixtures must cover every filter, upscaling, downscaling and the box variant. */
     @Test
     void fixturesCoverEveryFilter() {
