@@ -233,6 +233,7 @@ public final class Extraction {
         List<float[]> pending = new ArrayList<>();
         for (int i = 0; i < shard.size(); i++) {
             float[] t = await(prepared.get(i));
+            prepared.set(i, null); // the tensor lives on in the batch only
             if (t != null) {
                 good.add(i);
                 pending.add(t);
