@@ -22,6 +22,7 @@ import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.w3c.dom.NodeList;
 
 /**
@@ -198,7 +199,7 @@ public final class ImageDecoder {
             throw new ImageDecodeException(name, "JPEG with " + n + " components is not supported");
         }
         Raster raster;
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        try (ImageInputStream in = memoryStream(bytes)) {
             ImageReader reader = jpegReader();
             try {
                 AtomicReference<String> truncated = new AtomicReference<>();
@@ -244,6 +245,14 @@ public final class ImageDecoder {
         };
     }
 
+    /**
+     * An image input stream over bytes already in memory. (ImageIO.createImageInputStream would
+     * spool them to a temporary file whenever ImageIO's disk cache is on, its default.)
+     */
+    private static ImageInputStream memoryStream(byte[] bytes) {
+        return new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
+    }
+
     /** The codec used for JPEG, for provenance. */
     public static String jpegCodecName() {
         return "JDK ImageIO JPEG (IJG libjpeg 6b) " + System.getProperty("java.vm.vendor") + " " + System.getProperty("java.version");
@@ -258,7 +267,7 @@ public final class ImageDecoder {
         int screenW = (bytes[6] & 0xFF) | ((bytes[7] & 0xFF) << 8);
         int screenH = (bytes[8] & 0xFF) | ((bytes[9] & 0xFF) << 8);
         checkSize(name, screenW, screenH);
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        try (ImageInputStream in = memoryStream(bytes)) {
             ImageReader reader = ImageIO.getImageReaders(in).next();
             try {
                 reader.setInput(in, false, false);
@@ -353,7 +362,7 @@ public final class ImageDecoder {
     }
 
     private DecodedImage decodeGeneric(byte[] bytes, String name, String format) throws IOException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        try (ImageInputStream in = memoryStream(bytes)) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new ImageDecodeException(name, format + " is recognised but no reader is installed for it");

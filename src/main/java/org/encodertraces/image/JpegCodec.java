@@ -1,5 +1,6 @@
 package org.encodertraces.image;
 
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import javax.imageio.plugins.jpeg.JPEGQTable;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
@@ -35,13 +37,15 @@ public final class JpegCodec {
         }
         ImageWriter writer = jdkJpegWriter();
         try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(image.width() * image.height() / 2 + 1024)) {
-            try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+            // in memory: ImageIO.createImageOutputStream would spool to a temporary file when
+            // ImageIO's disk cache is on (its default)
+            try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
                 writer.setOutput(out);
                 ImageWriteParam param = writer.getDefaultWriteParam();
-                IIOMetadata md = writer.getDefaultImageMetadata(
-                        ImageTypeSpecifier.createFromRenderedImage(PngIo.toBufferedImage(image)), param);
+                BufferedImage buffered = PngIo.toBufferedImage(image);
+                IIOMetadata md = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(buffered), param);
                 configure(md, quality, subsampling);
-                writer.write(null, new IIOImage(PngIo.toBufferedImage(image), null, md), param);
+                writer.write(null, new IIOImage(buffered, null, md), param);
             }
             return bytes.toByteArray();
         } catch (IOException e) {

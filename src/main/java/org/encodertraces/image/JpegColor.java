@@ -53,8 +53,9 @@ final class JpegColor {
         int bands = raster.getNumBands();
         byte[] out = new byte[w * h * 3];
         int[] row = new int[w * bands];
+        RowReader reader = RowReader.of(raster);
         for (int y = 0; y < h; y++) {
-            raster.getPixels(raster.getMinX(), raster.getMinY() + y, w, 1, row);
+            reader.read(y, row);
             int o = y * w * 3;
             switch (colorSpace) {
                 case "GRAY" -> {
@@ -113,5 +114,40 @@ final class JpegColor {
             }
         }
         return new RgbImage(w, h, out);
+    }
+
+    /**
+     * Reads one row of samples, band-interleaved, into an int array: straight from the bytes of
+     * a pixel-interleaved byte raster (what the JDK's JPEG reader returns), through
+     * {@link Raster#getPixels} otherwise.
+     */
+    private record RowReader(Raster raster, byte[] data, int base, int pixelStride, int scanline, int[] bandOffsets) {
+        static RowReader of(Raster r) {
+            if (r.getSampleModel() instanceof java.awt.image.ComponentSampleModel sm
+                    && r.getDataBuffer() instanceof java.awt.image.DataBufferByte db && db.getNumBanks() == 1
+                    && java.util.Arrays.stream(sm.getBankIndices()).allMatch(b -> b == 0)) {
+                int x0 = r.getMinX() - r.getSampleModelTranslateX();
+                int y0 = r.getMinY() - r.getSampleModelTranslateY();
+                int base = db.getOffset() + y0 * sm.getScanlineStride() + x0 * sm.getPixelStride();
+                return new RowReader(r, db.getData(), base, sm.getPixelStride(), sm.getScanlineStride(), sm.getBandOffsets());
+            }
+            return new RowReader(r, null, 0, 0, 0, null);
+        }
+
+        void read(int y, int[] row) {
+            if (data == null) {
+                raster.getPixels(raster.getMinX(), raster.getMinY() + y, raster.getWidth(), 1, row);
+                return;
+            }
+            int bands = bandOffsets.length;
+            int w = raster.getWidth();
+            int start = base + y * scanline;
+            for (int b = 0; b < bands; b++) {
+                int p = start + bandOffsets[b];
+                for (int x = 0, i = b; x < w; x++, i += bands, p += pixelStride) {
+                    row[i] = data[p] & 0xFF;
+                }
+            }
+        }
     }
 }
