@@ -28,6 +28,10 @@ final class DatasetArgs {
             }
             err.flush();
         }
+        for (String n : opened.notes()) {
+            err.println("note: " + n);
+        }
+        err.flush();
         return opened.dataset();
     }
 }

@@ -198,6 +198,7 @@ public final class DatasetsCommand implements Runnable {
             DatasetAudit.Report r;
             try {
                 Datasets.Opened d = Datasets.open(images);
+                d.notes().forEach(n -> err.println("note: " + n));
                 r = DatasetAudit.run(d.dataset(), label, biasCorrected);
                 if (json != null) {
                     DatasetAudit.write(r, json);

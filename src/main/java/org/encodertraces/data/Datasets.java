@@ -47,10 +47,17 @@ public final class Datasets {
      * @param dataset  the samples
      * @param kind     the reader used (one of {@link #KINDS})
      * @param failures files whose labels could not be read (kept with unknown labels); empty for most kinds
+     * @param notes    what a user should know about what was left out, one sentence each
      */
-    public record Opened(Dataset dataset, String kind, List<ReadFailure> failures) {
+    public record Opened(Dataset dataset, String kind, List<ReadFailure> failures, List<String> notes) {
         public Opened {
             failures = List.copyOf(failures);
+            notes = List.copyOf(notes);
+        }
+
+        /** Without notes. */
+        public Opened(Dataset dataset, String kind, List<ReadFailure> failures) {
+            this(dataset, kind, failures, List.of());
         }
     }
 
@@ -108,9 +115,25 @@ public final class Datasets {
                 yield ok(INaturalist2018.openList(p, opts.containsKey("root") ? Path.of(opts.get("root")) : parent, cats), k);
             }
             case "paircams" -> ok(PairCams.open(p, opts.containsKey("images") ? Path.of(opts.get("images")) : null), k);
-            case "flickrexif" -> ok(FlickrExifTable.read(p).toDataset(opts.containsKey("photos") ? Path.of(opts.get("photos")) : parent.resolve("photos")), k);
+            case "flickrexif" -> flickrExif(p, opts.containsKey("photos") ? Path.of(opts.get("photos")) : parent.resolve("photos"));
             default -> throw new IllegalStateException(k);
         };
+    }
+
+    /** The downloaded photos of a FlickrExif table; none is an error, missing ones a note. */
+    private static Opened flickrExif(Path table, Path photos) throws IOException {
+        FlickrExifTable t = FlickrExifTable.read(table);
+        Dataset d = t.toDataset(photos);
+        int missing = t.rows().size() - d.samples().size();
+        if (d.samples().isEmpty() && missing > 0) {
+            throw new IOException(table + ": none of its " + missing + " photos is in " + photos
+                    + " (as <Flickr ID>.jpg); download them first: traces datasets download-flickrexif --table " + table
+                    + " --out " + photos + ", or name the folder with ?photos=DIR");
+        }
+        List<String> notes = missing == 0 ? List.of()
+                : List.of(missing + " of the table's " + t.rows().size() + " photos are not in " + photos
+                        + " (not downloaded, or the download failed) and are left out");
+        return new Opened(d, "flickrexif", List.of(), notes);
     }
 
     private static Opened ok(Dataset d, String kind) {

@@ -153,9 +153,16 @@ class DatasetReadersTest {
         assertEquals("flickrexif", o.kind());
         Dataset d = o.dataset();
         assertEquals(2, d.samples().size(), "only downloaded photos");
+        assertEquals(List.of("1 of the table's 3 photos are not in " + root.resolve("photos")
+                + " (not downloaded, or the download failed) and are left out"), o.notes(), "the left-out row is said");
         assertEquals(List.of("Canon", "NIKON"), d.labelNames().get("Make"));
         assertEquals(Map.of("Flickr ID", 51114741635L, "Make", 1L, "ISO Speed", -1L, "Flash", -1L), labels(d, "51114741635"));
         assertEquals(List.of("100"), d.labelNames().get("ISO Speed"));
+
+        IOException none = assertThrows(IOException.class, () -> Datasets.open("flickrexif:" + root.resolve("flickrexif.csv")
+                + "?photos=" + root.resolve("empty")));
+        assertTrue(none.getMessage().contains("none of its 3 photos is in " + root.resolve("empty"))
+                && none.getMessage().contains("traces datasets download-flickrexif --table"), none.getMessage());
 
         IOException dup = assertThrows(IOException.class, () -> FlickrExifTable.read(write(root.resolve("dup.csv"),
                 "Flickr ID,url\n7,a\n8,b\n7,c\n".getBytes(StandardCharsets.UTF_8))));
