@@ -8,8 +8,9 @@ import java.util.Arrays;
  * {@code z_i = W x_i + b}.
  *
  * <p>Parameters are one flat vector: the K x D weights row-major (class by class), then the K
- * biases. Rows are processed in fixed blocks of {@value #BLOCK_ROWS} whose partial sums are added
- * in block order, so the result is bit-identical for any thread count. All scratch memory is
+ * biases. Rows are processed in fixed blocks (of {@value #BLOCK_ROWS} rows unless the caller picks
+ * another size) whose partial sums are added in block order, so the result is bit-identical for
+ * any thread count. All scratch memory is
  * allocated once, so evaluation in an optimiser loop allocates nothing but the task handles.
  */
 final class MultinomialObjective {
@@ -20,12 +21,22 @@ final class MultinomialObjective {
     private final int k;
     private final int d;
     private final int maxRows;
+    private final int blockRows;
     private final double[][] blockGrad;
     private final double[] blockLoss;
     private final double[][] blockScratch;
 
     /** An objective over rows of {@code x} (at most {@code maxRows} of them per evaluation). */
     MultinomialObjective(float[][] x, int[] y, int k, int maxRows) {
+        this(x, y, k, maxRows, BLOCK_ROWS);
+    }
+
+    /** The same with blocks of {@code blockRows} rows: smaller blocks spread one small batch over more threads. */
+    MultinomialObjective(float[][] x, int[] y, int k, int maxRows, int blockRows) {
+        if (blockRows < 1) {
+            throw new IllegalArgumentException("block rows must be positive: " + blockRows);
+        }
+        this.blockRows = blockRows;
         if (x.length != y.length) {
             throw new IllegalArgumentException("rows " + x.length + " != labels " + y.length);
         }
@@ -45,7 +56,7 @@ final class MultinomialObjective {
             }
         }
         this.maxRows = maxRows;
-        int blocks = (maxRows + BLOCK_ROWS - 1) / BLOCK_ROWS;
+        int blocks = (maxRows + blockRows - 1) / blockRows;
         this.blockGrad = new double[blocks][parameterCount()];
         this.blockLoss = new double[blocks];
         this.blockScratch = new double[blocks][4 * k];
@@ -72,10 +83,10 @@ final class MultinomialObjective {
         if (n > maxRows) {
             throw new IllegalArgumentException(n + " rows exceed the " + maxRows + " this objective was sized for");
         }
-        int blocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS;
+        int blocks = (n + blockRows - 1) / blockRows;
         exec.run(blocks, b -> {
-            int s = from + b * BLOCK_ROWS;
-            int e = Math.min(to, s + BLOCK_ROWS);
+            int s = from + b * blockRows;
+            int e = Math.min(to, s + blockRows);
             blockLoss[b] = block(w, rows, s, e, blockGrad[b], blockScratch[b]);
         });
         Arrays.fill(grad, 0.0);

@@ -26,6 +26,12 @@ import java.util.function.IntFunction;
  */
 public record SgdTrainer(double learningRate, double weightDecay, int epochs, int batchSize, double momentum,
                          long seed, int threads) {
+    /**
+     * Rows per gradient block: a batch of 1024 splits into 8 blocks that threads share, summed in
+     * block order whatever the thread count, so results do not depend on it.
+     */
+    static final int SGD_BLOCK_ROWS = 128;
+
     public SgdTrainer {
         if (!(learningRate > 0) || weightDecay < 0 || epochs < 1 || batchSize < 1 || momentum < 0) {
             throw new IllegalArgumentException("bad SGD settings: lr " + learningRate + ", wd " + weightDecay
@@ -65,7 +71,7 @@ public record SgdTrainer(double learningRate, double weightDecay, int epochs, in
     FitReport fit(float[][] x, int[] y, int k, IntFunction<int[]> epochOrder, EpochListener listener) {
         int n = x.length;
         int bs = Math.min(batchSize, n);
-        MultinomialObjective obj = new MultinomialObjective(x, y, k, bs);
+        MultinomialObjective obj = new MultinomialObjective(x, y, k, bs, SGD_BLOCK_ROWS);
         int pc = obj.parameterCount();
         double[] p = new double[pc];
         double[] g = new double[pc];

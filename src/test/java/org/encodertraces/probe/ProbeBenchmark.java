@@ -16,6 +16,7 @@ import java.nio.file.Path;
  * <pre>
  * mvn -q -B test-compile
  * java -cp target/classes:target/test-classes:$(cat target/bench.cp) org.encodertraces.probe.ProbeBenchmark DIR [threads] [repeats]
+ * java -cp ... org.encodertraces.probe.ProbeBenchmark DIR threads repeats sgd [lr] [wd]   (SgdTrainer, the study's settings)
  * </pre>
  */
 public final class ProbeBenchmark {
@@ -41,19 +42,37 @@ public final class ProbeBenchmark {
             }
             y[i] = yb.getInt();
         }
+        if (args.length > 3 && args[3].equals("sgd")) {
+            double lrate = args.length > 4 ? Double.parseDouble(args[4]) : 1.0;
+            double wd = args.length > 5 ? Double.parseDouble(args[5]) : 1e-6;
+            for (int r = 0; r < repeats; r++) {
+                SgdTrainer sgd = SgdTrainer.of(lrate, wd, r).withThreads(threads);
+                long t0 = System.nanoTime();
+                FitReport fit = sgd.fit(x, y, k);
+                double secs = (System.nanoTime() - t0) / 1e9;
+                System.out.printf("{\"implementation\": \"encoder-traces SgdTrainer\", \"threads\": %d, \"fit_seconds\": %.3f,"
+                        + " \"epochs\": %d, \"train_accuracy\": %.5f, \"lr\": %s, \"wd\": %s, \"java\": \"%s\"}%n",
+                        threads, secs, fit.iterations(), accuracy(fit, x, y), lrate, wd, System.getProperty("java.version"));
+            }
+            return;
+        }
         LogisticRegression lr = LogisticRegression.of(c).withThreads(threads);
         for (int r = 0; r < repeats; r++) {
             long t0 = System.nanoTime();
             FitReport fit = lr.fit(x, y, k);
             double secs = (System.nanoTime() - t0) / 1e9;
-            int[] pred = fit.model().predict(x);
-            int ok = 0;
-            for (int i = 0; i < n; i++) {
-                ok += pred[i] == y[i] ? 1 : 0;
-            }
             System.out.printf("{\"implementation\": \"encoder-traces LogisticRegression (L-BFGS)\", \"threads\": %d, \"fit_seconds\": %.3f,"
                     + " \"iterations\": %d, \"objective\": %.6f, \"train_accuracy\": %.5f, \"stop\": \"%s\", \"java\": \"%s\"}%n",
-                    threads, secs, fit.iterations(), fit.objective(), ok / (double) n, fit.stop(), System.getProperty("java.version"));
+                    threads, secs, fit.iterations(), fit.objective(), accuracy(fit, x, y), fit.stop(), System.getProperty("java.version"));
         }
+    }
+
+    private static double accuracy(FitReport fit, float[][] x, int[] y) {
+        int[] pred = fit.model().predict(x);
+        int ok = 0;
+        for (int i = 0; i < y.length; i++) {
+            ok += pred[i] == y[i] ? 1 : 0;
+        }
+        return ok / (double) y.length;
     }
 }
