@@ -2,6 +2,9 @@ package org.encodertraces.probe;
 
 import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -25,6 +28,10 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorObjectiveKernel implements ObjectiveKernel {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Floats with as many lanes as S, widened to S by {@link #widen}. */
+    private static final VectorSpecies<Float> F = VectorSpecies.of(float.class, VectorShape.forBitSize(L * Float.SIZE));
+    /** Lane buffers, one per accumulator of a tile, so that the 12 lane sums are independent chains. */
+    private static final int LANE_SLOTS = 12;
 
     private VectorObjectiveKernel() {
     }
@@ -38,11 +45,11 @@ final class VectorObjectiveKernel implements ObjectiveKernel {
         return (d + L - 1) / L * L;
     }
 
-    /** Layout: residuals 4k | widened rows 4 dp | lanes L | only when d != dp: weights k dp | gradient k dp. */
+    /** Layout: residuals 4k | widened rows 4 dp | lanes 12 L | only when d != dp: weights k dp | gradient k dp. */
     @Override
     public int scratchSize(int k, int d) {
         int dp = padded(d);
-        return 4 * k + 4 * dp + L + (dp == d ? 0 : 2 * k * dp);
+        return 4 * k + 4 * dp + LANE_SLOTS * L + (dp == d ? 0 : 2 * k * dp);
     }
 
     @Override
@@ -54,7 +61,7 @@ final class VectorObjectiveKernel implements ObjectiveKernel {
         final int lo = xo + 4 * dp;
         final boolean pad = dp != d;
         final double[] wv = pad ? z : w;
-        final int wo = pad ? lo + L : 0;
+        final int wo = pad ? lo + LANE_SLOTS * L : 0;
         final double[] gv = pad ? z : g;
         final int go = pad ? wo + k * dp : 0;
         Arrays.fill(g, 0.0);
@@ -70,10 +77,7 @@ final class VectorObjectiveKernel implements ObjectiveKernel {
             for (int r = 0; r < 4; r++) {
                 int at = xo + r * dp;
                 if (r < nr) {
-                    float[] xr = x[rows == null ? t + r : rows[t + r]];
-                    for (int j = 0; j < d; j++) {
-                        z[at + j] = xr[j];
-                    }
+                    widen(x[rows == null ? t + r : rows[t + r]], z, at);
                 } else {
                     Arrays.fill(z, at, at + d, 0.0);
                 }
@@ -110,6 +114,18 @@ final class VectorObjectiveKernel implements ObjectiveKernel {
             }
         }
         return loss;
+    }
+
+    /** z[at..at+d) = row, widened to double L floats at a time (the JIT does not vectorise the scalar loop). */
+    private static void widen(float[] row, double[] z, int at) {
+        int d = row.length;
+        int j = 0;
+        for (int bound = F.loopBound(d); j < bound; j += L) {
+            ((DoubleVector) FloatVector.fromArray(F, row, j).convertShape(VectorOperators.F2D, S, 0)).intoArray(z, at + j);
+        }
+        for (; j < d; j++) {
+            z[at + j] = row[j];
+        }
     }
 
     /** The sum of v's lanes in lane order (through z[lo..lo+L)). */
@@ -164,18 +180,18 @@ final class VectorObjectiveKernel implements ObjectiveKernel {
             a31 = x3.fma(w1, a31);
             a32 = x3.fma(w2, a32);
         }
-        z[0 * k + c + 0] = w[biasAt + c + 0] + lanes(a00, z, lo);
-        z[0 * k + c + 1] = w[biasAt + c + 1] + lanes(a01, z, lo);
-        z[0 * k + c + 2] = w[biasAt + c + 2] + lanes(a02, z, lo);
-        z[1 * k + c + 0] = w[biasAt + c + 0] + lanes(a10, z, lo);
-        z[1 * k + c + 1] = w[biasAt + c + 1] + lanes(a11, z, lo);
-        z[1 * k + c + 2] = w[biasAt + c + 2] + lanes(a12, z, lo);
-        z[2 * k + c + 0] = w[biasAt + c + 0] + lanes(a20, z, lo);
-        z[2 * k + c + 1] = w[biasAt + c + 1] + lanes(a21, z, lo);
-        z[2 * k + c + 2] = w[biasAt + c + 2] + lanes(a22, z, lo);
-        z[3 * k + c + 0] = w[biasAt + c + 0] + lanes(a30, z, lo);
-        z[3 * k + c + 1] = w[biasAt + c + 1] + lanes(a31, z, lo);
-        z[3 * k + c + 2] = w[biasAt + c + 2] + lanes(a32, z, lo);
+        z[0 * k + c + 0] = w[biasAt + c + 0] + lanes(a00, z, lo + 0 * L);
+        z[0 * k + c + 1] = w[biasAt + c + 1] + lanes(a01, z, lo + 1 * L);
+        z[0 * k + c + 2] = w[biasAt + c + 2] + lanes(a02, z, lo + 2 * L);
+        z[1 * k + c + 0] = w[biasAt + c + 0] + lanes(a10, z, lo + 3 * L);
+        z[1 * k + c + 1] = w[biasAt + c + 1] + lanes(a11, z, lo + 4 * L);
+        z[1 * k + c + 2] = w[biasAt + c + 2] + lanes(a12, z, lo + 5 * L);
+        z[2 * k + c + 0] = w[biasAt + c + 0] + lanes(a20, z, lo + 6 * L);
+        z[2 * k + c + 1] = w[biasAt + c + 1] + lanes(a21, z, lo + 7 * L);
+        z[2 * k + c + 2] = w[biasAt + c + 2] + lanes(a22, z, lo + 8 * L);
+        z[3 * k + c + 0] = w[biasAt + c + 0] + lanes(a30, z, lo + 9 * L);
+        z[3 * k + c + 1] = w[biasAt + c + 1] + lanes(a31, z, lo + 10 * L);
+        z[3 * k + c + 2] = w[biasAt + c + 2] + lanes(a32, z, lo + 11 * L);
     }
 
     /** Logits of the 4 widened rows for classes c..c+0 into z[r * k + c ..]. */
@@ -200,10 +216,10 @@ final class VectorObjectiveKernel implements ObjectiveKernel {
             a20 = x2.fma(w0, a20);
             a30 = x3.fma(w0, a30);
         }
-        z[0 * k + c + 0] = w[biasAt + c + 0] + lanes(a00, z, lo);
-        z[1 * k + c + 0] = w[biasAt + c + 0] + lanes(a10, z, lo);
-        z[2 * k + c + 0] = w[biasAt + c + 0] + lanes(a20, z, lo);
-        z[3 * k + c + 0] = w[biasAt + c + 0] + lanes(a30, z, lo);
+        z[0 * k + c + 0] = w[biasAt + c + 0] + lanes(a00, z, lo + 0 * L);
+        z[1 * k + c + 0] = w[biasAt + c + 0] + lanes(a10, z, lo + 3 * L);
+        z[2 * k + c + 0] = w[biasAt + c + 0] + lanes(a20, z, lo + 6 * L);
+        z[3 * k + c + 0] = w[biasAt + c + 0] + lanes(a30, z, lo + 9 * L);
     }
 
     /** Gradient rows c..c+2 += the 4 widened rows weighted by their residuals z[r * k + c ..]. */
