@@ -31,7 +31,7 @@ public record ProbeResult(String task, List<String> classNames, ProbeConfig conf
     public ProbeResult {
         classNames = List.copyOf(classNames);
         repeats = List.copyOf(repeats);
-        bestParams = Map.copyOf(bestParams);
+        bestParams = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(bestParams)); // sorted: same order every run
         trials = List.copyOf(trials);
         notes = List.copyOf(notes);
     }
