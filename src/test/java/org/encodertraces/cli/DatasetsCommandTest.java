@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -23,20 +21,10 @@ import org.encodertraces.image.JpegCodec;
 import org.encodertraces.image.RgbImage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class DatasetsCommandTest {
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = TracesCli.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     static byte[] jpeg(int quality, ChromaSubsampling sub, int seed) {
@@ -47,11 +35,11 @@ class DatasetsCommandTest {
 
     @Test
     void everySubcommandHasHelp() {
-        Run g = run("datasets", "--help");
+        CliRun g = run("datasets", "--help");
         assertEquals(0, g.exit());
         for (String sub : new String[] {"download-flickrexif", "build-splits", "audit"}) {
             assertTrue(g.out().contains(sub), g.out());
-            Run h = run("datasets", sub, "--help");
+            CliRun h = run("datasets", sub, "--help");
             assertEquals(0, h.exit(), sub);
             assertTrue(h.out().startsWith("Usage: traces datasets " + sub), h.out());
         }
@@ -68,7 +56,7 @@ class DatasetsCommandTest {
         }
         Files.writeString(tmp.resolve("ds/soft/broken.jpg"), "not a jpeg at all");
         Path json = tmp.resolve("audit.json");
-        Run r = run("datasets", "audit", "--images", tmp.resolve("ds").toString(), "--json", json.toString());
+        CliRun r = run("datasets", "audit", "--images", tmp.resolve("ds").toString(), "--json", json.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("jpeg_quality"), r.out());
         JsonNode root = new ObjectMapper().readTree(json.toFile());
@@ -104,7 +92,7 @@ class DatasetsCommandTest {
     @Test
     void buildSplitsFromRealPhotos(@TempDir Path tmp) throws IOException {
         Path photos = TestData.shared().resolve("data/exif-photos");
-        Run r = run("datasets", "build-splits", "--images", photos.toString(), "--out", tmp.toString(), "--min-count", "8",
+        CliRun r = run("datasets", "build-splits", "--images", photos.toString(), "--out", tmp.toString(), "--min-count", "8",
                 "--val-per-class", "2", "--test-per-class", "3", "--seed", "1", "--attribute", "Make", "--attribute", "Is Smartphone");
         assertEquals(0, r.exit(), r.err() + r.out());
         SplitFile make = SplitFile.read(tmp.resolve("split_data_target_attribute=Make.json"));
@@ -114,11 +102,11 @@ class DatasetsCommandTest {
         assertEquals(0, make.trainIds().size() % make.classes().size(), "balanced train");
         assertTrue(make.overlappingIds().isEmpty());
         assertEquals(java.util.List.of("False", "True"), SplitFile.read(tmp.resolve("split_data_target_attribute=Is Smartphone.json")).classes());
-        Run again = run("datasets", "build-splits", "--images", photos.toString(), "--out", tmp.resolve("again").toString(), "--min-count", "8",
+        CliRun again = run("datasets", "build-splits", "--images", photos.toString(), "--out", tmp.resolve("again").toString(), "--min-count", "8",
                 "--val-per-class", "2", "--test-per-class", "3", "--seed", "1", "--attribute", "Make");
         assertEquals(again.exit(), 0);
         assertEquals(-1L, Files.mismatch(tmp.resolve("split_data_target_attribute=Make.json"), tmp.resolve("again/split_data_target_attribute=Make.json")));
-        Run bad = run("datasets", "build-splits", "--images", photos.toString(), "--out", tmp.toString(), "--attribute", "Colour");
+        CliRun bad = run("datasets", "build-splits", "--images", photos.toString(), "--out", tmp.toString(), "--attribute", "Colour");
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("unknown attribute 'Colour'"), bad.err());
     }
@@ -143,12 +131,12 @@ class DatasetsCommandTest {
             String base = "http://127.0.0.1:" + server.getAddress().getPort();
             Path table = tmp.resolve("t.csv");
             Files.writeString(table, "Flickr ID,url,Make\n1," + base + "/1.jpg,Canon\n2," + base + "/2.jpg,NIKON\n");
-            Run r = run("datasets", "download-flickrexif", "--table", table.toString(), "--out", tmp.resolve("photos").toString(), "--quiet");
+            CliRun r = run("datasets", "download-flickrexif", "--table", table.toString(), "--out", tmp.resolve("photos").toString(), "--quiet");
             assertEquals(1, r.exit(), r.err());
             assertTrue(r.out().contains("2 photos: 1 downloaded, 0 already present, 1 failed"), r.out());
             assertTrue(Files.isRegularFile(tmp.resolve("photos/1.jpg")));
             assertTrue(Files.readString(tmp.resolve("photos/download-failures.tsv")).contains("2\t" + base + "/2.jpg\tHTTP 404"));
-            Run bad = run("datasets", "download-flickrexif", "--table", tmp.resolve("none.csv").toString(), "--out", tmp.toString());
+            CliRun bad = run("datasets", "download-flickrexif", "--table", tmp.resolve("none.csv").toString(), "--out", tmp.toString());
             assertEquals(2, bad.exit());
         } finally {
             server.stop(0);

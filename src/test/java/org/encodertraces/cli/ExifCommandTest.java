@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -21,21 +19,11 @@ import javax.imageio.ImageIO;
 import org.encodertraces.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ExifCommandTest {
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = TracesCli.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     static byte[] encode(String format, int type) throws IOException {
@@ -80,7 +68,7 @@ class ExifCommandTest {
         Files.write(dir.resolve("badcrc.png"), png);
         Files.write(dir.resolve("good.png"), encode("png", BufferedImage.TYPE_INT_RGB));
 
-        Run r = run("exif", dir.toString());
+        CliRun r = run("exif", dir.toString());
         assertEquals(1, r.exit(), r.err());
         Map<String, Map<String, String>> rows = rows(r.out());
         assertEquals(7, rows.size(), r.out());
@@ -108,7 +96,7 @@ class ExifCommandTest {
     @Test
     void allGoodGivesExitZeroAndJsonLines(@TempDir Path dir) throws IOException {
         Files.write(dir.resolve("a.jpg"), encode("jpeg", BufferedImage.TYPE_BYTE_GRAY));
-        Run r = run("exif", "--format", "json", dir.resolve("a.jpg").toString(), dir.resolve("a.jpg").toString());
+        CliRun r = run("exif", "--format", "json", dir.resolve("a.jpg").toString(), dir.resolve("a.jpg").toString());
         assertEquals(0, r.exit(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals(2, lines.size());
@@ -122,14 +110,14 @@ class ExifCommandTest {
 
     @Test
     void missingFileIsAFailedRow() {
-        Run r = run("exif", "no/such/file.jpg");
+        CliRun r = run("exif", "no/such/file.jpg");
         assertEquals(1, r.exit());
         assertTrue(r.out().contains("no/such/file.jpg: cannot read file: no such file"), r.out());
     }
 
     @Test
     void helpDocumentsTheExitStatus() {
-        Run r = run("exif", "--help");
+        CliRun r = run("exif", "--help");
         assertEquals(0, r.exit());
         assertTrue(r.out().contains("Exit status:") && r.out().contains("at least one file failed"), r.out());
         assertEquals(2, run("exif", "--format", "xml", "x.jpg").exit());
@@ -138,7 +126,7 @@ class ExifCommandTest {
     @Test
     void sharedPhotosIncludingHeic() {
         Path dir = SharedData.require("data/exif-photos");
-        Run r = run("exif", dir.toString());
+        CliRun r = run("exif", dir.toString());
         Map<String, Map<String, String>> rows = rows(r.out());
         assertEquals(1, r.exit(), "HEIC rows are partial (and the TSV is no image), so the run reports it");
         // the folder holds 200 JPEGs, 3 HEIC files and exiftool-readings.tsv

@@ -29,8 +29,8 @@ class KnnCommandsTest {
             args.add("--train=" + op + "=" + fixture("knn_" + op + "_train.safetensors"));
             args.add("--test=" + op + "=" + fixture("knn_" + op + "_test.safetensors"));
         }
-        ProcessCommandTest.Run r = ProcessCommandTest.run(args.toArray(String[]::new));
-        assertEquals(0, r.code(), r.err());
+        CliRun r = CliRun.of(args.toArray(String[]::new));
+        assertEquals(0, r.exit(), r.err());
         JsonNode doc = new ObjectMapper().readTree(tmp.resolve("knn.json").toFile());
         JsonNode ref = expected().get("knn").get(1);
         assertEquals(10, ref.get("k").asInt());
@@ -51,9 +51,9 @@ class KnnCommandsTest {
     @Test
     void retrievalCommandNamesTheSetupsAndMatchesTorch(@TempDir Path tmp) throws Exception {
         // the torch fixture encodes device 0 as the phone (the CLI's default is PairCams' camera,phone)
-        ProcessCommandTest.Run r = ProcessCommandTest.run("retrieval", "--set", fixture("paircams.safetensors").toString(),
+        CliRun r = CliRun.of("retrieval", "--set", fixture("paircams.safetensors").toString(),
                 "--device-names", "phone,camera", "-o", tmp.toString());
-        assertEquals(0, r.code(), r.err());
+        assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("negatives=query-device"));
         List<String> csv = Files.readAllLines(tmp.resolve("retrieval.csv"));
         assertEquals("negatives,query_class,k,queries,hits,recall", csv.get(0));
@@ -69,14 +69,14 @@ class KnnCommandsTest {
     void badInputsGiveUsageErrorsNamingTheProblem(@TempDir Path tmp) throws Exception {
         Path junk = tmp.resolve("junk.safetensors");
         Files.write(junk, new byte[] {1, 2, 3});
-        ProcessCommandTest.Run r = ProcessCommandTest.run("retrieval", "--set", junk.toString(), "-o", tmp.toString());
-        assertEquals(2, r.code());
+        CliRun r = CliRun.of("retrieval", "--set", junk.toString(), "-o", tmp.toString());
+        assertEquals(2, r.exit());
         assertTrue(r.err().contains("junk.safetensors"), r.err());
-        r = ProcessCommandTest.run("knn", "--train=A=" + fixture("knn_OP_A_train.safetensors"),
+        r = CliRun.of("knn", "--train=A=" + fixture("knn_OP_A_train.safetensors"),
                 "--test=B=" + fixture("knn_OP_B_test.safetensors"), "-o", tmp.toString());
-        assertEquals(2, r.code());
+        assertEquals(2, r.exit());
         assertTrue(r.err().contains("differ"), r.err());
-        assertEquals(0, ProcessCommandTest.run("knn", "--help").code());
-        assertEquals(0, ProcessCommandTest.run("retrieval", "--help").code());
+        assertEquals(0, CliRun.of("knn", "--help").exit());
+        assertEquals(0, CliRun.of("retrieval", "--help").exit());
     }
 }

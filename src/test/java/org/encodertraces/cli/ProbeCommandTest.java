@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,23 +19,13 @@ import org.encodertraces.probe.FlickrExifSplit;
 import org.encodertraces.probe.ResultWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ProbeCommandTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        CommandLine cl = TracesCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     /** N images of 10 contents; operation op shifts feature op by 2. */
@@ -72,8 +60,8 @@ class ProbeCommandTest {
             args.add("--set");
             args.add(ops.get(op).toLowerCase() + "=" + f);
         }
-        Run r = run(args.toArray(new String[0]));
-        assertEquals(0, r.code(), r.err());
+        CliRun r = run(args.toArray(new String[0]));
+        assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("sharpening: accuracy"), r.out());
         JsonNode doc = new ObjectMapper().readTree(tmp.resolve("out/probe-sharpening.json").toFile());
         assertEquals("probe", doc.get("experiment").asText());
@@ -119,9 +107,9 @@ class ProbeCommandTest {
         split.put("target_attribute", "Make");
         Path sp = tmp.resolve("split.json");
         new ObjectMapper().writeValue(sp.toFile(), split);
-        Run r = run("probe", "--set", set.toString(), "--split", sp.toString(), "--trainer", "lbfgs", "--trials", "2",
+        CliRun r = run("probe", "--set", set.toString(), "--split", sp.toString(), "--trainer", "lbfgs", "--trials", "2",
                 "-o", tmp.resolve("acq").toString());
-        assertEquals(0, r.code(), r.err());
+        assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("1 of 181 train ids have no embedding row"), r.err());
         JsonNode doc = new ObjectMapper().readTree(tmp.resolve("acq/probe-Make.json").toFile());
         assertEquals(180 + 60, doc.at("/metrics/train_size").asInt());
@@ -131,11 +119,11 @@ class ProbeCommandTest {
 
     @Test
     void badUsageSaysWhy() {
-        Run r = run("probe", "--set", "x.safetensors", "-o", tmp.toString());
-        assertEquals(2, r.code());
+        CliRun r = run("probe", "--set", "x.safetensors", "-o", tmp.toString());
+        assertEquals(2, r.exit());
         assertTrue(r.err().contains("either --task"), r.err());
-        Run help = run("probe", "--help");
-        assertEquals(0, help.code());
+        CliRun help = run("probe", "--help");
+        assertEquals(0, help.exit());
         assertTrue(help.out().contains("--split"));
     }
 

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -17,20 +15,10 @@ import org.encodertraces.image.RgbImage;
 import org.encodertraces.process.ProcessingOp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ProcessCommandTest {
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        CommandLine cl = TracesCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -38,8 +26,8 @@ class ProcessCommandTest {
         Path in = tmp.resolve("in");
         Map<String, String> bad = BadFiles.write(in);
         Path out = tmp.resolve("out");
-        Run r = run("process", "--op", "JPEG75_420,SHARPEN_2", "--seed", "5", in.toString(), "-o", out.toString());
-        assertEquals(1, r.code(), "exit status says some failed\n" + r.err());
+        CliRun r = run("process", "--op", "JPEG75_420,SHARPEN_2", "--seed", "5", in.toString(), "-o", out.toString());
+        assertEquals(1, r.exit(), "exit status says some failed\n" + r.err());
         assertTrue(Files.exists(out.resolve("JPEG75_420").resolve("bomb.jpg.png")) == false);
         for (Map.Entry<String, String> e : bad.entrySet()) {
             String line = r.err().lines().filter(l -> l.contains(e.getKey())).findFirst().orElse("");
@@ -68,14 +56,14 @@ class ProcessCommandTest {
         org.encodertraces.image.PngIo.write(BadFiles.sample(30, 20), in.resolve("a.png"));
         org.encodertraces.image.PngIo.write(BadFiles.sample(20, 30), in.resolve("b.png"));
         Path out = tmp.resolve("out");
-        assertEquals(0, run("process", "--op", "INTERPOLATION_BICUBIC", in.toString(), "-o", out.toString()).code());
+        assertEquals(0, run("process", "--op", "INTERPOLATION_BICUBIC", in.toString(), "-o", out.toString()).exit());
         Path a = out.resolve("INTERPOLATION_BICUBIC/a.png");
         Path b = out.resolve("INTERPOLATION_BICUBIC/b.png");
         byte[] bBytes = Files.readAllBytes(b);
         Files.setLastModifiedTime(a, FileTime.fromMillis(1000));
         Files.delete(b); // as if interrupted before b was written
-        Run r = run("process", "--op", "INTERPOLATION_BICUBIC", in.toString(), "-o", out.toString());
-        assertEquals(0, r.code(), r.err());
+        CliRun r = run("process", "--op", "INTERPOLATION_BICUBIC", in.toString(), "-o", out.toString());
+        assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("1 images written, 1 already present"), r.out());
         assertEquals(1000, Files.getLastModifiedTime(a).toMillis(), "existing output not redone");
         assertEquals(java.util.Arrays.toString(bBytes), java.util.Arrays.toString(Files.readAllBytes(b)), "same draw, same pixels");
@@ -83,15 +71,15 @@ class ProcessCommandTest {
 
     @Test
     void unknownOperationIsAUsageError(@TempDir Path tmp) {
-        Run r = run("process", "--op", "BLUR_3", tmp.toString(), "-o", tmp.resolve("o").toString());
-        assertEquals(2, r.code());
+        CliRun r = run("process", "--op", "BLUR_3", tmp.toString(), "-o", tmp.resolve("o").toString());
+        assertEquals(2, r.exit());
         assertTrue(r.err().contains("BLUR_3"), r.err());
     }
 
     @Test
     void helpListsTheOperations() {
-        Run r = run("process", "--help");
-        assertEquals(0, r.code());
+        CliRun r = run("process", "--help");
+        assertEquals(0, r.exit());
         assertTrue(r.out().contains("INTERPOLATION_BILINEAR") && r.out().contains("MASK_"), r.out());
         assertTrue(ProcessingOp.JPEG_TASK.size() == 6);
     }
