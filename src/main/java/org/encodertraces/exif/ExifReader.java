@@ -164,6 +164,12 @@ public final class ExifReader {
         return null;
     }
 
+    /** The Exif sub-IFD holding the tag, else IFD0 holding it, else null. */
+    private static Directory exifOrIfd0(Metadata md, int tag) {
+        Directory d = first(md, ExifSubIFDDirectory.class, tag);
+        return d != null ? d : first(md, ExifIFD0Directory.class, tag);
+    }
+
     private static String string(Metadata md, Class<? extends Directory> type, int tag) {
         Directory d = first(md, type, tag);
         if (d == null) {
@@ -192,10 +198,7 @@ public final class ExifReader {
 
     /** A numeric (rational, integer or numeric string) tag of the IFD0 or Exif sub-IFD, as a finite double. */
     private static Double number(Metadata md, int tag, String field, List<String> warnings) {
-        Directory d = first(md, ExifSubIFDDirectory.class, tag);
-        if (d == null) {
-            d = first(md, ExifIFD0Directory.class, tag);
-        }
+        Directory d = exifOrIfd0(md, tag);
         if (d == null) {
             return null;
         }
@@ -223,10 +226,7 @@ public final class ExifReader {
     }
 
     private static Fraction fraction(Metadata md, int tag, String field, List<String> warnings) {
-        Directory d = first(md, ExifSubIFDDirectory.class, tag);
-        if (d == null) {
-            d = first(md, ExifIFD0Directory.class, tag);
-        }
+        Directory d = exifOrIfd0(md, tag);
         if (d == null) {
             return null;
         }
