@@ -17,7 +17,7 @@ import pathlib
 import numpy as np
 from safetensors.numpy import save_file
 
-OUT = pathlib.Path(__file__).resolve().parent.parent / "src/test/resources/org/encodertraces/embed/reference-numpy.safetensors"
+OUT = pathlib.Path(__file__).resolve().parent.parent / "core/src/test/resources/org/encodertraces/embed/reference-numpy.safetensors"
 
 tensors = {
     "image_embeddings": (np.arange(12, dtype=np.float32).reshape(3, 4) * np.float32(0.5) - np.float32(1.25)),

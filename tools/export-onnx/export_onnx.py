@@ -3,7 +3,7 @@
 
 Run on a machine with PyTorch and the model's library (open_clip_torch, timm, or network
 access for torch.hub / the MoCo v3 checkpoints). The arguments are the ones in the registry
-entry's "source.args" (src/main/resources/org/encodertraces/encoder/registry.json):
+entry's "source.args" (core/src/main/resources/org/encodertraces/encoder/registry.json):
 
     python3 tools/export-onnx/export_onnx.py --library open_clip --model ViT-B-16 \
         --pretrained laion2b_s34b_b88k --size 224 --out models/

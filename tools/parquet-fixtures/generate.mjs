@@ -4,7 +4,7 @@
 //
 //   npm ci && node generate.mjs
 //
-// Output: src/test/resources/fixtures/parquet/ (relative to the repository root).
+// Output: core/src/test/resources/fixtures/parquet/ (relative to the repository root).
 import { DuckDBInstance } from '@duckdb/node-api';
 import * as arrow from 'apache-arrow';
 import * as pq from 'parquet-wasm/node';
@@ -13,8 +13,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const OUT = join(ROOT, 'src', 'test', 'resources', 'fixtures', 'parquet');
-const IMAGES = join(ROOT, 'src', 'test', 'resources', 'fixtures', 'pillow', 'decode', 'inputs');
+const OUT = join(ROOT, 'core', 'src', 'test', 'resources', 'fixtures', 'parquet');
+const IMAGES = join(ROOT, 'core', 'src', 'test', 'resources', 'fixtures', 'pillow', 'decode', 'inputs');
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 

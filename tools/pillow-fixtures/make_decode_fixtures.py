@@ -7,7 +7,7 @@ It crops a small natural image from ../shared/data/flowers17 (or $TRACES_SHARED)
 many formats and modes with Pillow, and writes for each file the RGB raster Pillow decodes as a
 PNG. For a few real photos of ../shared/data/exif-photos it records only the sha256 of Pillow's
 RGB bytes (the photos themselves stay in shared/). Outputs go to
-src/test/resources/fixtures/pillow/decode/.
+core/src/test/resources/fixtures/pillow/decode/.
 """
 import hashlib
 import json
@@ -20,7 +20,7 @@ from PIL import Image
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SHARED = os.environ.get("TRACES_SHARED", os.path.join(ROOT, "..", "shared"))
-OUT = os.path.join(ROOT, "src", "test", "resources", "fixtures", "pillow", "decode")
+OUT = os.path.join(ROOT, "core", "src", "test", "resources", "fixtures", "pillow", "decode")
 INPUTS = os.path.join(OUT, "inputs")
 EXPECTED = os.path.join(OUT, "expected")
 

@@ -6,7 +6,7 @@ Run with Debian's system Python: /usr/bin/python3 tools/pillow-fixtures/make_ops
 Inputs are small crops of natural photos from ../shared/data/flowers17 (or $TRACES_SHARED),
 saved as PNG in the repository so the fixtures are self-contained. For every operation of the
 study the script writes the RGB result as PNG, and for JPEG steps the sha256 of the encoded
-bytes, to src/test/resources/fixtures/pillow/ops/. The operations are written here exactly as
+bytes, to core/src/test/resources/fixtures/pillow/ops/. The operations are written here exactly as
 the study's pipeline performs them with Pillow:
 
   JPEGq_s           im.save(buf, "JPEG", quality=q, subsampling=s); Image.open(buf).convert("RGB")
@@ -28,7 +28,7 @@ from PIL import Image, ImageEnhance, features
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SHARED = os.environ.get("TRACES_SHARED", os.path.join(ROOT, "..", "shared"))
-OUT = os.path.join(ROOT, "src", "test", "resources", "fixtures", "pillow", "ops")
+OUT = os.path.join(ROOT, "core", "src", "test", "resources", "fixtures", "pillow", "ops")
 
 CROPS = [
     ("daisy/image_0801.jpg", (40, 60, 40 + 97, 60 + 75)),

@@ -12,7 +12,7 @@ each preprocessing variant, the script runs the torchvision pipeline the study's
   Normalize(mean, std)         # float32, (x - mean) / std
 
 and writes the uint8 image after the crop as PNG plus the sha256 and summary statistics of the
-final float32 CHW tensor (little-endian bytes), to src/test/resources/fixtures/torchvision/preprocess/.
+final float32 CHW tensor (little-endian bytes), to core/src/test/resources/fixtures/torchvision/preprocess/.
 The study set every resize size equal to its crop size, so the variants do too.
 """
 import hashlib
@@ -29,7 +29,7 @@ from torchvision.transforms import InterpolationMode
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SHARED = os.environ.get("TRACES_SHARED", os.path.join(ROOT, "..", "shared"))
-OUT = os.path.join(ROOT, "src", "test", "resources", "fixtures", "torchvision", "preprocess")
+OUT = os.path.join(ROOT, "core", "src", "test", "resources", "fixtures", "torchvision", "preprocess")
 
 CLIP_MEAN = (0.48145466, 0.4578275, 0.40821073)
 CLIP_STD = (0.26862954, 0.26130258, 0.27577711)

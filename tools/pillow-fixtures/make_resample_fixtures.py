@@ -20,7 +20,7 @@ import PIL
 from PIL import Image, ImageEnhance, ImageFilter
 
 REPO = Path(__file__).resolve().parents[2]
-OUT = REPO / "src/test/resources/fixtures/pillow/resample"
+OUT = REPO / "core/src/test/resources/fixtures/pillow/resample"
 EXPECTED_PILLOW = "9.4."
 
 # (name, source photo under data/flowers17, crop box left, top, width, height)

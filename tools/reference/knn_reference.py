@@ -3,10 +3,10 @@
 
 Generates small random-cluster embedding fixtures (safetensors, the study's tensor names) and the
 figures the study's own tools (torch: normalize, matmul, topk) give on them, so that the Java
-implementation can be checked number for number (src/test/java/org/encodertraces/knn/*ParityTest).
+implementation can be checked number for number (core/src/test/java/org/encodertraces/knn/*ParityTest).
 
 Run with Debian's python3-torch:  /usr/bin/python3 tools/reference/knn_reference.py
-Writes src/test/resources/fixtures/torch/.
+Writes core/src/test/resources/fixtures/torch/.
 
 Definitions mirrored here (independently of the Java merge of candidate lists: the database of
 every set-up is built explicitly as a mixed score matrix):
@@ -28,7 +28,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-OUT = Path(__file__).resolve().parents[2] / "src/test/resources/fixtures/torch"
+OUT = Path(__file__).resolve().parents[2] / "core/src/test/resources/fixtures/torch"
 OPS = ["OP_A", "OP_B", "OP_C"]
 CLASSES, TRAIN_PER_CLASS, TEST_PER_CLASS, DIM = 5, 40, 20, 16
 SUBJECTS = 60

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Parity fixtures for the linear probe: scikit-learn's own LogisticRegression on small
-random-cluster embedding sets, written under src/test/resources/fixtures/sklearn/.
+random-cluster embedding sets, written under core/src/test/resources/fixtures/sklearn/.
 
 Run with Debian's system python (python3-sklearn 1.2.1, numpy):
 
@@ -18,7 +18,7 @@ import numpy as np
 import sklearn
 from sklearn.linear_model import LogisticRegression
 
-OUT = os.path.join(os.path.dirname(__file__), "..", "..", "src", "test", "resources", "fixtures", "sklearn")
+OUT = os.path.join(os.path.dirname(__file__), "..", "..", "core", "src", "test", "resources", "fixtures", "sklearn")
 CS = [1e-3, 1.0, 1e3]
 
 CASES = [

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Parity fixtures for the SGD linear probe: PyTorch's own training loop on small random-cluster
-embedding sets, written under src/test/resources/fixtures/torch/sgd/.
+embedding sets, written under core/src/test/resources/fixtures/torch/sgd/.
 
 Run with Debian's system python (python3-torch 1.13 CPU, numpy):
 
@@ -33,7 +33,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-OUT = os.path.join(os.path.dirname(__file__), "..", "..", "src", "test", "resources", "fixtures", "torch", "sgd")
+OUT = os.path.join(os.path.dirname(__file__), "..", "..", "core", "src", "test", "resources", "fixtures", "torch", "sgd")
 MOMENTUM = 0.9
 
 CASES = [

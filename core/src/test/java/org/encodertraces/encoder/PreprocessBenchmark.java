@@ -24,8 +24,8 @@ import org.encodertraces.provenance.ToolInfo;
  * best of R passes, after one untimed warm-up pass. Not a unit test.
  *
  * <pre>
- * mvn -q -B test-compile && mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/bench.cp
- * java -cp target/classes:target/test-classes:$(cat target/bench.cp) org.encodertraces.encoder.PreprocessBenchmark DIR [limit] [repeats]
+ * mvn -q -B test-compile && mvn -q -B dependency:build-classpath -pl core -Dmdep.outputFile=target/bench.cp
+ * java -cp core/target/classes:core/target/test-classes:$(cat core/target/bench.cp) org.encodertraces.encoder.PreprocessBenchmark DIR [limit] [repeats]
  * </pre>
  */
 public final class PreprocessBenchmark {

@@ -25,9 +25,9 @@ public final class TestData {
         return p;
     }
 
-    /** A committed fixture under src/test/resources. */
+    /** A committed fixture under core/src/test/resources. */
     public static Path fixture(String relative) {
-        Path p = Paths.get("src", "test", "resources", "fixtures").resolve(relative);
+        Path p = Paths.get("core", "src", "test", "resources", "fixtures").resolve(relative);
         if (!Files.exists(p)) {
             throw new IllegalStateException("missing committed fixture " + p.toAbsolutePath());
         }

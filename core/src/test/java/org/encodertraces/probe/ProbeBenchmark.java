@@ -15,7 +15,7 @@ import java.nio.file.Path;
  *
  * <pre>
  * mvn -q -B test-compile
- * java -cp target/classes:target/test-classes:$(cat target/bench.cp) org.encodertraces.probe.ProbeBenchmark DIR [threads] [repeats]
+ * java -cp core/target/classes:core/target/test-classes:$(cat core/target/bench.cp) org.encodertraces.probe.ProbeBenchmark DIR [threads] [repeats]
  * java -cp ... org.encodertraces.probe.ProbeBenchmark DIR threads repeats sgd [lr] [wd]   (SgdTrainer, the study's settings)
  * </pre>
  */
