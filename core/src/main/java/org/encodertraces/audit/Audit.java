@@ -16,7 +16,9 @@ import org.encodertraces.embed.EmbeddingSet;
 import org.encodertraces.embed.EmbeddingSetIO;
 import org.encodertraces.embed.Extraction;
 import org.encodertraces.encoder.Encoder;
-import org.encodertraces.encoder.EncoderFactory;
+import org.encodertraces.encoder.EncoderDescription;
+import org.encodertraces.encoder.ModelRef;
+import org.encodertraces.encoder.builtin.BuiltinEncoders;
 import org.encodertraces.image.ImageDecoder;
 import org.encodertraces.knn.KnnInfluence;
 import org.encodertraces.knn.KnnResult;
@@ -36,7 +38,7 @@ import org.encodertraces.process.ProcessingOp;
  * when the dataset carries EXIF labels. Prints nothing; reports progress through a listener.
  */
 public final class Audit {
-    /** Opens an encoder by the id or file the user gave. */
+    /** Opens an encoder by its name in {@link AuditConfig#models()} (the CLI has parsed and prepared it). */
     public interface EncoderOpener {
         Encoder open(String model) throws IOException;
     }
@@ -71,7 +73,7 @@ public final class Audit {
     /** Everything measured for one model. */
     public record ModelRun(String model, String fileName, Map<String, Object> encoder, int dim, List<TaskProbe> probes,
                            List<TaskKnn> knn, RetrievalResult retrieval, List<AcquisitionStage.AttributeProbe> acquisition,
-                           List<String> notes) {
+                           List<String> notes, EncoderDescription info) {
     }
 
     /** The audit's results. */
@@ -130,7 +132,7 @@ public final class Audit {
         long embeddings = (long) n * parsed.size() * cfg.models().size();
         double seconds = 0;
         for (String m : cfg.models()) {
-            double rate = EncoderFactory.isBuiltin(m) ? 150 : 40;
+            double rate = BuiltinEncoders.IDS.contains(m) ? 150 : 40;
             seconds += (double) n * parsed.size() / rate;
         }
         seconds += steps.size() * cfg.models().size() * (1.0 + n * 0.002 * cfg.probe().repeats());
@@ -151,12 +153,14 @@ public final class Audit {
             datasetAudit = DatasetAudit.run(ds, LABEL, false);
         }
         for (String model : cfg.models()) {
-            String fileName = EncoderFactory.fileSafeName(model);
+            String fileName = ModelRef.fileSafe(model);
             Map<String, Object> encoderProv;
+            EncoderDescription info;
             int dim;
             listener.stage("embedding " + ds.samples().size() + " images x " + plan.operations().size() + " operations with " + model);
             try (Encoder enc = opener.open(model)) {
                 encoderProv = new LinkedHashMap<>(enc.provenance());
+                info = enc.info();
                 dim = enc.embeddingDim();
                 Extraction.run(new Extraction.Job(ds, fileName, enc, plan.operations(), cfg.seed(), embDir, cfg.threads(),
                         cfg.batchSize(), 128, new ImageDecoder(ImageDecoder.PILLOW_MAX_PIXELS, false)),
@@ -169,7 +173,7 @@ public final class Audit {
             List<String> modelNotes = new ArrayList<>();
             // hand-made features come in different units, so the reference encoders are standardised;
             // learned embeddings get the configured normalisation (the study's L2 by default)
-            AuditConfig mcfg = EncoderFactory.isBuiltin(model)
+            AuditConfig mcfg = info.isReference()
                     ? cfg.withProbe(cfg.probe().withNormalization(org.encodertraces.probe.FeatureNormalization.STANDARD)) : cfg;
             List<TaskProbe> probes = new ArrayList<>();
             List<TaskKnn> knn = new ArrayList<>();
@@ -219,7 +223,7 @@ public final class Audit {
                         deviceNames, 1, 5);
             }
             List<AcquisitionStage.AttributeProbe> acq = AcquisitionStage.run(ds, mcfg, sets, listener, model, modelNotes);
-            runs.add(new ModelRun(model, fileName, encoderProv, dim, probes, knn, retrieval, acq, modelNotes));
+            runs.add(new ModelRun(model, fileName, encoderProv, dim, probes, knn, retrieval, acq, modelNotes, info));
         }
         return new Outcome(plan, runs, datasetAudit, notes, started, Instant.now());
     }

@@ -8,10 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.encodertraces.encoder.EncoderFactory;
-import org.encodertraces.encoder.Registry;
-import org.encodertraces.encoder.RegistryEntry;
+import org.encodertraces.encoder.EncoderDescription;
 import org.encodertraces.knn.KnnResult;
 import org.encodertraces.knn.KnnSetup;
 import org.encodertraces.knn.RetrievalResult;
@@ -48,7 +45,6 @@ public final class AuditReport {
                 }
             }
         }
-        Registry registry = Registry.builtIn();
         List<EncoderInfo> encoders = new ArrayList<>();
         List<ProbeRow> probes = new ArrayList<>();
         List<KnnRow> knn = new ArrayList<>();
@@ -69,7 +65,7 @@ public final class AuditReport {
         prov.put("finished", o.finished().toString());
         Map<String, Object> encProv = new LinkedHashMap<>();
         for (Audit.ModelRun run : o.runs()) {
-            encoders.add(encoderInfo(run, registry));
+            encoders.add(encoderInfo(run));
             encProv.put(run.model(), run.encoder());
             for (Audit.TaskProbe p : run.probes()) {
                 probes.add(probeRow(p.task(), ProbeKind.PROCESSING, run.model(), p.result()));
@@ -109,19 +105,9 @@ public final class AuditReport {
                 r.metrics().chance(), r.metrics().meanPerClassAccuracy(), r.testSize());
     }
 
-    private static EncoderInfo encoderInfo(Audit.ModelRun run, Registry registry) {
-        Object sha = run.encoder().get("model_sha256");
-        String sha256 = sha == null ? null : sha.toString();
-        if (EncoderFactory.isBuiltin(run.model())) {
-            String name = run.model().equals("builtin:jpeg-forensic") ? "JPEG forensics (built-in)" : "Low-level statistics (built-in)";
-            return new EncoderInfo(run.model(), name, EncoderGroup.REF, null, null, run.dim());
-        }
-        Optional<RegistryEntry> e = registry.find(run.model());
-        if (e.isPresent()) {
-            EncoderInfo info = EncoderInfo.of(e.get(), sha256);
-            return info;
-        }
-        return new EncoderInfo(run.model(), run.model(), EncoderGroup.OTHER, null, sha256, run.dim());
+    private static EncoderInfo encoderInfo(Audit.ModelRun run) {
+        EncoderDescription d = run.info();
+        return new EncoderInfo(run.model(), d.displayName(), EncoderGroup.of(d.family()), d.studyName(), d.modelSha256(), run.dim());
     }
 
     /** Writes report.html (and its JSON, CSV, Markdown) into {@code outDir}; returns the HTML path. */

@@ -9,13 +9,11 @@ import org.encodertraces.audit.Audit;
 import org.encodertraces.audit.AuditConfig;
 import org.encodertraces.audit.AuditFiles;
 import org.encodertraces.data.Dataset;
-import org.encodertraces.encoder.EncoderFactory;
-import org.encodertraces.encoder.ExecutionProvider;
-import org.encodertraces.encoder.Registry;
 import org.encodertraces.probe.FeatureNormalization;
 import org.encodertraces.probe.ProcessingTask;
 import org.encodertraces.probe.TrainerKind;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -33,8 +31,8 @@ public final class AuditCommand implements Callable<Integer> {
     @Option(names = "--images", required = true, paramLabel = "DIR_OR_DATASET", description = "image folder (class subfolders), photo folder or manifest")
     Path images;
 
-    @Option(names = "--model", required = true, paramLabel = "ID_OR_FILE", description = "encoder id (traces models) or builtin:...; repeatable")
-    List<String> models;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "REPORT_DIR", description = "output folder (embeddings are cached under it)")
     Path out;
@@ -80,21 +78,23 @@ public final class AuditCommand implements Callable<Integer> {
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         Dataset ds;
         AuditConfig cfg;
+        Models models;
         try {
+            models = Models.prepare(modelOptions, CliEnv.of(spec), List.of(), n, err, quiet);
             ds = DatasetArgs.open(images, err);
             List<ProcessingTask> t = tasks.equals(List.of("none")) ? List.of() : tasks.stream().map(ProcessingTask::parse).toList();
-            AuditConfig base = AuditConfig.defaults(models, n);
+            AuditConfig base = AuditConfig.defaults(models.names(), n);
             cfg = base.withTasks(t).withMaskPercent(mask).withK(k).withTestFraction(testFraction)
                     .withProbe(base.probe().withTrainer(trainer).withNormalization(norm).withBudget(trials, seeds)).withSeed(seed);
         } catch (IllegalArgumentException | java.io.IOException e) {
             err.println("traces audit: " + e.getMessage());
             return 2;
         }
-        return run(ds, cfg, out, quiet, o, err);
+        return run(ds, cfg, models, out, quiet, o, err);
     }
 
     /** Plans, runs and reports; shared with the demo. */
-    static int run(Dataset ds, AuditConfig cfg, Path out, boolean quiet, PrintWriter o, PrintWriter err) throws Exception {
+    static int run(Dataset ds, AuditConfig cfg, Models models, Path out, boolean quiet, PrintWriter o, PrintWriter err) throws Exception {
         Audit.Plan plan = Audit.plan(ds, cfg);
         o.printf("audit plan: %d images of '%s' (%s), %d model(s): %s%n", ds.samples().size(), ds.name(),
                 ds.labelNames().containsKey("label") ? ds.labelNames().get("label").size() + " classes" : "no class labels",
@@ -108,11 +108,9 @@ public final class AuditCommand implements Callable<Integer> {
             o.println("  note: " + note);
         }
         o.flush();
-        EncoderFactory.Settings settings = EncoderFactory.fromEnvironment(System.getenv(), cfg.threads(), ExecutionProvider.CPU);
-        Registry registry = Registry.builtIn();
         Audit.Outcome outcome;
         try (Progress progress = new Progress(err, "audit", 1, quiet)) {
-            outcome = Audit.run(plan, cfg, out, m -> EncoderFactory.open(m, registry, settings), new Audit.Listener() {
+            outcome = Audit.run(plan, cfg, out, models::open, new Audit.Listener() {
                 @Override
                 public void stage(String message) {
                     if (!quiet) {

@@ -11,13 +11,11 @@ import org.encodertraces.data.Dataset;
 import org.encodertraces.data.ImageFolders;
 import org.encodertraces.embed.Extraction;
 import org.encodertraces.encoder.Encoder;
-import org.encodertraces.encoder.EncoderFactory;
-import org.encodertraces.encoder.ExecutionProvider;
 import org.encodertraces.encoder.FloatTensorBatch;
-import org.encodertraces.encoder.Registry;
 import org.encodertraces.image.ImageDecoder;
 import org.encodertraces.process.ProcessingOp;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,8 +34,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--images", required = true, description = "image folder")
     Path images;
 
-    @Option(names = "--model", defaultValue = "mobilenetv2-int8", description = "model id (default ${DEFAULT-VALUE})")
-    String model;
+    /** The encoder to time (default mobilenetv2-int8); any model reference. */
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--processing", defaultValue = "IDENTITY,JPEG75_420,SHARPEN_4,INTERPOLATION_LANCZOS,MASK_90",
             description = "operations to time (default ${DEFAULT-VALUE})")
@@ -56,10 +55,20 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        Models models;
+        try {
+            models = Models.prepare(modelOptions, CliEnv.of(spec), List.of("mobilenetv2-int8"), n, spec.commandLine().getErr(), false);
+            if (models.names().size() != 1) {
+                throw new IllegalArgumentException("bench-embed times one --model at a time");
+            }
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            spec.commandLine().getErr().println("traces bench-embed: " + e.getMessage());
+            return 2;
+        }
+        String model = models.names().get(0);
         Dataset full = ImageFolders.open(images);
         Dataset ds = new Dataset(full.name(), full.source(), full.samples().subList(0, Math.min(limit, full.samples().size())), full.labelNames());
-        EncoderFactory.Settings settings = EncoderFactory.fromEnvironment(System.getenv(), n, ExecutionProvider.CPU);
-        try (Encoder enc = EncoderFactory.open(model, Registry.builtIn(), settings)) {
+        try (Encoder enc = models.open(model)) {
             int per = 3 * enc.preprocessing().cropSize() * enc.preprocessing().cropSize();
             float[] data = new float[batchSize * per];
             SplittableRandom r = new SplittableRandom(1);

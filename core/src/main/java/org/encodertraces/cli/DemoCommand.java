@@ -1,21 +1,19 @@
 package org.encodertraces.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.encodertraces.audit.AuditConfig;
 import org.encodertraces.data.Dataset;
 import org.encodertraces.data.DemoData;
 import org.encodertraces.data.Manifests;
-import org.encodertraces.encoder.EncoderFactory;
-import org.encodertraces.encoder.ExecutionProvider;
-import org.encodertraces.encoder.Registry;
-import org.encodertraces.encoder.builtin.JpegForensicEncoder;
-import org.encodertraces.encoder.builtin.LowLevelStatsEncoder;
+import org.encodertraces.encoder.ModelRef;
+import org.encodertraces.encoder.builtin.BuiltinEncoders;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -39,8 +37,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--scenes", defaultValue = "16", description = "scenes per class, each photographed twice (default ${DEFAULT-VALUE})")
     int scenes;
 
-    @Option(names = "--model", description = "an extra encoder (registry id or builtin:...); repeatable")
-    List<String> extra = new ArrayList<>();
+    /** Extra encoders (any model reference) beside the built-in ones. */
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--no-real", description = "do not add the shared MobileNetV2 even when it is available")
     boolean noReal;
@@ -51,31 +50,40 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress output")
     boolean quiet;
 
+    private static final String REAL = "mobilenetv2-int8";
+
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int threads = Runtime.getRuntime().availableProcessors();
+        Map<String, String> env = CliEnv.of(spec);
+        List<String> names = new ArrayList<>(BuiltinEncoders.IDS);
+        names.addAll(modelOptions.models);
+        Models models;
+        try {
+            List<ModelRef> refs = new ArrayList<>(modelOptions.parseNames(env, names));
+            if (!noReal && refs.stream().noneMatch(r -> r.name().equals(REAL))) {
+                List<ModelRef> real = modelOptions.parseNames(env, List.of(REAL));
+                try {
+                    Models.prepare(real, env, threads, err, true);
+                    refs.addAll(real);
+                } catch (java.io.IOException | IllegalArgumentException e) {
+                    o.println("demo: no real encoder available locally (" + e.getMessage() + "); using the built-in reference encoders");
+                }
+            }
+            models = Models.prepare(refs, env, threads, err, quiet);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            err.println("traces demo: " + e.getMessage());
+            return 2;
+        }
         Path manifest = DemoData.generate(out.resolve("data"), scenes, 288, 256, seed);
         Dataset ds = Manifests.open(manifest);
-        List<String> models = new ArrayList<>(List.of(JpegForensicEncoder.ID, LowLevelStatsEncoder.ID));
-        models.addAll(extra);
-        if (!noReal && !models.contains("mobilenetv2-int8")) {
-            EncoderFactory.Settings s = EncoderFactory.fromEnvironment(System.getenv(), 1, ExecutionProvider.CPU);
-            try {
-                Path f = EncoderFactory.resolve(Registry.builtIn().get("mobilenetv2-int8"), s);
-                if (Files.isRegularFile(f)) {
-                    models.add("mobilenetv2-int8");
-                }
-            } catch (java.io.IOException | RuntimeException e) {
-                o.println("demo: no real encoder available locally (" + e.getMessage() + "); using the built-in reference encoders");
-            }
-        }
-        AuditConfig base = AuditConfig.defaults(models, threads);
+        AuditConfig base = AuditConfig.defaults(models.names(), threads);
         AuditConfig cfg = base.withProbe(base.probe().withBudget(8, 5)).withSeed(seed);
         o.printf("traces demo: %d generated photos (%d classes x %d scenes x 2 devices) in %s%n", ds.samples().size(),
                 5, scenes, out.resolve("data"));
         o.flush();
-        return AuditCommand.run(ds, cfg, out.resolve("report"), quiet, o, err);
+        return AuditCommand.run(ds, cfg, models, out.resolve("report"), quiet, o, err);
     }
 }

@@ -3,22 +3,19 @@ package org.encodertraces.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.encodertraces.data.Dataset;
 import org.encodertraces.embed.Extraction;
-import org.encodertraces.encoder.EmbeddingSelection;
 import org.encodertraces.encoder.Encoder;
 import org.encodertraces.encoder.EncoderFactory;
 import org.encodertraces.encoder.ExecutionProvider;
-import org.encodertraces.encoder.Pooling;
-import org.encodertraces.encoder.PreprocessSpec;
-import org.encodertraces.encoder.Registry;
+import org.encodertraces.encoder.ModelRef;
 import org.encodertraces.image.ImageDecoder;
-import org.encodertraces.image.ResampleFilter;
 import org.encodertraces.process.ProcessingOp;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,9 +34,8 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--images", required = true, paramLabel = "DATASET", description = "a dataset: image folder (class subfolders give the 'label' tensor; a flat folder gets EXIF label tensors), a CSV/TSV manifest with a 'path' column and label columns, or a kind:path spec (imagenet-val:ROOT, inat:FILE.json, paircams:TABLE.parquet, flickrexif:TABLE.parquet, ...)")
     Path images;
 
-    @Option(names = "--model", required = true, paramLabel = "ID_OR_FILE",
-            description = "registry id (see 'traces models'), builtin:jpeg-forensic, builtin:lowlevel-stats, or a .onnx file; repeatable")
-    List<String> models;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--processing", defaultValue = "IDENTITY", paramLabel = "OP[,OP...]", description = "processing operations (default ${DEFAULT-VALUE})")
     String processing;
@@ -68,62 +64,41 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--max-pixels", defaultValue = "178956970", description = "refuse larger images (default ${DEFAULT-VALUE})")
     long maxPixels;
 
-    @Option(names = "--input-name", description = "for a .onnx file: the input to feed (default: its only input)")
-    String inputName;
-
-    @Option(names = "--output", description = "for a .onnx file: graph output or intermediate tensor holding the embedding")
-    String output;
-
-    @Option(names = "--pooling", defaultValue = "NONE", description = "for a .onnx file: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
-    Pooling pooling;
-
-    @Option(names = "--l2", description = "for a .onnx file: L2-normalise embeddings")
-    boolean l2;
-
-    @Option(names = "--size", defaultValue = "224", description = "for a .onnx file: crop size; the resize size equals it, as in the study")
-    int size;
-
-    @Option(names = "--resize-mode", defaultValue = "SHORTER_SIDE", description = "for a .onnx file: ${COMPLETION-CANDIDATES}")
-    PreprocessSpec.ResizeMode resizeMode;
-
-    @Option(names = "--filter", defaultValue = "BICUBIC", description = "for a .onnx file: resize filter (default ${DEFAULT-VALUE})")
-    ResampleFilter filter;
-
-    @Option(names = "--mean", defaultValue = "0.485,0.456,0.406", split = ",", description = "for a .onnx file: per-channel mean")
-    List<Double> mean;
-
-    @Option(names = "--std", defaultValue = "0.229,0.224,0.225", split = ",", description = "for a .onnx file: per-channel std")
-    List<Double> std;
-
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter o = spec.commandLine().getOut();
         List<ProcessingOp> ops;
         Dataset dataset;
+        List<EncoderFactory.Prepared> prepared;
+        int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        EncoderFactory.Settings settings;
         try {
+            Map<String, String> env = CliEnv.of(spec);
+            List<ModelRef> refs = modelOptions.parse(env, List.of());
             ops = ProcessingOp.parseList(processing);
+            settings = ModelOptions.settings(env, n, gpu ? ExecutionProvider.CUDA : ExecutionProvider.CPU, err, quiet);
+            prepared = EncoderFactory.prepareAll(refs, settings);
             dataset = DatasetArgs.open(images, err);
         } catch (IllegalArgumentException | java.io.IOException e) {
             err.println("traces embed: " + e.getMessage());
             return 2;
         }
-        int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        EncoderFactory.Settings settings = EncoderFactory.fromEnvironment(System.getenv(), n, gpu ? ExecutionProvider.CUDA : ExecutionProvider.CPU);
         int failed = 0;
-        for (String model : models) {
+        for (EncoderFactory.Prepared model : prepared) {
             List<Extraction.Output> outputs;
-            try (Encoder encoder = openModel(model, settings)) {
+            String name = model.ref().name();
+            try (Encoder encoder = EncoderFactory.open(model, settings)) {
                 o.printf("embedding %d images of %s with %s under %d operation(s) -> %s%n", dataset.samples().size(), dataset.name(),
-                        model, ops.size(), out);
+                        name, ops.size(), out);
                 o.flush();
-                Extraction.Job job = new Extraction.Job(dataset, EncoderFactory.fileSafeName(model), encoder, ops, seed, out, n,
+                Extraction.Job job = new Extraction.Job(dataset, model.ref().fileName(), encoder, ops, seed, out, n,
                         batchSize, shardSize, new ImageDecoder(maxPixels, false));
-                try (Progress p = new Progress(err, "embed " + model, (long) dataset.samples().size() * ops.size(), quiet)) {
+                try (Progress p = new Progress(err, "embed " + name, (long) dataset.samples().size() * ops.size(), quiet)) {
                     outputs = Extraction.run(job, p::set);
                 }
             } catch (IllegalArgumentException | java.io.IOException | org.encodertraces.encoder.EncoderException e) {
-                err.println("traces embed: " + model + ": " + e.getMessage());
+                err.println("traces embed: " + name + ": " + e.getMessage());
                 return 2;
             }
             for (Extraction.Output r : outputs) {
@@ -134,22 +109,5 @@ public final class EmbedCommand implements Callable<Integer> {
         o.printf("done: %d failure(s) in total%s%n", failed, failed > 0 ? " (see the .failures.tsv files)" : "");
         o.flush();
         return failed == 0 ? 0 : 1;
-    }
-
-    private Encoder openModel(String model, EncoderFactory.Settings settings) throws java.io.IOException {
-        if (model.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
-            if (output == null) {
-                throw new IllegalArgumentException("a .onnx model needs --output (the embedding tensor's name)");
-            }
-            PreprocessSpec ps = new PreprocessSpec(size, resizeMode, filter, true, size, 1.0 / 255.0, mean, std,
-                    PreprocessSpec.ChannelOrder.RGB, PreprocessSpec.Layout.NCHW, true);
-            return EncoderFactory.open(new EncoderFactory.FileModel(Path.of(model), inputName, new EmbeddingSelection(output, pooling, l2), ps),
-                    settings);
-        }
-        return EncoderFactory.open(model, Registry.builtIn(), settings);
-    }
-
-    static List<Double> parse(String csv) {
-        return Arrays.stream(csv.split(",")).map(String::trim).map(Double::valueOf).toList();
     }
 }

@@ -30,6 +30,17 @@ public final class TracesCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private final java.util.Map<String, String> env;
+
+    private TracesCli(java.util.Map<String, String> env) {
+        this.env = java.util.Map.copyOf(env);
+    }
+
+    /** The environment the commands read (the process's, or a test's). */
+    java.util.Map<String, String> env() {
+        return env;
+    }
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
@@ -37,7 +48,12 @@ public final class TracesCli implements Runnable {
 
     /** Builds the configured command line (used by tests to run commands in-process). */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new TracesCli());
+        return commandLine(System.getenv());
+    }
+
+    /** Builds the command line with the given environment (tests pass HF_ENDPOINT, TRACES_CACHE, ...). */
+    static CommandLine commandLine(java.util.Map<String, String> env) {
+        CommandLine cl = new CommandLine(new TracesCli(env));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl;
     }

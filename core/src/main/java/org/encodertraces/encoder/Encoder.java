@@ -29,6 +29,19 @@ public interface Encoder extends AutoCloseable {
      */
     Map<String, Object> provenance();
 
+    /**
+     * What this encoder is: id, display name, family, study name, model sha256, preprocessing.
+     * The default describes an unnamed model from its provenance; the factory and the built-in
+     * encoders give the full description.
+     */
+    default EncoderDescription info() {
+        Object sha = provenance().get("model_sha256");
+        Object file = provenance().get("model_file");
+        String id = file == null ? getClass().getSimpleName() : file.toString();
+        return new EncoderDescription(id, id, EncoderFamily.OTHER, null, sha == null ? null : sha.toString(), preprocessing(),
+                embeddingDim(), "file " + id);
+    }
+
     /** Releases native resources; never throws checked exceptions. */
     @Override
     void close();

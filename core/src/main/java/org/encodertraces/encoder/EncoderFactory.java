@@ -3,109 +3,235 @@ package org.encodertraces.encoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import org.encodertraces.encoder.builtin.JpegForensicEncoder;
-import org.encodertraces.encoder.builtin.LowLevelStatsEncoder;
+import java.util.function.Function;
+import org.encodertraces.encoder.builtin.BuiltinEncoders;
+import org.encodertraces.encoder.hub.DownloadProgress;
+import org.encodertraces.encoder.hub.FileCheck;
 import org.encodertraces.encoder.hub.HubClient;
+import org.encodertraces.encoder.hub.HubException;
 import org.encodertraces.encoder.hub.HubFile;
 import org.encodertraces.encoder.hub.ModelCache;
+import org.encodertraces.encoder.onnx.OnnxFileScan;
+import org.encodertraces.encoder.onnx.OnnxValueInfo;
+import org.encodertraces.encoder.onnx.ProtoFormatException;
 
 /**
- * Turns what a user passes to {@code --model} into an open {@link Encoder}: a built-in encoder
- * id ({@code builtin:jpeg-forensic}, {@code builtin:lowlevel-stats}), a registry id (shared
- * file, Hub file downloaded into the cache, or an export recipe to run first), or a path to an
- * ONNX file with an explicit embedding selection and preprocessing.
+ * Turns a parsed {@link ModelRef} into an open {@link Encoder}, in two steps so that every
+ * problem shows before any work starts: {@link #prepare} finds the model file (a shared file, a
+ * local file, or a Hub file downloaded into the cache with its external data, verified to be an
+ * ONNX model with the expected input and, where known, the expected sha256), and {@link #open}
+ * opens it with the reference's input, embedding and preprocessing, and a description of
+ * itself ({@link Encoder#info()}).
  */
 public final class EncoderFactory {
-    /** Where to find things and how to run them. */
-    public record Settings(Path sharedDir, ModelCache cache, HubClient hub, int threads, ExecutionProvider provider) {
+    /**
+     * Where to find things and how to run them.
+     *
+     * @param sharedDir the shared folder
+     * @param cache the model cache
+     * @param hub the Hub client, or null when offline or when the endpoint is unusable
+     * @param hubProblem why there is no Hub client although online (a bad {@code HF_ENDPOINT}), or null
+     * @param threads ONNX Runtime intra-op threads
+     * @param provider execution provider
+     * @param progress download progress per file (the CLI draws a bar)
+     */
+    public record Settings(Path sharedDir, ModelCache cache, HubClient hub, String hubProblem, int threads,
+                           ExecutionProvider provider, Function<HubFile, DownloadProgress> progress) {
+        /** Copies with another progress listener. */
+        public Settings withProgress(Function<HubFile, DownloadProgress> p) {
+            return new Settings(sharedDir, cache, hub, hubProblem, threads, provider, p);
+        }
     }
 
-    /** A model given by file: the tensor to take and how to preprocess. */
-    public record FileModel(Path file, String inputName, EmbeddingSelection embedding, PreprocessSpec spec) {
+    /**
+     * A model whose file is on this machine and verified, ready to open.
+     *
+     * @param ref the reference
+     * @param file the local ONNX file, or null for a built-in encoder
+     */
+    public record Prepared(ModelRef ref, Path file) {
     }
 
     private EncoderFactory() {
     }
 
-    /** True for ids of the built-in encoders. */
-    public static boolean isBuiltin(String id) {
-        return id.startsWith("builtin:");
+    /**
+     * Reads the environment settings the CLI passes in: shared folder ({@code TRACES_SHARED}),
+     * cache and offline mode, Hub endpoint and token. Never throws for a bad {@code HF_ENDPOINT}:
+     * the problem is kept and reported when a Hub file is actually needed, so local models still run.
+     */
+    public static Settings fromEnvironment(Map<String, String> env, int threads, ExecutionProvider provider) {
+        String shared = env.getOrDefault("TRACES_SHARED", "../shared");
+        ModelCache cache = ModelCache.fromEnvironment(env, Path.of(System.getProperty("user.home")), System.getProperty("os.name"));
+        HubClient hub = null;
+        String problem = null;
+        if (!cache.offline()) {
+            try {
+                hub = HubClient.fromEnvironment(env, cache);
+            } catch (IllegalArgumentException e) {
+                problem = HubClient.ENV_ENDPOINT + "='" + env.get(HubClient.ENV_ENDPOINT) + "' is not usable (" + e.getMessage()
+                        + "): set it to an http(s) URL such as " + HubClient.DEFAULT_ENDPOINT + " or unset it";
+            }
+        }
+        return new Settings(Path.of(shared), cache, hub, problem, threads, provider, f -> DownloadProgress.NONE);
     }
 
-    /** A name safe for file names: the registry or built-in id, or the ONNX file's stem. */
-    public static String fileSafeName(String idOrFile) {
-        String s = idOrFile;
-        if (s.toLowerCase(Locale.ROOT).endsWith(".onnx")) {
-            s = Path.of(s).getFileName().toString();
-            s = s.substring(0, s.length() - 5);
-        }
-        return s.replaceAll("[^A-Za-z0-9._-]+", "_");
+    /** Opens a model named by the string a user would give {@code --model} (ids, built-ins; files need options). */
+    public static Encoder open(String model, Registry registry, Settings settings) throws IOException {
+        ModelRef ref = ModelRef.parse(model, FileModelOptions.NONE, registry, settings.sharedDir());
+        return open(prepare(ref, settings), settings);
     }
 
-    /** Opens a built-in or registry encoder by id. */
-    public static Encoder open(String id, Registry registry, Settings settings) throws IOException {
-        if (isBuiltin(id)) {
-            return switch (id) {
-                case JpegForensicEncoder.ID -> new JpegForensicEncoder();
-                case LowLevelStatsEncoder.ID -> new LowLevelStatsEncoder();
-                default -> throw new IllegalArgumentException("unknown built-in encoder '" + id + "'; built-in: "
-                        + JpegForensicEncoder.ID + ", " + LowLevelStatsEncoder.ID);
-            };
+    /** Prepares every reference, in order; the first failure is thrown. */
+    public static List<Prepared> prepareAll(List<ModelRef> refs, Settings settings) throws IOException {
+        List<Prepared> out = new ArrayList<>();
+        for (ModelRef r : refs) {
+            out.add(prepare(r, settings));
         }
-        RegistryEntry e = registry.find(id).orElseThrow(() -> new IllegalArgumentException("unknown model '" + id
-                + "': not a registry id (see 'traces models'), not a built-in encoder, and not an .onnx file"));
-        Path file = resolve(e, settings);
-        OnnxEncoderOptions o = OnnxEncoderOptions.cpu(file, e.embedding(), e.preprocessing())
-                .withIntraOpThreads(settings.threads()).withProvider(settings.provider(), 0);
-        if (e.inputName() != null) {
-            o = o.withInputName(e.inputName());
-        }
-        return OnnxEncoder.open(o);
+        return out;
     }
 
-    /** Opens an ONNX file with an explicit selection and spec. */
-    public static Encoder open(FileModel m, Settings settings) {
-        if (!Files.isRegularFile(m.file())) {
-            throw new IllegalArgumentException(m.file() + ": model file not found");
+    /**
+     * Makes the model file of {@code ref} available locally and checks it.
+     *
+     * @throws IOException when a shared or local file is missing or not an ONNX model, a download
+     *     fails or is refused, or the model exists only as an export recipe (the message gives the
+     *     command to run and how to pass its output)
+     * @throws IllegalArgumentException when a Hub file is needed and {@code HF_ENDPOINT} is unusable
+     */
+    public static Prepared prepare(ModelRef ref, Settings settings) throws IOException {
+        if (ref instanceof ModelRef.Builtin) {
+            return new Prepared(ref, null);
         }
-        OnnxEncoderOptions o = OnnxEncoderOptions.cpu(m.file(), m.embedding(), m.spec())
+        ModelRef.Onnx m = (ModelRef.Onnx) ref;
+        if (m.recipe() != null) {
+            ModelSource.Recipe r = m.recipe();
+            throw new IOException("model " + m.text() + " has no published ONNX export of the study's weights: run 'python3 "
+                    + r.script() + " " + String.join(" ", r.args()) + " --out DIR' where torch/open_clip/timm are installed,"
+                    + " then pass --model DIR/NAME.onnx (its .spec.json beside it is read) or --model " + m.entry().id()
+                    + "=DIR/NAME.onnx");
+        }
+        if (m.localFile() != null) {
+            Path p = m.localFile();
+            if (!Files.isRegularFile(p)) {
+                throw new IOException("model " + m.text() + ": file " + p + " not found"
+                        + (m.entry() != null && m.entry().source() instanceof ModelSource.SharedFile ? " (set TRACES_SHARED)" : ""));
+            }
+            check(p, m);
+            return new Prepared(ref, p);
+        }
+        HubFile hf = m.hubFile();
+        HubClient hub = settings.hub();
+        Path file;
+        if (hub == null) {
+            if (!settings.cache().offline() && settings.hubProblem() != null && settings.cache().find(hf).isEmpty()) {
+                throw new IllegalArgumentException(settings.hubProblem());
+            }
+            file = verified(settings.cache().require(hf), m, hf);
+            for (String ext : externalData(file, m)) {
+                settings.cache().require(sibling(hf, ext));
+            }
+            return new Prepared(ref, file);
+        }
+        file = hub.download(hf, m.expectedSha256(), settings.progress().apply(hf), f -> check(f, m));
+        for (String ext : externalData(file, m)) {
+            HubFile data = sibling(hf, ext);
+            hub.download(data, null, settings.progress().apply(data), FileCheck.NONE);
+        }
+        return new Prepared(ref, file);
+    }
+
+    /** Opens a prepared model. */
+    public static Encoder open(Prepared p, Settings settings) {
+        if (p.ref() instanceof ModelRef.Builtin b) {
+            return BuiltinEncoders.open(b.id());
+        }
+        ModelRef.Onnx m = (ModelRef.Onnx) p.ref();
+        OnnxEncoderOptions o = OnnxEncoderOptions.cpu(p.file(), m.embedding(), m.preprocessing())
                 .withIntraOpThreads(settings.threads()).withProvider(settings.provider(), 0);
         if (m.inputName() != null) {
             o = o.withInputName(m.inputName());
         }
-        return OnnxEncoder.open(o);
+        OnnxEncoder enc = OnnxEncoder.open(o);
+        Object sha = enc.provenance().get("model_sha256");
+        String source = m.hubFile() != null ? "hf:" + m.hubFile() : "file " + p.file();
+        RegistryEntry e = m.entry();
+        EncoderDescription d = e == null
+                ? new EncoderDescription(m.name(), m.name(), EncoderFamily.OTHER, null, sha == null ? null : sha.toString(),
+                        m.preprocessing(), enc.embeddingDim(), source + " (" + m.setupFrom() + ")")
+                : new EncoderDescription(m.name(), displayName(m, e), e.family(), e.studyName(), sha == null ? null : sha.toString(),
+                        m.preprocessing(), enc.embeddingDim(), source + " (" + m.setupFrom() + ")");
+        return new DescribedEncoder(enc, d);
+    }
+
+    private static String displayName(ModelRef.Onnx m, RegistryEntry e) {
+        String base = e.studyName() != null ? e.studyName() : e.id();
+        return m.name().equals(e.id()) ? base : base + " [" + m.name().substring(m.name().indexOf('@') + 1) + "]";
     }
 
     /** The local model file of a registry entry, downloading Hub files into the cache when needed. */
     public static Path resolve(RegistryEntry e, Settings settings) throws IOException {
-        ModelSource src = e.source();
-        if (src instanceof ModelSource.SharedFile f) {
-            Path p = settings.sharedDir().resolve(f.path());
-            if (!Files.isRegularFile(p)) {
-                throw new IOException("model " + e.id() + ": shared file " + p + " not found (set TRACES_SHARED)");
-            }
-            return p;
-        }
-        if (src instanceof ModelSource.HubFile h) {
-            HubFile hf = new HubFile(h.repo(), h.revision(), h.file());
-            if (settings.hub() == null) {
-                return settings.cache().require(hf);
-            }
-            return settings.hub().download(hf, h.sha256(), null);
-        }
-        ModelSource.Recipe r = (ModelSource.Recipe) src;
-        throw new IOException("model " + e.id() + " has no ready ONNX export: run 'python3 " + r.script() + " "
-                + String.join(" ", r.args()) + "' on a machine with torch/open_clip/timm, then pass the written file with "
-                + "--model FILE.onnx and the spec it prints");
+        return prepare(ModelRef.of(e, settings.sharedDir()), settings).file();
     }
 
-    /** Reads environment settings the CLI passes in (shared folder, cache, offline). */
-    public static Settings fromEnvironment(Map<String, String> env, int threads, ExecutionProvider provider) {
-        String shared = env.getOrDefault("TRACES_SHARED", "../shared");
-        ModelCache cache = ModelCache.fromEnvironment(env, Path.of(System.getProperty("user.home")), System.getProperty("os.name"));
-        HubClient hub = cache.offline() ? null : HubClient.fromEnvironment(env, cache);
-        return new Settings(Path.of(shared), cache, hub, threads, provider);
+    private static Path verified(Path p, ModelRef.Onnx m, HubFile hf) throws IOException {
+        try {
+            check(p, m);
+            return p;
+        } catch (IOException e) {
+            throw new HubException(HubException.Reason.INVALID_CONTENT, "The cached copy of " + hf + " at " + p
+                    + " is not usable: " + e.getMessage() + ". Delete the file to download it again.", e);
+        }
+    }
+
+    /**
+     * Checks that {@code file} is an ONNX model with the input the reference feeds.
+     *
+     * @throws IOException naming the file and the reason
+     */
+    public static OnnxFileScan check(Path file, ModelRef.Onnx m) throws IOException {
+        OnnxFileScan scan;
+        try {
+            scan = OnnxFileScan.of(file);
+        } catch (ProtoFormatException e) {
+            String head = firstBytes(file);
+            throw new IOException(file + " is not an ONNX model (" + e.getMessage() + ")"
+                    + (head.startsWith("<") ? "; it starts like an HTML page: '" + head + "'" : ""), e);
+        }
+        List<String> inputs = scan.inputNames();
+        if (m.inputName() != null) {
+            if (!inputs.contains(m.inputName())) {
+                throw new IOException(file + ": the model has no input '" + m.inputName() + "' (its inputs: " + inputs + ")"
+                        + (m.entry() != null ? "; it is not the export registry entry " + m.entry().id() + " expects" : "; pass --input-name"));
+            }
+        } else if (inputs.size() != 1) {
+            throw new IOException(file + ": the model has " + inputs.size() + " inputs " + inputs + "; pass --input-name");
+        }
+        OnnxValueInfo in = scan.inputs().stream().filter(v -> m.inputName() == null || v.name().equals(m.inputName())).findFirst().get();
+        if (in.elemType() != 0 && in.elemType() != OnnxValueInfo.FLOAT) {
+            throw new IOException(file + ": input '" + in.name() + "' is " + in.describe() + "; an image encoder takes a FLOAT tensor");
+        }
+        return scan;
+    }
+
+    private static String firstBytes(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            byte[] b = in.readNBytes(40);
+            return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1).replaceAll("[^\\x20-\\x7e]", "?").trim();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static List<String> externalData(Path file, ModelRef.Onnx m) throws IOException {
+        return check(file, m).externalData();
+    }
+
+    private static HubFile sibling(HubFile hf, String location) {
+        String dir = hf.path().contains("/") ? hf.path().substring(0, hf.path().lastIndexOf('/') + 1) : "";
+        return new HubFile(hf.repoId(), hf.revision(), dir + location);
     }
 }

@@ -82,6 +82,59 @@ public final class Registry {
         }
     }
 
+    /** Environment variable naming an extra registry JSON file whose entries are added to the built-in ones. */
+    public static final String ENV_EXTRA = "TRACES_REGISTRY";
+
+    /**
+     * The built-in registry plus the entries of the file {@code TRACES_REGISTRY} names, if set
+     * (your own Hub exports or mirrors, in the same JSON format).
+     *
+     * @throws IllegalArgumentException naming the file when it cannot be read or its entries are invalid
+     */
+    public static Registry fromEnvironment(Map<String, String> env) {
+        Registry base = builtIn();
+        String extra = env.get(ENV_EXTRA);
+        if (extra == null || extra.isBlank()) {
+            return base;
+        }
+        try (InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(extra.trim()))) {
+            List<RegistryEntry> all = new ArrayList<>(base.entries());
+            all.addAll(load(in).entries());
+            return new Registry(all);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(ENV_EXTRA + "=" + extra + ": cannot use this registry file: " + e.getMessage(), e);
+        }
+    }
+
+    /** Up to {@code n} ids closest to {@code text} (edit distance), closest first, for "did you mean". */
+    public List<String> closest(String text, int n) {
+        String t = text.toLowerCase(java.util.Locale.ROOT);
+        return order.stream().map(RegistryEntry::id)
+                .map(id -> Map.entry(id, distance(t, id)))
+                .filter(e -> e.getValue() <= Math.max(3, t.length() / 2) || e.getKey().contains(t) || t.contains(e.getKey()))
+                .sorted(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .limit(n).map(Map.Entry::getKey).toList();
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] x = prev;
+            prev = cur;
+            cur = x;
+        }
+        return prev[b.length()];
+    }
+
     /** All entries, in file order. */
     public List<RegistryEntry> entries() {
         return order;

@@ -24,6 +24,8 @@ public enum EncoderGroup {
             case CVL -> CVL;
             case SUP -> SUP;
             case SSL -> SSL;
+            case REF -> REF;
+            case OTHER -> OTHER;
         };
     }
 }

@@ -9,8 +9,8 @@ import org.encodertraces.encoder.onnx.ProtoWriter;
  * Builds small ONNX models in tests with the project's own protobuf writer, so that no Python
  * onnx package is needed. Field numbers follow onnx.proto.
  */
-final class TinyOnnx {
-    static final int FLOAT = 1;
+public final class TinyOnnx {
+    public static final int FLOAT = 1;
     static final int INT64 = 7;
 
     private final List<ProtoWriter> nodes = new ArrayList<>();
@@ -18,25 +18,25 @@ final class TinyOnnx {
     private final List<ProtoWriter> outputs = new ArrayList<>();
 
     /** Adds a graph input; -1 dims are symbolic. */
-    TinyOnnx input(String name, int elemType, long... dims) {
+    public TinyOnnx input(String name, int elemType, long... dims) {
         inputs.add(OnnxModelEditor.valueInfo(name, elemType, dims));
         return this;
     }
 
     /** Adds a graph output; -1 dims are symbolic, no dims leaves the shape undeclared. */
-    TinyOnnx output(String name, int elemType, long... dims) {
+    public TinyOnnx output(String name, int elemType, long... dims) {
         outputs.add(OnnxModelEditor.valueInfo(name, elemType, dims));
         return this;
     }
 
     /** Adds a node with one input and one output and no attributes. */
-    TinyOnnx node(String opType, String in, String out) {
+    public TinyOnnx node(String opType, String in, String out) {
         nodes.add(new ProtoWriter().string(1, in).string(2, out).string(3, opType + "_" + out).string(4, opType));
         return this;
     }
 
     /** The serialized ModelProto (IR version 8, default opset 13). */
-    byte[] build() {
+    public byte[] build() {
         ProtoWriter graph = new ProtoWriter();
         for (ProtoWriter n : nodes) {
             graph.message(1, n);

@@ -53,6 +53,11 @@ public final class JpegForensicEncoder extends PixelEncoder {
     }
 
     @Override
+    String displayName() {
+        return "JPEG forensics (built-in)";
+    }
+
+    @Override
     String description() {
         return "8x8 block DCT statistics: luma AC histograms (20 coefs x 25 bins), luma zero fractions (63), "
                 + "chroma log mean |AC| (2 x 63), blockiness (2), quantiser-step periodicity (15 coefs x 15 steps), chroma subsampling ratios (2 x 5)";

@@ -28,6 +28,11 @@ public final class LowLevelStatsEncoder extends PixelEncoder {
     }
 
     @Override
+    String displayName() {
+        return "Low-level statistics (built-in)";
+    }
+
+    @Override
     String description() {
         return "noise residual and Laplacian histograms, gradient histogram, multiscale Laplacian energy, "
                 + "1-D spectra in 32 bands, colour and residual correlations";

@@ -52,6 +52,15 @@ abstract class PixelEncoder implements Encoder {
     /** Stable id of this encoder (as given to --model). */
     abstract String id();
 
+    /** The name shown in reports. */
+    abstract String displayName();
+
+    @Override
+    public final org.encodertraces.encoder.EncoderDescription info() {
+        return new org.encodertraces.encoder.EncoderDescription(id(), displayName(), org.encodertraces.encoder.EncoderFamily.REF,
+                null, null, spec, embeddingDim(), "built-in (" + description() + ")");
+    }
+
     /** One-line description of the features, for provenance. */
     abstract String description();
 

@@ -149,20 +149,32 @@ public final class HubClient {
      * @throws IOException   the cache could not be written
      */
     public Path download(HubFile file, String expectedSha256, DownloadProgress progress) throws IOException {
+        return download(file, expectedSha256, progress, FileCheck.NONE);
+    }
+
+    /**
+     * As {@link #download(HubFile, String, DownloadProgress)}, and {@code check} must accept the
+     * downloaded bytes before they are moved into the cache (else the part file is deleted and
+     * nothing is cached) and a cached copy before it is returned.
+     *
+     * @throws HubException {@code INVALID_CONTENT} when the check refuses the file, with its reason
+     */
+    public Path download(HubFile file, String expectedSha256, DownloadProgress progress, FileCheck check) throws IOException {
         Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(check, "check");
         Objects.requireNonNull(progress, "progress");
         String expected = expectedSha256 == null ? null : normalizeSha256(expectedSha256);
         Optional<Path> cached = cache.find(file);
         if (cached.isPresent()) {
-            return checkCached(cached.get(), file, expected);
+            return verified(checkCached(cached.get(), file, expected), file, check, false);
         }
         if (cache.offline()) {
-            return cache.require(file);
+            return verified(cache.require(file), file, check, false);
         }
         try (ModelCache.CacheLock lock = cache.lock(file)) {
             cached = cache.find(file);
             if (cached.isPresent()) {
-                return checkCached(cached.get(), file, expected);
+                return verified(checkCached(cached.get(), file, expected), file, check, false);
             }
             URI url = resolveUrl(file);
             RemoteFileInfo info = fetchInfo(file);
@@ -193,7 +205,23 @@ public final class HubClient {
                         "Size mismatch for " + url + ": the Hub announced " + info.size() + " bytes, got " + got
                                 + ". The partial file was deleted; try again.");
             }
+            verified(part, file, check, true);
             return cache.commit(part, file);
+        }
+    }
+
+    private static Path verified(Path p, HubFile file, FileCheck check, boolean fresh) throws IOException {
+        try {
+            check.check(p);
+            return p;
+        } catch (IOException | RuntimeException e) {
+            if (fresh) {
+                Files.deleteIfExists(p);
+            }
+            throw new HubException(HubException.Reason.INVALID_CONTENT, (fresh ? "Downloaded " : "The cached copy of ") + file
+                    + (fresh ? "" : " at " + p) + " is not usable: " + e.getMessage()
+                    + (fresh ? ". Nothing was cached; check the repository, revision and path (and HF_ENDPOINT)."
+                            : ". Delete the file to download it again."), e);
         }
     }
 

@@ -21,6 +21,8 @@ public final class HubException extends IOException {
         UNAUTHORIZED,
         /** The downloaded bytes do not hash to the expected sha256. */
         CHECKSUM_MISMATCH,
+        /** The file arrived but is not what was asked for (an HTML page instead of an ONNX model, say). */
+        INVALID_CONTENT,
         /** Offline mode is on and the file is not in the cache. */
         OFFLINE_MISSING,
         /** Any other HTTP status, or a reply the client cannot use. */

@@ -108,7 +108,7 @@ public record OnnxGraphInfo(List<OnnxValueInfo> inputs, List<OnnxValueInfo> outp
         return new OnnxGraphInfo(inputs, outputs, new ArrayList<>(nodeOutputs), valueInfo);
     }
 
-    private static OnnxValueInfo readValueInfo(ProtoReader r) {
+    static OnnxValueInfo readValueInfo(ProtoReader r) {
         String name = "";
         int elemType = 0;
         List<Long> dims = new ArrayList<>();

@@ -1,0 +1,16 @@
+package org.encodertraces.cli;
+
+import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** The environment a command reads: the one the {@code traces} command line was built with. */
+final class CliEnv {
+    private CliEnv() {
+    }
+
+    /** The environment of the command line {@code spec} belongs to (the process's when run alone). */
+    static Map<String, String> of(CommandSpec spec) {
+        Object root = spec.root().userObject();
+        return root instanceof TracesCli t ? t.env() : System.getenv();
+    }
+}

@@ -1,0 +1,54 @@
+package org.encodertraces.encoder;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An encoder with the description its reference gives it (registry entry, file, Hub file): the
+ * factory's way to make an {@link OnnxEncoder} say what it is without the ONNX code knowing
+ * about registries.
+ */
+final class DescribedEncoder implements Encoder {
+    private final Encoder inner;
+    private final EncoderDescription info;
+    private final Map<String, Object> provenance;
+
+    DescribedEncoder(Encoder inner, EncoderDescription info) {
+        this.inner = inner;
+        this.info = info;
+        Map<String, Object> p = new LinkedHashMap<>(inner.provenance());
+        info.provenance().forEach(p::putIfAbsent);
+        this.provenance = Collections.unmodifiableMap(p);
+    }
+
+    @Override
+    public float[][] embed(FloatTensorBatch batch) {
+        return inner.embed(batch);
+    }
+
+    @Override
+    public PreprocessSpec preprocessing() {
+        return inner.preprocessing();
+    }
+
+    @Override
+    public int embeddingDim() {
+        return inner.embeddingDim();
+    }
+
+    @Override
+    public Map<String, Object> provenance() {
+        return provenance;
+    }
+
+    @Override
+    public EncoderDescription info() {
+        return info;
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
+}

@@ -1,0 +1,222 @@
+package org.encodertraces.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.encodertraces.encoder.Registry;
+import org.encodertraces.provenance.Hashes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The download path end to end at the CLI: {@code traces embed} and {@code traces audit} against
+ * a loopback server playing the Hub, with a registry-style Hub entry and with {@code hf:...};
+ * downloaded once, cached, verified, reused offline; an HTML page refused; bad endpoints and bad
+ * model references answered with a message and exit status 2, never a stack trace.
+ */
+@Timeout(180)
+class ModelDownloadCliTest {
+    private static final String REPO = "testorg/nsfwjs-onnx";
+    private static final String REV = "4c1807b705b1d015fb032789cc4d221b23025a6f";
+    private static final String PATH = "onnx/model.onnx";
+    private static final String NSFW_SHA = "5e216ac7bf38618e33db3c98e24068c76374a19a3b1d8e88200e6b3ca84c92ed";
+
+    @TempDir
+    Path tmp;
+
+    private HubServer hub;
+    private Path shared;
+    private Path images;
+    private Map<String, String> env;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        shared = Path.of(System.getenv().getOrDefault("TRACES_SHARED", "../shared")).toAbsolutePath().normalize();
+        Path model = shared.resolve("models/nsfwjs-mobilenetv2-224.onnx");
+        assumeTrue(Files.isRegularFile(model), "SKIPPED: " + model + " not found; set TRACES_SHARED to the shared folder");
+        byte[] bytes = Files.readAllBytes(model);
+        assertEquals(NSFW_SHA, Hashes.sha256(bytes));
+        hub = new HubServer().lfs(REPO, REV, PATH, bytes).lfs(REPO, "main", PATH, bytes)
+                .page("testorg/broken", "main", "model.onnx",
+                        "<!DOCTYPE html><html><body>Sign in to continue</body></html>".getBytes(StandardCharsets.UTF_8), "text/html");
+        images = smallImageFolder(tmp.resolve("images"), 6);
+        env = new HashMap<>();
+        env.put("TRACES_SHARED", shared.toString());
+        env.put("TRACES_CACHE", tmp.resolve("cache").toString());
+        env.put("HF_ENDPOINT", hub.endpoint());
+        env.put("TRACES_REGISTRY", testRegistry().toString());
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    /** Two flower classes, {@code perClass} photos each: enough for one probe, small enough for seconds. */
+    private Path smallImageFolder(Path dir, int perClass) throws IOException {
+        for (String c : List.of("daisy", "tulip")) {
+            Path src = shared.resolve("data/flowers17").resolve(c);
+            assumeTrue(Files.isDirectory(src), "SKIPPED: " + src + " not found");
+            Files.createDirectories(dir.resolve(c));
+            try (Stream<Path> s = Files.list(src)) {
+                for (Path p : s.sorted().limit(perClass).toList()) {
+                    Files.copy(p, dir.resolve(c).resolve(p.getFileName()));
+                }
+            }
+        }
+        return dir;
+    }
+
+    /** A registry file with one Hub entry: the shared nsfwjs model's entry, moved to the loopback "Hub". */
+    private Path testRegistry() throws IOException {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode entry = null;
+        try (var in = Registry.class.getResourceAsStream(Registry.RESOURCE)) {
+            for (var e : m.readTree(in).get("entries")) {
+                if (e.get("id").asText().equals("nsfwjs-mobilenetv2")) {
+                    entry = (ObjectNode) e.deepCopy();
+                }
+            }
+        }
+        entry.put("id", "test-nsfwjs-hub");
+        ObjectNode src = m.createObjectNode();
+        src.put("kind", "hub").put("repo", REPO).put("revision", REV).put("file", PATH).put("sha256", NSFW_SHA);
+        entry.set("source", src);
+        Path p = tmp.resolve("test-registry.json");
+        m.writeValue(p.toFile(), m.createObjectNode().set("entries", m.createArrayNode().add(entry)));
+        return p;
+    }
+
+    private Map<String, String> offline() {
+        Map<String, String> e = new HashMap<>(env);
+        e.put("TRACES_OFFLINE", "1");
+        return e;
+    }
+
+    private static void assertNoStackTrace(CliRun r) {
+        assertFalse(r.err().contains("\tat ") || r.err().contains("Exception in"), "stack trace printed:\n" + r.err());
+    }
+
+    private Path cached(String repo, String rev, String path) {
+        return tmp.resolve("cache/hub").resolve(repo.replace("/", "--")).resolve(rev).resolve(path);
+    }
+
+    @Test
+    void embedDownloadsRegistryHubEntryOnceVerifiesAndReusesItOffline() throws IOException {
+        CliRun r = CliRun.withEnv(env, "embed", "--images", images.toString(), "--model", "test-nsfwjs-hub",
+                "-o", tmp.resolve("emb1").toString(), "--threads", "2");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(1, hub.gets(REPO, REV, PATH));
+        Path file = cached(REPO, REV, PATH);
+        assertEquals(NSFW_SHA, Hashes.sha256(file), "the pinned revision's file is cached with its sha256");
+        assertTrue(r.err().contains("download " + REPO + "@" + REV + "/" + PATH), "the progress bar names the download:\n" + r.err());
+        Path set = tmp.resolve("emb1/images__IDENTITY__test-nsfwjs-hub.json");
+        String sidecar = Files.readString(set);
+        assertTrue(sidecar.contains("\"model_sha256\" : \"" + NSFW_SHA + "\"") || sidecar.contains("\"model_sha256\":\"" + NSFW_SHA + "\""),
+                "the sidecar records the model sha256");
+
+        CliRun again = CliRun.withEnv(offline(), "embed", "--images", images.toString(), "--model", "test-nsfwjs-hub",
+                "-o", tmp.resolve("emb2").toString(), "--threads", "2");
+        assertEquals(0, again.exit(), again.err());
+        assertEquals(1, hub.gets(REPO, REV, PATH), "offline: no second download");
+        assertEquals(Files.readAllBytes(tmp.resolve("emb1/images__IDENTITY__test-nsfwjs-hub.safetensors")).length,
+                Files.readAllBytes(tmp.resolve("emb2/images__IDENTITY__test-nsfwjs-hub.safetensors")).length);
+    }
+
+    @Test
+    void auditRunsAHubAddressAndWritesItsReportThenOfflineToo() throws IOException {
+        String ref = "hf:" + REPO + "/" + PATH;
+        String[] args = {"audit", "--images", images.toString(), "--model", ref, "--input-name", "input_1", "--output", "embedding",
+            "--mean", "0.5,0.5,0.5", "--std", "0.5,0.5,0.5", "--resize-mode", "SQUASH", "--filter", "BILINEAR",
+            "--tasks", "sharpening", "--mask", "0", "--trials", "2", "--seeds", "1", "--threads", "2", "--quiet", "-o", null};
+        args[args.length - 1] = tmp.resolve("audit1").toString();
+        CliRun r = CliRun.withEnv(env, args);
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertNoStackTrace(r);
+        assertTrue(Files.isRegularFile(tmp.resolve("audit1/report.html")));
+        assertEquals(1, hub.gets(REPO, "main", PATH));
+        assertTrue(Files.isRegularFile(cached(REPO, "main", PATH)));
+
+        args[args.length - 1] = tmp.resolve("audit2").toString();
+        CliRun off = CliRun.withEnv(offline(), args);
+        assertEquals(0, off.exit(), off.out() + off.err());
+        assertTrue(Files.isRegularFile(tmp.resolve("audit2/report.html")));
+        assertEquals(1, hub.gets(REPO, "main", PATH), "offline: served from the cache");
+    }
+
+    @Test
+    void anHtmlPageServedWithStatus200IsRefusedAndNothingIsCached() throws IOException {
+        CliRun r = CliRun.withEnv(env, "embed", "--images", images.toString(), "--model", "hf:testorg/broken/model.onnx",
+                "--output", "embedding", "--mean", "0.5,0.5,0.5", "--std", "0.5,0.5,0.5", "-o", tmp.resolve("emb").toString());
+        assertEquals(2, r.exit(), r.err());
+        assertNoStackTrace(r);
+        assertTrue(r.err().contains("is not an ONNX model") && r.err().contains("HTML"), r.err());
+        assertTrue(r.err().contains("Nothing was cached"), r.err());
+        assertFalse(Files.exists(cached("testorg/broken", "main", "model.onnx")));
+        assertFalse(Files.exists(tmp.resolve("emb")), "refused before any work");
+        try (Stream<Path> s = Files.walk(tmp.resolve("cache"))) {
+            assertTrue(s.noneMatch(p -> p.toString().endsWith(".part")), "no part file left");
+        }
+    }
+
+    @Test
+    void aBadEndpointIsExplainedOnlyWhereTheHubIsNeeded() {
+        Map<String, String> bad = new HashMap<>(env);
+        bad.put("HF_ENDPOINT", "file:///etc");
+        CliRun local = CliRun.withEnv(bad, "embed", "--images", images.toString(), "--model", "nsfwjs-mobilenetv2",
+                "-o", tmp.resolve("local").toString(), "--threads", "2", "--quiet");
+        assertEquals(0, local.exit(), "a shared model needs no Hub:\n" + local.err());
+
+        CliRun remote = CliRun.withEnv(bad, "audit", "--images", images.toString(), "--model", "test-nsfwjs-hub",
+                "-o", tmp.resolve("remote").toString());
+        assertEquals(2, remote.exit(), remote.err());
+        assertNoStackTrace(remote);
+        assertTrue(remote.err().contains("HF_ENDPOINT='file:///etc' is not usable") && remote.err().contains("unset it"), remote.err());
+        assertFalse(remote.out().contains("audit plan"), "refused before the plan:\n" + remote.out());
+    }
+
+    @Test
+    void badModelReferencesAreRefusedBeforeAnyWorkWithWhatToDo() throws IOException {
+        CliRun typo = CliRun.withEnv(env, "audit", "--images", images.toString(), "--model", "clip-vit-b23", "-o", tmp.resolve("a").toString());
+        assertEquals(2, typo.exit());
+        assertTrue(typo.err().contains("did you mean clip-vit-b32") || typo.err().contains("did you mean clip-vit-b16, clip-vit-b32"), typo.err());
+        assertFalse(typo.out().contains("audit plan"));
+
+        Path copy = Files.copy(shared.resolve("models/nsfwjs-mobilenetv2-224.onnx"), tmp.resolve("mine.onnx"));
+        CliRun bare = CliRun.withEnv(env, "embed", "--images", images.toString(), "--model", copy.toString(), "--output", "embedding",
+                "-o", tmp.resolve("b").toString());
+        assertEquals(2, bare.exit());
+        assertTrue(bare.err().contains("needs its preprocessing") && bare.err().contains("--mean") && bare.err().contains("mine.spec.json"),
+                bare.err());
+        assertFalse(Files.exists(tmp.resolve("b")));
+
+        for (String[] args : List.of(new String[] {"demo", "--model", "nope", "-o", tmp.resolve("d").toString()},
+                new String[] {"bench-embed", "--images", images.toString(), "--model", "builtin:nope"},
+                new String[] {"embed", "--images", images.toString(), "--model", "hf:only-a-name.onnx", "-o", tmp.resolve("e").toString()},
+                new String[] {"embed", "--images", images.toString(), "--model", "not-an-id=" + copy, "-o", tmp.resolve("e").toString()},
+                new String[] {"embed", "--images", images.toString(), "--model", tmp.resolve("missing.onnx").toString(), "-o", tmp.resolve("e").toString()})) {
+            CliRun r = CliRun.withEnv(env, args);
+            assertEquals(2, r.exit(), String.join(" ", args) + "\n" + r.err());
+            assertNoStackTrace(r);
+            assertTrue(r.err().contains("--model "), r.err());
+        }
+        assertFalse(Files.exists(tmp.resolve("d")), "the demo generated nothing for a bad model");
+    }
+}
