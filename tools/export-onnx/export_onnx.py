@@ -10,7 +10,10 @@ entry's "source.args" (core/src/main/resources/org/encodertraces/encoder/registr
 
 writes  <out>/<name>.onnx  (input "pixel_values" float32 [N,3,S,S], output "embedding" [N,D])
 and     <out>/<name>.spec.json  (the PreprocessSpec the library itself declares, with the
-        study's rule resize size == crop size, and the export's provenance).
+        study's rule resize size == crop size, the input and output names, and the export's
+        provenance). `traces ... --model <out>/<name>.onnx` reads the spec beside the file, so
+        the export runs with no extra flags; with --registry-id the spec also names the registry
+        encoder it is, and the registry's study name applies (as with --model ID=FILE.onnx).
 
 The embedding is what the library calls the image feature: open_clip encode_image (projected,
 not normalised), timm forward_head(pre_logits=True), the torch.hub backbone's forward output
@@ -101,6 +104,7 @@ def main():
     p.add_argument("--size", type=int, required=True, help="input (crop) size")
     p.add_argument("--out", default=".")
     p.add_argument("--opset", type=int, default=17)
+    p.add_argument("--registry-id", help="the registry id this export is of (written into the spec)")
     a = p.parse_args()
 
     module, mean, std, interp, mode, native = LOADERS[a.library](a)
@@ -108,7 +112,7 @@ def main():
     x = torch.randn(2, 3, a.size, a.size)
     with torch.no_grad():
         ref = module(x)
-    name = "-".join(s for s in (a.library, a.model.replace("/", "_"), a.pretrained) if s)
+    name = "-".join(s for s in (a.library, a.model.replace("/", "_").replace(":", "_"), a.pretrained) if s)
     os.makedirs(a.out, exist_ok=True)
     onnx_path = os.path.join(a.out, name + ".onnx")
     big = sum(t.numel() for t in module.parameters()) * 4 > 1.8e9
@@ -124,7 +128,9 @@ def main():
         "cropSize": a.size, "scale": 1 / 255, "mean": list(mean), "std": list(std),
         "channelOrder": "RGB", "layout": "NCHW", "maskAfterCrop": True,
     }
-    meta = {"preprocessing": spec, "embeddingDim": int(ref.shape[-1]), "onnx": os.path.basename(onnx_path),
+    meta = {"format": "encoder-traces-export-spec", "preprocessing": spec, "inputName": "pixel_values",
+            "output": "embedding", "pooling": "NONE", "l2Normalize": False, "registryId": a.registry_id,
+            "embeddingDim": int(ref.shape[-1]), "onnx": os.path.basename(onnx_path),
             "sha256": sha, "args": sys.argv[1:], "torch": torch.__version__, "libraryPreprocess": native,
             "reference_embedding_first_values": ref[0, :8].tolist()}
     with open(os.path.join(a.out, name + ".spec.json"), "w") as f:

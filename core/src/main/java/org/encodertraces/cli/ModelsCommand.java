@@ -3,15 +3,16 @@ package org.encodertraces.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.encodertraces.encoder.Encoder;
 import org.encodertraces.encoder.EncoderFactory;
 import org.encodertraces.encoder.ExecutionProvider;
 import org.encodertraces.encoder.ModelSource;
 import org.encodertraces.encoder.Registry;
 import org.encodertraces.encoder.RegistryEntry;
-import org.encodertraces.encoder.builtin.JpegForensicEncoder;
-import org.encodertraces.encoder.builtin.LowLevelStatsEncoder;
+import org.encodertraces.encoder.builtin.BuiltinEncoders;
 import org.encodertraces.encoder.hub.HubFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
 /** {@code traces models}: the registry, where each model comes from, and what is available locally. */
 @Command(name = "models", header = "List the encoders (registry, shared, built-in) and what is available locally.", mixinStandardHelpOptions = true,
         description = {"List the encoders: the study's 47 (registry), the local shared models and the built-in reference encoders,",
-                "with family, embedding size, input size, source, and whether the ONNX file is available locally (with its size)."})
+                "with family, embedding size, input size, where the ONNX file comes from (a Hub download with its size, the shared",
+                "folder, or an export recipe to run first), whether it is available locally, and the counts."})
 public final class ModelsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -32,30 +34,61 @@ public final class ModelsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
-        EncoderFactory.Settings s = EncoderFactory.fromEnvironment(System.getenv(), 1, ExecutionProvider.CPU);
-        o.println("id\tfamily\tdim\tinput\tsource\tlocal\tsize_mb\tstudy_name");
-        o.printf("%s\tREF\t%d\t256 (no resize)\tbuilt-in\tyes\t0\t-%n", JpegForensicEncoder.ID, new JpegForensicEncoder().embeddingDim());
-        o.printf("%s\tREF\t%d\t256 (no resize)\tbuilt-in\tyes\t0\t-%n", LowLevelStatsEncoder.ID, new LowLevelStatsEncoder().embeddingDim());
-        int available = 2;
-        for (RegistryEntry e : Registry.builtIn().entries()) {
+        PrintWriter err = spec.commandLine().getErr();
+        Map<String, String> env = CliEnv.of(spec);
+        EncoderFactory.Settings s = EncoderFactory.fromEnvironment(env, 1, ExecutionProvider.CPU);
+        Registry registry;
+        try {
+            registry = Registry.fromEnvironment(env);
+        } catch (IllegalArgumentException e) {
+            err.println("traces models: " + e.getMessage());
+            return 2;
+        }
+        o.println("id\tfamily\tdim\tinput\tdownload\tdownload_mb\tweights\tlocal\tlocal_mb\tstudy_name");
+        int available = 0;
+        for (String id : BuiltinEncoders.IDS) {
+            try (Encoder enc = BuiltinEncoders.open(id)) {
+                o.printf("%s\tREF\t%d\t%d (no resize)\tbuilt-in\t0\t-\tyes\t0\t-%n", id, enc.embeddingDim(), enc.preprocessing().cropSize());
+                available++;
+            }
+        }
+        int study = 0;
+        int hubSame = 0;
+        int hubLikely = 0;
+        int recipes = 0;
+        for (RegistryEntry e : registry.entries()) {
             Optional<Path> local = localFile(e, s);
+            if (e.inStudy()) {
+                study++;
+                if (e.source() instanceof ModelSource.HubFile h) {
+                    hubSame += "likely".equals(h.weights()) ? 0 : 1;
+                    hubLikely += "likely".equals(h.weights()) ? 1 : 0;
+                } else if (e.source() instanceof ModelSource.Recipe) {
+                    recipes++;
+                }
+            }
+            available += local.isPresent() ? 1 : 0;
             if (availableOnly && local.isEmpty()) {
                 continue;
             }
-            available += local.isPresent() ? 1 : 0;
-            String size = local.map(p -> {
-                try {
-                    return String.format("%.1f", Files.size(p) / 1e6);
-                } catch (java.io.IOException ex) {
-                    return "?";
-                }
-            }).orElse("-");
-            o.printf("%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s%n", e.id(), e.family(), e.embeddingDim(), e.preprocessing().cropSize(),
-                    describe(e.source()), local.isPresent() ? "yes" : "no", size, e.studyName() == null ? "-" : e.studyName());
+            String size = local.map(ModelsCommand::megabytes).orElse("-");
+            o.printf("%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s%n", e.id(), e.family(), e.embeddingDim(), e.preprocessing().cropSize(),
+                    describe(e.source()), downloadSize(e.source()), weights(e.source()), local.isPresent() ? "yes" : "no", size,
+                    e.studyName() == null ? "-" : e.studyName());
         }
-        o.printf("# %d models ready to run; cache: %s%s%n", available, s.cache().root(), s.cache().offline() ? " (offline)" : "");
+        o.printf("# %d study encoders: %d download from the Hub (%d with the study's weights, %d likely the same), %d need the"
+                + " export recipe (tools/export-onnx/export_onnx.py)%n", study, hubSame + hubLikely, hubSame, hubLikely, recipes);
+        o.printf("# %d models ready to run now; cache: %s%s%n", available, s.cache().root(), s.cache().offline() ? " (offline)" : "");
         o.flush();
         return 0;
+    }
+
+    private static String megabytes(Path p) {
+        try {
+            return String.format("%.1f", Files.size(p) / 1e6);
+        } catch (java.io.IOException ex) {
+            return "?";
+        }
     }
 
     private static String describe(ModelSource src) {
@@ -63,9 +96,21 @@ public final class ModelsCommand implements Callable<Integer> {
             return "shared:" + f.path();
         }
         if (src instanceof ModelSource.HubFile h) {
-            return "hub:" + h.repo() + "/" + h.file();
+            return "hf:" + h.repo() + (h.revision().equals("main") ? "" : "@" + h.revision().substring(0, Math.min(7, h.revision().length())))
+                    + "/" + h.file() + (Boolean.TRUE.equals(h.l2NormalizedInGraph()) ? " (L2-normalised in graph)" : "");
         }
         return "recipe:" + ((ModelSource.Recipe) src).script();
+    }
+
+    private static String downloadSize(ModelSource src) {
+        if (src instanceof ModelSource.HubFile h) {
+            return h.sizeMb() == null ? "?" : String.format("%.0f", h.sizeMb());
+        }
+        return "-";
+    }
+
+    private static String weights(ModelSource src) {
+        return src instanceof ModelSource.HubFile h && h.weights() != null ? h.weights() : "-";
     }
 
     private static Optional<Path> localFile(RegistryEntry e, EncoderFactory.Settings s) {

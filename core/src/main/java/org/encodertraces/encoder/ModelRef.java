@@ -98,8 +98,8 @@ public sealed interface ModelRef permits ModelRef.Builtin, ModelRef.Onnx {
         }
     }
 
-    /** The syntax of a Hub reference: {@code hf:ORG/REPO[@REVISION]/PATH}. */
-    Pattern HF = Pattern.compile("hf:([^/@]+/[^/@]+)(?:@([^/]+(?:/[^/]+)*?))?/(.+)");
+    /** The syntax of a Hub reference: {@code hf:ORG/REPO[@REVISION]/PATH}; a revision is one segment or {@code refs/KIND/NAME}. */
+    Pattern HF = Pattern.compile("hf:([^/@]+/[^/@]+)(?:@(refs/[^/]+/[^/]+|[^/]+))?/(.+)");
 
     /**
      * Parses and checks one {@code --model} value.

@@ -38,10 +38,24 @@ public sealed interface ModelSource {
      * @param revision branch, tag or commit
      * @param file path inside the repository
      * @param sha256 expected checksum, or null when not known
+     * @param sizeMb the file's size in MB as the Hub lists it, or null when not known
+     * @param weights {@code same} when the export holds the study's weights, {@code likely} when
+     *     that is probable but unverified; null for models outside the study
+     * @param l2NormalizedInGraph true when the export L2-normalises its output inside the graph
+     *     (the study used the raw output); null when not known
      */
-    record HubFile(String repo, String revision, String file, String sha256) implements ModelSource {
+    record HubFile(String repo, String revision, String file, String sha256, Double sizeMb, String weights,
+                   Boolean l2NormalizedInGraph) implements ModelSource {
+        /** A Hub file with only its coordinates and checksum known. */
+        public HubFile(String repo, String revision, String file, String sha256) {
+            this(repo, revision, file, sha256, null, null, null);
+        }
+
         /** Validates. */
         public HubFile {
+            if (weights != null && !weights.equals("same") && !weights.equals("likely")) {
+                throw new IllegalArgumentException("weights must be 'same' or 'likely': " + weights);
+            }
             Objects.requireNonNull(repo, "repo");
             Objects.requireNonNull(revision, "revision");
             Objects.requireNonNull(file, "file");

@@ -88,6 +88,16 @@ public final class OnnxEncoder implements Encoder {
         checkInput(file, input, options.preprocessing());
 
         EmbeddingSelection sel = options.embedding();
+        if (sel.tensor().startsWith(OnnxGraphInfo.CLASSIFIER_INPUT)) {
+            String logits = sel.tensor().substring(OnnxGraphInfo.CLASSIFIER_INPUT.length());
+            try {
+                sel = new EmbeddingSelection(OnnxGraphInfo.classifierInput(model, logits), sel.pooling(), sel.l2Normalize());
+            } catch (IllegalArgumentException | ProtoFormatException e) {
+                throw new EncoderException("model file " + file + ": cannot find the pre-logits tensor: " + e.getMessage(), e);
+            }
+            options = new OnnxEncoderOptions(options.modelFile(), options.inputName(), sel, options.preprocessing(),
+                    options.provider(), options.deviceId(), options.intraOpThreads());
+        }
         byte[] sessionBytes = null;
         if (!graph.isOutput(sel.tensor())) {
             if (!graph.isNodeOutput(sel.tensor())) {

@@ -132,6 +132,13 @@ class ModelDownloadCliTest {
         assertTrue(sidecar.contains("\"model_sha256\" : \"" + NSFW_SHA + "\"") || sidecar.contains("\"model_sha256\":\"" + NSFW_SHA + "\""),
                 "the sidecar records the model sha256");
 
+        CliRun models = CliRun.withEnv(offline(), "models");
+        assertEquals(0, models.exit(), models.err());
+        assertTrue(models.out().lines().anyMatch(l -> l.startsWith("test-nsfwjs-hub\t") && l.contains("\tyes\t10.5\t")),
+                "traces models shows the cached download and its size:\n" + models.out());
+        assertTrue(models.out().contains("# 47 study encoders: 28 download from the Hub (26 with the study's weights, 2 likely the same),"
+                + " 19 need the export recipe"), models.out());
+
         CliRun again = CliRun.withEnv(offline(), "embed", "--images", images.toString(), "--model", "test-nsfwjs-hub",
                 "-o", tmp.resolve("emb2").toString(), "--threads", "2");
         assertEquals(0, again.exit(), again.err());

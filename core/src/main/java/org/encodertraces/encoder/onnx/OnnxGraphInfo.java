@@ -152,6 +152,62 @@ public record OnnxGraphInfo(List<OnnxValueInfo> inputs, List<OnnxValueInfo> outp
         return value;
     }
 
+    /** Prefix of an embedding tensor written as "the input of the classifier producing this output". */
+    public static final String CLASSIFIER_INPUT = "classifier-input:";
+
+    /**
+     * The tensor feeding the final classifier layer that produces {@code output}: input 0 of a
+     * {@code Gemm} or {@code MatMul} producing it, or of the {@code MatMul} behind an {@code Add}
+     * (bias) producing it. That is the pre-logits feature a logits-only export hides.
+     *
+     * @throws ProtoFormatException when the model bytes are malformed
+     * @throws IllegalArgumentException when no such layer produces {@code output}
+     */
+    public static String classifierInput(byte[] model, String output) {
+        Map<String, String[]> producer = new LinkedHashMap<>(); // output -> {opType, input0, input1}
+        ProtoReader m = new ProtoReader(model);
+        while (m.next()) {
+            if (m.field() != MODEL_GRAPH || m.wireType() != ProtoWriter.LEN) {
+                continue;
+            }
+            ProtoReader g = m.message();
+            while (g.next()) {
+                if (g.field() != GRAPH_NODE || g.wireType() != ProtoWriter.LEN) {
+                    continue;
+                }
+                ProtoReader node = g.message();
+                List<String> ins = new ArrayList<>();
+                List<String> outs = new ArrayList<>();
+                String op = "";
+                while (node.next()) {
+                    if (node.wireType() != ProtoWriter.LEN) {
+                        continue;
+                    }
+                    switch (node.field()) {
+                        case 1 -> ins.add(node.string());
+                        case NODE_OUTPUT -> outs.add(node.string());
+                        case 4 -> op = node.string();
+                        default -> { }
+                    }
+                }
+                for (String o : outs) {
+                    producer.put(o, new String[] {op, ins.isEmpty() ? "" : ins.get(0), ins.size() > 1 ? ins.get(1) : ""});
+                }
+            }
+        }
+        String[] p = producer.get(output);
+        if (p != null && p[0].equals("Add")) {
+            String[] a = producer.get(p[1]);
+            String[] b = producer.get(p[2]);
+            p = a != null && a[0].equals("MatMul") ? a : b != null && b[0].equals("MatMul") ? b : p;
+        }
+        if (p == null || !(p[0].equals("Gemm") || p[0].equals("MatMul")) || p[1].isEmpty()) {
+            throw new IllegalArgumentException("no Gemm or MatMul (+ Add) layer produces '" + output + "'"
+                    + (p == null ? "" : " (it comes from a " + p[0] + " node)"));
+        }
+        return p[1];
+    }
+
     /** Names of the graph outputs, in order. */
     public List<String> outputNames() {
         return outputs.stream().map(OnnxValueInfo::name).toList();
