@@ -2,7 +2,6 @@ package org.encodertraces.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.encodertraces.encoder.TinyOnnx;
 import org.encodertraces.provenance.Hashes;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,18 +36,8 @@ class AuditFileModelCliTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        shared = Path.of(System.getenv().getOrDefault("TRACES_SHARED", "../shared")).toAbsolutePath().normalize();
-        Path flowers = shared.resolve("data/flowers17");
-        assumeTrue(Files.isDirectory(flowers), "SKIPPED: " + flowers + " not found; set TRACES_SHARED to the shared folder");
-        images = tmp.resolve("images");
-        for (String c : List.of("daisy", "tulip")) {
-            Files.createDirectories(images.resolve(c));
-            try (Stream<Path> s = Files.list(flowers.resolve(c))) {
-                for (Path p : s.sorted().limit(5).toList()) {
-                    Files.copy(p, images.resolve(c).resolve(p.getFileName()));
-                }
-            }
-        }
+        shared = SmallFlowers.shared();
+        images = SmallFlowers.copy(tmp.resolve("images"), 5);
         env = new HashMap<>(System.getenv());
         env.put("TRACES_SHARED", shared.toString());
         env.put("TRACES_CACHE", tmp.resolve("cache").toString());

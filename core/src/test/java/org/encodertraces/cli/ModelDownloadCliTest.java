@@ -46,7 +46,7 @@ class ModelDownloadCliTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        shared = Path.of(System.getenv().getOrDefault("TRACES_SHARED", "../shared")).toAbsolutePath().normalize();
+        shared = SmallFlowers.shared();
         Path model = shared.resolve("models/nsfwjs-mobilenetv2-224.onnx");
         assumeTrue(Files.isRegularFile(model), "SKIPPED: " + model + " not found; set TRACES_SHARED to the shared folder");
         byte[] bytes = Files.readAllBytes(model);
@@ -54,7 +54,7 @@ class ModelDownloadCliTest {
         hub = new HubServer().lfs(REPO, REV, PATH, bytes).lfs(REPO, "main", PATH, bytes)
                 .page("testorg/broken", "main", "model.onnx",
                         "<!DOCTYPE html><html><body>Sign in to continue</body></html>".getBytes(StandardCharsets.UTF_8), "text/html");
-        images = smallImageFolder(tmp.resolve("images"), 6);
+        images = SmallFlowers.copy(tmp.resolve("images"), 5);
         env = new HashMap<>();
         env.put("TRACES_SHARED", shared.toString());
         env.put("TRACES_CACHE", tmp.resolve("cache").toString());
@@ -67,21 +67,6 @@ class ModelDownloadCliTest {
         if (hub != null) {
             hub.close();
         }
-    }
-
-    /** Two flower classes, {@code perClass} photos each: enough for one probe, small enough for seconds. */
-    private Path smallImageFolder(Path dir, int perClass) throws IOException {
-        for (String c : List.of("daisy", "tulip")) {
-            Path src = shared.resolve("data/flowers17").resolve(c);
-            assumeTrue(Files.isDirectory(src), "SKIPPED: " + src + " not found");
-            Files.createDirectories(dir.resolve(c));
-            try (Stream<Path> s = Files.list(src)) {
-                for (Path p : s.sorted().limit(perClass).toList()) {
-                    Files.copy(p, dir.resolve(c).resolve(p.getFileName()));
-                }
-            }
-        }
-        return dir;
     }
 
     /** A registry file with one Hub entry: the shared nsfwjs model's entry, moved to the loopback "Hub". */
