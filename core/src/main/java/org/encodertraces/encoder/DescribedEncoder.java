@@ -1,8 +1,5 @@
 package org.encodertraces.encoder;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * An encoder with the description its reference gives it (registry entry, file, Hub file): the
@@ -12,14 +9,12 @@ import java.util.Map;
 final class DescribedEncoder implements Encoder {
     private final Encoder inner;
     private final EncoderDescription info;
-    private final Map<String, Object> provenance;
+    private final EncoderProvenance provenance;
 
     DescribedEncoder(Encoder inner, EncoderDescription info) {
         this.inner = inner;
         this.info = info;
-        Map<String, Object> p = new LinkedHashMap<>(inner.provenance());
-        info.provenance().forEach(p::putIfAbsent);
-        this.provenance = Collections.unmodifiableMap(p);
+        this.provenance = inner.provenanceRecord().describedAs(info);
     }
 
     @Override
@@ -38,7 +33,7 @@ final class DescribedEncoder implements Encoder {
     }
 
     @Override
-    public Map<String, Object> provenance() {
+    public EncoderProvenance provenanceRecord() {
         return provenance;
     }
 

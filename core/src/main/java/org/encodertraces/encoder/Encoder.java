@@ -25,9 +25,14 @@ public interface Encoder extends AutoCloseable {
     /**
      * What produced the embeddings, for every artifact's provenance: model file and sha256,
      * runtime and version, execution provider, threads, input/output names, pooling,
-     * normalisation, preprocessing.
+     * normalisation, preprocessing, platform.
      */
-    Map<String, Object> provenance();
+    EncoderProvenance provenanceRecord();
+
+    /** {@link #provenanceRecord()} in its one JSON form, as sidecars, results and reports write it. */
+    default Map<String, Object> provenance() {
+        return provenanceRecord().toJson();
+    }
 
     /**
      * What this encoder is: id, display name, family, study name, model sha256, preprocessing.
@@ -35,10 +40,9 @@ public interface Encoder extends AutoCloseable {
      * encoders give the full description.
      */
     default EncoderDescription info() {
-        Object sha = provenance().get("model_sha256");
-        Object file = provenance().get("model_file");
-        String id = file == null ? getClass().getSimpleName() : file.toString();
-        return new EncoderDescription(id, id, EncoderFamily.OTHER, null, sha == null ? null : sha.toString(), preprocessing(),
+        EncoderProvenance.Runtime r = provenanceRecord().runtime();
+        String id = r == null ? getClass().getSimpleName() : r.modelFile();
+        return new EncoderDescription(id, id, EncoderFamily.OTHER, null, r == null ? null : r.modelSha256(), preprocessing(),
                 embeddingDim(), "file " + id);
     }
 

@@ -1,7 +1,5 @@
 package org.encodertraces.encoder;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -34,16 +32,5 @@ public record EncoderDescription(String id, String displayName, EncoderFamily fa
     /** Whether this is a built-in reference (yardstick) encoder. */
     public boolean isReference() {
         return family == EncoderFamily.REF;
-    }
-
-    /** The fields as provenance entries (snake_case keys), to add beside an encoder's runtime provenance. */
-    public Map<String, Object> provenance() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("encoder_id", id);
-        m.put("display_name", displayName);
-        m.put("family", family.name());
-        m.put("study_name", studyName);
-        m.put("model_source", source);
-        return m;
     }
 }

@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,7 +28,7 @@ import org.encodertraces.encoder.onnx.OnnxGraphInfo;
 import org.encodertraces.encoder.onnx.OnnxModelEditor;
 import org.encodertraces.encoder.onnx.OnnxValueInfo;
 import org.encodertraces.encoder.onnx.ProtoFormatException;
-import org.encodertraces.provenance.ToolInfo;
+import org.encodertraces.provenance.Platform;
 
 /**
  * An {@link Encoder} backed by an ONNX Runtime session. Opening checks the model against the
@@ -48,11 +47,11 @@ public final class OnnxEncoder implements Encoder {
     private final String inputName;
     private final long fixedBatch;
     private final int embeddingDim;
-    private final Map<String, Object> provenance;
+    private final EncoderProvenance provenance;
 
     private OnnxEncoder(OnnxEncoderOptions options, OrtEnvironment env, OrtSession.SessionOptions sessionOptions,
                         OrtSession session, String inputName, long fixedBatch, int embeddingDim,
-                        Map<String, Object> provenance) {
+                        EncoderProvenance provenance) {
         this.options = options;
         this.env = env;
         this.sessionOptions = sessionOptions;
@@ -135,31 +134,18 @@ public final class OnnxEncoder implements Encoder {
             session = sessionBytes != null ? env.createSession(sessionBytes, so) : env.createSession(file.toString(), so);
             long fixedBatch = checkSession(file, session, input.name(), sel, options.preprocessing());
             int dim = embeddingDimFromInfo(session, sel);
-            Map<String, Object> prov = new LinkedHashMap<>();
-            prov.put("runtime", "onnxruntime");
-            prov.put("onnxruntime_version", env.getVersion());
-            prov.put("execution_provider", options.provider().name());
-            if (options.provider() == ExecutionProvider.CUDA) {
-                prov.put("cuda_device", options.deviceId());
-            }
-            prov.put("intra_op_threads", options.intraOpThreads() == 0 ? "default" : options.intraOpThreads());
-            prov.put("model_file", String.valueOf(file.getFileName()));
-            prov.put("model_sha256", sha256);
-            prov.put("model_edited", sessionBytes != null ? "output '" + sel.tensor() + "' appended" : "no");
-            prov.put("input_name", input.name());
-            prov.put("output_name", sel.tensor());
-            prov.put("pooling", sel.pooling().name());
-            prov.put("l2_normalize", sel.l2Normalize());
-            prov.put("preprocessing", options.preprocessing());
-            prov.put("platform", ToolInfo.platform());
+            EncoderProvenance prov = new EncoderProvenance(new EncoderProvenance.Runtime(env.getVersion(), options.provider(),
+                    options.provider() == ExecutionProvider.CUDA ? options.deviceId() : null, options.intraOpThreads(),
+                    String.valueOf(file.getFileName()), sha256, sessionBytes != null ? sel.tensor() : null, input.name(), sel),
+                    null, dim, options.preprocessing(), Platform.current(), null);
             OnnxEncoder encoder = new OnnxEncoder(options, env, so, session, input.name(), fixedBatch, dim, prov);
             if (dim < 0) {
                 // Shape not fully declared: run one zero image to learn the embedding length.
                 float[][] probe = encoder.embedUnchecked(new FloatTensorBatch(options.preprocessing().tensorShape(1),
                         new float[3 * options.preprocessing().cropSize() * options.preprocessing().cropSize()]));
-                encoder = new OnnxEncoder(options, env, so, session, input.name(), fixedBatch, probe[0].length, prov);
+                encoder = new OnnxEncoder(options, env, so, session, input.name(), fixedBatch, probe[0].length,
+                        prov.withEmbeddingDim(probe[0].length));
             }
-            prov.put("embedding_dim", encoder.embeddingDim);
             return encoder;
         } catch (OrtException e) {
             closeQuietly(session, so);
@@ -417,8 +403,8 @@ public final class OnnxEncoder implements Encoder {
     }
 
     @Override
-    public Map<String, Object> provenance() {
-        return Collections.unmodifiableMap(provenance);
+    public EncoderProvenance provenanceRecord() {
+        return provenance;
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.encodertraces.provenance;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -44,16 +43,8 @@ public final class ToolInfo {
         }
     }
 
-    /** The platform fields every provenance block carries, in a stable order. */
+    /** The platform fields every provenance block carries, in a stable order ({@link Platform#toJson()}). */
     public static Map<String, String> platform() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("tool", "encoder-traces");
-        m.put("tool_version", version());
-        m.put("git_commit", gitCommit());
-        m.put("java_version", System.getProperty("java.version"));
-        m.put("java_vendor", System.getProperty("java.vendor"));
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
-        m.put("arch", System.getProperty("os.arch"));
-        return m;
+        return Platform.current().toJson();
     }
 }

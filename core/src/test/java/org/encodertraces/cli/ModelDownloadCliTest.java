@@ -15,7 +15,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.encodertraces.encoder.Registry;
+import org.encodertraces.encoder.onnx.OnnxModelEditor;
+import org.encodertraces.encoder.onnx.ProtoWriter;
 import org.encodertraces.provenance.Hashes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -210,5 +214,45 @@ class ModelDownloadCliTest {
             assertTrue(r.err().contains("--model "), r.err());
         }
         assertFalse(Files.exists(tmp.resolve("d")), "the demo generated nothing for a bad model");
+    }
+
+    /** A tiny model whose weight lives in an external-data file beside it, as large exports ship. */
+    private static byte[] externalDataModel() {
+        ProtoWriter weight = new ProtoWriter().varint(1, 3).varint(1, 4).varint(2, 1).string(8, "W")
+                .message(13, new ProtoWriter().string(1, "location").string(2, "tiny.onnx_data"))
+                .message(13, new ProtoWriter().string(1, "offset").string(2, "0"))
+                .message(13, new ProtoWriter().string(1, "length").string(2, "48"))
+                .varint(14, 1);
+        ProtoWriter graph = new ProtoWriter()
+                .message(1, new ProtoWriter().string(1, "x").string(2, "p").string(3, "pool").string(4, "GlobalAveragePool"))
+                .message(1, new ProtoWriter().string(1, "p").string(2, "f").string(3, "flat").string(4, "Flatten"))
+                .message(1, new ProtoWriter().string(1, "f").string(1, "W").string(2, "y").string(3, "mm").string(4, "MatMul"))
+                .string(2, "ext").message(5, weight)
+                .message(11, OnnxModelEditor.valueInfo("x", 1, -1, 3, 224, 224))
+                .message(12, OnnxModelEditor.valueInfo("y", 1, -1, 4));
+        return new ProtoWriter().varint(1, 8).message(7, graph).message(8, new ProtoWriter().string(1, "").varint(2, 13)).toByteArray();
+    }
+
+    @Test
+    void externalDataIsFetchedBesideTheModel() throws IOException {
+        ByteBuffer data = ByteBuffer.allocate(48).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 12; i++) {
+            data.putFloat(i + 1);
+        }
+        hub.lfs("testorg/ext", "main", "onnx/tiny.onnx", externalDataModel()).lfs("testorg/ext", "main", "onnx/tiny.onnx_data", data.array());
+        CliRun r = CliRun.withEnv(env, "embed", "--images", images.toString(), "--model", "hf:testorg/ext/onnx/tiny.onnx",
+                "--output", "y", "--mean", "0.5,0.5,0.5", "--std", "0.5,0.5,0.5", "-o", tmp.resolve("ext").toString(), "--quiet");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertEquals(1, hub.gets("testorg/ext", "main", "onnx/tiny.onnx_data"), "the external data was downloaded");
+        assertTrue(Files.isRegularFile(cached("testorg/ext", "main", "onnx/tiny.onnx_data")));
+        String sidecar = Files.readString(tmp.resolve("ext/images__IDENTITY__hf_testorg_ext_tiny.json"));
+        assertTrue(sidecar.replace(" ", "").contains("\"embedding_dim\":4"), sidecar);
+
+        Files.delete(cached("testorg/ext", "main", "onnx/tiny.onnx_data"));
+        CliRun off = CliRun.withEnv(offline(), "embed", "--images", images.toString(), "--model", "hf:testorg/ext/onnx/tiny.onnx",
+                "--output", "y", "--mean", "0.5,0.5,0.5", "--std", "0.5,0.5,0.5", "-o", tmp.resolve("ext2").toString());
+        assertEquals(2, off.exit(), "offline without its external data the model is refused before any work");
+        assertTrue(off.err().contains("tiny.onnx_data") && off.err().contains("not in the cache"), off.err());
+        assertNoStackTrace(off);
     }
 }

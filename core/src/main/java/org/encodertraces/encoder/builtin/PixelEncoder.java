@@ -1,13 +1,11 @@
 package org.encodertraces.encoder.builtin;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.encodertraces.encoder.Encoder;
 import org.encodertraces.encoder.FloatTensorBatch;
 import org.encodertraces.encoder.PreprocessSpec;
 import org.encodertraces.image.ResampleFilter;
-import org.encodertraces.provenance.ToolInfo;
+import org.encodertraces.provenance.Platform;
 
 /**
  * Base of the built-in encoders that compute hand-made features from raw pixels: their
@@ -73,16 +71,10 @@ abstract class PixelEncoder implements Encoder {
     }
 
     @Override
-    public final Map<String, Object> provenance() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("encoder", id());
-        m.put("kind", "built-in pixel statistics (no weights)");
-        m.put("feature_version", featureVersion());
-        m.put("description", description());
-        m.put("embedding_dim", embeddingDim());
-        m.put("preprocessing", spec);
-        m.put("tool_version", ToolInfo.version());
-        return m;
+    public final org.encodertraces.encoder.EncoderProvenance provenanceRecord() {
+        return new org.encodertraces.encoder.EncoderProvenance(null,
+                new org.encodertraces.encoder.EncoderProvenance.Builtin(id(), featureVersion(), description()), embeddingDim(), spec,
+                Platform.current(), info());
     }
 
     @Override
