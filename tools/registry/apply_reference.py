@@ -67,6 +67,13 @@ NATIVE_RESIZE = {"resnet50-in1k": 235, "resnet101-in1k": 235, "convnext-in22k-t"
                  "siglip-vit-l16-256": 284, "siglip2-vit-b16-256": 284, "siglip2-vit-l16-256": 284,
                  "openclip-laion2b-convnext-l": None}
 
+# near matches on the Hub: other checkpoints (different weights), so not used; the recipe stays
+NEAR = {
+    "openclip-laion2b-vit-g14": "immich-app/ViT-g-14__laion2b-s12b-b42k and Marqo hold the older laion2b_s12b_b42k checkpoint",
+    "siglip2-vit-l16-256": "occurra/siglip2-large-patch16-384 is the 384 px checkpoint",
+    "resnet50-in1k": "deepghs/timms has other resnet50 tags and the torchvision/Microsoft ResNet-50 exports are other checkpoints",
+}
+
 # sentences of older notes that the study's code has since settled
 SETTLED = [
     "The study does not name the timm tag; augreg_in21k assumed where it exists, orig_in21k otherwise.",
@@ -160,6 +167,10 @@ def main():
             if l2:
                 export += " Its output is L2-normalised inside the graph; the study used the raw encode_image output."
             notes = export + " " + sentence(re.sub(r"^Hub export [^.]*\.[^.]*\.\s*", "", notes), "")
+        elif rid in NEAR and "different weights, not used" not in notes:
+            notes = sentence(notes, "Near Hub exports: " + NEAR[rid] + ": different weights, not used.")
+            if recipe_args is not None:
+                e["source"] = {"kind": "recipe", "script": e["source"]["script"], "args": recipe_args}
         elif recipe_args is not None and e["source"]["kind"] == "recipe":
             e["source"] = {"kind": "recipe", "script": e["source"]["script"], "args": recipe_args}
         if recipe_args is not None and e["source"]["kind"] == "hub":
