@@ -147,8 +147,9 @@ def main():
                          " the study's " + what(CHECKPOINTS[rid]) + "."
             recipe_args = CHECKPOINTS[rid]
         notes = re.sub(r"\s*Recipe alternative: tools/export-onnx/export_onnx.py .*$", "", notes).strip()
-        notes = re.sub(r"\s*Study checkpoint: [^.]*\.(?= |$)", "", notes).strip()
-        notes = (sentence(notes, "") + " Study checkpoint: " + s["study_loader"].replace(".", "\u2024") + ".").strip()
+        checkpoint = "Study checkpoint: " + s["study_loader"] + "."
+        notes = notes.replace(checkpoint, "").strip()
+        notes = sentence(notes, checkpoint)
         x = exports.get(rid)
         if x and wired(x["same_weights"]) and x["hub_repo"]:
             out = next(o for prefix, o in OUTPUTS if x["hub_repo"].startswith(prefix))
@@ -166,16 +167,17 @@ def main():
                 export += " Same weights as the study's checkpoint: likely, not verified (see onnx-exports.tsv)."
             if l2:
                 export += " Its output is L2-normalised inside the graph; the study used the raw encode_image output."
-            notes = export + " " + sentence(re.sub(r"^Hub export [^.]*\.[^.]*\.\s*", "", notes), "")
-        elif rid in NEAR and "different weights, not used" not in notes:
-            notes = sentence(notes, "Near Hub exports: " + NEAR[rid] + ": different weights, not used.")
+            notes = sentence(export, notes.replace(export, "").strip())
+        elif rid in NEAR:
+            near = "Near Hub exports: " + NEAR[rid] + ": different weights, not used."
+            notes = sentence(re.sub(r"\s+", " ", notes.replace(near, "").replace(checkpoint, "")).strip(), near + " " + checkpoint)
             if recipe_args is not None:
                 e["source"] = {"kind": "recipe", "script": e["source"]["script"], "args": recipe_args}
         elif recipe_args is not None and e["source"]["kind"] == "recipe":
             e["source"] = {"kind": "recipe", "script": e["source"]["script"], "args": recipe_args}
         if recipe_args is not None and e["source"]["kind"] == "hub":
             notes += " Recipe alternative: tools/export-onnx/export_onnx.py " + " ".join(recipe_args)
-        e["notes"] = notes.replace("\u2024", ".").strip()
+        e["notes"] = notes.strip()
     with open(REGISTRY, "w") as f:
         json.dump(reg, f, indent=1, ensure_ascii=False)
         f.write("\n")
