@@ -214,6 +214,19 @@ public final class EncoderFactory {
         if (in.elemType() != 0 && in.elemType() != OnnxValueInfo.FLOAT) {
             throw new IOException(file + ": input '" + in.name() + "' is " + in.describe() + "; an image encoder takes a FLOAT tensor");
         }
+        int crop = m.preprocessing().cropSize();
+        boolean nchw = m.preprocessing().layout() == PreprocessSpec.Layout.NCHW;
+        if (in.rank() == 4) {
+            long h = in.dims().get(nchw ? 2 : 1);
+            long w = in.dims().get(nchw ? 3 : 2);
+            long c = in.dims().get(nchw ? 1 : 3);
+            if ((h > 0 && h != crop) || (w > 0 && w != crop) || (c > 0 && c != 3)) {
+                throw new IOException(file + ": input '" + in.name() + "' is " + in.describe() + " but the preprocessing ("
+                        + m.setupFrom() + ") makes " + (nchw ? "[N,3," + crop + "," + crop + "]" : "[N," + crop + "," + crop + ",3]")
+                        + (m.entry() == null ? "; pass --size " + Math.max(h, w) : "; it is not the export registry entry "
+                        + m.entry().id() + " expects"));
+            }
+        }
         return scan;
     }
 

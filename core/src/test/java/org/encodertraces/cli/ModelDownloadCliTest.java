@@ -203,6 +203,16 @@ class ModelDownloadCliTest {
                 bare.err());
         assertFalse(Files.exists(tmp.resolve("b")));
 
+        CliRun size = CliRun.withEnv(env, "audit", "--images", images.toString(), "--model", "clip-vit-l14-336=" + copy,
+                "-o", tmp.resolve("s").toString());
+        assertEquals(2, size.exit());
+        assertTrue(size.err().contains("has no input 'pixel_values'") && size.err().contains("clip-vit-l14-336"), size.err());
+        CliRun wrongSize = CliRun.withEnv(env, "embed", "--images", images.toString(), "--model", copy.toString(), "--output", "embedding",
+                "--mean", "0.5,0.5,0.5", "--std", "0.5,0.5,0.5", "--size", "256", "-o", tmp.resolve("s").toString());
+        assertEquals(2, wrongSize.exit());
+        assertTrue(wrongSize.err().contains("FLOAT[?,3,224,224]") && wrongSize.err().contains("pass --size 224"), wrongSize.err());
+        assertFalse(Files.exists(tmp.resolve("s")));
+
         for (String[] args : List.of(new String[] {"demo", "--model", "nope", "-o", tmp.resolve("d").toString()},
                 new String[] {"bench-embed", "--images", images.toString(), "--model", "builtin:nope"},
                 new String[] {"embed", "--images", images.toString(), "--model", "hf:only-a-name.onnx", "-o", tmp.resolve("e").toString()},
