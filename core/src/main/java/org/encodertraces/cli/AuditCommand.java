@@ -129,7 +129,7 @@ public final class AuditCommand implements Callable<Integer> {
             return 2;
         }
         AuditFiles.write(outcome, out);
-        Path report = ReportOutput.write(outcome, out);
+        Path report = ReportOutput.write(outcome, models.sharedDir(), out);
         o.println();
         o.print(AuditFiles.summary(outcome));
         o.printf("%nresults: %s%nreport:  %s%n", out.resolve("results"), report);

@@ -44,6 +44,11 @@ final class Models {
         return new Models(m, s);
     }
 
+    /** The shared folder these models were resolved against (the report reads the study's figures from it). */
+    java.nio.file.Path sharedDir() {
+        return settings.sharedDir();
+    }
+
     /** The names, as result rows carry them. */
     List<String> names() {
         return List.copyOf(byName.keySet());

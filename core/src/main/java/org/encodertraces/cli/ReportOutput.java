@@ -10,8 +10,8 @@ final class ReportOutput {
     private ReportOutput() {
     }
 
-    static Path write(Audit.Outcome outcome, Path out) throws IOException {
-        String shared = System.getenv().getOrDefault("TRACES_SHARED", "../shared");
-        return AuditReport.write(outcome, Path.of(shared), out);
+    /** Writes the report with the study's figures from {@code sharedDir}. */
+    static Path write(Audit.Outcome outcome, Path sharedDir, Path out) throws IOException {
+        return AuditReport.write(outcome, sharedDir, out);
     }
 }
