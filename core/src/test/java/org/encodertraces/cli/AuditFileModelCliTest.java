@@ -87,7 +87,7 @@ class AuditFileModelCliTest {
         assertEquals(Hashes.sha256(model), e.get("model_sha256").asText());
         String html = Files.readString(out.resolve("report.html"));
         // the study's ImageNet sharpening probe accuracy for CLIP ViT-B/32 (paper-results/probe_processing.csv)
-        assertTrue(html.contains("68.7"), "the study's figure for CLIP (ViT-B/32, WIT) is shown");
+        assertTrue(html.contains("<td class=\"num study\">68.7%</td>"), "the study's figure for CLIP (ViT-B/32, WIT) is shown");
         JsonNode prov = new ObjectMapper().readTree(out.resolve("report.json").toFile()).path("provenance").path("encoders")
                 .path("clip-vit-b32@clip");
         assertEquals("pixel_values", prov.path("input_name").asText(), prov.toPrettyString());
