@@ -9,7 +9,7 @@ import org.encodertraces.probe.ProcessingTask;
  * (10 seeds, kNN with k = 10, masks of 90% of the crop) with a smaller search budget so a run
  * on a laptop finishes.
  *
- * @param models encoder ids or ONNX files
+ * @param models the names of the models ({@code ModelRef.name()}: registry id, {@code builtin:...}, file stem, {@code id@stem})
  * @param tasks processing task groups to probe (and to run kNN on when semantic labels exist)
  * @param maskPercent the masked variants cover this percentage of the crop (0 = no masked variants)
  * @param probe probe settings (trainer, normalisation, trials, repeats, seed)

@@ -41,11 +41,6 @@ public sealed interface ModelRef permits ModelRef.Builtin, ModelRef.Onnx {
         return name.replaceAll("[^A-Za-z0-9._-]+", "_");
     }
 
-    /** Whether this is a built-in reference encoder. */
-    default boolean isReference() {
-        return this instanceof Builtin;
-    }
-
     /**
      * A built-in encoder that needs no weights.
      *
