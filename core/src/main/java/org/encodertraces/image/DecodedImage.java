@@ -9,6 +9,7 @@ package org.encodertraces.image;
  * @param sourceMode the Pillow mode the file opens as ("RGB", "L", "P", "CMYK", "RGBA", "LA", "I", "1")
  * @param detail format details (e.g. "baseline 4:2:0 YCbCr", "16-bit")
  * @param orientation the EXIF orientation tag (1..8) recorded but not applied; 0 when absent
+ * @param codec the decoder that produced the pixels (e.g. "libwebp 1.2.4", "JDK ImageIO"), for provenance
  */
-public record DecodedImage(RgbImage image, String format, String sourceMode, String detail, int orientation) {
+public record DecodedImage(RgbImage image, String format, String sourceMode, String detail, int orientation, String codec) {
 }

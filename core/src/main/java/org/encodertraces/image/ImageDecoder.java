@@ -42,6 +42,9 @@ public final class ImageDecoder {
     /** Pillow's default refusal threshold: twice {@code Image.MAX_IMAGE_PIXELS} (89,478,485). */
     public static final long PILLOW_MAX_PIXELS = 2L * 89_478_485L;
 
+    private static final String JDK_JPEG = "JDK ImageIO JPEG (IJG libjpeg 6b)";
+    private static final String IMAGEIO = "JDK ImageIO";
+
     private final long maxPixels;
     private final boolean readOrientation;
 
@@ -87,17 +90,55 @@ public final class ImageDecoder {
                 case "JPEG" -> decodeJpeg(bytes, name);
                 case "GIF" -> decodeGif(bytes, name);
                 case "PNG" -> {
-                    checkPngChunks(bytes, name);
-                    yield decodeGeneric(bytes, name, format);
+                    PngChunks.Header png = PngChunks.check(bytes, name);
+                    yield decodeGeneric(bytes, name, format, png);
                 }
-                default -> decodeGeneric(bytes, name, format);
+                case "WEBP" -> LibWebp.available() ? decodeWebp(bytes, name) : decodeGeneric(bytes, name, format, null);
+                case "BMP", "DIB" -> BmpDecoder.decode(bytes, name, format.equals("DIB"), (w, h) -> checkSize(name, w, h));
+                default -> decodeGeneric(bytes, name, format, null);
             };
         } catch (ImageDecodeException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new ImageDecodeException(name, "corrupt or unsupported " + format + " data: " + msg, e);
+            throw new ImageDecodeException(name, "corrupt or unsupported " + format + " data: " + reason(e), e);
         }
+    }
+
+    /**
+     * A readable reason from an ImageIO failure: the JDK's readers wrap the real cause in
+     * messages such as "Caught exception during read: " (with an empty reason), "Error reading
+     * PNG metadata" or "I/O error reading PNG header!", so the cause chain is spelt out.
+     */
+    static String reason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String top = e.getMessage() == null ? "" : e.getMessage().trim();
+        String what;
+        if (root instanceof java.io.EOFException) {
+            what = "the file ends early (truncated)";
+        } else if (root instanceof java.util.zip.ZipException || root instanceof java.util.zip.DataFormatException) {
+            what = "the compressed image data is corrupt (zlib: " + (root.getMessage() == null ? "invalid stream" : root.getMessage()) + ")";
+        } else if (root.getMessage() != null && !root.getMessage().isBlank()) {
+            what = root.getMessage().trim();
+        } else {
+            what = root.getClass().getSimpleName();
+        }
+        if (root == e || top.isEmpty()) {
+            return what;
+        }
+        String where;
+        if (top.startsWith("Caught exception during read")) {
+            where = "reading the pixels";
+        } else if (top.startsWith("Error reading PNG metadata")) {
+            where = "reading the chunks before the image data";
+        } else if (top.startsWith("I/O error reading PNG header")) {
+            where = "reading the IHDR header";
+        } else {
+            where = top.replaceAll("[!.:]+$", "");
+        }
+        return where + ": " + what;
     }
 
     /** Identifies the container format from the first bytes, like Pillow does (never from the extension). */
@@ -114,7 +155,7 @@ public final class ImageDecoder {
         if (startsWith(b, 0, "GIF87a".getBytes()) || startsWith(b, 0, "GIF89a".getBytes())) {
             return "GIF";
         }
-        if (startsWith(b, 0, "BM".getBytes()) && b.length >= 26) {
+        if (startsWith(b, 0, "BM".getBytes())) {
             return "BMP";
         }
         if (startsWith(b, 0, new byte[] {'I', 'I', 42, 0}) || startsWith(b, 0, new byte[] {'M', 'M', 0, 42})) {
@@ -131,6 +172,9 @@ public final class ImageDecoder {
                         + "') is not supported: convert it to JPEG or PNG first (Pillow 9.4 cannot open it either)");
             }
             throw new ImageDecodeException(name, "ISO media file (brand '" + brand.trim() + "') is not an image format we read");
+        }
+        if (BmpDecoder.isDib(b)) {
+            return "DIB";
         }
         StringBuilder hex = new StringBuilder();
         for (int i = 0; i < Math.min(8, b.length); i++) {
@@ -181,6 +225,10 @@ public final class ImageDecoder {
     // ---------------------------------------------------------------- JPEG
 
     private DecodedImage decodeJpeg(byte[] bytes, String name) throws IOException {
+        // One rule with `traces exif`: the marker stream must be complete from SOI to EOI, so a
+        // JPEG missing only its EOI marker is refused (as Pillow does with LOAD_TRUNCATED_IMAGES off)
+        JpegQuantization.parse(bytes, name);
+        checkExifHeader(bytes, name);
         JpegHeader header;
         try {
             header = JpegHeader.parse(bytes);
@@ -221,7 +269,38 @@ public final class ImageDecoder {
             default -> "RGB";
         };
         String detail = header.frameName() + " " + header.subsampling() + " " + cs;
-        return new DecodedImage(rgb, "JPEG", mode, detail, orientation(bytes));
+        return new DecodedImage(rgb, "JPEG", mode, detail, orientation(bytes), JDK_JPEG);
+    }
+
+    /**
+     * Pillow's JPEG plugin parses the EXIF segment's TIFF header while opening (to find a DPI when
+     * no JFIF density is given) and fails to identify the file when that header is cut short.
+     */
+    private static void checkExifHeader(byte[] b, String name) throws ImageDecodeException {
+        boolean dpi = false;
+        int pos = 2;
+        while (pos + 4 <= b.length && (b[pos] & 0xFF) == 0xFF) {
+            int marker = b[pos + 1] & 0xFF;
+            if (marker == 0xDA || marker == 0xD9) {
+                return;
+            }
+            int len = ((b[pos + 2] & 0xFF) << 8) | (b[pos + 3] & 0xFF);
+            int s = pos + 4;
+            int e = Math.min(b.length, pos + 2 + len);
+            if (marker == 0xE0 && e - s >= 12 && startsWith(b, s, "JFIF".getBytes()) && (b[s + 7] & 0xFF) == 1) {
+                dpi = true;
+            }
+            if (marker == 0xE1 && !dpi && e - s >= 5 && startsWith(b, s, new byte[] {'E', 'x', 'i', 'f', 0})) {
+                int d = startsWith(b, s, new byte[] {'E', 'x', 'i', 'f', 0, 0}) ? s + 6 : s;
+                boolean tiff = e - d >= 2 && ((b[d] == 'I' && b[d + 1] == 'I') || (b[d] == 'M' && b[d + 1] == 'M'));
+                if (tiff && e - d < 8) {
+                    throw new ImageDecodeException(name, "cannot identify the JPEG: its EXIF segment's TIFF header is truncated ("
+                            + (e - d) + " of 8 bytes)");
+                }
+                return; // Pillow reads the first EXIF segment once
+            }
+            pos += 2 + len;
+        }
     }
 
     private static ImageReader jpegReader() throws ImageDecodeException {
@@ -239,7 +318,8 @@ public final class ImageDecoder {
 
     private static IIOReadWarningListener truncationListener(AtomicReference<String> sink) {
         return (source, warning) -> {
-            if (warning != null && warning.toLowerCase().contains("premature end")) {
+            String w = warning == null ? "" : warning.toLowerCase();
+            if (w.contains("premature end") || w.contains("missing eoi")) {
                 sink.compareAndSet(null, warning.trim());
             }
         };
@@ -256,6 +336,29 @@ public final class ImageDecoder {
     /** The codec used for JPEG, for provenance. */
     public static String jpegCodecName() {
         return "JDK ImageIO JPEG (IJG libjpeg 6b) " + System.getProperty("java.vm.vendor") + " " + System.getProperty("java.version");
+    }
+
+    // ---------------------------------------------------------------- WebP
+
+    private DecodedImage decodeWebp(byte[] bytes, String name) throws ImageDecodeException {
+        LibWebp.Frame f = LibWebp.decode(bytes, name, (w, h) -> checkSize(name, w, h));
+        return new DecodedImage(new RgbImage(f.width(), f.height(), f.rgb()), "WEBP", f.mode(), "first frame", 0,
+                LibWebp.codecName());
+    }
+
+    /**
+     * The codec that decodes WebP here: libwebp when the system has it (as Pillow), otherwise the
+     * TwelveMonkeys reader, whose lossy output differs from libwebp's by a few levels.
+     */
+    public static String webpCodecName() {
+        return LibWebp.available() ? LibWebp.codecName()
+                : "TwelveMonkeys imageio-webp (fallback: libwebp not loadable: " + LibWebp.unavailableReason() + ")";
+    }
+
+    /** Every decoder's name in one line, for provenance. */
+    public static String decoderDescription() {
+        return "Pillow-compatible (JPEG: " + jpegCodecName() + "; WebP: " + webpCodecName()
+                + "; BMP, PNG chunk rules: ours after Pillow 9.4; other formats: JDK ImageIO)";
     }
 
     // ---------------------------------------------------------------- GIF
@@ -293,7 +396,7 @@ public final class ImageDecoder {
                 }
                 ColorModel cm = frame.getColorModel();
                 if (!(cm instanceof IndexColorModel icm)) {
-                    return new DecodedImage(toRgb(frame, name), "GIF", "P", "non-indexed frame", 0);
+                    return new DecodedImage(toRgb(frame, name), "GIF", "P", "non-indexed frame", 0, IMAGEIO);
                 }
                 // Pillow opens the first frame on the logical screen, filled with the
                 // transparent index (or index 0) where the frame does not cover it.
@@ -325,7 +428,7 @@ public final class ImageDecoder {
                         out[o + 2] = (byte) c;
                     }
                 }
-                return new DecodedImage(new RgbImage(screenW, screenH, out), "GIF", "P", "first frame", 0);
+                return new DecodedImage(new RgbImage(screenW, screenH, out), "GIF", "P", "first frame", 0, IMAGEIO);
             } finally {
                 reader.dispose();
             }
@@ -334,34 +437,7 @@ public final class ImageDecoder {
 
     // ---------------------------------------------------------------- PNG, BMP, TIFF, WebP
 
-    /**
-     * Verifies the CRC of every chunk before the first IDAT, as Pillow does on open (it refuses a
-     * file whose header chunks are corrupt); the JDK's reader checks none.
-     */
-    private static void checkPngChunks(byte[] b, String name) throws ImageDecodeException {
-        int pos = 8;
-        while (pos + 8 <= b.length) {
-            long len = ((b[pos] & 0xFFL) << 24) | ((b[pos + 1] & 0xFF) << 16) | ((b[pos + 2] & 0xFF) << 8) | (b[pos + 3] & 0xFF);
-            String type = new String(b, pos + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
-            if (type.equals("IDAT") || type.equals("IEND")) {
-                return;
-            }
-            if (pos + 12 + len > b.length) {
-                throw new ImageDecodeException(name, "truncated PNG: chunk " + type + " runs past the end of the file");
-            }
-            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-            crc.update(b, pos + 4, (int) (4 + len));
-            int at = (int) (pos + 8 + len);
-            long stored = ((b[at] & 0xFFL) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
-            if (stored != crc.getValue()) {
-                throw new ImageDecodeException(name, "broken PNG file: bad CRC in chunk " + type);
-            }
-            pos = at + 4;
-        }
-        throw new ImageDecodeException(name, "truncated PNG: no image data");
-    }
-
-    private DecodedImage decodeGeneric(byte[] bytes, String name, String format) throws IOException {
+    private DecodedImage decodeGeneric(byte[] bytes, String name, String format, PngChunks.Header png) throws IOException {
         try (ImageInputStream in = memoryStream(bytes)) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -372,9 +448,10 @@ public final class ImageDecoder {
                 reader.setInput(in, true, false);
                 checkSize(name, reader.getWidth(0), reader.getHeight(0));
                 BufferedImage img = reader.read(0);
-                String mode = pillowMode(img);
+                String mode = png != null ? png.pillowMode() : pillowMode(img);
                 int orientation = "PNG".equals(format) ? 0 : orientation(bytes);
-                return new DecodedImage(toRgb(img, name), format, mode, sampleDetail(img), orientation);
+                return new DecodedImage(toRgb(img, name, "I".equals(mode)), format, mode, sampleDetail(img), orientation,
+                        reader.getClass().getName());
             } finally {
                 reader.dispose();
             }
@@ -411,6 +488,14 @@ public final class ImageDecoder {
      * Pillow mode. Reads raw samples, never {@code getRGB}, so no colour management applies.
      */
     static RgbImage toRgb(BufferedImage img, String name) throws ImageDecodeException {
+        return toRgb(img, name, false);
+    }
+
+    /**
+     * @param clipGray16 16-bit grey is Pillow's mode "I" even when the JDK adds an alpha band for a
+     *     tRNS chunk: clip at 255 rather than take the high byte
+     */
+    static RgbImage toRgb(BufferedImage img, String name, boolean clipGray16) throws ImageDecodeException {
         int w = img.getWidth();
         int h = img.getHeight();
         byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
@@ -466,7 +551,7 @@ public final class ImageDecoder {
                     int g;
                     if (bits == 16) {
                         // 16-bit gray opens as Pillow mode "I" (clipped at 255 by convert), with alpha as "LA" (high byte)
-                        g = cm.hasAlpha() ? v >> 8 : Math.min(v, 255);
+                        g = cm.hasAlpha() && !clipGray16 ? v >> 8 : Math.min(v, 255);
                     } else if (bits < 8) {
                         g = v * 255 / ((1 << bits) - 1);
                     } else {
