@@ -93,6 +93,10 @@ public final class ImageDecoder {
                     PngChunks.Header png = PngChunks.check(bytes, name);
                     yield decodeGeneric(bytes, name, format, png);
                 }
+                case "TIFF" -> {
+                    TiffRules.check(bytes, name);
+                    yield decodeGeneric(bytes, name, format, null);
+                }
                 case "WEBP" -> LibWebp.available() ? decodeWebp(bytes, name) : decodeGeneric(bytes, name, format, null);
                 case "BMP", "DIB" -> BmpDecoder.decode(bytes, name, format.equals("DIB"), (w, h) -> checkSize(name, w, h));
                 default -> decodeGeneric(bytes, name, format, null);
@@ -370,6 +374,16 @@ public final class ImageDecoder {
         int screenW = (bytes[6] & 0xFF) | ((bytes[7] & 0xFF) << 8);
         int screenH = (bytes[8] & 0xFF) | ((bytes[9] & 0xFF) << 8);
         checkSize(name, screenW, screenH);
+        // Pillow grows the image to the first frame's extent when the frame reaches past the
+        // logical screen, and applies its pixel limit to that: measure it before allocating
+        int[] frame0 = firstGifFrame(bytes);
+        if (frame0 != null) {
+            long extW = Math.max(screenW, (long) frame0[0] + frame0[2]);
+            long extH = Math.max(screenH, (long) frame0[1] + frame0[3]);
+            checkSize(name, extW, extH);
+            screenW = (int) extW;
+            screenH = (int) extH;
+        }
         try (ImageInputStream in = memoryStream(bytes)) {
             ImageReader reader = ImageIO.getImageReaders(in).next();
             try {
@@ -435,6 +449,36 @@ public final class ImageDecoder {
         }
     }
 
+    /** The first image descriptor's left, top, width and height, or null when there is none. */
+    private static int[] firstGifFrame(byte[] b) {
+        int pos = 13;
+        if ((b[10] & 0x80) != 0) {
+            pos += 3 * (1 << ((b[10] & 7) + 1));
+        }
+        while (pos < b.length) {
+            int block = b[pos] & 0xFF;
+            if (block == 0x2C) {
+                if (pos + 9 > b.length) {
+                    return null;
+                }
+                return new int[] {u16le(b, pos + 1), u16le(b, pos + 3), u16le(b, pos + 5), u16le(b, pos + 7)};
+            } else if (block == 0x21) {
+                pos += 2;
+                while (pos < b.length && (b[pos] & 0xFF) != 0) {
+                    pos += 1 + (b[pos] & 0xFF);
+                }
+                pos++;
+            } else {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static int u16le(byte[] b, int o) {
+        return (b[o] & 0xFF) | ((b[o + 1] & 0xFF) << 8);
+    }
+
     // ---------------------------------------------------------------- PNG, BMP, TIFF, WebP
 
     private DecodedImage decodeGeneric(byte[] bytes, String name, String format, PngChunks.Header png) throws IOException {
@@ -445,9 +489,16 @@ public final class ImageDecoder {
             }
             ImageReader reader = readers.next();
             try {
+                AtomicReference<String> warned = new AtomicReference<>();
+                reader.addIIOReadWarningListener((source, warning) -> warned.compareAndSet(null, String.valueOf(warning).trim()));
                 reader.setInput(in, true, false);
                 checkSize(name, reader.getWidth(0), reader.getHeight(0));
                 BufferedImage img = reader.read(0);
+                String warning = warned.get();
+                if ("TIFF".equals(format) && warning != null && warning.toLowerCase(java.util.Locale.ROOT).matches(".*(entrance code|invalid code|bad code).*")) {
+                    // the JDK's fax decoder skips a bad code word; libtiff (Pillow) stops with an error
+                    throw new ImageDecodeException(name, "corrupt CCITT-compressed TIFF data: " + warning);
+                }
                 String mode = png != null ? png.pillowMode() : pillowMode(img);
                 int orientation = "PNG".equals(format) ? 0 : orientation(bytes);
                 return new DecodedImage(toRgb(img, name, "I".equals(mode)), format, mode, sampleDetail(img), orientation,
