@@ -14,7 +14,7 @@ twice that are refused as decompression bombs), and records one TSV row per file
 
     path  format  mode  size  rgb_sha256  error
 
-path is relative to the corpus; format is Pillow's im.format ("-" when open failed); rgb_sha256
+path is relative to the corpus; mode is the mode the file opens as; size that of the RGB image; format is Pillow's im.format ("-" when open failed); rgb_sha256
 is the sha256 of rgb.tobytes() (8-bit R, G, B interleaved, row-major); error is
 "ExceptionClass: message" (tabs and newlines replaced by spaces), "-" when it decoded.
 Written to core/src/test/resources/fixtures/pillow/corpus/outcomes.tsv, sorted by path.
@@ -46,10 +46,9 @@ def outcome(path):
     try:
         im = Image.open(path)
         fmt = im.format or "-"
-        mode, size = im.mode, "%dx%d" % im.size
+        mode = im.mode
         rgb = im.convert("RGB")
-        if rgb.size != im.size:
-            size = "%dx%d" % rgb.size
+        size = "%dx%d" % rgb.size  # after loading: Pillow turns TIFF pages upright, which can swap the sides
         return [fmt, mode, size, hashlib.sha256(rgb.tobytes()).hexdigest(), "-"]
     except Exception as e:  # noqa: BLE001 - every failure is an outcome to record
         return [fmt, "-", "-", "-", clean("%s: %s" % (type(e).__name__, e))]

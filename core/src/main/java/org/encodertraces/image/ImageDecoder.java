@@ -91,15 +91,20 @@ public final class ImageDecoder {
                 case "GIF" -> decodeGif(bytes, name);
                 case "PNG" -> {
                     PngChunks.Header png = PngChunks.check(bytes, name);
-                    yield decodeGeneric(bytes, name, format, png);
+                    yield decodeGeneric(bytes, name, format, png, null);
                 }
                 case "TIFF" -> {
-                    TiffRules.check(bytes, name);
-                    yield decodeGeneric(bytes, name, format, null);
+                    TiffRules.Info tiff = TiffRules.check(bytes, name);
+                    DecodedImage d = decodeGeneric(bytes, name, format, null, tiff);
+                    // Pillow turns TIFF pages upright on load (unlike JPEG's EXIF orientation, which it leaves)
+                    yield tiff.orientation() >= 2 && tiff.orientation() <= 8
+                            ? new DecodedImage(TiffRules.orient(d.image(), tiff.orientation()), d.format(), d.sourceMode(),
+                                    d.detail() + ", Orientation " + tiff.orientation() + " applied", 0, d.codec())
+                            : d;
                 }
-                case "WEBP" -> LibWebp.available() ? decodeWebp(bytes, name) : decodeGeneric(bytes, name, format, null);
+                case "WEBP" -> LibWebp.available() ? decodeWebp(bytes, name) : decodeGeneric(bytes, name, format, null, null);
                 case "BMP", "DIB" -> BmpDecoder.decode(bytes, name, format.equals("DIB"), (w, h) -> checkSize(name, w, h));
-                default -> decodeGeneric(bytes, name, format, null);
+                default -> decodeGeneric(bytes, name, format, null, null);
             };
         } catch (ImageDecodeException e) {
             throw e;
@@ -481,7 +486,8 @@ public final class ImageDecoder {
 
     // ---------------------------------------------------------------- PNG, BMP, TIFF, WebP
 
-    private DecodedImage decodeGeneric(byte[] bytes, String name, String format, PngChunks.Header png) throws IOException {
+    private DecodedImage decodeGeneric(byte[] bytes, String name, String format, PngChunks.Header png, TiffRules.Info tiff)
+            throws IOException {
         try (ImageInputStream in = memoryStream(bytes)) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -499,14 +505,35 @@ public final class ImageDecoder {
                     // the JDK's fax decoder skips a bad code word; libtiff (Pillow) stops with an error
                     throw new ImageDecodeException(name, "corrupt CCITT-compressed TIFF data: " + warning);
                 }
-                String mode = png != null ? png.pillowMode() : pillowMode(img);
+                String mode = png != null ? png.pillowMode() : tiff != null ? tiff.mode() : pillowMode(img);
                 int orientation = "PNG".equals(format) ? 0 : orientation(bytes);
-                return new DecodedImage(toRgb(img, name, "I".equals(mode)), format, mode, sampleDetail(img), orientation,
-                        reader.getClass().getName());
+                RgbImage rgb = tiff != null && tiff.palette() != null ? lookUp(img, tiff.palette())
+                        : toRgb(img, name, "I".equals(mode) || mode.startsWith("I;16"));
+                return new DecodedImage(rgb, format, mode, sampleDetail(img), orientation, reader.getClass().getName());
             } finally {
                 reader.dispose();
             }
         }
+    }
+
+    /** Band 0 as palette indices into {@code palette} (Pillow's own reading of a TIFF colour map). */
+    private static RgbImage lookUp(BufferedImage img, int[] palette) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
+        int[] row = new int[w];
+        Raster r = img.getRaster();
+        for (int y = 0; y < h; y++) {
+            r.getSamples(0, y, w, 1, 0, row);
+            for (int x = 0; x < w; x++) {
+                int c = row[x] >= 0 && row[x] < palette.length ? palette[row[x]] : 0;
+                int o = (y * w + x) * 3;
+                out[o] = (byte) (c >> 16);
+                out[o + 1] = (byte) (c >> 8);
+                out[o + 2] = (byte) c;
+            }
+        }
+        return new RgbImage(w, h, out);
     }
 
     private static String sampleDetail(BufferedImage img) {
@@ -591,6 +618,7 @@ public final class ImageDecoder {
         if (bits > 16 || (colors != 1 && colors != 3 && !(cmyk && colors == 4))) {
             throw new ImageDecodeException(name, "unsupported pixel layout: " + colors + " colour components of " + bits + " bits");
         }
+        boolean premultiplied = cm.isAlphaPremultiplied() && colors == 3 && bands >= 4;
         int[] row = new int[w * bands];
         for (int y = 0; y < h; y++) {
             r.getPixels(0, y, w, 1, row);
@@ -600,8 +628,8 @@ public final class ImageDecoder {
                 if (colors == 1) {
                     int v = row[i];
                     int g;
-                    if (bits == 16) {
-                        // 16-bit gray opens as Pillow mode "I" (clipped at 255 by convert), with alpha as "LA" (high byte)
+                    if (bits > 8) {
+                        // 9..16-bit gray opens as Pillow mode "I"/"I;16" (clipped at 255 by convert), with alpha as "LA" (high byte)
                         g = cm.hasAlpha() && !clipGray16 ? v >> 8 : Math.min(v, 255);
                     } else if (bits < 8) {
                         g = v * 255 / ((1 << bits) - 1);
@@ -614,6 +642,14 @@ public final class ImageDecoder {
                     int nk = 255 - (row[i + 3] >> shift);
                     for (int c = 0; c < 3; c++) {
                         out[o + c] = (byte) JpegColor.clip8(nk - JpegColor.mulDiv255(row[i + c] >> shift, nk));
+                    }
+                } else if (premultiplied) {
+                    // Pillow's "RGBa" unpacker on the high bytes: 0 where alpha is 0, else clip(v * 255 / a)
+                    int shift = bits == 16 ? 8 : 0;
+                    int a = row[i + 3] >> shift;
+                    for (int c = 0; c < 3; c++) {
+                        int v = row[i + c] >> shift;
+                        out[o + c] = (byte) (a == 0 ? 0 : a == 255 ? v : Math.min(255, v * 255 / a));
                     }
                 } else {
                     int shift = bits == 16 ? 8 : 0;

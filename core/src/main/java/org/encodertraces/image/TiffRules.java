@@ -26,8 +26,12 @@ final class TiffRules {
     private TiffRules() {
     }
 
-    /** Pillow's mode for the first page (e.g. "RGB", "I;16", "P"), or a refusal naming the reason. */
-    static String check(byte[] b, String name) throws ImageDecodeException {
+    /** What the first directory says: Pillow's mode (e.g. "RGB", "I;16", "P") and the Orientation tag (0 when absent). */
+    record Info(String mode, int orientation, int[] palette) {
+    }
+
+    /** Pillow's reading of the first page, or a refusal naming the reason. */
+    static Info check(byte[] b, String name) throws ImageDecodeException {
         if (b.length < 8) {
             throw new ImageDecodeException(name, "truncated TIFF header");
         }
@@ -114,7 +118,54 @@ final class TiffRules {
         if (compression == 1 && planar == 2) {
             checkPlanes(tags, mode[1], name);
         }
-        return mode[0];
+        int[] palette = null;
+        long[] map = tags.get(320);
+        if ((mode[0].equals("P") || mode[0].equals("PA")) && map != null && map.length >= 3 && map.length % 3 == 0) {
+            // Pillow: o8(v // 256) of each 16-bit entry, laid out as all reds, all greens, all blues
+            int entries = map.length / 3;
+            palette = new int[Math.max(256, entries)];
+            for (int i = 0; i < palette.length; i++) {
+                palette[i] = (i << 16) | (i << 8) | i;
+            }
+            for (int i = 0; i < entries; i++) {
+                palette[i] = ((int) (map[i] >> 8) << 16) | ((int) (map[entries + i] >> 8) << 8) | (int) (map[2 * entries + i] >> 8);
+            }
+        }
+        return new Info(mode[0], (int) first(tags, 274, 0), palette);
+    }
+
+    /**
+     * The page turned upright as Pillow's TiffImagePlugin.load_end does for Orientation 2..8
+     * (FLIP_LEFT_RIGHT, ROTATE_180, FLIP_TOP_BOTTOM, TRANSPOSE, ROTATE_270, TRANSVERSE, ROTATE_90).
+     */
+    static RgbImage orient(RgbImage in, int orientation) {
+        if (orientation < 2 || orientation > 8) {
+            return in;
+        }
+        int w = in.width();
+        int h = in.height();
+        boolean swap = orientation >= 5;
+        int ow = swap ? h : w;
+        int oh = swap ? w : h;
+        byte[] src = in.data();
+        byte[] out = new byte[src.length];
+        for (int y = 0; y < oh; y++) {
+            for (int x = 0; x < ow; x++) {
+                int sx;
+                int sy;
+                switch (orientation) {
+                    case 2 -> { sx = w - 1 - x; sy = y; }
+                    case 3 -> { sx = w - 1 - x; sy = h - 1 - y; }
+                    case 4 -> { sx = x; sy = h - 1 - y; }
+                    case 5 -> { sx = y; sy = x; }
+                    case 6 -> { sx = y; sy = h - 1 - x; }
+                    case 7 -> { sx = w - 1 - y; sy = h - 1 - x; }
+                    default -> { sx = w - 1 - y; sy = x; }
+                }
+                System.arraycopy(src, (sy * w + sx) * 3, out, (y * ow + x) * 3, 3);
+            }
+        }
+        return new RgbImage(ow, oh, out);
     }
 
     /** Pillow's raw planar tiling gives strip plane k the k-th character of the raw mode. */

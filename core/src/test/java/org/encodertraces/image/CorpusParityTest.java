@@ -168,7 +168,7 @@ class CorpusParityTest {
 
     private static Outcome compare(Pillow p, Ours o) {
         if (p.decoded() && o.error() == null) {
-            return p.sha256().equals(o.sha256()) ? Outcome.IDENTICAL : Outcome.DIFFER;
+            return p.size().equals(o.size()) && p.sha256().equals(o.sha256()) ? Outcome.IDENTICAL : Outcome.DIFFER;
         }
         if (!p.decoded() && o.error() == null) {
             return Outcome.ONLY_US;
