@@ -256,19 +256,15 @@ public final class ImageDecoder {
             throw new ImageDecodeException(name, "JPEG with " + n + " components is not supported");
         }
         Raster raster;
-        try (ImageInputStream in = memoryStream(bytes)) {
-            ImageReader reader = jpegReader();
-            try {
-                AtomicReference<String> truncated = new AtomicReference<>();
-                reader.addIIOReadWarningListener(truncationListener(truncated));
-                reader.setInput(in, true, true);
-                raster = reader.readRaster(0, null);
-                if (truncated.get() != null) {
-                    throw new ImageDecodeException(name, "image file is truncated (" + truncated.get() + ")");
-                }
-            } finally {
-                reader.dispose();
+        try {
+            raster = readJpegRaster(bytes, name);
+        } catch (javax.imageio.IIOException e) {
+            if (e.getMessage() == null || !e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("icc profile")) {
+                throw e;
             }
+            // the JDK's reader rejects ICC segments it cannot assemble (e.g. placed after the frame
+            // header); libjpeg and Pillow ignore them, and no ICC profile changes our pixels anyway
+            raster = readJpegRaster(withoutIccSegments(bytes), name);
         }
         String cs = header.colorSpace();
         RgbImage rgb = JpegColor.toRgb(raster, cs);
@@ -310,6 +306,46 @@ public final class ImageDecoder {
             }
             pos += 2 + len;
         }
+    }
+
+    private static Raster readJpegRaster(byte[] bytes, String name) throws IOException {
+        try (ImageInputStream in = memoryStream(bytes)) {
+            ImageReader reader = jpegReader();
+            try {
+                AtomicReference<String> truncated = new AtomicReference<>();
+                reader.addIIOReadWarningListener(truncationListener(truncated));
+                reader.setInput(in, true, true);
+                Raster raster = reader.readRaster(0, null);
+                if (truncated.get() != null) {
+                    throw new ImageDecodeException(name, "image file is truncated (" + truncated.get() + ")");
+                }
+                return raster;
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    /** The stream with its APP2 ICC_PROFILE segments (before the first scan) left out. */
+    private static byte[] withoutIccSegments(byte[] b) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length);
+        out.write(b, 0, 2);
+        int pos = 2;
+        while (pos + 4 <= b.length && (b[pos] & 0xFF) == 0xFF) {
+            int marker = b[pos + 1] & 0xFF;
+            if (marker == 0xDA) {
+                break;
+            }
+            int len = ((b[pos + 2] & 0xFF) << 8) | (b[pos + 3] & 0xFF);
+            int end = Math.min(b.length, pos + 2 + len);
+            boolean icc = marker == 0xE2 && end - (pos + 4) >= 12 && startsWith(b, pos + 4, "ICC_PROFILE\0".getBytes());
+            if (!icc) {
+                out.write(b, pos, end - pos);
+            }
+            pos = end;
+        }
+        out.write(b, pos, b.length - pos);
+        return out.toByteArray();
     }
 
     private static ImageReader jpegReader() throws ImageDecodeException {
@@ -507,8 +543,35 @@ public final class ImageDecoder {
                 }
                 String mode = png != null ? png.pillowMode() : tiff != null ? tiff.mode() : pillowMode(img);
                 int orientation = "PNG".equals(format) ? 0 : orientation(bytes);
-                RgbImage rgb = tiff != null && tiff.palette() != null ? lookUp(img, tiff.palette())
-                        : toRgb(img, name, "I".equals(mode) || mode.startsWith("I;16"));
+                RgbImage rgb;
+                if (tiff != null && tiff.palette() != null) {
+                    rgb = lookUp(img, tiff.palette());
+                } else if (tiff != null && mode.startsWith("I;16") && tiff.bitsPerSample() > 8 && tiff.bitsPerSample() < 16
+                        && img.getColorModel().getComponentSize(0) == tiff.bitsPerSample() && img.getRaster().getNumBands() == 1) {
+                    // 9..15-bit grey (Pillow mode "I;16", raw mode e.g. "I;12"): Pillow's RGB keeps the top 8 bits
+                    // of each sample (measured on the corpus's 12bit.cropped.tif; the JDK gives the stored values)
+                    int shift = tiff.bitsPerSample() - 8;
+                    int[] lut = new int[1 << tiff.bitsPerSample()];
+                    for (int v = 0; v < lut.length; v++) {
+                        lut[v] = (v >> shift) * 0x010101;
+                    }
+                    rgb = lookUp(img, lut);
+                } else {
+                    if (tiff != null && tiff.compression() == 7 && mode.equals("CMYK") && img.getColorModel().getComponentSize(0) == 8
+                            && img.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_CMYK) {
+                        // JPEG-in-TIFF CMYK: the JDK hands back the JPEG's inverted (Adobe-style) samples; libtiff does not
+                        java.awt.image.WritableRaster wr = img.getRaster();
+                        int[] px = null;
+                        for (int y = 0; y < wr.getHeight(); y++) {
+                            px = wr.getPixels(0, y, wr.getWidth(), 1, px);
+                            for (int i = 0; i < px.length; i++) {
+                                px[i] = 255 - px[i];
+                            }
+                            wr.setPixels(0, y, wr.getWidth(), 1, px);
+                        }
+                    }
+                    rgb = toRgb(img, name, "I".equals(mode) || mode.startsWith("I;16"));
+                }
                 return new DecodedImage(rgb, format, mode, sampleDetail(img), orientation, reader.getClass().getName());
             } finally {
                 reader.dispose();

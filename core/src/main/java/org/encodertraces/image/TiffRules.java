@@ -27,7 +27,7 @@ final class TiffRules {
     }
 
     /** What the first directory says: Pillow's mode (e.g. "RGB", "I;16", "P") and the Orientation tag (0 when absent). */
-    record Info(String mode, int orientation, int[] palette) {
+    record Info(String mode, int orientation, int[] palette, int bitsPerSample, int compression) {
     }
 
     /** Pillow's reading of the first page, or a refusal naming the reason. */
@@ -131,7 +131,7 @@ final class TiffRules {
                 palette[i] = ((int) (map[i] >> 8) << 16) | ((int) (map[entries + i] >> 8) << 8) | (int) (map[2 * entries + i] >> 8);
             }
         }
-        return new Info(mode[0], (int) first(tags, 274, 0), palette);
+        return new Info(mode[0], (int) first(tags, 274, 0), palette, (int) bps[0], compression);
     }
 
     /**

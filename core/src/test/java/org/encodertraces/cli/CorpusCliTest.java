@@ -69,7 +69,7 @@ class CorpusCliTest {
     void exifSharesTheTruncationRuleAndLabelsAvifAndFli(@TempDir Path tmp) throws Exception {
         Path corpus = SharedData.require("data/pillow-test-images");
         CliRun r = CliRun.of("exif", "--format", "tsv", corpus.resolve("truncated_jpeg.jpg").toString(),
-                corpus.resolve("avif/hopper.avif").toString(), corpus.resolve("a.fli").toString());
+                corpus.resolve("avif/hopper.avif").toString(), corpus.resolve("fli_oob/03r/03r00.fli").toString());
         Map<String, Map<String, String>> rows = ExifCommandTest.rows(r.out());
         assertEquals(1, r.exit(), r.err());
         Map<String, String> jpeg = rows.get("truncated_jpeg.jpg");
@@ -78,8 +78,8 @@ class CorpusCliTest {
         Map<String, String> avif = rows.get("hopper.avif");
         assertEquals("AVIF", avif.get("format"));
         assertEquals("partial", avif.get("status"));
-        Map<String, String> fli = rows.get("a.fli");
+        Map<String, String> fli = rows.get("03r00.fli");
         assertEquals("error", fli.get("status"));
-        assertTrue(fli.get("error").contains("a.fli: not a photo"), fli.get("error"));
+        assertTrue(fli.get("error").contains("03r00.fli: not a photo"), fli.get("error"));
     }
 }
