@@ -47,6 +47,7 @@ public final class ImageDecoder {
 
     private final long maxPixels;
     private final boolean readOrientation;
+    private final boolean useLibWebp;
 
     /** A decoder with Pillow's default pixel limit that records EXIF orientation. */
     public ImageDecoder() {
@@ -58,11 +59,20 @@ public final class ImageDecoder {
      * @param readOrientation whether to parse EXIF for the orientation tag (costs a metadata pass)
      */
     public ImageDecoder(long maxPixels, boolean readOrientation) {
+        this(maxPixels, readOrientation, true);
+    }
+
+    /**
+     * @param useLibWebp decode WebP with the system's libwebp when it is installed (Pillow's
+     *     pixels); false forces the TwelveMonkeys fallback (lossy output a few levels off)
+     */
+    public ImageDecoder(long maxPixels, boolean readOrientation, boolean useLibWebp) {
         if (maxPixels <= 0) {
             throw new IllegalArgumentException("pixel limit must be positive: " + maxPixels);
         }
         this.maxPixels = maxPixels;
         this.readOrientation = readOrientation;
+        this.useLibWebp = useLibWebp;
     }
 
     public long maxPixels() {
@@ -102,7 +112,7 @@ public final class ImageDecoder {
                                     d.detail() + ", Orientation " + tiff.orientation() + " applied", 0, d.codec())
                             : d;
                 }
-                case "WEBP" -> LibWebp.available() ? decodeWebp(bytes, name) : decodeGeneric(bytes, name, format, null, null);
+                case "WEBP" -> useLibWebp && LibWebp.available() ? decodeWebp(bytes, name) : decodeGeneric(bytes, name, format, null, null);
                 case "BMP", "DIB" -> BmpDecoder.decode(bytes, name, format.equals("DIB"), (w, h) -> checkSize(name, w, h));
                 default -> decodeGeneric(bytes, name, format, null, null);
             };
