@@ -75,7 +75,8 @@ final class PngChunks {
                 }
                 inData = true;
                 if (!fits) {
-                    return header; // a short IDAT: the pixel decoder reports it
+                    throw new ImageDecodeException(name, "image file is truncated: the " + type + " chunk at byte " + pos + " claims " + len
+                            + " bytes but only " + Math.max(0, b.length - pos - 12) + " remain");
                 }
                 pos += 12 + (int) len;
                 continue;
