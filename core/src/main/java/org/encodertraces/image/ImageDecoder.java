@@ -692,6 +692,20 @@ public final class ImageDecoder {
         int colors = cm.getNumColorComponents();
         int bits = cm.getComponentSize(0);
         boolean cmyk = cm.getColorSpace().getType() == ColorSpace.TYPE_CMYK;
+        if (bits == 32 && colors == 1 && bands == 1) {
+            // 32-bit grey, Pillow mode "I" (integers) or "F" (floats): convert clips to 0..255, truncating floats
+            double[] row = new double[w];
+            for (int y = 0; y < h; y++) {
+                r.getSamples(0, y, w, 1, 0, row);
+                for (int x = 0; x < w; x++) {
+                    double v = row[x];
+                    int g = v <= 0 || Double.isNaN(v) ? 0 : v >= 255 ? 255 : (int) v;
+                    int o = (y * w + x) * 3;
+                    out[o] = out[o + 1] = out[o + 2] = (byte) g;
+                }
+            }
+            return new RgbImage(w, h, out);
+        }
         if (bits > 16 || (colors != 1 && colors != 3 && !(cmyk && colors == 4))) {
             throw new ImageDecodeException(name, "unsupported pixel layout: " + colors + " colour components of " + bits + " bits");
         }
