@@ -131,9 +131,10 @@ public final class ExifCommand implements Callable<Integer> {
                     problem = e.getMessage();
                 }
             }
-            case "HEIF" -> {
+            case "HEIF", "AVIF" -> {
                 status = "partial";
-                problem = f + ": HEIC/HEIF is not supported for pixels or JPEG quantization; only its EXIF was read";
+                problem = f + ": " + (a.format().equals("AVIF") ? "AVIF" : "HEIC/HEIF")
+                        + " is not supported for pixels or JPEG quantization; only its EXIF was read";
             }
             case "PNG" -> {
                 try {
@@ -209,7 +210,8 @@ public final class ExifCommand implements Callable<Integer> {
     private static boolean extensionFits(String ext, String format) {
         return switch (format) {
             case "JPEG" -> ext.equals("jpg") || ext.equals("jpeg") || ext.equals("jpe") || ext.equals("jfif");
-            case "HEIF" -> ext.equals("heic") || ext.equals("heif") || ext.equals("hif") || ext.equals("avif");
+            case "HEIF" -> ext.equals("heic") || ext.equals("heif") || ext.equals("hif");
+            case "AVIF" -> ext.equals("avif");
             case "PNG" -> ext.equals("png");
             case "TIFF" -> ext.equals("tif") || ext.equals("tiff") || ext.equals("dng");
             default -> true;

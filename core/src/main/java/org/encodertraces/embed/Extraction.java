@@ -331,7 +331,7 @@ public final class Extraction {
         p.put("seed", job.seed());
         p.put("model", job.modelName());
         p.set("encoder", JSON.valueToTree(job.encoder().provenance()));
-        p.put("image_decoder", "Pillow-compatible (JPEG: " + ImageDecoder.jpegCodecName() + ")");
+        p.put("image_decoder", ImageDecoder.decoderDescription());
         p.put("rows", rows);
         p.put("failed", failed);
         p.put("failures_file", setName(job.dataset().name(), op, job.modelName()) + ".failures.tsv");

@@ -76,6 +76,13 @@ public final class ExifReader {
         if (type == FileType.Unknown) {
             throw new ExifReadException(name, "unrecognised file format (not an image format with EXIF that we read)", null);
         }
+        boolean avif = isAvif(data);
+        String mime = type.getMimeType() == null ? "" : type.getMimeType();
+        if (!avif && (mime.startsWith("audio/") || mime.startsWith("video/"))) {
+            // metadata-extractor's sniffing takes e.g. FLI animations for MP3 and AVIF for QuickTime
+            throw new ExifReadException(name, "not a photo: the bytes look like " + type.getName() + " (" + mime
+                    + "), an audio or video format", null);
+        }
         List<String> warnings = new ArrayList<>();
         Metadata md;
         try {
@@ -89,7 +96,7 @@ public final class ExifReader {
                 warnings.add(d.getName() + ": " + err);
             }
         }
-        String format = type == FileType.Heif ? "HEIF" : type.getName();
+        String format = avif ? "AVIF" : type == FileType.Heif ? "HEIF" : type.getName();
         String make = string(md, ExifIFD0Directory.class, ExifDirectoryBase.TAG_MAKE);
         String model = string(md, ExifIFD0Directory.class, ExifDirectoryBase.TAG_MODEL);
         String software = string(md, ExifIFD0Directory.class, ExifDirectoryBase.TAG_SOFTWARE);
@@ -300,5 +307,14 @@ public final class ExifReader {
         String type = o.getClass().getSimpleName();
         String s = o.getClass().isArray() ? type + " of " + Array.getLength(o) : type + " " + o;
         return s.length() > 60 ? s.substring(0, 60) + "..." : s;
+    }
+
+    /** An ISO media file whose major brand is AVIF ("avif" still image, "avis" sequence). */
+    static boolean isAvif(byte[] b) {
+        if (b.length < 12 || b[4] != 'f' || b[5] != 't' || b[6] != 'y' || b[7] != 'p') {
+            return false;
+        }
+        String brand = new String(b, 8, 4, java.nio.charset.StandardCharsets.US_ASCII);
+        return brand.equals("avif") || brand.equals("avis");
     }
 }

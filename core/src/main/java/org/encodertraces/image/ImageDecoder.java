@@ -31,19 +31,27 @@ import org.w3c.dom.NodeList;
  *
  * <p>JPEG goes through the JDK's IJG libjpeg (islow IDCT, fancy upsampling, the same as the
  * libjpeg-turbo Pillow links) reading raw components, and the colour conversion is done here
- * with libjpeg's integer tables and Pillow's CMYK rules. Other formats use ImageIO readers
- * (WebP through the TwelveMonkeys plugin) and are mapped to RGB by Pillow's rules: alpha
- * dropped without compositing, 16-bit samples reduced to their high byte, 16-bit gray clipped
- * at 255 (Pillow's "I" to "RGB" conversion), palettes looked up. The EXIF orientation is
- * recorded, never applied. Sizes are checked against a pixel limit from the header alone,
- * before the pixels are allocated.
+ * with libjpeg's integer tables and Pillow's CMYK rules. WebP goes through the system's libwebp
+ * ({@link LibWebp}, TwelveMonkeys when it is missing), BMP through our port of Pillow's plugin
+ * ({@link BmpDecoder}); PNG, GIF and TIFF through ImageIO readers after Pillow's own checks
+ * ({@link PngChunks}, {@link TiffRules}), mapped to RGB by Pillow's rules: alpha dropped without
+ * compositing, 16-bit samples reduced to their high byte, 16-bit gray clipped at 255 (Pillow's
+ * "I" to "RGB" conversion), palettes looked up. The EXIF orientation of JPEG, PNG and WebP is
+ * recorded, never applied; TIFF pages are turned upright by their Orientation tag, as Pillow
+ * does. Sizes are checked against a pixel limit from the header alone (for GIF, the first frame's
+ * extent), before the pixels are allocated. Every file Pillow 9.4 refuses in its own test corpus
+ * is refused here too (CorpusParityTest).
  */
 public final class ImageDecoder {
     /** Pillow's default refusal threshold: twice {@code Image.MAX_IMAGE_PIXELS} (89,478,485). */
     public static final long PILLOW_MAX_PIXELS = 2L * 89_478_485L;
 
+    private static final String JDK_JPEG = "JDK ImageIO JPEG (IJG libjpeg 6b)";
+    private static final String IMAGEIO = "JDK ImageIO";
+
     private final long maxPixels;
     private final boolean readOrientation;
+    private final boolean useLibWebp;
 
     /** A decoder with Pillow's default pixel limit that records EXIF orientation. */
     public ImageDecoder() {
@@ -55,11 +63,20 @@ public final class ImageDecoder {
      * @param readOrientation whether to parse EXIF for the orientation tag (costs a metadata pass)
      */
     public ImageDecoder(long maxPixels, boolean readOrientation) {
+        this(maxPixels, readOrientation, true);
+    }
+
+    /**
+     * @param useLibWebp decode WebP with the system's libwebp when it is installed (Pillow's
+     *     pixels); false forces the TwelveMonkeys fallback (lossy output a few levels off)
+     */
+    public ImageDecoder(long maxPixels, boolean readOrientation, boolean useLibWebp) {
         if (maxPixels <= 0) {
             throw new IllegalArgumentException("pixel limit must be positive: " + maxPixels);
         }
         this.maxPixels = maxPixels;
         this.readOrientation = readOrientation;
+        this.useLibWebp = useLibWebp;
     }
 
     public long maxPixels() {
@@ -87,17 +104,64 @@ public final class ImageDecoder {
                 case "JPEG" -> decodeJpeg(bytes, name);
                 case "GIF" -> decodeGif(bytes, name);
                 case "PNG" -> {
-                    checkPngChunks(bytes, name);
-                    yield decodeGeneric(bytes, name, format);
+                    PngChunks.Header png = PngChunks.check(bytes, name);
+                    yield decodeGeneric(bytes, name, format, png, null);
                 }
-                default -> decodeGeneric(bytes, name, format);
+                case "TIFF" -> {
+                    TiffRules.Info tiff = TiffRules.check(bytes, name);
+                    DecodedImage d = decodeGeneric(bytes, name, format, null, tiff);
+                    // Pillow turns TIFF pages upright on load (unlike JPEG's EXIF orientation, which it leaves)
+                    yield tiff.orientation() >= 2 && tiff.orientation() <= 8
+                            ? new DecodedImage(TiffRules.orient(d.image(), tiff.orientation()), d.format(), d.sourceMode(),
+                                    d.detail() + ", Orientation " + tiff.orientation() + " applied", 0, d.codec())
+                            : d;
+                }
+                case "WEBP" -> useLibWebp && LibWebp.available() ? decodeWebp(bytes, name) : decodeGeneric(bytes, name, format, null, null);
+                case "BMP", "DIB" -> BmpDecoder.decode(bytes, name, format.equals("DIB"), (w, h) -> checkSize(name, w, h));
+                default -> decodeGeneric(bytes, name, format, null, null);
             };
         } catch (ImageDecodeException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new ImageDecodeException(name, "corrupt or unsupported " + format + " data: " + msg, e);
+            throw new ImageDecodeException(name, "corrupt or unsupported " + format + " data: " + reason(e), e);
         }
+    }
+
+    /**
+     * A readable reason from an ImageIO failure: the JDK's readers wrap the real cause in
+     * messages such as "Caught exception during read: " (with an empty reason), "Error reading
+     * PNG metadata" or "I/O error reading PNG header!", so the cause chain is spelt out.
+     */
+    static String reason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String top = e.getMessage() == null ? "" : e.getMessage().trim();
+        String what;
+        if (root instanceof java.io.EOFException) {
+            what = "the file ends early (truncated)";
+        } else if (root instanceof java.util.zip.ZipException || root instanceof java.util.zip.DataFormatException) {
+            what = "the compressed image data is corrupt (zlib: " + (root.getMessage() == null ? "invalid stream" : root.getMessage()) + ")";
+        } else if (root.getMessage() != null && !root.getMessage().isBlank()) {
+            what = root.getMessage().trim();
+        } else {
+            what = root.getClass().getSimpleName();
+        }
+        if (root == e || top.isEmpty()) {
+            return what;
+        }
+        String where;
+        if (top.startsWith("Caught exception during read")) {
+            where = "reading the pixels";
+        } else if (top.startsWith("Error reading PNG metadata")) {
+            where = "reading the chunks before the image data";
+        } else if (top.startsWith("I/O error reading PNG header")) {
+            where = "reading the IHDR header";
+        } else {
+            where = top.replaceAll("[!.:]+$", "");
+        }
+        return where + ": " + what;
     }
 
     /** Identifies the container format from the first bytes, like Pillow does (never from the extension). */
@@ -114,7 +178,7 @@ public final class ImageDecoder {
         if (startsWith(b, 0, "GIF87a".getBytes()) || startsWith(b, 0, "GIF89a".getBytes())) {
             return "GIF";
         }
-        if (startsWith(b, 0, "BM".getBytes()) && b.length >= 26) {
+        if (startsWith(b, 0, "BM".getBytes())) {
             return "BMP";
         }
         if (startsWith(b, 0, new byte[] {'I', 'I', 42, 0}) || startsWith(b, 0, new byte[] {'M', 'M', 0, 42})) {
@@ -131,6 +195,9 @@ public final class ImageDecoder {
                         + "') is not supported: convert it to JPEG or PNG first (Pillow 9.4 cannot open it either)");
             }
             throw new ImageDecodeException(name, "ISO media file (brand '" + brand.trim() + "') is not an image format we read");
+        }
+        if (BmpDecoder.isDib(b)) {
+            return "DIB";
         }
         StringBuilder hex = new StringBuilder();
         for (int i = 0; i < Math.min(8, b.length); i++) {
@@ -181,6 +248,10 @@ public final class ImageDecoder {
     // ---------------------------------------------------------------- JPEG
 
     private DecodedImage decodeJpeg(byte[] bytes, String name) throws IOException {
+        // One rule with `traces exif`: the marker stream must be complete from SOI to EOI, so a
+        // JPEG missing only its EOI marker is refused (as Pillow does with LOAD_TRUNCATED_IMAGES off)
+        JpegQuantization.parse(bytes, name);
+        checkExifHeader(bytes, name);
         JpegHeader header;
         try {
             header = JpegHeader.parse(bytes);
@@ -199,19 +270,15 @@ public final class ImageDecoder {
             throw new ImageDecodeException(name, "JPEG with " + n + " components is not supported");
         }
         Raster raster;
-        try (ImageInputStream in = memoryStream(bytes)) {
-            ImageReader reader = jpegReader();
-            try {
-                AtomicReference<String> truncated = new AtomicReference<>();
-                reader.addIIOReadWarningListener(truncationListener(truncated));
-                reader.setInput(in, true, true);
-                raster = reader.readRaster(0, null);
-                if (truncated.get() != null) {
-                    throw new ImageDecodeException(name, "image file is truncated (" + truncated.get() + ")");
-                }
-            } finally {
-                reader.dispose();
+        try {
+            raster = readJpegRaster(bytes, name);
+        } catch (javax.imageio.IIOException e) {
+            if (e.getMessage() == null || !e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("icc profile")) {
+                throw e;
             }
+            // the JDK's reader rejects ICC segments it cannot assemble (e.g. placed after the frame
+            // header); libjpeg and Pillow ignore them, and no ICC profile changes our pixels anyway
+            raster = readJpegRaster(withoutIccSegments(bytes), name);
         }
         String cs = header.colorSpace();
         RgbImage rgb = JpegColor.toRgb(raster, cs);
@@ -221,7 +288,78 @@ public final class ImageDecoder {
             default -> "RGB";
         };
         String detail = header.frameName() + " " + header.subsampling() + " " + cs;
-        return new DecodedImage(rgb, "JPEG", mode, detail, orientation(bytes));
+        return new DecodedImage(rgb, "JPEG", mode, detail, orientation(bytes), JDK_JPEG);
+    }
+
+    /**
+     * Pillow's JPEG plugin parses the EXIF segment's TIFF header while opening (to find a DPI when
+     * no JFIF density is given) and fails to identify the file when that header is cut short.
+     */
+    private static void checkExifHeader(byte[] b, String name) throws ImageDecodeException {
+        boolean dpi = false;
+        int pos = 2;
+        while (pos + 4 <= b.length && (b[pos] & 0xFF) == 0xFF) {
+            int marker = b[pos + 1] & 0xFF;
+            if (marker == 0xDA || marker == 0xD9) {
+                return;
+            }
+            int len = ((b[pos + 2] & 0xFF) << 8) | (b[pos + 3] & 0xFF);
+            int s = pos + 4;
+            int e = Math.min(b.length, pos + 2 + len);
+            if (marker == 0xE0 && e - s >= 12 && startsWith(b, s, "JFIF".getBytes()) && (b[s + 7] & 0xFF) == 1) {
+                dpi = true;
+            }
+            if (marker == 0xE1 && !dpi && e - s >= 5 && startsWith(b, s, new byte[] {'E', 'x', 'i', 'f', 0})) {
+                int d = startsWith(b, s, new byte[] {'E', 'x', 'i', 'f', 0, 0}) ? s + 6 : s;
+                boolean tiff = e - d >= 2 && ((b[d] == 'I' && b[d + 1] == 'I') || (b[d] == 'M' && b[d + 1] == 'M'));
+                if (tiff && e - d < 8) {
+                    throw new ImageDecodeException(name, "cannot identify the JPEG: its EXIF segment's TIFF header is truncated ("
+                            + (e - d) + " of 8 bytes)");
+                }
+                return; // Pillow reads the first EXIF segment once
+            }
+            pos += 2 + len;
+        }
+    }
+
+    private static Raster readJpegRaster(byte[] bytes, String name) throws IOException {
+        try (ImageInputStream in = memoryStream(bytes)) {
+            ImageReader reader = jpegReader();
+            try {
+                AtomicReference<String> truncated = new AtomicReference<>();
+                reader.addIIOReadWarningListener(truncationListener(truncated));
+                reader.setInput(in, true, true);
+                Raster raster = reader.readRaster(0, null);
+                if (truncated.get() != null) {
+                    throw new ImageDecodeException(name, "image file is truncated (" + truncated.get() + ")");
+                }
+                return raster;
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    /** The stream with its APP2 ICC_PROFILE segments (before the first scan) left out. */
+    private static byte[] withoutIccSegments(byte[] b) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length);
+        out.write(b, 0, 2);
+        int pos = 2;
+        while (pos + 4 <= b.length && (b[pos] & 0xFF) == 0xFF) {
+            int marker = b[pos + 1] & 0xFF;
+            if (marker == 0xDA) {
+                break;
+            }
+            int len = ((b[pos + 2] & 0xFF) << 8) | (b[pos + 3] & 0xFF);
+            int end = Math.min(b.length, pos + 2 + len);
+            boolean icc = marker == 0xE2 && end - (pos + 4) >= 12 && startsWith(b, pos + 4, "ICC_PROFILE\0".getBytes());
+            if (!icc) {
+                out.write(b, pos, end - pos);
+            }
+            pos = end;
+        }
+        out.write(b, pos, b.length - pos);
+        return out.toByteArray();
     }
 
     private static ImageReader jpegReader() throws ImageDecodeException {
@@ -239,7 +377,8 @@ public final class ImageDecoder {
 
     private static IIOReadWarningListener truncationListener(AtomicReference<String> sink) {
         return (source, warning) -> {
-            if (warning != null && warning.toLowerCase().contains("premature end")) {
+            String w = warning == null ? "" : warning.toLowerCase();
+            if (w.contains("premature end") || w.contains("missing eoi")) {
                 sink.compareAndSet(null, warning.trim());
             }
         };
@@ -258,6 +397,29 @@ public final class ImageDecoder {
         return "JDK ImageIO JPEG (IJG libjpeg 6b) " + System.getProperty("java.vm.vendor") + " " + System.getProperty("java.version");
     }
 
+    // ---------------------------------------------------------------- WebP
+
+    private DecodedImage decodeWebp(byte[] bytes, String name) throws ImageDecodeException {
+        LibWebp.Frame f = LibWebp.decode(bytes, name, (w, h) -> checkSize(name, w, h));
+        return new DecodedImage(new RgbImage(f.width(), f.height(), f.rgb()), "WEBP", f.mode(), "first frame", 0,
+                LibWebp.codecName());
+    }
+
+    /**
+     * The codec that decodes WebP here: libwebp when the system has it (as Pillow), otherwise the
+     * TwelveMonkeys reader, whose lossy output differs from libwebp's by a few levels.
+     */
+    public static String webpCodecName() {
+        return LibWebp.available() ? LibWebp.codecName()
+                : "TwelveMonkeys imageio-webp (fallback: libwebp not loadable: " + LibWebp.unavailableReason() + ")";
+    }
+
+    /** Every decoder's name in one line, for provenance. */
+    public static String decoderDescription() {
+        return "Pillow-compatible (JPEG: " + jpegCodecName() + "; WebP: " + webpCodecName()
+                + "; BMP, PNG chunk rules: ours after Pillow 9.4; other formats: JDK ImageIO)";
+    }
+
     // ---------------------------------------------------------------- GIF
 
     private DecodedImage decodeGif(byte[] bytes, String name) throws IOException {
@@ -267,6 +429,16 @@ public final class ImageDecoder {
         int screenW = (bytes[6] & 0xFF) | ((bytes[7] & 0xFF) << 8);
         int screenH = (bytes[8] & 0xFF) | ((bytes[9] & 0xFF) << 8);
         checkSize(name, screenW, screenH);
+        // Pillow grows the image to the first frame's extent when the frame reaches past the
+        // logical screen, and applies its pixel limit to that: measure it before allocating
+        int[] frame0 = firstGifFrame(bytes);
+        if (frame0 != null) {
+            long extW = Math.max(screenW, (long) frame0[0] + frame0[2]);
+            long extH = Math.max(screenH, (long) frame0[1] + frame0[3]);
+            checkSize(name, extW, extH);
+            screenW = (int) extW;
+            screenH = (int) extH;
+        }
         try (ImageInputStream in = memoryStream(bytes)) {
             ImageReader reader = ImageIO.getImageReaders(in).next();
             try {
@@ -293,7 +465,7 @@ public final class ImageDecoder {
                 }
                 ColorModel cm = frame.getColorModel();
                 if (!(cm instanceof IndexColorModel icm)) {
-                    return new DecodedImage(toRgb(frame, name), "GIF", "P", "non-indexed frame", 0);
+                    return new DecodedImage(toRgb(frame, name), "GIF", "P", "non-indexed frame", 0, IMAGEIO);
                 }
                 // Pillow opens the first frame on the logical screen, filled with the
                 // transparent index (or index 0) where the frame does not cover it.
@@ -325,43 +497,47 @@ public final class ImageDecoder {
                         out[o + 2] = (byte) c;
                     }
                 }
-                return new DecodedImage(new RgbImage(screenW, screenH, out), "GIF", "P", "first frame", 0);
+                return new DecodedImage(new RgbImage(screenW, screenH, out), "GIF", "P", "first frame", 0, IMAGEIO);
             } finally {
                 reader.dispose();
             }
         }
     }
 
-    // ---------------------------------------------------------------- PNG, BMP, TIFF, WebP
-
-    /**
-     * Verifies the CRC of every chunk before the first IDAT, as Pillow does on open (it refuses a
-     * file whose header chunks are corrupt); the JDK's reader checks none.
-     */
-    private static void checkPngChunks(byte[] b, String name) throws ImageDecodeException {
-        int pos = 8;
-        while (pos + 8 <= b.length) {
-            long len = ((b[pos] & 0xFFL) << 24) | ((b[pos + 1] & 0xFF) << 16) | ((b[pos + 2] & 0xFF) << 8) | (b[pos + 3] & 0xFF);
-            String type = new String(b, pos + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
-            if (type.equals("IDAT") || type.equals("IEND")) {
-                return;
-            }
-            if (pos + 12 + len > b.length) {
-                throw new ImageDecodeException(name, "truncated PNG: chunk " + type + " runs past the end of the file");
-            }
-            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-            crc.update(b, pos + 4, (int) (4 + len));
-            int at = (int) (pos + 8 + len);
-            long stored = ((b[at] & 0xFFL) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
-            if (stored != crc.getValue()) {
-                throw new ImageDecodeException(name, "broken PNG file: bad CRC in chunk " + type);
-            }
-            pos = at + 4;
+    /** The first image descriptor's left, top, width and height, or null when there is none. */
+    private static int[] firstGifFrame(byte[] b) {
+        int pos = 13;
+        if ((b[10] & 0x80) != 0) {
+            pos += 3 * (1 << ((b[10] & 7) + 1));
         }
-        throw new ImageDecodeException(name, "truncated PNG: no image data");
+        while (pos < b.length) {
+            int block = b[pos] & 0xFF;
+            if (block == 0x2C) {
+                if (pos + 9 > b.length) {
+                    return null;
+                }
+                return new int[] {u16le(b, pos + 1), u16le(b, pos + 3), u16le(b, pos + 5), u16le(b, pos + 7)};
+            } else if (block == 0x21) {
+                pos += 2;
+                while (pos < b.length && (b[pos] & 0xFF) != 0) {
+                    pos += 1 + (b[pos] & 0xFF);
+                }
+                pos++;
+            } else {
+                return null;
+            }
+        }
+        return null;
     }
 
-    private DecodedImage decodeGeneric(byte[] bytes, String name, String format) throws IOException {
+    private static int u16le(byte[] b, int o) {
+        return (b[o] & 0xFF) | ((b[o + 1] & 0xFF) << 8);
+    }
+
+    // ---------------------------------------------------------------- PNG, BMP, TIFF, WebP
+
+    private DecodedImage decodeGeneric(byte[] bytes, String name, String format, PngChunks.Header png, TiffRules.Info tiff)
+            throws IOException {
         try (ImageInputStream in = memoryStream(bytes)) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -369,16 +545,72 @@ public final class ImageDecoder {
             }
             ImageReader reader = readers.next();
             try {
+                AtomicReference<String> warned = new AtomicReference<>();
+                reader.addIIOReadWarningListener((source, warning) -> warned.compareAndSet(null, String.valueOf(warning).trim()));
                 reader.setInput(in, true, false);
                 checkSize(name, reader.getWidth(0), reader.getHeight(0));
                 BufferedImage img = reader.read(0);
-                String mode = pillowMode(img);
+                String warning = warned.get();
+                if ("TIFF".equals(format) && warning != null && warning.toLowerCase(java.util.Locale.ROOT).matches(".*(entrance code|invalid code|bad code).*")) {
+                    // the JDK's fax decoder skips a bad code word; libtiff (Pillow) stops with an error
+                    throw new ImageDecodeException(name, "corrupt CCITT-compressed TIFF data: " + warning);
+                }
+                String mode = png != null ? png.pillowMode() : tiff != null ? tiff.mode() : pillowMode(img);
                 int orientation = "PNG".equals(format) ? 0 : orientation(bytes);
-                return new DecodedImage(toRgb(img, name), format, mode, sampleDetail(img), orientation);
+                RgbImage rgb;
+                if (tiff != null && tiff.palette() != null) {
+                    rgb = lookUp(img, tiff.palette());
+                } else if (tiff != null && mode.startsWith("I;16") && tiff.bitsPerSample() > 8 && tiff.bitsPerSample() < 16
+                        && img.getColorModel().getComponentSize(0) == tiff.bitsPerSample() && img.getRaster().getNumBands() == 1) {
+                    // 9..15-bit grey (Pillow mode "I;16", raw mode e.g. "I;12"): Pillow's RGB keeps the top 8 bits
+                    // of each sample (measured on the corpus's 12bit.cropped.tif; the JDK gives the stored values)
+                    int shift = tiff.bitsPerSample() - 8;
+                    int[] lut = new int[1 << tiff.bitsPerSample()];
+                    for (int v = 0; v < lut.length; v++) {
+                        lut[v] = (v >> shift) * 0x010101;
+                    }
+                    rgb = lookUp(img, lut);
+                } else {
+                    if (tiff != null && tiff.compression() == 7 && mode.equals("CMYK") && img.getColorModel().getComponentSize(0) == 8
+                            && img.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_CMYK) {
+                        // JPEG-in-TIFF CMYK: the JDK hands back the JPEG's inverted (Adobe-style) samples; libtiff does not
+                        java.awt.image.WritableRaster wr = img.getRaster();
+                        int[] px = null;
+                        for (int y = 0; y < wr.getHeight(); y++) {
+                            px = wr.getPixels(0, y, wr.getWidth(), 1, px);
+                            for (int i = 0; i < px.length; i++) {
+                                px[i] = 255 - px[i];
+                            }
+                            wr.setPixels(0, y, wr.getWidth(), 1, px);
+                        }
+                    }
+                    rgb = toRgb(img, name, "I".equals(mode) || mode.startsWith("I;16"));
+                }
+                return new DecodedImage(rgb, format, mode, sampleDetail(img), orientation, reader.getClass().getName());
             } finally {
                 reader.dispose();
             }
         }
+    }
+
+    /** Band 0 as palette indices into {@code palette} (Pillow's own reading of a TIFF colour map). */
+    private static RgbImage lookUp(BufferedImage img, int[] palette) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
+        int[] row = new int[w];
+        Raster r = img.getRaster();
+        for (int y = 0; y < h; y++) {
+            r.getSamples(0, y, w, 1, 0, row);
+            for (int x = 0; x < w; x++) {
+                int c = row[x] >= 0 && row[x] < palette.length ? palette[row[x]] : 0;
+                int o = (y * w + x) * 3;
+                out[o] = (byte) (c >> 16);
+                out[o + 1] = (byte) (c >> 8);
+                out[o + 2] = (byte) c;
+            }
+        }
+        return new RgbImage(w, h, out);
     }
 
     private static String sampleDetail(BufferedImage img) {
@@ -411,6 +643,14 @@ public final class ImageDecoder {
      * Pillow mode. Reads raw samples, never {@code getRGB}, so no colour management applies.
      */
     static RgbImage toRgb(BufferedImage img, String name) throws ImageDecodeException {
+        return toRgb(img, name, false);
+    }
+
+    /**
+     * @param clipGray16 16-bit grey is Pillow's mode "I" even when the JDK adds an alpha band for a
+     *     tRNS chunk: clip at 255 rather than take the high byte
+     */
+    static RgbImage toRgb(BufferedImage img, String name, boolean clipGray16) throws ImageDecodeException {
         int w = img.getWidth();
         int h = img.getHeight();
         byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
@@ -452,9 +692,24 @@ public final class ImageDecoder {
         int colors = cm.getNumColorComponents();
         int bits = cm.getComponentSize(0);
         boolean cmyk = cm.getColorSpace().getType() == ColorSpace.TYPE_CMYK;
+        if (bits == 32 && colors == 1 && bands == 1) {
+            // 32-bit grey, Pillow mode "I" (integers) or "F" (floats): convert clips to 0..255, truncating floats
+            double[] row = new double[w];
+            for (int y = 0; y < h; y++) {
+                r.getSamples(0, y, w, 1, 0, row);
+                for (int x = 0; x < w; x++) {
+                    double v = row[x];
+                    int g = v <= 0 || Double.isNaN(v) ? 0 : v >= 255 ? 255 : (int) v;
+                    int o = (y * w + x) * 3;
+                    out[o] = out[o + 1] = out[o + 2] = (byte) g;
+                }
+            }
+            return new RgbImage(w, h, out);
+        }
         if (bits > 16 || (colors != 1 && colors != 3 && !(cmyk && colors == 4))) {
             throw new ImageDecodeException(name, "unsupported pixel layout: " + colors + " colour components of " + bits + " bits");
         }
+        boolean premultiplied = cm.isAlphaPremultiplied() && colors == 3 && bands >= 4;
         int[] row = new int[w * bands];
         for (int y = 0; y < h; y++) {
             r.getPixels(0, y, w, 1, row);
@@ -464,9 +719,9 @@ public final class ImageDecoder {
                 if (colors == 1) {
                     int v = row[i];
                     int g;
-                    if (bits == 16) {
-                        // 16-bit gray opens as Pillow mode "I" (clipped at 255 by convert), with alpha as "LA" (high byte)
-                        g = cm.hasAlpha() ? v >> 8 : Math.min(v, 255);
+                    if (bits > 8) {
+                        // 9..16-bit gray opens as Pillow mode "I"/"I;16" (clipped at 255 by convert), with alpha as "LA" (high byte)
+                        g = cm.hasAlpha() && !clipGray16 ? v >> 8 : Math.min(v, 255);
                     } else if (bits < 8) {
                         g = v * 255 / ((1 << bits) - 1);
                     } else {
@@ -478,6 +733,14 @@ public final class ImageDecoder {
                     int nk = 255 - (row[i + 3] >> shift);
                     for (int c = 0; c < 3; c++) {
                         out[o + c] = (byte) JpegColor.clip8(nk - JpegColor.mulDiv255(row[i + c] >> shift, nk));
+                    }
+                } else if (premultiplied) {
+                    // Pillow's "RGBa" unpacker on the high bytes: 0 where alpha is 0, else clip(v * 255 / a)
+                    int shift = bits == 16 ? 8 : 0;
+                    int a = row[i + 3] >> shift;
+                    for (int c = 0; c < 3; c++) {
+                        int v = row[i + c] >> shift;
+                        out[o + c] = (byte) (a == 0 ? 0 : a == 255 ? v : Math.min(255, v * 255 / a));
                     }
                 } else {
                     int shift = bits == 16 ? 8 : 0;

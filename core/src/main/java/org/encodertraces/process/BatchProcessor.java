@@ -202,7 +202,7 @@ public final class BatchProcessor {
         List<Map<String, Object>> o = new ArrayList<>();
         ops.forEach(op -> o.add(op.describe()));
         p.put("operations", o);
-        p.put("image_decoder", "Pillow-compatible (JPEG: " + ImageDecoder.jpegCodecName() + ")");
+        p.put("image_decoder", ImageDecoder.decoderDescription());
         p.put("started", start.toString());
         p.put("finished", Instant.now().toString());
         return p;
