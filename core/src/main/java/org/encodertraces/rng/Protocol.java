@@ -1,0 +1,30 @@
+package org.encodertraces.rng;
+
+import java.util.Locale;
+
+/**
+ * Which random draws, splits and search seeds an experiment uses. {@code STUDY} reproduces the
+ * study's code (numpy's {@code default_rng(seed).choice} for processing draws, Python's
+ * {@code random.shuffle} after {@code random.seed(22)} for the per-class validation hold-out,
+ * search seed 22 for processing and 42 for acquisition), so the same embeddings give the same
+ * numbers. {@code ROBUST} draws each image's processing from a hash of (seed, image index) and
+ * splits with {@code SplittableRandom}: no draw depends on the order or the number of the other
+ * images, so adding or reordering images leaves every other image's draw unchanged.
+ */
+public enum Protocol {
+    STUDY, ROBUST;
+
+    /** Parses "study" or "robust" (any case). */
+    public static Protocol parse(String s) {
+        try {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown protocol '" + s + "' (study, robust)");
+        }
+    }
+
+    /** The lower-case name results record. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
