@@ -7,9 +7,10 @@ import java.util.Locale;
  * study's code (numpy's {@code default_rng(seed).choice} for processing draws, Python's
  * {@code random.shuffle} after {@code random.seed(22)} for the per-class validation hold-out,
  * search seed 22 for processing and 42 for acquisition), so the same embeddings give the same
- * numbers. {@code ROBUST} draws each image's processing from a hash of (seed, image index) and
- * splits with {@code SplittableRandom}: no draw depends on the order or the number of the other
- * images, so adding or reordering images leaves every other image's draw unchanged.
+ * numbers. {@code ROBUST} is this project's earlier protocol: the kNN uniform draw of image i is
+ * a hash of (seed, i) (no draw depends on the number or order of the other images, so a database
+ * can grow or be sharded without changing the images already in it), probe draws and splits come
+ * from {@code SplittableRandom}, and the search uses the base seed.
  */
 public enum Protocol {
     STUDY, ROBUST;
