@@ -175,6 +175,23 @@ class StudyProtocolTest {
         }
     }
 
+    @Test
+    void auditAndKnnTakeTheProtocolOption() throws IOException {
+        Path img = tmp.resolve("imgs/a/x.png");
+        java.nio.file.Files.createDirectories(img.getParent());
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", img.toFile());
+        CliRun r = CliRun.of("audit", "--images", tmp.resolve("imgs").toString(), "--model", "builtin:lowlevel-stats",
+                "--protocol", "nope", "-o", tmp.resolve("aud").toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("unknown protocol 'nope' (study, robust)"), r.err());
+        assertTrue(CliRun.of("audit", "--help").out().contains("--protocol"));
+        List<String> args = new ArrayList<>(List.of("knn", "--protocol", "nope", "-o", tmp.resolve("k").toString()));
+        args.addAll(layout(SHARPENING));
+        r = CliRun.of(args.toArray(String[]::new));
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("unknown protocol 'nope'"), r.err());
+    }
+
     private static String key(JsonNode c) {
         return c.has("seed") && !c.get("seed").isNull() ? c.get("test").asText() + " uniform seed " + c.get("seed").asInt()
                 : c.get("test").asText() + " " + c.get("positives").asText() + " " + c.get("negatives").asText();
