@@ -109,7 +109,9 @@ final class AcquisitionStage {
                     x[i] = set.row(i);
                     rowIds.add(toSplitId.getOrDefault(set.ids().get(i), set.ids().get(i)));
                 }
-                ProbeResult r = new AcquisitionProbe(cfg.probe()).run(x, rowIds, fes);
+                ProbeResult r = new AcquisitionProbe(cfg.probe().protocol() == org.encodertraces.rng.Protocol.STUDY
+                        ? cfg.probe().withSearchSeed(org.encodertraces.probe.ProbeConfig.STUDY_ACQUISITION_SEARCH_SEED) : cfg.probe())
+                        .run(x, rowIds, fes);
                 out.add(new AttributeProbe(attr, !op.equals("IDENTITY"), r));
             }
         }

@@ -207,7 +207,7 @@ public final class Audit {
                         FloatMatrix m = FloatMatrix.of(a.rows().get(o));
                         oe.add(new KnnInfluence.OperationEmbeddings(t.operations().get(o), m.selectRows(split.train()), m.selectRows(split.test())));
                     }
-                    KnnResult kr = new KnnInfluence(new KnnInfluence.Config(cfg.k(), cfg.uniformSeeds(), cfg.seed(), cfg.threads()))
+                    KnnResult kr = new KnnInfluence(new KnnInfluence.Config(cfg.k(), cfg.uniformSeeds(), cfg.seed(), cfg.threads(), cfg.probe().protocol()))
                             .run(oe, pick(labels, split.train()), pick(labels, split.test()));
                     knn.add(new TaskKnn(name, kr));
                 }

@@ -62,6 +62,10 @@ public final class AuditCommand implements Callable<Integer> {
     @Option(names = "--test-fraction", defaultValue = "0.3", description = "images held out for testing (default ${DEFAULT-VALUE})")
     double testFraction;
 
+    @Option(names = "--protocol", defaultValue = "study",
+            description = "study (the study's draws, splits and search seeds) or robust (our order-free draws) (default ${DEFAULT-VALUE})")
+    String protocol;
+
     @Option(names = "--seed", defaultValue = "0", description = "seed (default ${DEFAULT-VALUE})")
     long seed;
 
@@ -85,7 +89,8 @@ public final class AuditCommand implements Callable<Integer> {
             List<ProcessingTask> t = tasks.equals(List.of("none")) ? List.of() : tasks.stream().map(ProcessingTask::parse).toList();
             AuditConfig base = AuditConfig.defaults(models.names(), n);
             cfg = base.withTasks(t).withMaskPercent(mask).withK(k).withTestFraction(testFraction)
-                    .withProbe(base.probe().withTrainer(trainer).withNormalization(norm).withBudget(trials, seeds)).withSeed(seed);
+                    .withProbe(base.probe().withTrainer(trainer).withNormalization(norm).withBudget(trials, seeds)
+                            .withProtocol(org.encodertraces.rng.Protocol.parse(protocol))).withSeed(seed);
         } catch (IllegalArgumentException | java.io.IOException e) {
             err.println("traces audit: " + e.getMessage());
             return 2;

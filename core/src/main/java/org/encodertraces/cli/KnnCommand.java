@@ -17,6 +17,7 @@ import org.encodertraces.knn.KnnResult;
 import org.encodertraces.knn.KnnSetup;
 import org.encodertraces.knn.ResultFiles;
 import org.encodertraces.embed.EmbeddingSet;
+import org.encodertraces.rng.Protocol;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -54,6 +55,10 @@ public final class KnnCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "first uniform seed (default ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--protocol", defaultValue = "study",
+            description = "uniform draw: study (np.random.default_rng(seed).choice(K, N), exactly) or robust (per-image hash) (default ${DEFAULT-VALUE})")
+    String protocol;
+
     @Option(names = "--label-tensor", defaultValue = "label", description = "integer class tensor (default ${DEFAULT-VALUE})")
     String labelTensor;
 
@@ -69,6 +74,13 @@ public final class KnnCommand implements Callable<Integer> {
         PrintWriter outw = spec.commandLine().getOut();
         if (!train.keySet().equals(test.keySet())) {
             err.println("traces knn: --train operations " + train.keySet() + " and --test operations " + test.keySet() + " differ");
+            return 2;
+        }
+        Protocol prot;
+        try {
+            prot = Protocol.parse(protocol);
+        } catch (IllegalArgumentException e) {
+            err.println("traces knn: " + e.getMessage());
             return 2;
         }
         Instant start = Instant.now();
@@ -104,7 +116,7 @@ public final class KnnCommand implements Callable<Integer> {
         }
         KnnResult r;
         try {
-            r = new KnnInfluence(new KnnInfluence.Config(k, seeds, seed, threads)).run(ops, trainLabels, testLabels);
+            r = new KnnInfluence(new KnnInfluence.Config(k, seeds, seed, threads, prot)).run(ops, trainLabels, testLabels);
         } catch (IllegalArgumentException e) {
             err.println("traces knn: " + e.getMessage());
             return 2;
@@ -113,9 +125,10 @@ public final class KnnCommand implements Callable<Integer> {
         Path json = out.resolve("knn.json");
         Path csv = out.resolve("knn.csv");
         ResultFiles.writeKnn(r, task, inputs, threads, new ResultFiles.RunTimes(start, Instant.now()), json, csv);
+        Map<KnnSetup, Integer> ties = r.voteTies();
         for (KnnSetup s : KnnSetup.values()) {
             if (r.accuracy().containsKey(s)) {
-                outw.printf(Locale.ROOT, "%-9s %.4f%n", s.label(), r.accuracy().get(s));
+                outw.printf(Locale.ROOT, "%-9s %.4f  (vote ties: %d)%n", s.label(), r.accuracy().get(s), ties.getOrDefault(s, 0));
             }
         }
         outw.printf(Locale.ROOT, "pos-same minus neg-same: %.4f%nwrote %s and %s%n", r.gapPosMinusNeg(), json, csv);

@@ -23,6 +23,7 @@ import org.encodertraces.probe.ProcessingProbe;
 import org.encodertraces.probe.ProcessingTask;
 import org.encodertraces.probe.ResultWriter;
 import org.encodertraces.probe.TrainerKind;
+import org.encodertraces.rng.Protocol;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,7 +33,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "probe", header = "Linear probe on embedding sets: processing or acquisition prediction.", mixinStandardHelpOptions = true,
         description = {"Linear probe (multinomial logistic regression) on frozen embeddings, with the study's protocol:",
                 "hyper-parameter search on a validation set, refit on train+val, evaluation on the test set.",
-                "Processing: --task T --set OP=FILE for each operation of the task (sets of the same images in the same order).",
+                "Processing, the study's layout: --task T --train OP=FILE --test OP=FILE for each operation (train and val splits).",
+                "Processing, one split: --task T --set OP=FILE for each operation (images split by --test-fraction).",
+                "--protocol study (default) uses the study's own draws, splits and search seeds; --C or --lr/--wd fix the",
+                "hyper-parameters and skip the search.",
                 "Acquisition: --set FILE --split SPLIT.json (FlickrExif split format; ids map to the set's sample ids).",
                 "Writes OUT/probe-<task>.json (inputs with sha256, parameters, seeds, metrics, per-class figures, provenance)",
                 "and OUT/probe-<task>.csv (headline numbers). Exit status: 0 done, 2 bad usage or input."},
@@ -44,9 +48,34 @@ public final class ProbeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--set", required = true, paramLabel = "[OP=]FILE",
-            description = "embedding set; OP=FILE once per operation for a processing task, FILE alone with --split")
-    List<String> sets;
+    @Option(names = "--set", paramLabel = "[OP=]FILE",
+            description = "embedding set; OP=FILE once per operation for a processing task (images split by --test-fraction), FILE alone with --split")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--train", paramLabel = "OP=FILE",
+            description = "processing task, the study's layout: train-split embeddings under operation OP; repeat for every operation")
+    Map<String, Path> trainSets = new LinkedHashMap<>();
+
+    @Option(names = "--test", paramLabel = "OP=FILE",
+            description = "processing task, the study's layout: val-split (test) embeddings under operation OP; the same operations as --train")
+    Map<String, Path> testSets = new LinkedHashMap<>();
+
+    @Option(names = "--protocol", defaultValue = "study",
+            description = "study (the study's draws, splits and search seeds exactly) or robust (our order-free draws; see docs/fidelity.md) (default ${DEFAULT-VALUE})")
+    String protocol;
+
+    @Option(names = "--C", paramLabel = "C", description = "fix L-BFGS's inverse regularisation C and skip the search (implies --trainer lbfgs)")
+    Double fixedC;
+
+    @Option(names = "--lr", paramLabel = "LR", description = "fix SGD's learning rate (with --wd) and skip the search (implies --trainer sgd)")
+    Double fixedLr;
+
+    @Option(names = "--wd", paramLabel = "WD", description = "fix SGD's weight decay (with --lr) and skip the search")
+    Double fixedWd;
+
+    @Option(names = "--search-seed", paramLabel = "N",
+            description = "seed of the search's draw, validation split and sampler (default: study 22 for processing, 42 for acquisition; robust --seed)")
+    Long searchSeed;
 
     @Option(names = "--task", paramLabel = "TASK", description = "processing task: jpeg, sharpening, resizing, interpolation")
     String task;
@@ -57,7 +86,7 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--id-label", paramLabel = "NAME", description = "label tensor holding the row ids (acquisition; default: the sidecar ids)")
     String idLabel;
 
-    @Option(names = "--trainer", defaultValue = "sgd", description = "sgd (the study's default) or lbfgs (default ${DEFAULT-VALUE})")
+    @Option(names = "--trainer", description = "sgd (the study's default) or lbfgs (default sgd; lbfgs with --C)")
     String trainer;
 
     @Option(names = "--norm", defaultValue = "l2", description = "feature normalisation: l2, standard, none (default ${DEFAULT-VALUE})")
@@ -107,13 +136,20 @@ public final class ProbeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("give either --task (processing) or --split (acquisition)");
             }
             int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-            ProbeConfig cfg = new ProbeConfig(FeatureNormalization.parse(norm), TrainerKind.parse(trainer), trials,
+            Protocol prot = Protocol.parse(protocol);
+            TrainerKind kind = trainerKind();
+            long sSeed = searchSeed != null ? searchSeed : prot == Protocol.ROBUST ? seed
+                    : acquisition ? ProbeConfig.STUDY_ACQUISITION_SEARCH_SEED : ProbeConfig.STUDY_PROCESSING_SEARCH_SEED;
+            ProbeConfig cfg = new ProbeConfig(FeatureNormalization.parse(norm), kind, trials,
                     HyperparameterSearch.Sampler.parse(sampler), valFraction, seed, repeats != null ? repeats : acquisition ? 1 : 10,
-                    n, epochs, batchSize, maxIter);
+                    n, epochs, batchSize, maxIter, prot, sSeed, fixedParams(kind));
             List<ResultWriter.Input> inputs = new ArrayList<>();
             ProbeResult result;
             String name;
             if (acquisition) {
+                if (!trainSets.isEmpty() || !testSets.isEmpty()) {
+                    throw new IllegalArgumentException("--train/--test are for processing tasks; an acquisition probe takes --set FILE --split SPLIT.json");
+                }
                 if (sets.size() != 1 || sets.get(0).contains("=")) {
                     throw new IllegalArgumentException("an acquisition probe takes one --set FILE");
                 }
@@ -131,8 +167,26 @@ public final class ProbeCommand implements Callable<Integer> {
                 }
                 result = new AcquisitionProbe(cfg).run(matrix(set), ids, sp);
                 name = sp.targetAttribute();
+            } else if (!trainSets.isEmpty() || !testSets.isEmpty()) {
+                ProcessingTask t = ProcessingTask.parse(task);
+                if (!sets.isEmpty()) {
+                    throw new IllegalArgumentException("give either --set OP=FILE (one split) or --train/--test OP=FILE (the study's layout), not both");
+                }
+                Map<String, Path> tr = byOperation(trainSets);
+                Map<String, Path> te = byOperation(testSets);
+                requireOperations(t, tr.keySet(), "--train");
+                requireOperations(t, te.keySet(), "--test");
+                List<float[][]> trainM = new ArrayList<>();
+                List<float[][]> testM = new ArrayList<>();
+                readAligned(t, tr, "train", trainM, inputs);
+                readAligned(t, te, "test", testM, inputs);
+                name = t.name().toLowerCase(Locale.ROOT);
+                result = new ProcessingProbe(cfg).run(name, t.operations(), trainM, testM);
             } else {
                 ProcessingTask t = ProcessingTask.parse(task);
+                if (sets.isEmpty()) {
+                    throw new IllegalArgumentException("a processing task needs --train/--test OP=FILE (the study's layout) or --set OP=FILE");
+                }
                 Map<String, Path> byOp = new LinkedHashMap<>();
                 for (String s : sets) {
                     int eq = s.indexOf('=');
@@ -141,26 +195,9 @@ public final class ProbeCommand implements Callable<Integer> {
                     }
                     byOp.put(s.substring(0, eq).trim().toUpperCase(Locale.ROOT), Path.of(s.substring(eq + 1)));
                 }
-                if (!byOp.keySet().equals(new java.util.HashSet<>(t.operations()))) {
-                    throw new IllegalArgumentException("task " + t.name().toLowerCase(Locale.ROOT) + " needs sets for exactly "
-                            + t.operations() + ", got " + byOp.keySet());
-                }
+                requireOperations(t, byOp.keySet(), "--set");
                 List<float[][]> matrices = new ArrayList<>();
-                List<String> firstIds = null;
-                String firstOp = null;
-                for (String op : t.operations()) {
-                    Path f = byOp.get(op);
-                    EmbeddingSet set = read(f);
-                    if (firstIds == null) {
-                        firstIds = set.ids();
-                        firstOp = op;
-                    } else if (!firstIds.equals(set.ids())) {
-                        throw new IllegalArgumentException(f + " (" + op + ") does not hold the same images in the same order as the "
-                                + firstOp + " set (sample ids differ)");
-                    }
-                    matrices.add(matrix(set));
-                    inputs.add(ResultWriter.Input.of("embeddings:" + op, f));
-                }
+                List<String> firstIds = readAligned(t, byOp, "embeddings", matrices, inputs);
                 ProcessingProbe.ImageSplit images = ProcessingProbe.ImageSplit.random(firstIds.size(), testFraction, seed);
                 result = new ProcessingProbe(cfg).run(t.name().toLowerCase(Locale.ROOT), t.operations(), matrices, images);
                 name = t.name().toLowerCase(Locale.ROOT);
@@ -170,9 +207,10 @@ public final class ProbeCommand implements Callable<Integer> {
             for (String note : result.notes()) {
                 err.println("note: " + note);
             }
-            outw.printf(Locale.ROOT, "%s: accuracy %.2f%% +- %.2f (%d repeats), mean per-class %.2f%%, chance %.2f%%; best %s; wrote %s%n",
+            outw.printf(Locale.ROOT, "%s: accuracy %.2f%% +- %.2f (%d repeats), mean per-class %.2f%%, chance %.2f%%; %s %s; protocol %s; wrote %s%n",
                     name, 100 * result.accuracyMean(), 100 * result.accuracyStd(), result.repeats().size(),
-                    100 * result.metrics().meanPerClassAccuracy(), 100 * result.metrics().chance(), result.bestParams(), json);
+                    100 * result.metrics().meanPerClassAccuracy(), 100 * result.metrics().chance(), cfg.fixed() ? "fixed" : "best",
+                    result.bestParams(), prot.label(), json);
             outw.flush();
             return 0;
         } catch (IllegalArgumentException | IOException e) {
@@ -180,6 +218,66 @@ public final class ProbeCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+    }
+
+    private TrainerKind trainerKind() {
+        boolean sgdFixed = fixedLr != null || fixedWd != null;
+        if (fixedC != null && sgdFixed) {
+            throw new IllegalArgumentException("--C fixes the L-BFGS trainer, --lr/--wd the SGD trainer: give one or the other");
+        }
+        TrainerKind implied = fixedC != null ? TrainerKind.LBFGS : sgdFixed ? TrainerKind.SGD : null;
+        TrainerKind given = trainer == null ? null : TrainerKind.parse(trainer);
+        if (given != null && implied != null && given != implied) {
+            throw new IllegalArgumentException("--trainer " + trainer + " does not take " + (implied == TrainerKind.LBFGS ? "--C" : "--lr/--wd"));
+        }
+        return given != null ? given : implied != null ? implied : TrainerKind.SGD;
+    }
+
+    private Map<String, Double> fixedParams(TrainerKind kind) {
+        if (fixedC != null) {
+            return Map.of("C", fixedC);
+        }
+        if (fixedLr != null || fixedWd != null) {
+            if (fixedLr == null || fixedWd == null) {
+                throw new IllegalArgumentException("fixing SGD's hyper-parameters needs both --lr and --wd");
+            }
+            return Map.of("lr", fixedLr, "weight_decay", fixedWd);
+        }
+        return Map.of();
+    }
+
+    private static Map<String, Path> byOperation(Map<String, Path> given) {
+        Map<String, Path> m = new LinkedHashMap<>();
+        given.forEach((op, f) -> m.put(op.trim().toUpperCase(Locale.ROOT), f));
+        return m;
+    }
+
+    private static void requireOperations(ProcessingTask t, java.util.Set<String> got, String option) {
+        if (!got.equals(new java.util.HashSet<>(t.operations()))) {
+            throw new IllegalArgumentException("task " + t.name().toLowerCase(Locale.ROOT) + " needs " + option + " sets for exactly "
+                    + t.operations() + ", got " + got);
+        }
+    }
+
+    /** Reads one set per operation of the task (in task order), checking they hold the same images in the same order; returns the ids. */
+    private static List<String> readAligned(ProcessingTask t, Map<String, Path> byOp, String role, List<float[][]> matrices,
+                                            List<ResultWriter.Input> inputs) throws IOException {
+        List<String> firstIds = null;
+        String firstOp = null;
+        for (String op : t.operations()) {
+            Path f = byOp.get(op);
+            EmbeddingSet set = read(f);
+            if (firstIds == null) {
+                firstIds = set.ids();
+                firstOp = op;
+            } else if (!firstIds.equals(set.ids())) {
+                throw new IllegalArgumentException(f + " (" + op + ") does not hold the same images in the same order as the "
+                        + firstOp + " " + role + " set (sample ids differ)");
+            }
+            matrices.add(matrix(set));
+            inputs.add(ResultWriter.Input.of(role + ":" + op, f));
+        }
+        return firstIds;
     }
 
     private static EmbeddingSet read(Path f) throws IOException {

@@ -8,13 +8,18 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.encodertraces.linalg.FloatMatrix;
 import org.encodertraces.linalg.TopK;
+import org.encodertraces.rng.NumpyGenerator;
+import org.encodertraces.rng.Protocol;
 
 /**
  * The study's kNN experiment under controlled processing: how much does the operation that
  * processed the training images (positives vs negatives) change kNN classification?
  *
  * <p>Similarity is the dot product of L2-normalised embeddings (cosine), the k nearest training
- * images vote ({@link KnnVote}), ties in similarity go to the lower training index.
+ * images vote ({@link KnnVote}), ties in similarity go to the lower training index. Every
+ * configuration counts its queries with a vote tie (two or more classes sharing the top count):
+ * the study's {@code torch.sort} breaks those in no defined order, so they bound how far its
+ * script and ours can differ.
  *
  * <p>Approach: a set-up only decides, per (query class, training image), which operation's
  * embedding stands for the training image. So for every pair (test operation p, database
@@ -34,8 +39,10 @@ public final class KnnInfluence {
      * @param uniformSeeds number of uniform draws averaged (the study: 10), at most 62
      * @param baseSeed     seeds are baseSeed, baseSeed + 1, ...
      * @param threads      search threads (0 = all processors)
+     * @param protocol     the uniform draw: the study's {@code np.random.default_rng(seed).choice(K, N)}
+     *                     or the robust per-image hash ({@link UniformDraw})
      */
-    public record Config(int k, int uniformSeeds, long baseSeed, int threads) {
+    public record Config(int k, int uniformSeeds, long baseSeed, int threads, Protocol protocol) {
         /** Validates. */
         public Config {
             if (k < 1) {
@@ -47,11 +54,19 @@ public final class KnnInfluence {
             if (threads < 0) {
                 throw new IllegalArgumentException("threads must be >= 0, got " + threads);
             }
+            if (protocol == null) {
+                throw new IllegalArgumentException("protocol missing");
+            }
         }
 
-        /** The study's defaults: k = 10, 10 seeds from 0, all processors. */
+        /** The study's protocol with these parameters. */
+        public Config(int k, int uniformSeeds, long baseSeed, int threads) {
+            this(k, uniformSeeds, baseSeed, threads, Protocol.STUDY);
+        }
+
+        /** The study's defaults: k = 10, 10 seeds from 0, all processors, the study's draws. */
         public static Config defaults() {
-            return new Config(10, 10, 0, 0);
+            return new Config(10, 10, 0, 0, Protocol.STUDY);
         }
     }
 
@@ -97,11 +112,9 @@ public final class KnnInfluence {
             seedList.add(config.baseSeed() + s);
         }
         // drawn[s][i]: operation of training image i under seed s
-        int[][] drawn = new int[seeds][n];
+        int[][] drawn = new int[seeds][];
         for (int s = 0; s < seeds; s++) {
-            for (int i = 0; i < n; i++) {
-                drawn[s][i] = UniformDraw.operation(seedList.get(s), i, nOps);
-            }
+            drawn[s] = uniformDraw(config.protocol(), seedList.get(s), n, nOps);
         }
         List<FloatMatrix> db = new ArrayList<>();
         for (OperationEmbeddings e : ops) {
@@ -144,13 +157,15 @@ public final class KnnInfluence {
             for (int s = 0; s < seeds; s++) {
                 boolean[] correct = new boolean[nq];
                 int total = 0;
+                int ties = 0;
                 int[] labelsBuf = new int[k];
                 for (int qi = 0; qi < nq; qi++) {
-                    int got = mergeVote(byDbOp, 2 + s, qi, k, databaseLabels, labelsBuf);
-                    correct[qi] = got == queryLabels[qi];
+                    int m = merge(byDbOp, 2 + s, qi, k, databaseLabels, labelsBuf);
+                    correct[qi] = m > 0 && KnnVote.vote(labelsBuf, m) == queryLabels[qi];
                     total += correct[qi] ? 1 : 0;
+                    ties += m > 0 && KnnVote.tied(labelsBuf, m) ? 1 : 0;
                 }
-                record(KnnSetup.UNIFORM, pn, "drawn", "drawn", seedList.get(s), correct, total, queryLabels, configs, perClassCorrect);
+                record(KnnSetup.UNIFORM, pn, "drawn", "drawn", seedList.get(s), correct, total, ties, queryLabels, configs, perClassCorrect);
             }
         }
 
@@ -177,7 +192,22 @@ public final class KnnInfluence {
                 ? accuracy.get(KnnSetup.POS_SAME) - accuracy.get(KnnSetup.NEG_SAME) : Double.NaN;
         List<String> names = ops.stream().map(OperationEmbeddings::operation).toList();
         return new KnnResult(names, k, KnnVote.TIE_RULE, n, nq, List.copyOf(seedList), accuracy, gap, perClass,
-                List.copyOf(configs));
+                List.copyOf(configs), config.protocol());
+    }
+
+    /**
+     * The uniform set-up's operation of every training image under one seed: the study's
+     * {@code np.random.default_rng(seed).choice(operations, n)}, or the robust per-image hash.
+     */
+    public static int[] uniformDraw(Protocol protocol, long seed, int n, int operations) {
+        if (protocol == Protocol.STUDY) {
+            return new NumpyGenerator(seed).choice(operations, n);
+        }
+        int[] d = new int[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = UniformDraw.operation(seed, i, operations);
+        }
+        return d;
     }
 
     private static int classIndex(TreeMap<Integer, Integer> classSizes, int label) {
@@ -191,6 +221,7 @@ public final class KnnInfluence {
         int nq = qLabels.length;
         boolean[] correct = new boolean[nq];
         int total = 0;
+        int ties = 0;
         int[] labels = new int[k];
         for (int qi = 0; qi < nq; qi++) {
             int a = 0;
@@ -221,12 +252,13 @@ public final class KnnInfluence {
             }
             correct[qi] = m > 0 && KnnVote.vote(labels, m) == qLabels[qi];
             total += correct[qi] ? 1 : 0;
+            ties += m > 0 && KnnVote.tied(labels, m) ? 1 : 0;
         }
-        record(setup, test, pos, neg, seed, correct, total, qLabels, configs, perClassCorrect);
+        record(setup, test, pos, neg, seed, correct, total, ties, qLabels, configs, perClassCorrect);
     }
 
-    /** Merges list {@code list} of every database operation's result for one query and votes. */
-    private static int mergeVote(TopK.Result[] parts, int list, int qi, int k, int[] dbLabels, int[] labels) {
+    /** Merges list {@code list} of every database operation's result for one query into {@code labels}; returns how many. */
+    private static int merge(TopK.Result[] parts, int list, int qi, int k, int[] dbLabels, int[] labels) {
         int[] pos = new int[parts.length];
         int m = 0;
         while (m < k) {
@@ -254,11 +286,11 @@ public final class KnnInfluence {
             pos[best]++;
             labels[m++] = dbLabels[bestI];
         }
-        return m == 0 ? Integer.MIN_VALUE : KnnVote.vote(labels, m);
+        return m;
     }
 
     private static void record(KnnSetup setup, String test, String pos, String neg, Long seed, boolean[] correct,
-                               int total, int[] qLabels, List<KnnResult.Configuration> configs,
+                               int total, int ties, int[] qLabels, List<KnnResult.Configuration> configs,
                                Map<KnnSetup, List<int[]>> perClassCorrect) {
         TreeMap<Integer, Integer> idx = new TreeMap<>();
         for (int c : qLabels) {
@@ -276,6 +308,6 @@ public final class KnnInfluence {
         }
         perClassCorrect.computeIfAbsent(setup, s -> new ArrayList<>()).add(perClass);
         configs.add(new KnnResult.Configuration(setup, test, pos, neg, seed, total,
-                qLabels.length == 0 ? Double.NaN : (double) total / qLabels.length));
+                qLabels.length == 0 ? Double.NaN : (double) total / qLabels.length, ties));
     }
 }

@@ -18,10 +18,21 @@ import java.util.Map;
  * @param gapPosMinusNeg accuracy(pos-same) - accuracy(neg-same); NaN with a single operation
  * @param perClass       per set-up, per class label: mean accuracy over the set-up's configurations
  * @param configurations every (set-up, test op, positive op, negative op or seed) evaluated
+ * @param protocol       whose uniform draw: the study's numpy draw or the robust per-image hash
  */
 public record KnnResult(List<String> operations, int k, String tieRule, int databaseSize, int queries,
                         List<Long> uniformSeeds, Map<KnnSetup, Double> accuracy, double gapPosMinusNeg,
-                        Map<KnnSetup, Map<Integer, Double>> perClass, List<Configuration> configurations) {
+                        Map<KnnSetup, Map<Integer, Double>> perClass, List<Configuration> configurations,
+                        org.encodertraces.rng.Protocol protocol) {
+
+    /** Queries with a vote tie, summed over the configurations of each set-up. */
+    public Map<KnnSetup, Integer> voteTies() {
+        Map<KnnSetup, Integer> m = new java.util.EnumMap<>(KnnSetup.class);
+        for (Configuration c : configurations) {
+            m.merge(c.setup(), c.voteTies(), Integer::sum);
+        }
+        return m;
+    }
 
     /**
      * One evaluated database configuration.
@@ -33,8 +44,10 @@ public record KnnResult(List<String> operations, int k, String tieRule, int data
      * @param seed       the uniform draw's seed, or null
      * @param correct    correctly classified queries
      * @param accuracy   correct / queries
+     * @param voteTies   queries whose vote had two or more classes sharing the top count (decided
+     *                   by our rule; the study's script breaks them arbitrarily)
      */
     public record Configuration(KnnSetup setup, String testOp, String positiveOp, String negativeOp, Long seed,
-                                int correct, double accuracy) {
+                                int correct, double accuracy, int voteTies) {
     }
 }

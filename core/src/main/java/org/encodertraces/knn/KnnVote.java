@@ -33,4 +33,18 @@ public final class KnnVote {
         }
         throw new AssertionError("unreachable");
     }
+
+    /** Whether two or more classes share the highest count among the first {@code n} labels (the tie rule decides). */
+    public static boolean tied(int[] labels, int n) {
+        Map<Integer, Integer> counts = new HashMap<>();
+        int max = 0;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, counts.merge(labels[i], 1, Integer::sum));
+        }
+        int atMax = 0;
+        for (int c : counts.values()) {
+            atMax += c == max ? 1 : 0;
+        }
+        return atMax > 1;
+    }
 }

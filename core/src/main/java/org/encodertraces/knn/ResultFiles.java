@@ -60,7 +60,10 @@ public final class ResultFiles {
         params.put("similarity", "cosine (dot product of L2-normalised embeddings, float32)");
         params.put("similarity_ties", "lower training index ranks first");
         params.put("vote", r.tieRule());
-        params.put("uniform_draw", "op(i, seed) = splitmix64(seed * 0x9E3779B97F4A7C15 + i) mod K");
+        params.put("protocol", r.protocol().label());
+        params.put("uniform_draw", r.protocol() == org.encodertraces.rng.Protocol.STUDY
+                ? "the study's: np.random.default_rng(seed).choice(K, N) (numpy 1.24 PCG64, ported exactly)"
+                : "robust: op(i, seed) = splitmix64(seed * 0x9E3779B97F4A7C15 + i) mod K");
         params.put("threads", threads);
         params.put("database_size", r.databaseSize());
         params.put("queries_per_operation", r.queries());
@@ -71,6 +74,11 @@ public final class ResultFiles {
         r.accuracy().forEach((s, v) -> acc.put(s.label(), v));
         metrics.put("accuracy", acc);
         metrics.put("gap_pos_minus_neg", finite(r.gapPosMinusNeg()));
+        Map<String, Object> ties = new LinkedHashMap<>();
+        r.voteTies().forEach((s, v) -> ties.put(s.label(), v));
+        metrics.put("vote_ties", ties);
+        metrics.put("vote_ties_note", "queries (summed over each set-up's configurations) whose k votes had two or more classes "
+                + "at the top count; ours give them to the nearest tied class, the study's torch.sort in no defined order");
         doc.put("metrics", metrics);
         Map<String, Object> perClass = new LinkedHashMap<>();
         r.perClass().forEach((s, m) -> {
@@ -91,6 +99,7 @@ public final class ResultFiles {
             }
             m.put("correct", c.correct());
             m.put("accuracy", c.accuracy());
+            m.put("vote_ties", c.voteTies());
             cfgs.add(m);
         }
         doc.put("configurations", cfgs);

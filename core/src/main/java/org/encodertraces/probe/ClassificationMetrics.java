@@ -79,4 +79,13 @@ public record ClassificationMetrics(long[][] confusion, double accuracy, double 
         }
         return t;
     }
+
+    /** Rows predicted right (the trace of the confusion matrix). */
+    public long correct() {
+        long t = 0;
+        for (int c = 0; c < confusion.length; c++) {
+            t += confusion[c][c];
+        }
+        return t;
+    }
 }

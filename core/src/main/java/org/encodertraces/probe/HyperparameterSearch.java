@@ -54,6 +54,16 @@ public record HyperparameterSearch(SearchSpace space, Sampler sampler, int trial
         public Result {
             trials = List.copyOf(trials);
         }
+
+        /** No search: the given values, no trials (the best trial's score is NaN: nothing was scored). */
+        public static Result fixed(Map<String, Double> params) {
+            return new Result(List.of(), new Trial(0, params, Double.NaN));
+        }
+
+        /** Whether the hyper-parameters were fixed rather than searched. */
+        public boolean isFixed() {
+            return trials.isEmpty();
+        }
     }
 
     public HyperparameterSearch {

@@ -32,14 +32,20 @@ public final class LinearProbe {
     public record Evaluation(long seed, FitReport fit, ClassificationMetrics metrics) {
     }
 
-    /** Search: each trial fits on {@code train} and scores accuracy on {@code val}. Inputs are raw (not yet normalised). */
+    /**
+     * Search: each trial fits on {@code train} and scores accuracy on {@code val}. Inputs are raw
+     * (not yet normalised). With fixed hyper-parameters nothing is fitted and they are the result.
+     */
     public HyperparameterSearch.Result search(float[][] train, int[] yTrain, float[][] val, int[] yVal, int k) {
+        if (config.fixed()) {
+            return HyperparameterSearch.Result.fixed(config.fixedParams());
+        }
         Normalizer nz = config.normalization().fit(train);
         float[][] tr = nz.apply(train);
         float[][] va = nz.apply(val);
-        HyperparameterSearch hs = new HyperparameterSearch(config.trainer().searchSpace(), config.sampler(), config.trials(), config.seed());
+        HyperparameterSearch hs = new HyperparameterSearch(config.trainer().searchSpace(), config.sampler(), config.trials(), config.searchSeed());
         return hs.run(params -> {
-            FitReport f = config.trainer().fit(params, tr, yTrain, k, config, config.seed());
+            FitReport f = config.trainer().fit(params, tr, yTrain, k, config, config.searchSeed());
             return ClassificationMetrics.of(yVal, f.model().predict(va), k).accuracy();
         });
     }
@@ -68,7 +74,9 @@ public final class LinearProbe {
 
     /** The protocol without a validation set: a stratified {@code valFraction} of train (seeded) is held out for the search. */
     public ProbeResult run(String task, List<String> classNames, float[][] train, int[] yTrain, float[][] test, int[] yTest) {
-        StratifiedSplit sp = StratifiedSplit.of(yTrain, classNames.size(), config.valFraction(), config.seed());
+        StratifiedSplit sp = config.protocol() == org.encodertraces.rng.Protocol.STUDY
+                ? StratifiedSplit.study(yTrain, config.valFraction(), new org.encodertraces.rng.PythonRandom(config.searchSeed()))
+                : StratifiedSplit.of(yTrain, classNames.size(), config.valFraction(), config.searchSeed());
         return run(task, classNames, rows(train, sp.train()), pick(yTrain, sp.train()), rows(train, sp.val()), pick(yTrain, sp.val()),
                 test, yTest);
     }
@@ -82,7 +90,7 @@ public final class LinearProbe {
             Evaluation e = evals.get(i);
             sum = sum == null ? e.metrics() : sum.plus(e.metrics());
             acc[i] = e.metrics().accuracy();
-            reps.add(new ProbeResult.Repeat(e.seed(), e.metrics().accuracy(), e.metrics().meanPerClassAccuracy(),
+            reps.add(new ProbeResult.Repeat(e.seed(), e.metrics().correct(), e.metrics().accuracy(), e.metrics().meanPerClassAccuracy(),
                     e.fit().iterations(), e.fit().converged(), e.fit().objective()));
         }
         return new ProbeResult(task, classNames, config, sum, reps, ProbeResult.mean(acc), ProbeResult.std(acc),

@@ -40,13 +40,14 @@ public record ProbeResult(String task, List<String> classNames, ProbeConfig conf
      * One final fit and its test evaluation.
      *
      * @param seed                 seed of this fit (training-set draw, SGD shuffles)
+     * @param correct              test rows predicted right
      * @param accuracy             test top-1 accuracy
      * @param meanPerClassAccuracy test mean per-class accuracy
      * @param iterations           optimiser iterations or epochs
      * @param converged            whether the optimiser met its convergence criterion
      * @param objective            final objective value
      */
-    public record Repeat(long seed, double accuracy, double meanPerClassAccuracy, int iterations, boolean converged,
+    public record Repeat(long seed, long correct, double accuracy, double meanPerClassAccuracy, int iterations, boolean converged,
                          double objective) {
     }
 

@@ -3,15 +3,20 @@ package org.encodertraces.probe;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.encodertraces.rng.NumpyGenerator;
+import org.encodertraces.rng.Protocol;
+import org.encodertraces.rng.PythonRandom;
 
 /**
  * The study's processing-prediction protocol. Input: K embedding matrices of the same N images
  * in the same row order, one per processing operation, and which images are for training and
  * which for testing. Each training image is represented by exactly one of its K versions, drawn
  * uniformly with the run's seed, and labelled by that draw; the test set is every test image
- * under all K operations. The search uses the draw of the base seed and a stratified validation
+ * under all K operations. The search uses the draw of the search seed and a stratified validation
  * split of it; each repeat r redraws the training versions with seed + r, refits on all training
- * images and evaluates.
+ * images and evaluates. The draws and the split are the study's own ({@code default_rng(seed).choice},
+ * {@code random.shuffle}) under {@link Protocol#STUDY}, order-free seeded ones under
+ * {@link Protocol#ROBUST}.
  */
 public final class ProcessingProbe {
     private final LinearProbe probe;
@@ -53,55 +58,86 @@ public final class ProcessingProbe {
         }
     }
 
-    /** Runs the protocol; {@code sets.get(op)} is the [N][D] matrix of operation {@code operations.get(op)}. */
+    /** Runs the protocol; {@code sets.get(op)} is the [N][D] matrix of operation {@code operations.get(op)}, split by {@code split}. */
     public ProbeResult run(String task, List<String> operations, List<float[][]> sets, ImageSplit split) {
-        int k = operations.size();
-        if (k < 2 || sets.size() != k) {
-            throw new IllegalArgumentException("need one embedding set per operation and at least two operations; got "
-                    + sets.size() + " sets for " + operations);
-        }
-        int n = sets.get(0).length;
-        int d = n == 0 ? 0 : sets.get(0)[0].length;
-        for (int op = 0; op < k; op++) {
-            if (sets.get(op).length != n) {
-                throw new IllegalArgumentException("set of " + operations.get(op) + " has " + sets.get(op).length
-                        + " rows, set of " + operations.get(0) + " has " + n + ": sets must hold the same images in the same order");
-            }
-            if (n > 0 && sets.get(op)[0].length != d) {
-                throw new IllegalArgumentException("set of " + operations.get(op) + " has dimension " + sets.get(op)[0].length + ", expected " + d);
-            }
-        }
+        int n = checkSets(operations, sets, "set");
         for (int i : split.train()) {
             check(i, n);
         }
         for (int i : split.test()) {
             check(i, n);
         }
+        List<float[][]> train = new ArrayList<>();
+        List<float[][]> test = new ArrayList<>();
+        for (float[][] m : sets) {
+            train.add(LinearProbe.rows(m, split.train()));
+            test.add(LinearProbe.rows(m, split.test()));
+        }
+        return run(task, operations, train, test);
+    }
+
+    /**
+     * Runs the protocol on the study's layout: {@code trainSets.get(op)} holds the train-split
+     * images under operation op, {@code testSets.get(op)} the val-split (test) images, rows of the
+     * same image aligned across operations.
+     *
+     * <p>{@link Protocol#STUDY}: the search draws each training image's operation with
+     * {@code np.random.default_rng(searchSeed).choice(K, N)}, holds out the study's per-class
+     * validation part ({@link StratifiedSplit#study}, Python's {@code random} seeded with the search
+     * seed) and searches (unless the hyper-parameters are fixed); repeat r redraws with
+     * {@code default_rng(seed + r).choice(K, N)} and trains on every training image in row order.
+     * {@link Protocol#ROBUST}: draws and split from {@code SplittableRandom} with the seeds.
+     */
+    public ProbeResult run(String task, List<String> operations, List<float[][]> trainSets, List<float[][]> testSets) {
+        int nTrain = checkSets(operations, trainSets, "training set");
+        checkSets(operations, testSets, "test set");
+        int k = operations.size();
+        if (trainSets.get(0)[0].length != testSets.get(0)[0].length) {
+            throw new IllegalArgumentException("training sets have dimension " + trainSets.get(0)[0].length + ", test sets "
+                    + testSets.get(0)[0].length);
+        }
         ProbeConfig cfg = probe.config();
-        float[][] test = new float[k * split.test().length][];
+        boolean study = cfg.protocol() == Protocol.STUDY;
+        int nTest = testSets.get(0).length;
+        float[][] test = new float[k * nTest][];
         int[] yTest = new int[test.length];
         int t = 0;
         for (int op = 0; op < k; op++) {
-            for (int i : split.test()) {
-                test[t] = sets.get(op)[i];
+            for (int i = 0; i < nTest; i++) {
+                test[t] = testSets.get(op)[i];
                 yTest[t++] = op;
             }
         }
-        int[] draw = draw(split.train().length, k, cfg.seed());
-        float[][] train = trainRows(sets, split.train(), draw);
-        StratifiedSplit sp = StratifiedSplit.of(draw, k, cfg.valFraction(), cfg.seed());
-        HyperparameterSearch.Result search = probe.search(LinearProbe.rows(train, sp.train()), LinearProbe.pick(draw, sp.train()),
-                LinearProbe.rows(train, sp.val()), LinearProbe.pick(draw, sp.val()), k);
+        HyperparameterSearch.Result search;
+        int searchTrain = 0;
+        int searchVal = 0;
+        if (cfg.fixed()) {
+            search = HyperparameterSearch.Result.fixed(cfg.fixedParams());
+        } else {
+            int[] draw = study ? new NumpyGenerator(cfg.searchSeed()).choice(k, nTrain) : draw(nTrain, k, cfg.searchSeed());
+            float[][] train = trainRows(trainSets, draw);
+            StratifiedSplit sp = study ? StratifiedSplit.study(draw, cfg.valFraction(), new PythonRandom(cfg.searchSeed()))
+                    : StratifiedSplit.of(draw, k, cfg.valFraction(), cfg.searchSeed());
+            search = probe.search(LinearProbe.rows(train, sp.train()), LinearProbe.pick(draw, sp.train()),
+                    LinearProbe.rows(train, sp.val()), LinearProbe.pick(draw, sp.val()), k);
+            searchTrain = sp.train().length;
+            searchVal = sp.val().length;
+        }
         List<LinearProbe.Evaluation> evals = new ArrayList<>();
         for (int r = 0; r < cfg.repeats(); r++) {
             long seed = cfg.seed() + r;
-            int[] y = draw(split.train().length, k, seed);
-            evals.add(probe.evaluate(search.best().params(), trainRows(sets, split.train(), y), y, test, yTest, k, seed));
+            int[] y = study ? studyDraw(nTrain, k, seed) : draw(nTrain, k, seed);
+            evals.add(probe.evaluate(search.best().params(), trainRows(trainSets, y), y, test, yTest, k, seed));
         }
-        return probe.assemble(task, operations, search, evals, train.length, sp.train().length, sp.val().length, test.length, List.of());
+        return probe.assemble(task, operations, search, evals, nTrain, searchTrain, searchVal, test.length, List.of());
     }
 
-    /** The training-version draw of a seed: label (operation index) of each training image. */
+    /** The study's training-version draw of a seed: {@code np.random.default_rng(seed).choice(k, nTrain)}. */
+    public static int[] studyDraw(int nTrain, int k, long seed) {
+        return new NumpyGenerator(seed).choice(k, nTrain);
+    }
+
+    /** The robust protocol's training-version draw of a seed: label (operation index) of each training image. */
     public static int[] draw(int nTrain, int k, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         int[] y = new int[nTrain];
@@ -111,10 +147,33 @@ public final class ProcessingProbe {
         return y;
     }
 
-    private static float[][] trainRows(List<float[][]> sets, int[] images, int[] draw) {
-        float[][] o = new float[images.length][];
-        for (int i = 0; i < images.length; i++) {
-            o[i] = sets.get(draw[i])[images[i]];
+    private static int checkSets(List<String> operations, List<float[][]> sets, String what) {
+        int k = operations.size();
+        if (k < 2 || sets.size() != k) {
+            throw new IllegalArgumentException("need one embedding set per operation and at least two operations; got "
+                    + sets.size() + " " + what + "s for " + operations);
+        }
+        int n = sets.get(0).length;
+        if (n == 0) {
+            throw new IllegalArgumentException("the " + what + " of " + operations.get(0) + " is empty");
+        }
+        int d = sets.get(0)[0].length;
+        for (int op = 0; op < k; op++) {
+            if (sets.get(op).length != n) {
+                throw new IllegalArgumentException(what + " of " + operations.get(op) + " has " + sets.get(op).length
+                        + " rows, " + what + " of " + operations.get(0) + " has " + n + ": sets must hold the same images in the same order");
+            }
+            if (sets.get(op)[0].length != d) {
+                throw new IllegalArgumentException(what + " of " + operations.get(op) + " has dimension " + sets.get(op)[0].length + ", expected " + d);
+            }
+        }
+        return n;
+    }
+
+    private static float[][] trainRows(List<float[][]> sets, int[] draw) {
+        float[][] o = new float[draw.length][];
+        for (int i = 0; i < draw.length; i++) {
+            o[i] = sets.get(draw[i])[i];
         }
         return o;
     }

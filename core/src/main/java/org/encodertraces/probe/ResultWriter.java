@@ -49,6 +49,13 @@ public final class ResultWriter {
         }
         ProbeConfig c = r.config();
         ObjectNode p = root.putObject("parameters");
+        p.put("protocol", c.protocol().label());
+        p.put("protocol_draws", c.protocol() == org.encodertraces.rng.Protocol.STUDY
+                ? "the study's: training operation per image np.random.default_rng(seed).choice(K, N); search draw with the search seed; "
+                        + "validation hold-out per class by Python's random.shuffle after random.seed(search seed)"
+                : "robust: training operation per image from SplittableRandom(seed); stratified validation hold-out from SplittableRandom(search seed)");
+        p.put("search_seed", c.searchSeed());
+        p.put("hyperparameters_fixed", c.fixed());
         p.put("trainer", c.trainer().name().toLowerCase(Locale.ROOT));
         p.put("normalization", c.normalization().name().toLowerCase(Locale.ROOT));
         p.put("trials", c.trials());
@@ -57,7 +64,9 @@ public final class ResultWriter {
         p.put("repeats", c.repeats());
         if (c.trainer() == TrainerKind.SGD) {
             p.put("epochs", c.epochs()).put("batch_size", c.batchSize()).put("momentum", 0.9).put("init", "zeros")
-                    .put("lr_schedule", "cosine per epoch");
+                    .put("lr_schedule", c.protocol() == org.encodertraces.rng.Protocol.STUDY
+                            ? "the study's: after epoch e lr = 0.5 lr0 (1 + cos(pi e / E)), so epoch e >= 1 runs at cos(pi (e - 1) / E)"
+                            : "cosine per epoch (CosineAnnealingLR, T_max = epochs)");
         } else {
             p.put("max_iterations", c.maxIterations()).put("tol", 1e-4).put("history", LogisticRegression.HISTORY)
                     .put("ftol", LogisticRegression.FTOL);
@@ -79,9 +88,13 @@ public final class ResultWriter {
         m.put("majority_rate", r.metrics().majorityRate());
         m.put("train_size", r.trainSize()).put("search_train_size", r.searchTrainSize()).put("val_size", r.valSize())
                 .put("test_size", r.testSize());
+        ArrayNode perSeed = m.putArray("per_seed_accuracy");
+        r.repeats().forEach(x -> perSeed.add(x.accuracy()));
+        ArrayNode perSeedCorrect = m.putArray("per_seed_correct");
+        r.repeats().forEach(x -> perSeedCorrect.add(x.correct()));
         ArrayNode reps = m.putArray("repeats");
         for (ProbeResult.Repeat x : r.repeats()) {
-            reps.addObject().put("seed", x.seed()).put("accuracy", x.accuracy()).put("mean_per_class_accuracy", x.meanPerClassAccuracy())
+            reps.addObject().put("seed", x.seed()).put("correct", x.correct()).put("accuracy", x.accuracy()).put("mean_per_class_accuracy", x.meanPerClassAccuracy())
                     .put("iterations", x.iterations()).put("converged", x.converged()).put("objective", x.objective());
         }
         ArrayNode pc = root.putArray("per_class");
@@ -104,6 +117,7 @@ public final class ResultWriter {
             }
         }
         ObjectNode search = root.putObject("hyperparameter_search");
+        search.put("fixed", c.fixed());
         search.set("best", mapper.valueToTree(new TreeMap<>(r.bestParams())));
         ArrayNode trials = search.putArray("trials");
         for (Trial t : r.trials()) {
@@ -138,7 +152,7 @@ public final class ResultWriter {
     /** Header of the headline CSV. */
     public static String csvHeader() {
         return "experiment,task,trainer,normalization,classes,repeats,accuracy_mean,accuracy_std,mean_per_class_accuracy,chance,"
-                + "majority_rate,train_size,test_size,best_params";
+                + "majority_rate,train_size,test_size,best_params,protocol,hyperparameters_fixed";
     }
 
     /** One CSV row of headline numbers. */
@@ -149,7 +163,8 @@ public final class ResultWriter {
         return String.join(",", csv(experiment), csv(r.task()), c.trainer().name().toLowerCase(Locale.ROOT),
                 c.normalization().name().toLowerCase(Locale.ROOT), Integer.toString(r.classNames().size()), Integer.toString(r.repeats().size()),
                 num(r.accuracyMean()), num(r.accuracyStd()), num(r.metrics().meanPerClassAccuracy()), num(r.metrics().chance()),
-                num(r.metrics().majorityRate()), Integer.toString(r.trainSize()), Integer.toString(r.testSize()), csv(best.toString()));
+                num(r.metrics().majorityRate()), Integer.toString(r.trainSize()), Integer.toString(r.testSize()), csv(best.toString()),
+                c.protocol().label(), Boolean.toString(c.fixed()));
     }
 
     private static String num(double v) {

@@ -23,9 +23,12 @@ import java.util.function.IntFunction;
  * @param momentum     momentum (0.9 in the study)
  * @param seed         seed of the per-epoch shuffles
  * @param threads      worker threads for the batch gradient
+ * @param studySchedule the study's schedule instead: {@code logreg_trainer.py} sets the learning
+ *                     rate after epoch e to {@code 0.5 lr (1 + cos(pi e / E))}, so epochs 0 and 1
+ *                     both run at lr and epoch e >= 1 at {@code 0.5 lr (1 + cos(pi (e - 1) / E))}
  */
 public record SgdTrainer(double learningRate, double weightDecay, int epochs, int batchSize, double momentum,
-                         long seed, int threads) {
+                         long seed, int threads, boolean studySchedule) {
     /**
      * Rows per gradient block: a batch of 1024 splits into 8 blocks that threads share, summed in
      * block order whatever the thread count, so results do not depend on it.
@@ -40,6 +43,11 @@ public record SgdTrainer(double learningRate, double weightDecay, int epochs, in
         threads = Math.max(1, threads);
     }
 
+    /** A trainer with {@code CosineAnnealingLR(T_max=epochs)} stepped per epoch. */
+    public SgdTrainer(double learningRate, double weightDecay, int epochs, int batchSize, double momentum, long seed, int threads) {
+        this(learningRate, weightDecay, epochs, batchSize, momentum, seed, threads, false);
+    }
+
     /** The study's settings (100 epochs, batch 1024, momentum 0.9) for a learning rate and weight decay. */
     public static SgdTrainer of(double learningRate, double weightDecay, long seed) {
         return new SgdTrainer(learningRate, weightDecay, 100, 1024, 0.9, seed, 1);
@@ -47,7 +55,7 @@ public record SgdTrainer(double learningRate, double weightDecay, int epochs, in
 
     /** The same settings with another thread count. */
     public SgdTrainer withThreads(int n) {
-        return new SgdTrainer(learningRate, weightDecay, epochs, batchSize, momentum, seed, n);
+        return new SgdTrainer(learningRate, weightDecay, epochs, batchSize, momentum, seed, n, studySchedule);
     }
 
     /** Fits labels {@code y} in [0, k) on rows of {@code x}; the objective reported is the last epoch's mean loss. */
@@ -88,7 +96,8 @@ public record SgdTrainer(double learningRate, double weightDecay, int epochs, in
         boolean finite = true;
         try (BlockExecutor exec = new BlockExecutor(threads)) {
             for (int e = 0; e < epochs && finite; e++) {
-                double lr = 0.5 * learningRate * (1 + Math.cos(Math.PI * e / epochs));
+                int phase = studySchedule ? Math.max(0, e - 1) : e;
+                double lr = 0.5 * learningRate * (1 + Math.cos(Math.PI * phase / epochs));
                 int[] order;
                 if (epochOrder == null) {
                     // Fisher-Yates on the previous epoch's order

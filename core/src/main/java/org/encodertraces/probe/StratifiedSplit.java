@@ -3,6 +3,7 @@ package org.encodertraces.probe;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -10,8 +11,11 @@ import java.util.SplittableRandom;
  * its rows (at most n_c - 1, so every class keeps a training row) to the validation part, chosen
  * uniformly at random.
  *
- * @param train row indices kept for training, ascending
- * @param val   row indices held out for validation, ascending
+ * <p>{@link #study} is the study's own split instead ({@code _split_trainval} of
+ * {@code processing_prediction.py}), whose rows come in the study's order.
+ *
+ * @param train row indices kept for training ({@link #of}: ascending)
+ * @param val   row indices held out for validation ({@link #of}: ascending)
  */
 public record StratifiedSplit(int[] train, int[] val) {
     /** Splits rows with labels {@code y} in [0, k). */
@@ -55,5 +59,47 @@ public record StratifiedSplit(int[] train, int[] val) {
         }
         Arrays.sort(train);
         return new StratifiedSplit(train, val);
+    }
+
+    /**
+     * The study's {@code _split_trainval(X, Y, per_val)}: for each class in ascending label order,
+     * its row indices (ascending) are shuffled with Python's {@code random.shuffle} on the one
+     * shared generator, the last {@code int(n_c * per_val)} go to validation and the rest to
+     * training, class after class (so both lists come grouped by class, in shuffled order within a
+     * class). A class with too few rows for one validation row takes one and, as in the study,
+     * that lowers {@code per_val} to {@code 1 / n_c} for the classes after it.
+     *
+     * @param y      labels of the rows
+     * @param perVal the study's {@code dataset_per_val} (0.2)
+     * @param random the generator after {@code random.seed(22)}; advanced by the shuffles
+     */
+    public static StratifiedSplit study(int[] y, double perVal, org.encodertraces.rng.PythonRandom random) {
+        java.util.TreeMap<Integer, List<Integer>> byClass = new java.util.TreeMap<>();
+        for (int i = 0; i < y.length; i++) {
+            byClass.computeIfAbsent(y[i], c -> new ArrayList<>()).add(i);
+        }
+        List<Integer> train = new ArrayList<>();
+        List<Integer> val = new ArrayList<>();
+        double pv = perVal;
+        for (Map.Entry<Integer, List<Integer>> e : byClass.entrySet()) {
+            int[] inds = e.getValue().stream().mapToInt(Integer::intValue).toArray();
+            random.shuffle(inds);
+            int nVal = (int) (inds.length * pv);
+            if (nVal == 0) {
+                if (inds.length < 2) {
+                    throw new IllegalArgumentException("class " + e.getKey() + " has " + inds.length
+                            + " training row(s): the study's split needs at least 2 to keep one for validation");
+                }
+                nVal = 1;
+                pv = (double) nVal / inds.length;
+            }
+            for (int i = 0; i < inds.length - nVal; i++) {
+                train.add(inds[i]);
+            }
+            for (int i = inds.length - nVal; i < inds.length; i++) {
+                val.add(inds[i]);
+            }
+        }
+        return new StratifiedSplit(train.stream().mapToInt(Integer::intValue).toArray(), val.stream().mapToInt(Integer::intValue).toArray());
     }
 }

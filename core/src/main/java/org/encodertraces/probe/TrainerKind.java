@@ -40,7 +40,7 @@ public enum TrainerKind {
                 return new LogisticRegression(require(params, "C"), cfg.maxIterations(), 1e-4, cfg.threads()).fit(x, y, k);
             case SGD:
                 return new SgdTrainer(require(params, "lr"), require(params, "weight_decay"), cfg.epochs(), cfg.batchSize(),
-                        0.9, seed, cfg.threads()).fit(x, y, k);
+                        0.9, seed, cfg.threads(), cfg.protocol() == org.encodertraces.rng.Protocol.STUDY).fit(x, y, k);
             default:
                 throw new AssertionError(this);
         }

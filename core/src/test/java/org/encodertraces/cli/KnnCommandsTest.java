@@ -24,7 +24,7 @@ class KnnCommandsTest {
 
     @Test
     void knnCommandWritesJsonAndCsvWithTorchNumbers(@TempDir Path tmp) throws Exception {
-        List<String> args = new ArrayList<>(List.of("knn", "--task", "jpeg", "-k", "10", "--threads", "2", "-o", tmp.toString()));
+        List<String> args = new ArrayList<>(List.of("knn", "--task", "jpeg", "-k", "10", "--protocol", "robust", "--threads", "2", "-o", tmp.toString()));
         for (String op : new String[] {"OP_A", "OP_B", "OP_C"}) {
             args.add("--train=" + op + "=" + fixture("knn_" + op + "_train.safetensors"));
             args.add("--test=" + op + "=" + fixture("knn_" + op + "_test.safetensors"));

@@ -1,6 +1,7 @@
 package org.encodertraces.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -115,6 +116,11 @@ class ProbeCommandTest {
         assertEquals(180 + 60, doc.at("/metrics/train_size").asInt());
         assertEquals(60, doc.at("/metrics/test_size").asInt());
         assertEquals("NIKON", doc.at("/per_class/1/class").asText());
+        // the study's acquisition script searches with seed 42
+        assertEquals("study", doc.at("/parameters/protocol").asText());
+        assertEquals(42, doc.at("/parameters/search_seed").asInt());
+        assertFalse(doc.at("/parameters/hyperparameters_fixed").asBoolean());
+        assertEquals(2, doc.at("/hyperparameter_search/trials").size());
     }
 
     @Test

@@ -42,7 +42,7 @@ class TorchParityTest {
             trainLabels = ints(tr.label("label"));
             testLabels = ints(te.label("label"));
         }
-        return new KnnInfluence(new KnnInfluence.Config(k, 10, 0, threads)).run(ops, trainLabels, testLabels);
+        return new KnnInfluence(new KnnInfluence.Config(k, 10, 0, threads, org.encodertraces.rng.Protocol.ROBUST)).run(ops, trainLabels, testLabels);
     }
 
     @Test
