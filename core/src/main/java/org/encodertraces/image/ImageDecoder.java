@@ -439,6 +439,11 @@ public final class ImageDecoder {
             screenW = (int) extW;
             screenH = (int) extH;
         }
+        if (frame0 != null && frame0[4] > 8 && frame0[4] <= 11) {
+            // an LZW minimum code size above the format's 8, which the JDK's reader refuses ("Bad
+            // code size") and Pillow's decoder reads: decode the first frame ourselves
+            return GifLzw.firstFrame(bytes, name, screenW, screenH);
+        }
         try (ImageInputStream in = memoryStream(bytes)) {
             ImageReader reader = ImageIO.getImageReaders(in).next();
             try {
@@ -467,44 +472,54 @@ public final class ImageDecoder {
                 if (!(cm instanceof IndexColorModel icm)) {
                     return new DecodedImage(toRgb(frame, name), "GIF", "P", "non-indexed frame", 0, IMAGEIO);
                 }
-                // Pillow opens the first frame on the logical screen, filled with the
-                // transparent index (or index 0) where the frame does not cover it.
-                int fill = transparent >= 0 ? transparent : 0;
-                int fillRgb = fill < icm.getMapSize() ? icm.getRGB(fill) : 0;
-                byte[] out = new byte[screenW * screenH * 3];
-                for (int i = 0; i < screenW * screenH; i++) {
-                    out[3 * i] = (byte) (fillRgb >> 16);
-                    out[3 * i + 1] = (byte) (fillRgb >> 8);
-                    out[3 * i + 2] = (byte) fillRgb;
+                int[] pal = new int[icm.getMapSize()];
+                for (int i = 0; i < pal.length; i++) {
+                    pal[i] = icm.getRGB(i);
                 }
-                Raster r = frame.getRaster();
-                int[] row = new int[frame.getWidth()];
-                for (int y = 0; y < frame.getHeight(); y++) {
-                    int sy = y + top;
-                    if (sy < 0 || sy >= screenH) {
-                        continue;
-                    }
-                    r.getSamples(0, y, frame.getWidth(), 1, 0, row);
-                    for (int x = 0; x < frame.getWidth(); x++) {
-                        int sx = x + left;
-                        if (sx < 0 || sx >= screenW) {
-                            continue;
-                        }
-                        int c = row[x] < icm.getMapSize() ? icm.getRGB(row[x]) : 0;
-                        int o = (sy * screenW + sx) * 3;
-                        out[o] = (byte) (c >> 16);
-                        out[o + 1] = (byte) (c >> 8);
-                        out[o + 2] = (byte) c;
-                    }
-                }
-                return new DecodedImage(new RgbImage(screenW, screenH, out), "GIF", "P", "first frame", 0, IMAGEIO);
+                int[] idx = frame.getRaster().getSamples(0, 0, frame.getWidth(), frame.getHeight(), 0, (int[]) null);
+                return new DecodedImage(composeGif(screenW, screenH, left, top, frame.getWidth(), frame.getHeight(), idx, pal, transparent),
+                        "GIF", "P", "first frame", 0, IMAGEIO);
             } finally {
                 reader.dispose();
             }
         }
     }
 
-    /** The first image descriptor's left, top, width and height, or null when there is none. */
+    /**
+     * Pillow's first GIF frame on the logical screen: filled with the transparent index (or index
+     * 0) where the frame does not cover it; indices beyond the palette black.
+     */
+    static RgbImage composeGif(int screenW, int screenH, int left, int top, int fw, int fh, int[] idx, int[] pal, int transparent) {
+        int fill = transparent >= 0 ? transparent : 0;
+        int fillRgb = fill < pal.length ? pal[fill] : 0;
+        byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(screenW, screenH), 3)];
+        for (int i = 0; i < screenW * screenH; i++) {
+            out[3 * i] = (byte) (fillRgb >> 16);
+            out[3 * i + 1] = (byte) (fillRgb >> 8);
+            out[3 * i + 2] = (byte) fillRgb;
+        }
+        for (int y = 0; y < fh; y++) {
+            int sy = y + top;
+            if (sy < 0 || sy >= screenH) {
+                continue;
+            }
+            for (int x = 0; x < fw; x++) {
+                int sx = x + left;
+                if (sx < 0 || sx >= screenW) {
+                    continue;
+                }
+                int v = idx[y * fw + x];
+                int c = v >= 0 && v < pal.length ? pal[v] : 0;
+                int o = (sy * screenW + sx) * 3;
+                out[o] = (byte) (c >> 16);
+                out[o + 1] = (byte) (c >> 8);
+                out[o + 2] = (byte) c;
+            }
+        }
+        return new RgbImage(screenW, screenH, out);
+    }
+
+    /** The first image descriptor's left, top, width, height and LZW minimum code size, or null when there is none. */
     private static int[] firstGifFrame(byte[] b) {
         int pos = 13;
         if ((b[10] & 0x80) != 0) {
@@ -516,7 +531,12 @@ public final class ImageDecoder {
                 if (pos + 9 > b.length) {
                     return null;
                 }
-                return new int[] {u16le(b, pos + 1), u16le(b, pos + 3), u16le(b, pos + 5), u16le(b, pos + 7)};
+                int lzw = -1;
+                int at = pos + 10 + ((b[pos + 9] & 0x80) != 0 ? 3 * (1 << ((b[pos + 9] & 7) + 1)) : 0);
+                if (at < b.length) {
+                    lzw = b[at] & 0xFF;
+                }
+                return new int[] {u16le(b, pos + 1), u16le(b, pos + 3), u16le(b, pos + 5), u16le(b, pos + 7), lzw};
             } else if (block == 0x21) {
                 pos += 2;
                 while (pos < b.length && (b[pos] & 0xFF) != 0) {
