@@ -127,8 +127,15 @@ class ExtractionTest {
         if (!Files.exists(work)) {
             return 0;
         }
-        try (Stream<Path> s = Files.walk(work)) {
-            return s.filter(f -> f.getFileName().toString().matches("shard-\\d+\\.safetensors")).count();
+        // the child renames temporaries while we walk: a file that vanished mid-walk means "look again"
+        for (int attempt = 0; ; attempt++) {
+            try (Stream<Path> s = Files.walk(work)) {
+                return s.filter(f -> f.getFileName().toString().matches("shard-\\d+\\.safetensors")).count();
+            } catch (java.io.UncheckedIOException e) {
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt >= 100) {
+                    throw e;
+                }
+            }
         }
     }
 
