@@ -173,8 +173,11 @@ public final class HtmlReport {
 
     /** {@code 1.9% → 0.0%: −1.9 pp (−100%)}: recall@1 from other-device to own-device distractors. */
     static String changeText(RetrievalRow r) {
+        Interval other = Intervals.recall(r, r.recallAt1OtherDevice());
+        boolean fromChance = other != null && r.chance(1) != null && other.contains(r.chance(1));
         return Html.pct(r.recallAt1OtherDevice()) + " \u2192 " + Html.pct(r.recallAt1QueryDevice()) + ": "
-                + Html.pp(-r.drop()) + " (" + relativeChange(r) + ")" + (collapse(r) ? " collapse" : "");
+                + Html.pp(-r.drop()) + " (" + relativeChange(r) + ")" + (collapse(r) ? " collapse" : "")
+                + (collapse(r) && fromChance ? ", from chance level" : "");
     }
 
     /** The change relative to the other-device recall, such as {@code −100%}; {@code n/a} from zero. */
@@ -872,6 +875,7 @@ public final class HtmlReport {
             small.ci { color: #444; }
             small.study-line { color: #6b5a2e; white-space: normal; display: inline-block; max-width: 150px; }
             div.wide { overflow-x: auto; }
+            section > table { display: block; overflow-x: auto; max-width: 100%; }
             small.study-line.none { color: #9aa0a6; }
             .small-sample { color: #b35900; font-size: 11px; font-weight: 600; }
             th.study, td.study { background: var(--study); }

@@ -72,7 +72,8 @@ class HtmlReportChromiumTest {
         assertEquals(4, Chromium.charts(dom).size(), "processing probes, kNN, retrieval, audit");
         assertTrue(dom.contains("study, ImageNet, SUP (11 encoders)"), "MobileNetV2 shown against the study's SUP range");
         assertTrue(dom.contains("class=\"study-band\""));
-        assertTrue(dom.contains("1.9% \u2192 0.0%: \u22121.9 pp (\u2212100%) collapse"), "the forensic collapse reads as one");
+        assertTrue(dom.contains("1.9% \u2192 0.0%: \u22121.9 pp (\u2212100%) collapse, from chance level"),
+                "the forensic collapse reads as one, and from chance level (1/80)");
         assertTrue(dom.contains("<td class=\"num\">80</td><td class=\"num\">1.3%</td>"), "80 candidates, chance 1/80");
         assertTrue(dom.contains("No acquisition probes in this run: see the note above."));
         int acq = dom.indexOf("id=\"probes-acquisition\"");
