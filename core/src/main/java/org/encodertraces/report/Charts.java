@@ -472,7 +472,7 @@ final class Charts {
         double top = 84;
         double label = 250;
         int chars = (int) ((label - 12) / CHAR);
-        double right = 250;
+        double right = 340;
         double pw = WIDTH - label - right - 20;
         double h = top + rows.size() * rowH + 44;
         String title = "Phone/camera pair retrieval: recall@1 in the two distractor set-ups";

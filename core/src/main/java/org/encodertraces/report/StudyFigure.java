@@ -60,7 +60,8 @@ public record StudyFigure(String source, Double value, String studyName, PaperRe
             return fmt(value, difference);
         }
         if (range != null) {
-            return range.group() + " " + num(range.min(), difference) + "\u2013" + num(range.max(), difference)
+            return range.group() + " " + num(range.min(), difference) + (difference ? " to " : "\u2013")
+                    + num(range.max(), difference)
                     + " (mean " + num(range.mean(), difference) + ")";
         }
         return "\u2014";
