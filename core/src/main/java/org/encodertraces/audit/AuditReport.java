@@ -76,7 +76,8 @@ public final class AuditReport {
             for (Audit.TaskKnn k : run.knn()) {
                 KnnResult r = k.result();
                 knn.add(KnnRow.of(k.task(), run.model(), r.k(), r.accuracy().get(KnnSetup.ALL_SAME), r.accuracy().get(KnnSetup.POS_SAME),
-                        r.accuracy().get(KnnSetup.NEG_SAME), r.accuracy().get(KnnSetup.ALL_DIFF), r.accuracy().get(KnnSetup.UNIFORM)));
+                        r.accuracy().get(KnnSetup.NEG_SAME), r.accuracy().get(KnnSetup.ALL_DIFF), r.accuracy().get(KnnSetup.UNIFORM),
+                        r.queries()));
             }
             if (run.retrieval() != null) {
                 RetrievalResult r = run.retrieval();
@@ -86,7 +87,8 @@ public final class AuditReport {
                     int queries = r.recalls().stream().filter(x -> x.queryClass().equals(c)).mapToInt(RetrievalResult.Recall::queries).findFirst().orElse(0);
                     retrieval.add(new RetrievalRow(run.model(), c.equals("all") ? RetrievalRow.OVERALL : c,
                             r.recall("negatives=query-device", c, 1), r.recall("negatives=query-device", c, 5),
-                            r.recall("negatives=other-device", c, 1), r.recall("negatives=other-device", c, 5), queries));
+                            r.recall("negatives=other-device", c, 1), r.recall("negatives=other-device", c, 5), queries,
+                            r.subjects()));
                 }
             }
             for (String n : run.notes()) {
@@ -101,8 +103,12 @@ public final class AuditReport {
     }
 
     private static ProbeRow probeRow(String task, ProbeKind kind, String encoder, ProbeResult r) {
+        List<List<Long>> confusion = new ArrayList<>();
+        for (long[] row : r.metrics().confusion()) {
+            confusion.add(java.util.Arrays.stream(row).boxed().toList());
+        }
         return new ProbeRow(task, kind, encoder, r.accuracyMean(), r.repeats().size() > 1 ? r.accuracyStd() : null, r.repeats().size(),
-                r.metrics().chance(), r.metrics().meanPerClassAccuracy(), r.testSize());
+                r.metrics().chance(), r.metrics().meanPerClassAccuracy(), r.testSize(), r.classNames(), confusion);
     }
 
     private static EncoderInfo encoderInfo(Audit.ModelRun run) {

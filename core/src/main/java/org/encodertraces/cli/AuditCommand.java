@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.encodertraces.audit.Audit;
+import org.encodertraces.audit.StageTimes;
 import org.encodertraces.audit.AuditConfig;
 import org.encodertraces.audit.AuditFiles;
 import org.encodertraces.data.Dataset;
@@ -104,8 +105,8 @@ public final class AuditCommand implements Callable<Integer> {
         o.printf("audit plan: %d images of '%s' (%s), %d model(s): %s%n", ds.samples().size(), ds.name(),
                 ds.labelNames().containsKey("label") ? ds.labelNames().get("label").size() + " classes" : "no class labels",
                 cfg.models().size(), String.join(", ", cfg.models()));
-        o.printf("  %d processing operations -> %d embeddings; estimated %.0f min on this machine%n", plan.operations().size(),
-                plan.embeddings(), Math.ceil(plan.estimatedSeconds() / 60));
+        o.printf("  %d processing operations -> %d embeddings; estimated %s on 2 cores (per-stage costs measured on a"
+                + " 2-core machine; see README)%n", plan.operations().size(), plan.embeddings(), minutes(plan.estimatedSeconds()));
         for (Audit.Step s : plan.steps()) {
             o.printf("  - %-9s %-22s %s%n", s.kind(), s.name(), s.detail());
         }
@@ -114,8 +115,9 @@ public final class AuditCommand implements Callable<Integer> {
         }
         o.flush();
         Audit.Outcome outcome;
+        StageTimes clock;
         try (Progress progress = new Progress(err, "audit", 1, quiet)) {
-            outcome = Audit.run(plan, cfg, out, models::open, new Audit.Listener() {
+            clock = new StageTimes(new Audit.Listener() {
                 @Override
                 public void stage(String message) {
                     if (!quiet) {
@@ -129,6 +131,8 @@ public final class AuditCommand implements Callable<Integer> {
                     progress.set(done, total);
                 }
             });
+            outcome = Audit.run(plan, cfg, out, models::open, clock);
+            clock.finish();
         } catch (IllegalArgumentException | java.io.IOException | org.encodertraces.encoder.EncoderException e) {
             err.println("traces audit: " + e.getMessage());
             return 2;
@@ -137,9 +141,17 @@ public final class AuditCommand implements Callable<Integer> {
         Path report = ReportOutput.write(outcome, models.sharedDir(), out);
         o.println();
         o.print(AuditFiles.summary(outcome));
+        o.printf("%ntook %s (estimated %s); per stage:", minutes(clock.elapsed()), minutes(plan.estimatedSeconds()));
+        clock.seconds().forEach((k, v) -> o.printf(" %s %.0f s;", k, v));
         o.printf("%nresults: %s%nreport:  %s%n", out.resolve("results"), report);
         o.flush();
         return 0;
+    }
+
+    /** A duration such as {@code 1 min 52 s} or {@code 40 s}. */
+    static String minutes(double seconds) {
+        long s = Math.round(seconds);
+        return s < 60 ? s + " s" : s / 60 + " min " + s % 60 + " s";
     }
 
     static List<String> split(String s) {

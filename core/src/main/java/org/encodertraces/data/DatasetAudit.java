@@ -30,7 +30,7 @@ import org.encodertraces.provenance.ToolInfo;
  * {@link JpegQuantization}, bucketed as {@link #qualityBucket(int)}; {@code not JPEG} for other
  * formats), {@code subsampling} ({@code 4:2:0}, {@code 4:4:4}, ...; {@code not JPEG}),
  * {@code make} (the normalised EXIF Make) and {@code device_class} ({@code True}/{@code False}
- * smartphone). Files whose make or device class is unknown are left out of that trace's table
+ * smartphone, or the dataset's own {@code device} label, e.g. camera/phone, when EXIF is silent). Files whose make or device class is unknown are left out of that trace's table
  * only; so are samples whose semantic label is -1. A file that cannot be read is recorded as a
  * failure and left out of the tables it could not give a value for.
  */
@@ -191,9 +191,28 @@ public final class DatasetAudit {
             } catch (IOException | RuntimeException e) {
                 failures.add(new ReadFailure(s.file(), "EXIF: " + e.getMessage()));
             }
+            if (device == null && ds.labelTensors().contains(DEVICE_LABEL)) {
+                device = deviceName(ds, s.labels().get(DEVICE_LABEL));
+            }
             traces.add(new FileTraces(q, sub, make, device));
         }
         return report(ds, semanticLabel, biasCorrected, traces, failures, started);
+    }
+
+    /** The label tensor of a dataset's own device classes (the demo's camera/phone, PairCams). */
+    static final String DEVICE_LABEL = "device";
+
+    /**
+     * A sample's device class from the dataset's own {@code device} label, used when its EXIF says
+     * nothing (the demo's generated photos carry none): the label's name, else the demo's
+     * convention 0 = camera, 1 = phone; null for a negative (unknown) value.
+     */
+    static String deviceName(Dataset ds, Long value) {
+        if (value == null || value < 0) {
+            return null;
+        }
+        List<String> names = ds.labelNames().getOrDefault(DEVICE_LABEL, DemoData.DEVICES);
+        return value < names.size() ? names.get(value.intValue()) : Long.toString(value);
     }
 
     static Report report(Dataset ds, String semanticLabel, boolean biasCorrected, List<FileTraces> traces, List<ReadFailure> failures,

@@ -6,43 +6,54 @@ import static org.encodertraces.report.Html.esc;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalDouble;
 
 /**
- * Inline SVG charts drawn in Java: no script, no library, no font download. Every chart is an
- * {@code <svg class="chart">} with a {@code <title>} and {@code <desc>}, and every data bar is a
- * {@code <rect class="bar">} with a tooltip giving its exact value.
+ * Inline SVG charts drawn in Java: no library, no font download. Every chart is an
+ * {@code <svg class="chart">} with a {@code <title>} and {@code <desc>}, every data bar a
+ * {@code <rect class="bar">} with a tooltip giving its exact value and 95% interval. Charts are
+ * horizontal so that encoder names (wrapped onto two lines when long) always fit, use the
+ * Okabe–Ito colour-blind-safe palette, and scale to the page's full width.
  */
 final class Charts {
-    static final int WIDTH = 1040;
-    private static final String FONT = "font-family=\"system-ui, sans-serif\"";
+    static final int WIDTH = 1200;
+    private static final String FONT = "font-family=\"DejaVu Sans, system-ui, sans-serif\"";
+    /** Approximate advance of one character at the charts' 11 px font, for layout and wrapping. */
+    private static final double CHAR = 6.6;
     private static final String[] SETUP_NAMES = {"all-same", "pos-same", "neg-same", "all-diff"};
-    private static final String[] SETUP_COLORS = {"#1b9e77", "#d95f02", "#7570b3", "#e7298a"};
-    private static final String OTHER_DEVICE = "#9ecae1";
-    private static final String QUERY_DEVICE = "#08519c";
+    private static final String[] SETUP_COLORS = {"#56B4E9", "#D55E00", "#0072B2", "#CC79A7"};
+    private static final String OTHER_DEVICE = "#56B4E9";
+    private static final String QUERY_DEVICE = "#D55E00";
+    private static final String BAND = "#999999";
 
     private final ReportData data;
-    private final PaperResults paper;
+    private final StudyFigures study;
     private final PaperComparison comparison;
+    private final boolean paperLoaded;
 
     Charts(ReportData data, PaperResults paper, PaperComparison comparison) {
         this.data = data;
-        this.paper = paper;
+        this.study = new StudyFigures(paper, comparison);
         this.comparison = comparison;
+        this.paperLoaded = paper != null;
     }
 
+    /** Okabe–Ito colours per family (distinguishable with the common colour-vision deficiencies). */
     static String familyColor(EncoderGroup g) {
         return switch (g) {
-            case CVL -> "#4e79a7";
-            case SUP -> "#f28e2b";
-            case SSL -> "#59a14f";
-            case OTHER -> "#b07aa1";
-            case REF -> "#6b6b6b";
+            case CVL -> "#0072B2";
+            case SUP -> "#E69F00";
+            case SSL -> "#009E73";
+            case OTHER -> "#CC79A7";
+            case REF -> "#555555";
         };
     }
 
-    /** Encoders in display order: by family (CVL, SUP, SSL, REF), then as listed. */
+    /** Text colour of a family label (dark text on the light orange). */
+    static String familyInk(EncoderGroup g) {
+        return g == EncoderGroup.SUP ? "#000000" : "#ffffff";
+    }
+
+    /** Encoders in display order: by family (CVL, SUP, SSL, OTHER, REF), then as listed. */
     List<EncoderInfo> byFamily() {
         List<EncoderInfo> out = new ArrayList<>();
         for (EncoderGroup g : EncoderGroup.values()) {
@@ -72,6 +83,40 @@ final class Charts {
                 + (extra.isEmpty() ? "" : " " + extra) + ">" + esc(s) + "</text>\n";
     }
 
+    /** A label wrapped onto at most two lines of {@code maxChars}, vertically centred on {@code cy}. */
+    private static String label(double x, double cy, String s, String tip, String anchor, String extra, int maxChars) {
+        List<String> lines = wrap(s, maxChars);
+        StringBuilder b = new StringBuilder("<text x=\"").append(c(x)).append("\" y=\"")
+                .append(c(cy + 4 - (lines.size() - 1) * 6.5)).append("\" text-anchor=\"").append(anchor).append('"')
+                .append(extra.isEmpty() ? "" : " " + extra).append("><title>").append(esc(tip)).append("</title>");
+        for (int i = 0; i < lines.size(); i++) {
+            b.append("<tspan x=\"").append(c(x)).append("\" dy=\"").append(i == 0 ? "0" : "13").append("\">")
+                    .append(esc(lines.get(i))).append("</tspan>");
+        }
+        return b.append("</text>\n").toString();
+    }
+
+    /** Word-wraps onto at most two lines; a second line that is still too long is shortened with an ellipsis. */
+    static List<String> wrap(String s, int maxChars) {
+        if (s.length() <= maxChars) {
+            return List.of(s);
+        }
+        int cut = -1;
+        for (int i = Math.min(maxChars, s.length() - 1); i > maxChars / 3; i--) {
+            char ch = s.charAt(i);
+            if (ch == ' ' || ch == ',' || ch == '(' || ch == '/' || ch == '-') {
+                cut = ch == ' ' ? i : (ch == '(' ? i : i + 1);
+                break;
+            }
+        }
+        if (cut < 0) {
+            cut = maxChars;
+        }
+        String first = s.substring(0, cut).strip();
+        String rest = s.substring(cut).strip();
+        return List.of(first, Html.shorten(rest, maxChars));
+    }
+
     private static String bar(double x, double y, double w, double h, String fill, String tip, String extra) {
         return "<rect class=\"bar\" x=\"" + c(x) + "\" y=\"" + c(y) + "\" width=\"" + c(Math.max(w, 0.5))
                 + "\" height=\"" + c(Math.max(h, 0.5)) + "\" fill=\"" + fill + "\"" + (extra.isEmpty() ? "" : " " + extra)
@@ -83,11 +128,43 @@ final class Charts {
                 + stroke + "\" stroke-width=\"" + c(width) + "\"" + (extra.isEmpty() ? "" : " " + extra) + "/>\n";
     }
 
-    /** The study's figure: a hollow diamond. */
+    /** A horizontal 95% interval whisker from x1 to x2 at height y. */
+    private static String whisker(double x1, double x2, double y, String tip) {
+        return "<g class=\"ci\"><title>" + esc(tip) + "</title>" + line(x1, y, x2, y, "#000000", 1.2, "")
+                + line(x1, y - 3, x1, y + 3, "#000000", 1.2, "") + line(x2, y - 3, x2, y + 3, "#000000", 1.2, "")
+                + "</g>\n";
+    }
+
+    /** The study's figure for the same encoder: a hollow diamond. */
     static String diamond(double x, double y, double r, String tip) {
         return "<polygon class=\"study-marker\" points=\"" + c(x) + "," + c(y - r) + " " + c(x + r) + "," + c(y) + " "
                 + c(x) + "," + c(y + r) + " " + c(x - r) + "," + c(y) + "\" fill=\"#ffffff\" fill-opacity=\"0.6\" "
                 + "stroke=\"#000000\" stroke-width=\"1.5\"><title>" + esc(tip) + "</title></polygon>\n";
+    }
+
+    /** The study's family range: a grey band from x1 to x2 with a tick at the mean. */
+    static String band(double x1, double x2, double mean, double y, double h, String tip) {
+        return "<g class=\"study-band\"><title>" + esc(tip) + "</title><rect x=\"" + c(x1) + "\" y=\"" + c(y)
+                + "\" width=\"" + c(Math.max(1, x2 - x1)) + "\" height=\"" + c(h) + "\" fill=\"" + BAND
+                + "\" fill-opacity=\"0.28\" stroke=\"" + BAND + "\" stroke-width=\"0.8\"/>"
+                + line(mean, y - 1, mean, y + h + 1, "#333333", 1.5, "") + "</g>\n";
+    }
+
+    /** Draws the study's figure (diamond) or family band for {@code f} on a 0..1 axis from px over pw. */
+    private static String studyMark(StudyFigure f, double px, double pw, double cy, double h, boolean difference,
+                                    double zero, double scale) {
+        if (f.isExact()) {
+            double x = difference ? zero + f.value() * scale : px + pw * f.value();
+            return diamond(x, cy, 5, f.text(difference) + " (" + f.studyName() + ")");
+        }
+        if (f.isBand()) {
+            PaperResults.Range r = f.range();
+            double x1 = difference ? zero + r.min() * scale : px + pw * r.min();
+            double x2 = difference ? zero + r.max() * scale : px + pw * r.max();
+            double xm = difference ? zero + r.mean() * scale : px + pw * r.mean();
+            return band(x1, x2, xm, cy - h / 2, h, f.text(difference));
+        }
+        return "";
     }
 
     private static String swatch(double x, double y, String fill, String label) {
@@ -96,12 +173,30 @@ final class Charts {
     }
 
     private static double legendWidth(String label) {
-        return 16 + label.length() * 6.3 + 18;
+        return 16 + label.length() * CHAR + 18;
+    }
+
+    /** The legend entries shared by charts: 95% interval, study diamond, study band. */
+    private double studyLegend(StringBuilder b, double lx, double ly, String source) {
+        b.append(whisker(lx, lx + 16, ly - 4, "95% interval"));
+        b.append(text(lx + 22, ly, "95% interval", "start", ""));
+        lx += 22 + 12 * CHAR + 14;
+        if (paperLoaded) {
+            String l1 = "study's figure, same encoder (" + source + ")";
+            b.append(diamond(lx + 5, ly - 4, 5, l1));
+            b.append(text(lx + 14, ly, l1, "start", ""));
+            lx += 14 + l1.length() * CHAR + 14;
+            String l2 = "study's range over its encoders of the same family, mean tick";
+            b.append(band(lx, lx + 18, lx + 9, ly - 9, 10, l2));
+            b.append(text(lx + 24, ly, l2, "start", ""));
+            lx += 24 + l2.length() * CHAR + 14;
+        }
+        return lx;
     }
 
     // ---------------------------------------------------------------- probes
 
-    /** Horizontal bars of probe accuracy per encoder, one panel per task, two panels a row. */
+    /** Horizontal bars of probe accuracy per encoder with 95% intervals, one panel per task, two panels a row. */
     String probeChart(ProbeKind kind, String id) {
         List<String> tasks = new ArrayList<>();
         for (String t : TraceSensitivity.probeTasks(data)) {
@@ -115,23 +210,17 @@ final class Charts {
         List<EncoderInfo> encoders = byFamily();
         int cols = tasks.size() == 1 ? 1 : 2;
         double panelW = (WIDTH - 20.0) / cols;
-        double label = 200;
-        double rowH = 17;
-        double legendH = 44;
-        // rows per panel: family headers plus encoders that have a row for the task
+        double rowH = 28;
+        double legendH = 64;
         List<Double> heights = new ArrayList<>();
         for (String t : tasks) {
             int rows = 0;
-            for (EncoderGroup g : EncoderGroup.values()) {
-                int n = 0;
-                for (EncoderInfo e : encoders) {
-                    if (e.family() == g && row(t, kind, e.id()) != null) {
-                        n++;
-                    }
+            for (EncoderInfo e : encoders) {
+                if (row(t, kind, e.id()) != null) {
+                    rows++;
                 }
-                rows += n == 0 ? 0 : n + 1;
             }
-            heights.add(36 + rows * rowH + 34.0);
+            heights.add(40 + rows * rowH + 36.0);
         }
         double totalH = legendH;
         List<Double> tops = new ArrayList<>();
@@ -145,38 +234,28 @@ final class Charts {
         }
         String title = (kind == ProbeKind.PROCESSING ? "Processing" : "Acquisition")
                 + " probes: accuracy per encoder against chance";
-        String desc = "Horizontal bars give linear-probe top-1 accuracy (mean over seeds) for each encoder, grouped by"
-                + " family, one panel per task (" + String.join(", ", tasks) + "). Whiskers span one standard"
-                + " deviation over seeds; a dashed red tick marks chance; hollow diamonds mark the study's"
-                + " published figure (" + comparison.label(kind) + ") where the same encoder appears.";
+        String desc = "Horizontal bars give linear-probe top-1 accuracy (mean over seeds) for each encoder, one panel"
+                + " per task (" + String.join(", ", tasks) + "). Whiskers are 95% intervals; a dashed black tick"
+                + " marks chance; hollow diamonds mark the study's published figure for the same encoder and grey"
+                + " bands the range over the study's encoders of the same family (" + comparison.label(kind) + ").";
         StringBuilder b = new StringBuilder();
         open(b, id, WIDTH, totalH + 8, title, desc);
-        // legend
         double lx = 12;
         double ly = 38;
         for (EncoderGroup g : EncoderGroup.values()) {
-            boolean present = encoders.stream().anyMatch(e -> e.family() == g);
-            if (present) {
-                String l = g == EncoderGroup.REF ? "REF (forensic yardstick)" : g.name();
+            if (encoders.stream().anyMatch(e -> e.family() == g)) {
+                String l = g == EncoderGroup.REF ? "REF (yardstick, no study family)" : g.name();
                 b.append(swatch(lx, ly, familyColor(g), l));
                 lx += legendWidth(l);
             }
         }
-        b.append(line(lx, ly - 10, lx, ly + 2, "#c0392b", 2, "stroke-dasharray=\"3,2\""));
+        b.append(line(lx, ly - 10, lx, ly + 2, "#000000", 2, "stroke-dasharray=\"3,2\""));
         b.append(text(lx + 6, ly, "chance", "start", ""));
-        lx += 60;
-        b.append(line(lx, ly - 4, lx + 16, ly - 4, "#222", 1.2, ""));
-        b.append(line(lx, ly - 8, lx, ly, "#222", 1.2, "")).append(line(lx + 16, ly - 8, lx + 16, ly, "#222", 1.2, ""));
-        b.append(text(lx + 22, ly, "\u00b1 1 std over seeds", "start", ""));
-        lx += 140;
-        if (paper != null) {
-            b.append(diamond(lx + 5, ly - 4, 5, comparison.label(kind)));
-            b.append(text(lx + 14, ly, "study's figure (" + comparison.label(kind) + ")", "start", ""));
-        }
+        studyLegend(b, 12, ly + 18, comparison.label(kind));
         for (int i = 0; i < tasks.size(); i++) {
             double x0 = 10 + (i % cols) * panelW;
             double y0 = tops.get(i / cols);
-            b.append(probePanel(tasks.get(i), kind, encoders, x0, y0, panelW, heights.get(i), label, rowH));
+            b.append(probePanel(tasks.get(i), kind, encoders, x0, y0, panelW, heights.get(i), rowH));
         }
         return b.append("</svg>\n").toString();
     }
@@ -191,113 +270,103 @@ final class Charts {
     }
 
     private String probePanel(String task, ProbeKind kind, List<EncoderInfo> encoders, double x0, double y0,
-                              double w, double h, double label, double rowH) {
+                              double w, double h, double rowH) {
         StringBuilder b = new StringBuilder();
+        double label = Math.min(210, w * 0.36);
+        int chars = (int) ((label - 12) / CHAR);
         double px = x0 + label;
-        double pw = w - label - 24;
+        double pw = w - label - 28;
         double top = y0 + 30;
-        double bottom = y0 + h - 34;
+        double bottom = y0 + h - 36;
         b.append("<g class=\"panel\">\n");
         b.append(text(x0 + 4, y0 + 18, task, "start", "font-size=\"13\" font-weight=\"600\""));
-        // grid and axis
         for (int t = 0; t <= 4; t++) {
             double gx = px + pw * t / 4.0;
             b.append(line(gx, top, gx, bottom, "#e3e3e3", 1, ""));
             b.append(text(gx, bottom + 13, (t * 25) + "%", "middle", "fill=\"#444\""));
         }
         b.append(line(px, bottom, px + pw, bottom, "#888", 1, ""));
-        b.append(text(px + pw / 2, bottom + 28, "top-1 accuracy (mean over seeds)", "middle", "fill=\"#222\""));
-        double y = top;
-        for (EncoderGroup g : EncoderGroup.values()) {
-            List<ProbeRow> rows = new ArrayList<>();
-            List<EncoderInfo> es = new ArrayList<>();
-            for (EncoderInfo e : encoders) {
-                ProbeRow r = e.family() == g ? row(task, kind, e.id()) : null;
-                if (r != null) {
-                    rows.add(r);
-                    es.add(e);
-                }
-            }
-            if (rows.isEmpty()) {
+        b.append(text(px + pw / 2, bottom + 28, "top-1 accuracy, 95% interval", "middle", "fill=\"#222\""));
+        double y = top + 4;
+        for (EncoderInfo e : encoders) {
+            ProbeRow r = row(task, kind, e.id());
+            if (r == null) {
                 continue;
             }
-            b.append(text(x0 + 4, y + 12, g == EncoderGroup.REF ? "REF \u2014 yardstick" : g.name(), "start",
-                    "font-weight=\"700\" fill=\"" + familyColor(g) + "\""));
-            y += rowH;
-            for (int i = 0; i < rows.size(); i++) {
-                ProbeRow r = rows.get(i);
-                EncoderInfo e = es.get(i);
-                double cy = y + rowH / 2;
-                b.append("<text x=\"").append(c(px - 6)).append("\" y=\"").append(c(cy + 4))
-                        .append("\" text-anchor=\"end\"><title>").append(esc(e.displayName() + " (" + e.id() + ")"))
-                        .append("</title>").append(esc(Html.shorten(e.displayName(), 32))).append("</text>\n");
-                OptionalDouble study = comparison.probe(paper, kind, task, e.studyName());
-                String tip = e.displayName() + ", " + task + ": " + Html.meanStd(r.accuracy(), r.accuracyStd()) + " ("
-                        + r.seeds() + (r.seeds() == 1 ? " seed" : " seeds") + "), chance " + Html.pct(r.chance())
-                        + (study.isPresent() ? ", " + comparison.label(kind) + " " + Html.pct(study.getAsDouble()) : "");
-                b.append(bar(px, cy - 5, pw * r.accuracy(), 10, familyColor(e.family()), tip,
-                        e.isReference() ? "stroke=\"#222\" stroke-dasharray=\"2,1\"" : ""));
-                if (r.accuracyStd() != null && r.accuracyStd() > 0) {
-                    double lo = px + pw * Math.max(0, r.accuracy() - r.accuracyStd());
-                    double hi = px + pw * Math.min(1, r.accuracy() + r.accuracyStd());
-                    b.append(line(lo, cy, hi, cy, "#222", 1.2, "class=\"errorbar\""));
-                    b.append(line(lo, cy - 3, lo, cy + 3, "#222", 1.2, "")).append(line(hi, cy - 3, hi, cy + 3,
-                            "#222", 1.2, ""));
-                }
-                double chx = px + pw * r.chance();
-                b.append(line(chx, y + 1, chx, y + rowH - 1, "#c0392b", 2,
-                        "class=\"chance\" stroke-dasharray=\"3,2\""));
-                if (study.isPresent()) {
-                    b.append(diamond(px + pw * study.getAsDouble(), cy, 5, comparison.label(kind) + ": "
-                            + e.studyName() + " " + Html.pct(study.getAsDouble())));
-                }
-                y += rowH;
+            double cy = y + rowH / 2;
+            b.append(label(px - 6, cy, e.displayName(), e.displayName() + " (" + e.id() + ", " + e.family() + ")",
+                    "end", "fill=\"" + (e.family() == EncoderGroup.SUP ? "#8a5a00" : familyColor(e.family())) + "\"",
+                    chars));
+            StudyFigure s = study.probe(e, kind, task);
+            b.append(studyMark(s, px, pw, cy, 16, false, 0, 0));
+            Interval ci = Intervals.probe(r);
+            String tip = e.displayName() + ", " + task + ": " + Html.pct(r.accuracy())
+                    + (ci == null ? "" : " " + Html.ci(ci)) + ", n=" + r.testSamples() + " test, " + r.seeds()
+                    + (r.seeds() == 1 ? " seed" : " seeds") + ", chance " + Html.pct(r.chance())
+                    + (s.isExact() || s.isBand() ? "; " + s.text(false) : "");
+            b.append(bar(px, cy - 5, pw * r.accuracy(), 10, familyColor(e.family()), tip,
+                    e.isReference() ? "stroke=\"#000\" stroke-dasharray=\"2,1\"" : ""));
+            if (ci != null) {
+                b.append(whisker(px + pw * ci.lo(), px + pw * ci.hi(), cy, "95% interval " + Html.ci(ci)));
             }
+            double chx = px + pw * r.chance();
+            b.append(line(chx, cy - 10, chx, cy + 10, "#000000", 2, "class=\"chance\" stroke-dasharray=\"3,2\""));
+            if (r.testSamples() > 0 && r.testSamples() < Intervals.SMALL_SAMPLE) {
+                b.append(text(px + pw + 4, cy + 4, "\u26a0", "start", "fill=\"#b35900\"").replace("</text>",
+                        "<title>small sample: n=" + r.testSamples() + " test images</title></text>"));
+            }
+            y += rowH;
         }
         return b.append("</g>\n").toString();
     }
 
     // ---------------------------------------------------------------- kNN
 
-    /** Grouped bars per encoder: four set-ups as change from the uniform set-up, gap annotated; one panel per task. */
+    /** Horizontal bars per encoder: four set-ups as change from the uniform set-up; the gap with its interval on the right. */
     String knnChart(String id) {
         LinkedHashSet<String> tasks = new LinkedHashSet<>();
         for (KnnRow r : data.knn()) {
             tasks.add(r.task());
         }
         List<EncoderInfo> encoders = byFamily();
-        double panelH = 330;
-        double legendH = 46;
-        double totalH = legendH + tasks.size() * panelH;
-        String title = "kNN accuracy under the five processing set-ups, relative to uniform";
-        String desc = "For each task and encoder, four bars give kNN accuracy in the all-same, pos-same, neg-same and"
-                + " all-diff set-ups minus accuracy in the uniform set-up, in percentage points; the zero line is"
-                + " the uniform set-up. The number above each group is the gap, pos-same minus neg-same. Hollow"
-                + " diamonds mark the study's figures (" + comparison.processingLabel() + ").";
+        double rowH = 58;
+        double legendH = 64;
+        List<Double> heights = new ArrayList<>();
+        double totalH = legendH;
+        for (String task : tasks) {
+            long n = data.knn().stream().filter(r -> r.task().equals(task)).count();
+            double h = 44 + n * rowH + 36;
+            heights.add(h);
+            totalH += h;
+        }
+        String title = "kNN accuracy under the processing set-ups, relative to the uniform set-up";
+        String desc = "For each task and encoder, four horizontal bars give kNN accuracy in the all-same, pos-same,"
+                + " neg-same and all-diff set-ups minus accuracy in the uniform set-up, in percentage points; the"
+                + " zero line is the uniform set-up. On the right: the gap, pos-same minus neg-same, with its 95%"
+                + " interval and the study's figure (" + comparison.processingLabel() + ") or family range.";
         StringBuilder b = new StringBuilder();
-        open(b, id, WIDTH, totalH, title, desc);
+        open(b, id, WIDTH, totalH + 8, title, desc);
         double lx = 12;
         double ly = 38;
         for (int s = 0; s < SETUP_NAMES.length; s++) {
             b.append(swatch(lx, ly, SETUP_COLORS[s], SETUP_NAMES[s]));
             lx += legendWidth(SETUP_NAMES[s]);
         }
-        b.append(line(lx, ly - 4, lx + 18, ly - 4, "#000", 1.5, ""));
-        b.append(text(lx + 24, ly, "uniform (zero line)", "start", ""));
-        lx += 150;
-        if (paper != null) {
-            b.append(diamond(lx + 5, ly - 4, 5, comparison.processingLabel()));
-            b.append(text(lx + 14, ly, "study's figure (" + comparison.processingLabel() + ")", "start", ""));
-        }
+        b.append(line(lx, ly - 10, lx, ly + 2, "#000", 1.5, ""));
+        b.append(text(lx + 6, ly, "uniform (zero line)", "start", ""));
+        studyLegend(b, 12, ly + 18, comparison.processingLabel());
+        double y0 = legendH;
         int p = 0;
         for (String task : tasks) {
-            b.append(knnPanel(task, encoders, 10, legendH + p * panelH, WIDTH - 20, panelH));
+            b.append(knnPanel(task, encoders, 10, y0, WIDTH - 20, heights.get(p), rowH));
+            y0 += heights.get(p);
             p++;
         }
         return b.append("</svg>\n").toString();
     }
 
-    private String knnPanel(String task, List<EncoderInfo> encoders, double x0, double y0, double w, double h) {
+    private String knnPanel(String task, List<EncoderInfo> encoders, double x0, double y0, double w, double h,
+                            double rowH) {
         List<KnnRow> rows = new ArrayList<>();
         List<EncoderInfo> es = new ArrayList<>();
         for (EncoderInfo e : encoders) {
@@ -310,82 +379,69 @@ final class Charts {
             }
         }
         double max = 0.01;
-        for (int i = 0; i < rows.size(); i++) {
-            KnnRow r = rows.get(i);
-            for (double v : deltas(r.allSame(), r.posSame(), r.negSame(), r.allDiff(), r.uniform())) {
+        for (KnnRow r : rows) {
+            for (double v : deltas(r)) {
                 max = Math.max(max, Math.abs(v));
-            }
-            Optional<PaperResults.Knn> s = comparison.knn(paper, task, es.get(i).studyName());
-            if (s.isPresent()) {
-                for (double v : deltas(s.get().allSame(), s.get().posSame(), s.get().negSame(), s.get().allDiff(),
-                        s.get().uniform())) {
-                    max = Math.max(max, Math.abs(v));
-                }
             }
         }
         double step = niceStep(max);
-        max = Math.ceil(max / step) * step;
-        double px = x0 + 60;
-        double pw = w - 70;
-        double top = y0 + 40;
-        double bottom = y0 + h - 110;
-        double zero = (top + bottom) / 2;
-        double scale = (bottom - top) / 2 / max;
+        max = Math.ceil(max / step - 1e-9) * step;
+        double label = 220;
+        int chars = (int) ((label - 12) / CHAR);
+        double right = 330;
+        double px = x0 + label;
+        double pw = w - label - right;
+        double zero = px + pw / 2;
+        double scale = pw / 2 / max;
+        double top = y0 + 30;
+        double bottom = y0 + h - 36;
         StringBuilder b = new StringBuilder("<g class=\"panel\">\n");
         b.append(text(x0 + 4, y0 + 18, task, "start", "font-size=\"13\" font-weight=\"600\""));
+        b.append(text(px + pw + 16, y0 + 18, "gap (pos-same \u2212 neg-same), 95% interval", "start",
+                "font-weight=\"600\""));
         for (double t = -max; t <= max + 1e-9; t += step) {
-            double gy = zero - t * scale;
-            b.append(line(px, gy, px + pw, gy, "#e6e6e6", 1, ""));
-            b.append(text(px - 6, gy + 4, String.format(java.util.Locale.ROOT, "%+.1f", t * 100), "end",
+            double gx = zero + t * scale;
+            b.append(line(gx, top, gx, bottom, "#e6e6e6", 1, ""));
+            b.append(text(gx, bottom + 13, Html.signedNumber(t * 100, step * 100 < 1 ? 1 : 0), "middle",
                     "fill=\"#444\""));
         }
-        b.append(line(px, zero, px + pw, zero, "#000", 1.5, ""));
-        b.append("<text transform=\"translate(").append(c(x0 + 14)).append(',').append(c(zero))
-                .append(") rotate(-90)\" text-anchor=\"middle\">").append(esc("accuracy \u2212 uniform (pp)"))
-                .append("</text>\n");
-        double gw = Math.min(120, pw / Math.max(1, rows.size()));
-        double bw = gw * 0.8 / 4;
+        b.append(line(zero, top, zero, bottom, "#000", 1.5, ""));
+        b.append(text(zero, bottom + 28, "accuracy \u2212 uniform (percentage points)", "middle", ""));
+        double y = top + 4;
         for (int i = 0; i < rows.size(); i++) {
             KnnRow r = rows.get(i);
             EncoderInfo e = es.get(i);
-            double gx = px + i * gw + gw * 0.1;
-            double[] d = deltas(r.allSame(), r.posSame(), r.negSame(), r.allDiff(), r.uniform());
+            double cy = y + rowH / 2;
+            b.append(label(px - 6, cy, e.displayName(), e.displayName() + " (" + e.id() + "), uniform "
+                    + Html.pct(r.uniform()), "end", "", chars));
+            double[] d = deltas(r);
             double[] abs = {r.allSame(), r.posSame(), r.negSame(), r.allDiff()};
             Double[] std = {r.allSameStd(), r.posSameStd(), r.negSameStd(), r.allDiffStd()};
-            Optional<PaperResults.Knn> s = comparison.knn(paper, task, e.studyName());
-            double[] sd = s.map(k -> deltas(k.allSame(), k.posSame(), k.negSame(), k.allDiff(), k.uniform()))
-                    .orElse(null);
+            double bh = (rowH - 14) / 4;
             for (int k = 0; k < 4; k++) {
-                double y = d[k] >= 0 ? zero - d[k] * scale : zero;
-                String tip = e.displayName() + ", " + task + ", " + SETUP_NAMES[k] + ": " + Html.meanStd(abs[k], std[k])
-                        + " (" + Html.pp(d[k]) + " vs uniform " + Html.pct(r.uniform()) + ")";
-                b.append(bar(gx + k * bw, y, bw - 1, Math.abs(d[k]) * scale, SETUP_COLORS[k], tip, ""));
-                if (sd != null) {
-                    b.append(diamond(gx + k * bw + bw / 2 - 0.5, zero - sd[k] * scale, Math.min(5, bw / 2),
-                            comparison.processingLabel() + ", " + SETUP_NAMES[k] + ": " + Html.pp(sd[k])
-                                    + " vs uniform"));
-                }
+                double by = y + 7 + k * bh;
+                double x = d[k] >= 0 ? zero : zero + d[k] * scale;
+                Interval ci = Intervals.knn(r, abs[k], std[k]);
+                String tip = e.displayName() + ", " + task + ", " + SETUP_NAMES[k] + ": " + Html.pct(abs[k])
+                        + (ci == null ? "" : " " + Html.ci(ci)) + " (" + Html.pp(d[k]) + " vs uniform "
+                        + Html.pct(r.uniform()) + ")";
+                b.append(bar(x, by + 0.5, Math.abs(d[k]) * scale, bh - 1, SETUP_COLORS[k], tip, ""));
             }
-            double hi = Math.max(Math.max(d[1], d[2]), 0);
-            double ay = zero - hi * scale - 6;
-            String gapText = "gap " + Html.pp(r.gap()).replace(" pp", "");
-            b.append("<text class=\"gap\" x=\"").append(c(gx + 2 * bw)).append("\" y=\"").append(c(Math.max(top - 4,
-                    ay))).append("\" text-anchor=\"middle\" font-weight=\"600\" font-size=\"10\">").append(esc(gapText))
-                    .append("<title>").append(esc("pos-same minus neg-same: " + Html.pp(r.gap())
-                            + s.map(k -> "; " + comparison.processingLabel() + ": " + Html.pp(k.gap())).orElse("")))
-                    .append("</title></text>\n");
-            double lxx = gx + 2 * bw;
-            b.append("<text transform=\"translate(").append(c(lxx)).append(',').append(c(bottom + 12))
-                    .append(") rotate(-30)\" text-anchor=\"end\" fill=\"").append(familyColor(e.family()))
-                    .append("\"><title>").append(esc(e.displayName() + " (" + e.id() + "), uniform "
-                            + Html.pct(r.uniform()))).append("</title>").append(esc(Html.shorten(e.displayName(), 24)))
-                    .append("</text>\n");
+            Interval gci = Intervals.knnGap(r);
+            StudyFigure s = study.knnGap(e, task);
+            String gap = "gap " + Html.pp(r.gap()) + (gci == null ? "" : " " + Html.ciSigned(gci));
+            b.append(text(px + pw + 16, cy - 2, gap, "start", "class=\"gap\" font-weight=\"600\""));
+            String st = s.isExact() || s.isBand() ? s.cell(true) : s.absent();
+            b.append(text(px + pw + 16, cy + 12, "study: " + Html.shorten(st, 40), "start", "fill=\"#555\"")
+                    .replace("</text>", "<title>" + esc(s.text(true)) + "</title></text>"));
+            y += rowH;
         }
         return b.append("</g>\n").toString();
     }
 
-    private static double[] deltas(double allSame, double posSame, double negSame, double allDiff, double uniform) {
-        return new double[] {allSame - uniform, posSame - uniform, negSame - uniform, allDiff - uniform};
+    private static double[] deltas(KnnRow r) {
+        double u = r.uniform();
+        return new double[] {r.allSame() - u, r.posSame() - u, r.negSame() - u, r.allDiff() - u};
     }
 
     private static double niceStep(double max) {
@@ -397,11 +453,10 @@ final class Charts {
 
     // ---------------------------------------------------------------- retrieval
 
-    /** Recall@1 in the two distractor set-ups, one row per encoder and query class. */
+    /** Recall@1 in the two distractor set-ups with 95% intervals and chance, one row per encoder and query class. */
     String retrievalChart(String id) {
-        List<EncoderInfo> encoders = byFamily();
         List<RetrievalRow> rows = new ArrayList<>();
-        for (EncoderInfo e : encoders) {
+        for (EncoderInfo e : byFamily()) {
             for (RetrievalRow r : data.retrieval()) {
                 if (r.encoderId().equals(e.id()) && RetrievalRow.OVERALL.equalsIgnoreCase(r.queryClass())) {
                     rows.add(r);
@@ -413,27 +468,29 @@ final class Charts {
                 }
             }
         }
-        double rowH = 30;
-        double top = 60;
-        double label = 260;
-        double pw = WIDTH - label - 120;
+        double rowH = 36;
+        double top = 84;
+        double label = 250;
+        int chars = (int) ((label - 12) / CHAR);
+        double right = 340;
+        double pw = WIDTH - label - right - 20;
         double h = top + rows.size() * rowH + 44;
         String title = "Phone/camera pair retrieval: recall@1 in the two distractor set-ups";
-        String desc = "For each encoder and query class, the light bar is recall@1 when the distractors come from the"
-                + " other device (the pair's), the dark bar when they come from the query's own device; the number"
-                + " on the right is the drop between them. Hollow diamonds mark the study's PairCams figures.";
+        String desc = "For each encoder and query class, the light blue bar is recall@1 when the distractors come"
+                + " from the other device (the pair's), the vermillion bar when they come from the query's own"
+                + " device; whiskers are 95% intervals, the dashed tick is chance (1 / candidates). On the right, the"
+                + " change between them, absolute and relative. Diamonds and bands are the study's PairCams figures.";
         StringBuilder b = new StringBuilder();
         open(b, id, WIDTH, h, title, desc);
         double lx = 12;
         double ly = 38;
         b.append(swatch(lx, ly, OTHER_DEVICE, "distractors from the other device"));
         lx += legendWidth("distractors from the other device");
-        b.append(swatch(lx, ly, QUERY_DEVICE, "distractors from the query's device"));
-        lx += legendWidth("distractors from the query's device");
-        if (paper != null) {
-            b.append(diamond(lx + 5, ly - 4, 5, comparison.retrievalLabel()));
-            b.append(text(lx + 14, ly, "study's figure (" + comparison.retrievalLabel() + ")", "start", ""));
-        }
+        b.append(swatch(lx, ly, QUERY_DEVICE, "distractors from the query's own device"));
+        lx += legendWidth("distractors from the query's own device");
+        b.append(line(lx, ly - 10, lx, ly + 2, "#000000", 2, "stroke-dasharray=\"3,2\""));
+        b.append(text(lx + 6, ly, "chance, 1 / candidates", "start", ""));
+        studyLegend(b, 12, ly + 18, comparison.retrievalLabel());
         double px = 10 + label;
         double bottom = top + rows.size() * rowH;
         for (int t = 0; t <= 4; t++) {
@@ -442,29 +499,42 @@ final class Charts {
             b.append(text(gx, bottom + 13, (t * 25) + "%", "middle", "fill=\"#444\""));
         }
         b.append(line(px, bottom, px + pw, bottom, "#888", 1, ""));
-        b.append(text(px + pw / 2, bottom + 30, "recall@1", "middle", ""));
-        b.append(text(px + pw + 60, top - 6, "drop", "middle", "font-weight=\"600\""));
+        b.append(text(px + pw / 2, bottom + 30, "recall@1, 95% interval", "middle", ""));
+        b.append(text(px + pw + 16, top - 8, "own-device distractors vs other-device", "start",
+                "font-weight=\"600\""));
         double y = top;
         for (RetrievalRow r : rows) {
             EncoderInfo e = data.encoder(r.encoderId());
-            String name = Html.shorten(e.displayName(), 34) + " \u00b7 " + r.queryClass();
-            b.append("<text x=\"").append(c(px - 6)).append("\" y=\"").append(c(y + rowH / 2 + 4))
-                    .append("\" text-anchor=\"end\" fill=\"").append(familyColor(e.family())).append("\"><title>")
-                    .append(esc(e.displayName() + " (" + e.id() + "), " + r.queryClass() + " queries, n=" + r.queries()))
-                    .append("</title>").append(esc(name)).append("</text>\n");
-            b.append(bar(px, y + 4, pw * r.recallAt1OtherDevice(), 10, OTHER_DEVICE, e.displayName() + ", "
-                    + r.queryClass() + ": recall@1 other-device distractors " + Html.pct(r.recallAt1OtherDevice()), ""));
-            b.append(bar(px, y + 15, pw * r.recallAt1QueryDevice(), 10, QUERY_DEVICE, e.displayName() + ", "
-                    + r.queryClass() + ": recall@1 query-device distractors " + Html.pct(r.recallAt1QueryDevice()), ""));
-            Optional<PaperResults.Retrieval> s = RetrievalRow.OVERALL.equalsIgnoreCase(r.queryClass())
-                    ? comparison.retrieval(paper, e.studyName()) : Optional.empty();
-            if (s.isPresent()) {
-                b.append(diamond(px + pw * s.get().recallAt1OtherDevice(), y + 9, 5, comparison.retrievalLabel()
-                        + ", other device: " + Html.pct(s.get().recallAt1OtherDevice())));
-                b.append(diamond(px + pw * s.get().recallAt1QueryDevice(), y + 20, 5, comparison.retrievalLabel()
-                        + ", query device: " + Html.pct(s.get().recallAt1QueryDevice())));
+            boolean overall = RetrievalRow.OVERALL.equalsIgnoreCase(r.queryClass());
+            String name = e.displayName() + (overall ? "" : " \u00b7 " + r.queryClass() + " queries");
+            b.append(label(px - 6, y + rowH / 2, name, e.displayName() + " (" + e.id() + "), " + r.queryClass()
+                    + " queries, n=" + r.queries(), "end", overall ? "font-weight=\"600\"" : "", chars));
+            Interval io = Intervals.recall(r, r.recallAt1OtherDevice());
+            Interval iq = Intervals.recall(r, r.recallAt1QueryDevice());
+            if (overall) {
+                b.append(studyMark(study.recallOther(e), px, pw, y + 11, 10, false, 0, 0));
+                b.append(studyMark(study.recallQuery(e), px, pw, y + 24, 10, false, 0, 0));
             }
-            b.append(text(px + pw + 60, y + rowH / 2 + 4, Html.pp(r.drop()), "middle", "font-weight=\"600\""));
+            b.append(bar(px, y + 6, pw * r.recallAt1OtherDevice(), 10, OTHER_DEVICE, e.displayName() + ", "
+                    + r.queryClass() + ": recall@1, other-device distractors " + Html.pct(r.recallAt1OtherDevice())
+                    + (io == null ? "" : " " + Html.ci(io)), ""));
+            b.append(bar(px, y + 19, pw * r.recallAt1QueryDevice(), 10, QUERY_DEVICE, e.displayName() + ", "
+                    + r.queryClass() + ": recall@1, own-device distractors " + Html.pct(r.recallAt1QueryDevice())
+                    + (iq == null ? "" : " " + Html.ci(iq)), ""));
+            if (io != null) {
+                b.append(whisker(px + pw * io.lo(), px + pw * io.hi(), y + 11, "95% interval " + Html.ci(io)));
+                b.append(whisker(px + pw * iq.lo(), px + pw * iq.hi(), y + 24, "95% interval " + Html.ci(iq)));
+            }
+            Double chance = r.chance(1);
+            if (chance != null) {
+                double chx = px + pw * chance;
+                b.append(line(chx, y + 3, chx, y + 32, "#000000", 2, "class=\"chance\" stroke-dasharray=\"3,2\""));
+            }
+            String change = HtmlReport.changeText(r);
+            int colon = change.indexOf(": ");
+            String fill = "font-weight=\"600\" fill=\"" + (r.drop() > 0 ? "#b34700" : "#000000") + "\"";
+            b.append(text(px + pw + 16, y + rowH / 2 - 2, change.substring(0, colon), "start", fill));
+            b.append(text(px + pw + 16, y + rowH / 2 + 11, change.substring(colon + 2), "start", fill));
             y += rowH;
         }
         return b.append("</svg>\n").toString();
@@ -475,9 +545,10 @@ final class Charts {
     /** Cramér's V of each trace label against the class. */
     String auditChart(String id) {
         List<AuditRow> rows = data.audit();
-        double rowH = 22;
+        double rowH = 24;
         double top = 56;
-        double label = 220;
+        double label = 240;
+        int chars = (int) ((label - 12) / CHAR);
         double pw = WIDTH - label - 80;
         double h = top + rows.size() * rowH + 44;
         String title = "Dataset audit: association of each trace with the class (Cram\u00e9r's V)";
@@ -503,9 +574,9 @@ final class Charts {
         b.append(text(px + pw / 2, bottom + 30, "Cram\u00e9r's V (trace label vs class)", "middle", ""));
         double y = top;
         for (AuditRow r : rows) {
-            b.append(text(px - 6, y + rowH / 2 + 4, Html.shorten(r.trace(), 34), "end", ""));
-            String fill = r.cramersV() >= 0.5 ? "#c0392b" : r.cramersV() >= 0.3 ? "#e67e22" : "#7f8c8d";
-            b.append(bar(px, y + 5, pw * r.cramersV(), 12, fill, r.trace() + ": V = " + Html.num(r.cramersV(), 3)
+            b.append(label(px - 6, y + rowH / 2, r.trace(), r.trace() + " (n=" + r.n() + ")", "end", "", chars));
+            String fill = r.cramersV() >= 0.5 ? "#D55E00" : r.cramersV() >= 0.3 ? "#E69F00" : "#56B4E9";
+            b.append(bar(px, y + 6, pw * r.cramersV(), 12, fill, r.trace() + ": V = " + Html.num(r.cramersV(), 3)
                     + " (n=" + r.n() + ")", ""));
             b.append(text(px + pw * r.cramersV() + 6, y + rowH / 2 + 4, Html.num(r.cramersV(), 2), "start", ""));
             y += rowH;

@@ -29,9 +29,14 @@ public record EncoderInfo(String id, String displayName, EncoderGroup family, St
         }
     }
 
-    /** The report's view of a registry entry: its study name carries the mapping to the study's tables. */
+    /**
+     * The report's view of a registry entry: its study name carries the mapping to the study's
+     * tables; an entry outside the study is shown by its architecture and training data rather
+     * than its id.
+     */
     public static EncoderInfo of(RegistryEntry entry, String modelSha256) {
-        String name = entry.studyName() != null ? entry.studyName() : entry.id();
+        String name = entry.studyName() != null ? entry.studyName()
+                : entry.architecture() + ", " + entry.trainingData();
         return new EncoderInfo(entry.id(), name, EncoderGroup.of(entry.family()), entry.studyName(), modelSha256,
                 entry.embeddingDim());
     }

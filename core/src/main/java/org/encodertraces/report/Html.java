@@ -36,14 +36,42 @@ final class Html {
         return String.format(Locale.ROOT, "%.1f%%", v * 100);
     }
 
-    /** A fraction as percentage without the sign, such as {@code 62.3}. */
+    /** A fraction as percentage without the sign, such as {@code 62.3}; never {@code -0.0}. */
     static String pctNum(double v) {
-        return String.format(Locale.ROOT, "%.1f", v * 100);
+        String s = String.format(Locale.ROOT, "%.1f", v * 100);
+        return s.equals("-0.0") ? "0.0" : s;
     }
 
-    /** A difference of fractions in signed percentage points, such as {@code +4.2 pp}. */
+    /** A difference of fractions in signed percentage points, such as {@code +4.2 pp}; never {@code -0.0}. */
     static String pp(double v) {
-        return String.format(Locale.ROOT, "%+.1f pp", v * 100).replace("-", "\u2212");
+        return signed(v) + " pp";
+    }
+
+    /**
+     * A difference of fractions as signed percentage points without unit, such as {@code +4.2} or
+     * {@code \u22121.9}, with a true minus sign; a value that rounds to zero prints as {@code 0.0}.
+     */
+    static String signed(double v) {
+        return signedNumber(v * 100, 1);
+    }
+
+    /** A signed number with a true minus sign and no {@code -0.0}. */
+    static String signedNumber(double v, int decimals) {
+        String s = String.format(Locale.ROOT, "%." + decimals + "f", Math.abs(v));
+        if (s.matches("0(\\.0+)?")) {
+            return s;
+        }
+        return (v < 0 ? "\u2212" : "+") + s;
+    }
+
+    /** A 95% interval of fractions in percent, such as {@code [58.1, 66.2]}. */
+    static String ci(Interval i) {
+        return "[" + pctNum(i.lo()) + ", " + pctNum(i.hi()) + "]";
+    }
+
+    /** A 95% interval of differences in signed points, such as {@code [\u22121.2, +3.4]}. */
+    static String ciSigned(Interval i) {
+        return "[" + signed(i.lo()) + ", " + signed(i.hi()) + "]";
     }
 
     /** A mean with its spread, such as {@code 62.3 ± 1.2%}, or just the mean when the spread is unknown. */

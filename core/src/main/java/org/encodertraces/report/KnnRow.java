@@ -21,10 +21,12 @@ import java.util.Objects;
  * @param negSameStd spread of {@code negSame}, or null
  * @param allDiffStd spread of {@code allDiff}, or null
  * @param uniformStd spread of {@code uniform}, or null
+ * @param queries test images (queries) each configuration was evaluated on, or null when not recorded;
+ *     the report's intervals need it
  */
 public record KnnRow(String task, String encoderId, int k, double allSame, double posSame, double negSame,
                      double allDiff, double uniform, Double allSameStd, Double posSameStd, Double negSameStd,
-                     Double allDiffStd, Double uniformStd) {
+                     Double allDiffStd, Double uniformStd, Integer queries) {
     /** Validates ranges. */
     public KnnRow {
         Objects.requireNonNull(task, "knn task");
@@ -43,13 +45,31 @@ public record KnnRow(String task, String encoderId, int k, double allSame, doubl
         Checks.optionalStd(negSameStd, w + "negSameStd");
         Checks.optionalStd(allDiffStd, w + "allDiffStd");
         Checks.optionalStd(uniformStd, w + "uniformStd");
+        if (queries != null && queries < 0) {
+            throw new IllegalArgumentException(w + "queries must be non-negative, got " + queries);
+        }
+    }
+
+    /** A row without the query count. */
+    public KnnRow(String task, String encoderId, int k, double allSame, double posSame, double negSame, double allDiff,
+                  double uniform, Double allSameStd, Double posSameStd, Double negSameStd, Double allDiffStd,
+                  Double uniformStd) {
+        this(task, encoderId, k, allSame, posSame, negSame, allDiff, uniform, allSameStd, posSameStd, negSameStd,
+                allDiffStd, uniformStd, null);
     }
 
     /** A row without spreads (single seed). */
     public static KnnRow of(String task, String encoderId, int k, double allSame, double posSame, double negSame,
                             double allDiff, double uniform) {
         return new KnnRow(task, encoderId, k, allSame, posSame, negSame, allDiff, uniform, null, null, null, null,
-                null);
+                null, null);
+    }
+
+    /** A row without spreads, with the number of queries each set-up was evaluated on. */
+    public static KnnRow of(String task, String encoderId, int k, double allSame, double posSame, double negSame,
+                            double allDiff, double uniform, int queries) {
+        return new KnnRow(task, encoderId, k, allSame, posSame, negSame, allDiff, uniform, null, null, null, null,
+                null, queries);
     }
 
     /** The study's headline: posSame minus negSame, how far shared processing pulls neighbours (fraction units). */

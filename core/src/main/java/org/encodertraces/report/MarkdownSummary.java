@@ -21,14 +21,16 @@ public final class MarkdownSummary {
                 .append(".\n\n");
         b.append("## Trace sensitivity\n\n");
         b.append("Probe columns: accuracy minus chance, percentage points (pp). kNN gap: pos-same minus neg-same,"
-                + " mean over tasks. Retrieval drop: recall@1 with distractors from the other device minus from the"
-                + " query's own device. Higher means the encoder carries more of the trace.\n\n");
+                + " mean over tasks. Retrieval change: recall@1 with distractors from the query's own device minus"
+                + " from the other device (negative: a drop, device traces pull wrong photos up). Brackets: 95%"
+                + " intervals (" + "Wilson on the test count, widened by the seed spread; Newcombe for differences)."
+                + " \u26a0: fewer than " + Intervals.SMALL_SAMPLE + " test images.\n\n");
         List<String> tasks = TraceSensitivity.probeTasks(d);
         b.append("| Encoder | Family |");
         for (String t : tasks) {
             b.append(' ').append(md(t)).append(" |");
         }
-        b.append(" kNN gap | Retrieval drop |\n|---|---|");
+        b.append(" kNN gap | Retrieval change |\n|---|---|");
         b.append("---:|".repeat(tasks.size() + 2)).append('\n');
         for (TraceSensitivity s : TraceSensitivity.of(d)) {
             EncoderInfo e = d.encoder(s.encoderId());
@@ -39,10 +41,27 @@ public final class MarkdownSummary {
             b.append(" | ").append(e.family()).append(" |");
             Map<String, Double> p = s.probeAboveChance();
             for (String t : tasks) {
-                b.append(' ').append(p.containsKey(t) ? Html.pp(p.get(t)) : "\u2014").append(" |");
+                ProbeRow r = d.probes().stream().filter(x -> x.task().equals(t) && x.encoderId().equals(e.id()))
+                        .findFirst().orElse(null);
+                b.append(' ');
+                if (r == null) {
+                    b.append("\u2014");
+                } else {
+                    Interval ci = Intervals.probe(r);
+                    b.append(Html.pp(p.get(t)));
+                    if (ci != null) {
+                        b.append(' ').append(Html.ciSigned(ci.shift(-r.chance())));
+                    }
+                    if (r.testSamples() < Intervals.SMALL_SAMPLE) {
+                        b.append(" \u26a0");
+                    }
+                }
+                b.append(" |");
             }
-            b.append(' ').append(s.knnGap() == null ? "\u2014" : Html.pp(s.knnGap())).append(" | ")
-                    .append(s.retrievalDrop() == null ? "\u2014" : Html.pp(s.retrievalDrop())).append(" |\n");
+            HtmlReport.Headline h = HtmlReport.headline(d, e);
+            b.append(' ').append(h.knnGap() == null ? "\u2014" : Html.pp(h.knnGap())
+                    + (h.knnGapCi() == null ? "" : " " + Html.ciSigned(h.knnGapCi()))).append(" | ")
+                    .append(h.retrieval() == null ? "\u2014" : HtmlReport.changeText(h.retrieval())).append(" |\n");
         }
         if (!d.notes().isEmpty()) {
             b.append("\n## Notes\n\n");

@@ -62,6 +62,19 @@ public final class PaperResults {
         }
     }
 
+    /**
+     * The spread of one study figure over the study's encoders of one family (fractions, or
+     * fraction differences for gaps and drops).
+     *
+     * @param group the study's family, CVL, SUP or SSL
+     * @param min smallest value
+     * @param mean mean over the family's encoders
+     * @param max largest value
+     * @param encoders how many of the study's encoders the range is over
+     */
+    public record Range(String group, double min, double mean, double max, int encoders) {
+    }
+
     private final Path dir;
     private final Map<String, String> sha256;
     private final Map<String, Double> processing;
@@ -188,6 +201,35 @@ public final class PaperResults {
     /** PairCams recall@1 in the two distractor set-ups. */
     public Optional<Retrieval> retrieval(String studyName) {
         return Optional.ofNullable(retrieval.get(studyName));
+    }
+
+    /** The study's encoders of a family (CVL, SUP, SSL), in first-seen order. */
+    public List<String> modelsOf(String group) {
+        return groups.entrySet().stream().filter(e -> e.getValue().equalsIgnoreCase(group)).map(Map.Entry::getKey)
+                .toList();
+    }
+
+    /**
+     * The range of a figure over the study's encoders of {@code group}; empty when the study published
+     * it for none of them.
+     *
+     * @param figure the figure of one study encoder (by its study name), empty where not published
+     */
+    public Optional<Range> range(String group, java.util.function.Function<String, OptionalDouble> figure) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        double sum = 0;
+        int n = 0;
+        for (String m : modelsOf(group)) {
+            OptionalDouble v = figure.apply(m);
+            if (v.isPresent()) {
+                min = Math.min(min, v.getAsDouble());
+                max = Math.max(max, v.getAsDouble());
+                sum += v.getAsDouble();
+                n++;
+            }
+        }
+        return n == 0 ? Optional.empty() : Optional.of(new Range(group.toUpperCase(Locale.ROOT), min, sum / n, max, n));
     }
 
     /** The canonical spelling of a dataset name: {@code imagenet} or {@code inaturalist} (lowercase otherwise). */

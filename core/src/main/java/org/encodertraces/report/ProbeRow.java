@@ -1,5 +1,7 @@
 package org.encodertraces.report;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,9 +16,13 @@ import java.util.Objects;
  * @param chance accuracy of always guessing the most frequent training class (1/classes when balanced)
  * @param meanPerClassAccuracy balanced accuracy (mean of per-class recalls), or null
  * @param testSamples test-set size per seed
+ * @param classNames the probe's class names in label order, or null when not recorded
+ * @param confusion test confusion counts summed over seeds, rows = true class, columns = predicted
+ *     class, in {@code classNames} order; null when not recorded
  */
 public record ProbeRow(String task, ProbeKind kind, String encoderId, double accuracy, Double accuracyStd, int seeds,
-                       double chance, Double meanPerClassAccuracy, int testSamples) {
+                       double chance, Double meanPerClassAccuracy, int testSamples, List<String> classNames,
+                       List<List<Long>> confusion) {
     /** Validates ranges. */
     public ProbeRow {
         Objects.requireNonNull(task, "probe task");
@@ -30,6 +36,29 @@ public record ProbeRow(String task, ProbeKind kind, String encoderId, double acc
         if (seeds < 1 || testSamples < 0) {
             throw new IllegalArgumentException(w + "seeds must be >= 1 and testSamples >= 0");
         }
+        classNames = classNames == null ? null : List.copyOf(classNames);
+        if (confusion != null) {
+            List<List<Long>> m = new ArrayList<>();
+            for (List<Long> row : confusion) {
+                if (row.size() != confusion.size()) {
+                    throw new IllegalArgumentException(w + "confusion matrix must be square, got a row of " + row.size()
+                            + " in " + confusion.size() + " rows");
+                }
+                m.add(List.copyOf(row));
+            }
+            if (classNames != null && classNames.size() != m.size()) {
+                throw new IllegalArgumentException(w + classNames.size() + " class names for a " + m.size()
+                        + "-class confusion matrix");
+            }
+            confusion = List.copyOf(m);
+        }
+    }
+
+    /** A row without class names or confusion matrix. */
+    public ProbeRow(String task, ProbeKind kind, String encoderId, double accuracy, Double accuracyStd, int seeds,
+                    double chance, Double meanPerClassAccuracy, int testSamples) {
+        this(task, kind, encoderId, accuracy, accuracyStd, seeds, chance, meanPerClassAccuracy, testSamples, null,
+                null);
     }
 
     /** Accuracy minus chance, in fraction units. */

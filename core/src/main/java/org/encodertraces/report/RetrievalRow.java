@@ -14,10 +14,12 @@ import java.util.Objects;
  * @param recallAt1OtherDevice recall@1 when the distractors come from the other device (the pair's)
  * @param recallAt5OtherDevice recall@5 in that set-up, or null
  * @param queries number of queries
+ * @param candidates photos each query ranks (its target plus the distractors), or null when not
+ *     recorded; chance recall@k is k / candidates
  */
 public record RetrievalRow(String encoderId, String queryClass, double recallAt1QueryDevice,
                            Double recallAt5QueryDevice, double recallAt1OtherDevice, Double recallAt5OtherDevice,
-                           int queries) {
+                           int queries, Integer candidates) {
     /** The query class of the row that pools all queries. */
     public static final String OVERALL = "overall";
 
@@ -35,6 +37,21 @@ public record RetrievalRow(String encoderId, String queryClass, double recallAt1
         if (queries < 0) {
             throw new IllegalArgumentException(w + "queries must be non-negative");
         }
+        if (candidates != null && candidates < 1) {
+            throw new IllegalArgumentException(w + "candidates must be at least 1, got " + candidates);
+        }
+    }
+
+    /** A row without the candidate count. */
+    public RetrievalRow(String encoderId, String queryClass, double recallAt1QueryDevice, Double recallAt5QueryDevice,
+                        double recallAt1OtherDevice, Double recallAt5OtherDevice, int queries) {
+        this(encoderId, queryClass, recallAt1QueryDevice, recallAt5QueryDevice, recallAt1OtherDevice,
+                recallAt5OtherDevice, queries, null);
+    }
+
+    /** Chance recall@k, k / candidates (at most 1), or null when the candidate count is unknown. */
+    public Double chance(int k) {
+        return candidates == null ? null : Math.min(1.0, k / (double) candidates);
     }
 
     /**

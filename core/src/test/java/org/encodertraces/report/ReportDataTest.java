@@ -101,10 +101,14 @@ class ReportDataTest {
         String html = Files.readString(HtmlReport.write(d, null, tmp).html());
         assertEquals(1, HtmlReport.chartCount(d));
         assertEquals(1, count(html, "<svg class=\"chart\""));
-        assertTrue(html.contains("No kNN results in this run."));
+        assertTrue(html.contains("No kNN results in this run: see the note above."), html);
         assertTrue(html.contains("<li>kNN skipped: --knn not given</li>"));
         assertTrue(html.contains("<li>Retrieval skipped: no PairCams-style pairs in the dataset</li>"));
-        assertTrue(html.contains("No audit in this run. The run recorded no reason."));
+        assertTrue(html.contains("No dataset audit in this run: the run did not include it"));
+        assertFalse(html.contains("recorded no reason"));
+        int acq = html.indexOf("id=\"probes-acquisition\"");
+        int note = html.indexOf("<li>Acquisition probes skipped: only 12 photos with Make</li>");
+        assertTrue(note > acq && note < html.indexOf("id=\"knn\""), "the acquisition note sits under its own section");
         assertTrue(html.contains("The study's published figures were not loaded"));
     }
 

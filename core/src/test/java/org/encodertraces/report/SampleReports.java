@@ -34,7 +34,8 @@ final class SampleReports {
             }
         }
         probes.add(new ProbeRow("JPEG", ProbeKind.PROCESSING, "builtin:jpeg-forensic", 0.97, 0.004, 5, 0.125, 0.97,
-                1020));
+                1020, List.of("q75 4:2:0", "q75 4:4:4", "q85 4:2:0", "q85 4:4:4", "q95 4:2:0", "q95 4:4:4", "q90 4:2:0",
+                    "q90 4:4:4"), confusion(8, 5 * 1020 / 8, 0.97)));
         probes.add(new ProbeRow("Resizing", ProbeKind.PROCESSING, "builtin:jpeg-forensic", 0.71, 0.012, 5, 1 / 3.0,
                 0.70, 1020));
         double[][] acq = {{0.26, 0.74}, {0.19, 0.66}, {0.17, 0.61}, {0.15, 0.58}};
@@ -51,16 +52,16 @@ final class SampleReports {
             for (int e = 0; e < ids.length; e++) {
                 double u = base[e];
                 knn.add(new KnnRow(task, ids[e], 10, u + 0.001, u + gap[e] / 2, u - gap[e] / 2, u - 0.002, u,
-                        0.004, 0.005, 0.006, 0.004, 0.003));
+                        0.004, 0.005, 0.006, 0.004, 0.003, 1020));
             }
         }
         List<RetrievalRow> ret = new ArrayList<>();
         double[][] r1 = {{0.99, 0.87}, {0.98, 0.95}, {0.99, 0.975}, {0.96, 0.90}};
         for (int e = 0; e < ids.length; e++) {
             ret.add(new RetrievalRow(ids[e], RetrievalRow.OVERALL, r1[e][1], Math.min(1, r1[e][1] + 0.08), r1[e][0],
-                    1.0, 200));
-            ret.add(new RetrievalRow(ids[e], "phone", r1[e][1] - 0.02, null, r1[e][0], null, 100));
-            ret.add(new RetrievalRow(ids[e], "camera", r1[e][1] + 0.02, null, r1[e][0], null, 100));
+                    1.0, 200, 100));
+            ret.add(new RetrievalRow(ids[e], "phone", r1[e][1] - 0.02, null, r1[e][0], null, 100, 100));
+            ret.add(new RetrievalRow(ids[e], "camera", r1[e][1] + 0.02, null, r1[e][0], null, 100, 100));
         }
         List<AuditRow> audit = List.of(new AuditRow("Make", 0.42, 180), new AuditRow("Phone vs camera", 0.18, 180),
                 new AuditRow("JPEG quality (as shipped)", 0.07, 510));
@@ -76,6 +77,20 @@ final class SampleReports {
                 new DatasetInfo("flowers17", 510, 17), enc, probes, knn, ret, audit,
                 List.of("Acquisition probes on 60 photos only: exif-photos has 200 files, 60 with Make in the top 10"),
                 prov);
+    }
+
+    /** A confusion matrix of k classes, {@code perClass} test rows each, with accuracy about {@code acc}. */
+    static List<List<Long>> confusion(int k, int perClass, double acc) {
+        List<List<Long>> m = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            List<Long> row = new ArrayList<>();
+            long right = Math.round(perClass * acc);
+            for (int j = 0; j < k; j++) {
+                row.add(i == j ? right : j == (i + 1) % k ? perClass - right : 0L);
+            }
+            m.add(row);
+        }
+        return m;
     }
 
     /** Only processing probes; kNN, retrieval and audit skipped with reasons. */
