@@ -106,6 +106,9 @@ public final class EncoderFactory {
         if (ref instanceof ModelRef.Builtin) {
             return new Prepared(ref, null);
         }
+        if (ref instanceof ModelRef.HubWithSpec h) {
+            return prepare(h.withSpec(hubSpec(h, settings)), settings);
+        }
         ModelRef.Onnx m = (ModelRef.Onnx) ref;
         if (m.recipe() != null) {
             ModelSource.Recipe r = m.recipe();
@@ -142,6 +145,32 @@ public final class EncoderFactory {
             hub.download(data, null, settings.progress().apply(data), FileCheck.NONE);
         }
         return new Prepared(ref, file);
+    }
+
+    private static ExportSpec hubSpec(ModelRef.HubWithSpec h, Settings settings) throws IOException {
+        HubFile sf = h.specFile();
+        Path as = Path.of(sf.path().substring(sf.path().lastIndexOf('/') + 1));
+        try {
+            Path p;
+            if (settings.hub() == null) {
+                if (!settings.cache().offline() && settings.hubProblem() != null && settings.cache().find(sf).isEmpty()) {
+                    throw new IllegalArgumentException(settings.hubProblem());
+                }
+                p = settings.cache().require(sf);
+            } else {
+                p = settings.hub().download(sf, null, DownloadProgress.NONE, f -> ExportSpec.read(f, as));
+            }
+            return ExportSpec.read(p, as);
+        } catch (HubException e) {
+            if (e.reason() == HubException.Reason.NOT_FOUND) {
+                throw new ModelRef.BadModelException(h.text(), "a model given by Hub address needs its embedding tensor and"
+                        + " preprocessing: pass --output TENSOR and --mean R,G,B --std R,G,B [--size 224 --filter BICUBIC"
+                        + " --resize-mode SHORTER_SIDE --pooling NONE], or publish the export recipe's " + as + " beside it (there is"
+                        + " none at " + sf + "), or declare it as a registry encoder (ID=" + h.text() + "). No default"
+                        + " normalisation is assumed.");
+            }
+            throw e;
+        }
     }
 
     /** Opens a prepared model. */

@@ -47,25 +47,35 @@ public record ExportSpec(Path file, PreprocessSpec preprocessing, String inputNa
      * @throws IOException naming the file and the field when it is not a valid spec
      */
     public static ExportSpec read(Path file) throws IOException {
+        return read(file, file);
+    }
+
+    /**
+     * Reads a spec file, naming it {@code as} in the record and in messages (a cached Hub copy
+     * is named by its Hub address's file name).
+     *
+     * @throws IOException naming the file and the field when it is not a valid spec
+     */
+    public static ExportSpec read(Path file, Path as) throws IOException {
         ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         JsonNode root;
         try {
             root = mapper.readTree(file.toFile());
         } catch (IOException e) {
-            throw new IOException(file + ": not a JSON spec file: " + e.getMessage(), e);
+            throw new IOException(as + ": not a JSON spec file: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject() || !root.has("preprocessing")) {
-            throw new IOException(file + ": not an export spec (no \"preprocessing\" object; see tools/export-onnx/export_onnx.py)");
+            throw new IOException(as + ": not an export spec (no \"preprocessing\" object; see tools/export-onnx/export_onnx.py)");
         }
         try {
             PreprocessSpec ps = mapper.treeToValue(root.get("preprocessing"), PreprocessSpec.class);
             Pooling pooling = Pooling.valueOf(root.path("pooling").asText("NONE").toUpperCase(Locale.ROOT));
-            return new ExportSpec(file, ps, text(root, "inputName", "pixel_values"), text(root, "output", "embedding"), pooling,
+            return new ExportSpec(as, ps, text(root, "inputName", "pixel_values"), text(root, "output", "embedding"), pooling,
                     root.path("l2Normalize").asBoolean(false),
                     root.hasNonNull("embeddingDim") ? root.get("embeddingDim").asInt() : null,
                     text(root, "sha256", null), text(root, "registryId", null));
         } catch (IOException | IllegalArgumentException e) {
-            throw new IOException(file + ": invalid export spec: " + e.getMessage(), e);
+            throw new IOException(as + ": invalid export spec: " + e.getMessage(), e);
         }
     }
 

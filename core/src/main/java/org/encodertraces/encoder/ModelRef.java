@@ -23,7 +23,7 @@ import org.encodertraces.encoder.hub.HubFile;
  * errors say what is wrong and how to fix it (the closest registry ids, the options a file model
  * needs). Nothing downstream inspects model strings.
  */
-public sealed interface ModelRef permits ModelRef.Builtin, ModelRef.Onnx {
+public sealed interface ModelRef permits ModelRef.Builtin, ModelRef.Onnx, ModelRef.HubWithSpec {
 
     /** What the user wrote. */
     String text();
@@ -83,6 +83,27 @@ public sealed interface ModelRef permits ModelRef.Builtin, ModelRef.Onnx {
         }
     }
 
+    /**
+     * A Hub model given with no file-model options: its {@code .spec.json} beside it on the Hub
+     * (as the export recipe writes it) says how to run it; {@code EncoderFactory.prepare} fetches it.
+     *
+     * @param text what the user wrote
+     * @param name its name in results
+     * @param hubFile the model file
+     */
+    record HubWithSpec(String text, String name, HubFile hubFile) implements ModelRef {
+        /** The spec file beside the model on the Hub. */
+        public HubFile specFile() {
+            String p = hubFile.path();
+            return new HubFile(hubFile.repoId(), hubFile.revision(), p.substring(0, p.length() - 5) + ".spec.json");
+        }
+
+        /** The model reference the fetched spec describes. */
+        public Onnx withSpec(ExportSpec spec) {
+            return (Onnx) fromOptions(text, name, null, hubFile, FileModelOptions.NONE, spec);
+        }
+    }
+
     /** Thrown for a {@code --model} value that cannot be used; the message says why and what to do. */
     final class BadModelException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
@@ -122,6 +143,9 @@ public sealed interface ModelRef permits ModelRef.Builtin, ModelRef.Onnx {
         }
         if (t.startsWith("hf:")) {
             HubFile hf = hubFile(t, t);
+            if (options.output() == null && !options.hasPreprocessing()) {
+                return new HubWithSpec(t, hubName(hf), hf);
+            }
             return fromOptions(t, hubName(hf), null, hf, options, null);
         }
         if (looksLikeFile(t)) {
@@ -204,7 +228,8 @@ public sealed interface ModelRef permits ModelRef.Builtin, ModelRef.Onnx {
             throw new BadModelException(t, "a model given by " + (hub != null ? "Hub address" : "file") + " needs " + missing
                     + ": pass --output TENSOR [--pooling NONE|GLOBAL_AVERAGE|CLS_TOKEN|MEAN_TOKENS] and --mean R,G,B --std R,G,B"
                     + " [--size 224 --filter BICUBIC --resize-mode SHORTER_SIDE]"
-                    + (file != null ? ", or put the export recipe's " + ExportSpec.besides(file).getFileName() + " beside it" : "")
+                    + (file != null ? ", or put the export recipe's " + ExportSpec.besides(file).getFileName() + " beside it"
+                            : ", or publish the export recipe's .spec.json beside it on the Hub")
                     + ", or declare it as a registry encoder (ID=" + (hub != null ? "hf:..." : file.getFileName()) + ")."
                     + " No default normalisation is assumed.");
         }

@@ -226,6 +226,31 @@ class ModelDownloadCliTest {
         assertFalse(Files.exists(tmp.resolve("d")), "the demo generated nothing for a bad model");
     }
 
+    @Test
+    void aHubModelWithTheRecipesSpecBesideItNeedsNoFlags() throws IOException {
+        CliRun none = CliRun.withEnv(env, "embed", "--images", images.toString(), "--model", "hf:" + REPO + "/" + PATH,
+                "-o", tmp.resolve("n").toString());
+        assertEquals(2, none.exit(), none.err());
+        assertTrue(none.err().contains("publish the export recipe's model.spec.json beside it") && none.err().contains("--mean"),
+                none.err());
+        assertEquals(0, hub.gets(REPO, "main", PATH), "refused before downloading the model");
+
+        hub.page(REPO, "main", "onnx/model.spec.json", """
+                {"format": "encoder-traces-export-spec", "preprocessing": {"resizeSize": 224, "resizeMode": "SQUASH",
+                  "filter": "BILINEAR", "antialias": true, "cropSize": 224, "scale": 0.00392156862745098, "mean": [0.5, 0.5, 0.5],
+                  "std": [0.5, 0.5, 0.5], "channelOrder": "RGB", "layout": "NCHW", "maskAfterCrop": true},
+                 "inputName": "input_1", "output": "embedding", "pooling": "NONE", "l2Normalize": false}
+                """.getBytes(StandardCharsets.UTF_8), "application/json");
+        CliRun r = CliRun.withEnv(env, "embed", "--images", images.toString(), "--model", "hf:" + REPO + "/" + PATH,
+                "-o", tmp.resolve("s").toString(), "--quiet");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        String sidecar = Files.readString(tmp.resolve("s/images__IDENTITY__hf_testorg_nsfwjs-onnx_model.json"));
+        assertTrue(sidecar.contains("model.spec.json") && sidecar.contains("SQUASH"), "the spec's preprocessing was used:\n" + sidecar);
+        CliRun off = CliRun.withEnv(offline(), "embed", "--images", images.toString(), "--model", "hf:" + REPO + "/" + PATH,
+                "-o", tmp.resolve("s2").toString(), "--quiet");
+        assertEquals(0, off.exit(), "offline, model and spec come from the cache:\n" + off.err());
+    }
+
     /** A tiny model whose weight lives in an external-data file beside it, as large exports ship. */
     private static byte[] externalDataModel() {
         ProtoWriter weight = new ProtoWriter().varint(1, 3).varint(1, 4).varint(2, 1).string(8, "W")
