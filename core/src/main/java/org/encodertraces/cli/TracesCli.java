@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 ProbeCommand.class,
                 KnnCommand.class,
                 RetrievalCommand.class,
+                EraseCommand.class,
                 BenchKnnCommand.class,
                 ReportCommand.class,
                 DatasetsCommand.class,
