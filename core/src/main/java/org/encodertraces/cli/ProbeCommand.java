@@ -96,6 +96,9 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "OUTDIR", description = "output folder")
     Path out;
 
+    @picocli.CommandLine.Mixin
+    EraserOption erasure = new EraserOption();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -118,8 +121,9 @@ public final class ProbeCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("an acquisition probe takes one --set FILE");
                 }
                 Path file = Path.of(sets.get(0));
-                EmbeddingSet set = read(file);
+                EmbeddingSet set = erasure.apply(read(file), file);
                 FlickrExifSplit sp = FlickrExifSplit.read(split);
+                erasure.requireUnseen(set, sp.test().ids(), "test photos");
                 inputs.add(ResultWriter.Input.of("embeddings", file));
                 inputs.add(ResultWriter.Input.of("split", split));
                 List<String> ids = set.ids();
@@ -148,10 +152,12 @@ public final class ProbeCommand implements Callable<Integer> {
                 List<float[][]> matrices = new ArrayList<>();
                 List<String> firstIds = null;
                 String firstOp = null;
+                EmbeddingSet firstSet = null;
                 for (String op : t.operations()) {
                     Path f = byOp.get(op);
-                    EmbeddingSet set = read(f);
+                    EmbeddingSet set = erasure.apply(read(f), f);
                     if (firstIds == null) {
+                        firstSet = set;
                         firstIds = set.ids();
                         firstOp = op;
                     } else if (!firstIds.equals(set.ids())) {
@@ -162,8 +168,16 @@ public final class ProbeCommand implements Callable<Integer> {
                     inputs.add(ResultWriter.Input.of("embeddings:" + op, f));
                 }
                 ProcessingProbe.ImageSplit images = ProcessingProbe.ImageSplit.random(firstIds.size(), testFraction, seed);
+                List<String> testIds = new ArrayList<>();
+                for (int i : images.test()) {
+                    testIds.add(firstIds.get(i));
+                }
+                erasure.requireUnseen(firstSet, testIds, "test images");
                 result = new ProcessingProbe(cfg).run(t.name().toLowerCase(Locale.ROOT), t.operations(), matrices, images);
                 name = t.name().toLowerCase(Locale.ROOT);
+            }
+            if (erasure.active()) {
+                inputs.add(ResultWriter.Input.of("eraser", erasure.file));
             }
             String stem = "probe-" + name.replaceAll("[^A-Za-z0-9._-]+", "_");
             Path json = new ResultWriter().write(out, stem, "probe", result, inputs, started, Instant.now());
