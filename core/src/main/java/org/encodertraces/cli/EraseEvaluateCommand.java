@@ -130,7 +130,11 @@ final class EraseEvaluateCommand implements Callable<Integer> {
             }
             ErasureEvaluation.Config cfg = new ErasureEvaluation.Config(fo, taskName, t.operations(), checks, labelTensor, seedList,
                     fitFraction, evalTestFraction, pc, new KnnInfluence.Config(k, 10, 0, n));
-            ErasureEvaluation.Result r = new ErasureEvaluation(cfg).run(ts.sets);
+            Instant t0 = Instant.now();
+            ErasureEvaluation.Result r = new ErasureEvaluation(cfg).run(ts.sets, (done, total) -> {
+                err.printf(Locale.ROOT, "seed %d/%d done (%d s)%n", done, total, java.time.Duration.between(t0, Instant.now()).toSeconds());
+                err.flush();
+            });
             Files.createDirectories(out);
             String stem = "erasure-" + taskName + "-" + m.id();
             Path json = out.resolve(stem + ".json");

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 KnnCommand.class,
                 RetrievalCommand.class,
                 EraseCommand.class,
+                BenchEraseCommand.class,
                 BenchKnnCommand.class,
                 ReportCommand.class,
                 DatasetsCommand.class,

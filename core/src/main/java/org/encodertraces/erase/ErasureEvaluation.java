@@ -125,6 +125,17 @@ public final class ErasureEvaluation {
      * @param sets the embedding sets by operation (every operation of the task and the check tasks), same images in the same order
      */
     public Result run(Map<String, EmbeddingSet> sets) {
+        return run(sets, (done, total) -> { });
+    }
+
+    /** Progress: called after each seed with the seeds done and their total. */
+    public interface Listener {
+        /** One more seed is done. */
+        void seedDone(int done, int total);
+    }
+
+    /** Runs it, reporting each finished seed. */
+    public Result run(Map<String, EmbeddingSet> sets, Listener listener) {
         Config c = config;
         List<String> allOps = new ArrayList<>(c.operations());
         c.checkTasks().values().forEach(ops -> ops.stream().filter(o -> !allOps.contains(o)).forEach(allOps::add));
@@ -229,6 +240,7 @@ public final class ErasureEvaluation {
                         yte.stream().mapToInt(Integer::intValue).toArray());
                 values.get("semantic-probe")[phase][si] = sem.accuracyMean();
             }
+            listener.seedDone(si + 1, s);
         }
         List<Metric> metrics = new ArrayList<>();
         for (String name : order) {
