@@ -3,7 +3,6 @@ package org.encodertraces.erase;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
-import org.ejml.dense.row.CommonOps_MT_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
@@ -162,22 +161,26 @@ public final class Leace {
         return o;
     }
 
-    /** The covariance (1/m) sum (x - mean)(x - mean)^T over the used rows, accumulated in chunks of rows. */
+    /** The covariance (1/m) sum (x - mean)(x - mean)^T over the used rows, accumulated in blocks of rows ({@link Gram}). */
     static DMatrixRMaj covariance(float[] x, int n, int d, boolean[] use, double[] mean) {
         DMatrixRMaj cov = new DMatrixRMaj(d, d);
-        DMatrixRMaj chunk = new DMatrixRMaj(Math.min(CHUNK, n), d);
+        int block = Math.min(Math.max(1, n), Math.max(16, Math.min(CHUNK, 8_000_000 / Math.max(1, d))));
+        double[] xt = new double[block * d];
+        boolean parallel = (long) n * d * d > 50_000_000L;
         int rows = 0;
         int m = 0;
         for (int i = 0; i <= n; i++) {
-            if (i == n || rows == chunk.numRows) {
+            if (i == n || rows == block) {
                 if (rows > 0) {
-                    if (rows < chunk.numRows) {
-                        chunk.reshape(rows, d, true);
-                    }
-                    if ((long) rows * d * d > 50_000_000L) {
-                        CommonOps_MT_DDRM.multAddTransA(chunk, chunk, cov);
+                    if (rows < block) {
+                        // compact the partial block so that each feature's rows are contiguous
+                        double[] t = new double[rows * d];
+                        for (int a = 0; a < d; a++) {
+                            System.arraycopy(xt, a * block, t, a * rows, rows);
+                        }
+                        Gram.addLower(t, d, rows, cov.data, parallel);
                     } else {
-                        CommonOps_DDRM.multAddTransA(chunk, chunk, cov);
+                        Gram.addLower(xt, d, block, cov.data, parallel);
                     }
                 }
                 rows = 0;
@@ -189,13 +192,13 @@ public final class Leace {
                 continue;
             }
             int o = i * d;
-            int p = rows * d;
             for (int j = 0; j < d; j++) {
-                chunk.data[p + j] = x[o + j] - mean[j];
+                xt[j * block + rows] = x[o + j] - mean[j];
             }
             rows++;
             m++;
         }
+        Gram.mirror(cov.data, d);
         CommonOps_DDRM.scale(1.0 / m, cov);
         return cov;
     }
