@@ -55,6 +55,10 @@ final class EraseFitCommand implements Callable<Integer> {
     @Option(names = "--all-images", description = "fit on every image (nothing held out)")
     boolean allImages;
 
+    @Option(names = "--split", paramLabel = "SPLIT.json",
+            description = "fit on the train and val ids of a FlickrExif split (as traces probe --split uses it) instead of a random split")
+    Path split;
+
     @Option(names = "--eig-tol", defaultValue = "1e-10", description = "LEACE: relative covariance eigenvalue cut-off (default ${DEFAULT-VALUE})")
     double eigTol;
 
@@ -108,6 +112,15 @@ final class EraseFitCommand implements Callable<Integer> {
             List<EmbeddingSet> list = ts.of(ops, taskName);
             EmbeddingSet first = list.get(0);
             int[] images = allImages ? null : ProcessingProbe.ImageSplit.random(first.rows(), testFraction, seed).train();
+            if (split != null) {
+                org.encodertraces.probe.FlickrExifSplit sp = org.encodertraces.probe.FlickrExifSplit.read(split);
+                java.util.Set<String> fitIds = new java.util.HashSet<>(sp.train().ids());
+                fitIds.addAll(sp.val().ids());
+                images = java.util.stream.IntStream.range(0, first.rows()).filter(i -> fitIds.contains(first.ids().get(i))).toArray();
+                if (images.length == 0) {
+                    throw new IllegalArgumentException(split + ": none of its train/val ids is a sample id of " + ts.files.get(ops.get(0)));
+                }
+            }
             FitData data = FitData.of(taskName != null ? ops : null, taskName, list, labelTensors, images);
             EncoderIdentity id = EncoderIdentity.of(first);
             for (int i = 1; i < list.size(); i++) {
@@ -118,7 +131,9 @@ final class EraseFitCommand implements Callable<Integer> {
                     m == EraseMethod.INLP ? new Inlp.Config(rounds, !fixedRounds, margin, c, heldOut, seed, n) : null);
             String manifest = first.provenance().path("dataset").path("manifest_sha256").asText("");
             EraserFile ef = ErasureFit.fit(o, data, id, manifest, ts.fitInputs(ops), started);
-            if (!allImages) {
+            if (split != null) {
+                ef.description().with("fit").put("held_out", "the test ids of " + split.getFileName());
+            } else if (!allImages) {
                 ef.description().with("fit").put("held_out", "test fraction " + testFraction + ", seed " + seed + " (as traces probe splits images)");
             }
             ef.write(out);

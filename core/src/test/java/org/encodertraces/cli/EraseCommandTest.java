@@ -229,6 +229,49 @@ class EraseCommandTest {
     }
 
     @Test
+    void acquisitionEraserFittedOnASplitsTrainIdsIsProbedOnItsTestIds() throws Exception {
+        Path set = files.get("JPEG95_444");
+        EmbeddingSet s = EmbeddingSetIO.read(set);
+        ObjectNode split = JsonNodeFactory.instance.objectNode();
+        split.put("target_attribute", "camera");
+        split.putArray("label_encoder_classes").add("a").add("b");
+        String[] parts = {"train", "val", "test"};
+        for (int p = 0; p < 3; p++) {
+            var ids = split.putArray(parts[p] + "_ids");
+            var labels = split.putArray("encoded_" + parts[p] + "_labels");
+            for (int i = 0; i < N; i++) {
+                if (p == (i % 10 < 6 ? 0 : i % 10 < 8 ? 1 : 2)) {
+                    ids.add(s.ids().get(i));
+                    labels.add(s.label("camera")[i]);
+                }
+            }
+        }
+        Path sp = dir.resolve("camera-split.json");
+        new ObjectMapper().writeValue(sp.toFile(), split);
+        Path e = dir.resolve("camera.safetensors");
+        CliRun f = CliRun.of("erase", "fit", "--set", set.toString(), "--label-tensor", "camera", "--split", sp.toString(), "-o", e.toString());
+        assertEquals(0, f.exit(), f.err());
+        assertTrue(f.out().contains("fitted on 240 images"), f.out());
+        Path out = dir.resolve("acq");
+        CliRun before = CliRun.of("probe", "--set", set.toString(), "--split", sp.toString(), "--trainer", "lbfgs", "--trials", "3", "-o",
+                dir.resolve("acq-raw").toString());
+        assertEquals(0, before.exit(), before.err());
+        CliRun after = CliRun.of("probe", "--set", set.toString(), "--split", sp.toString(), "--trainer", "lbfgs", "--trials", "3", "--eraser",
+                e.toString(), "-o", out.toString());
+        assertEquals(0, after.exit(), after.err());
+        double rawAcc = json(dir.resolve("acq-raw/probe-camera.json")).path("metrics").path("accuracy_mean").asDouble();
+        double erasedAcc = json(out.resolve("probe-camera.json")).path("metrics").path("accuracy_mean").asDouble();
+        assertTrue(rawAcc > 0.8 && erasedAcc < 0.65, "camera readable before (" + rawAcc + "), not after (" + erasedAcc + ")");
+        // an eraser fitted on every image cannot be probed on this split
+        Path all = dir.resolve("all.safetensors");
+        assertEquals(0, CliRun.of("erase", "fit", "--set", set.toString(), "--label-tensor", "camera", "--all-images", "-o", all.toString()).exit());
+        CliRun refused = CliRun.of("probe", "--set", set.toString(), "--split", sp.toString(), "--eraser", all.toString(), "-o",
+                dir.resolve("acq2").toString());
+        assertEquals(2, refused.exit());
+        assertTrue(refused.err().contains("of the 60 test photos"), refused.err());
+    }
+
+    @Test
     void inlpFitsAndEvaluateReportsBeforeAndAfter() throws Exception {
         Path e = dir.resolve("inlp.safetensors");
         CliRun f = run(List.of("erase", "fit", "--method", "inlp", "--task", "jpeg", "--threads", "1", "-o", e.toString()), setArgs);
