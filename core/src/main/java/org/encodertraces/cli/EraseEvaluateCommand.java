@@ -19,7 +19,6 @@ import org.encodertraces.erase.EncoderIdentity;
 import org.encodertraces.erase.EraseMethod;
 import org.encodertraces.erase.ErasureEvaluation;
 import org.encodertraces.erase.ErasureFit;
-import org.encodertraces.erase.Inlp;
 import org.encodertraces.knn.KnnInfluence;
 import org.encodertraces.probe.FeatureNormalization;
 import org.encodertraces.probe.HyperparameterSearch;
@@ -44,8 +43,8 @@ final class EraseEvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--method", defaultValue = "leace", description = "leace or inlp (default ${DEFAULT-VALUE})")
-    String method;
+    @picocli.CommandLine.Mixin
+    EraseMethodOptions methodOptions = new EraseMethodOptions();
 
     @Option(names = "--task", required = true, description = "the processing task to erase")
     String task;
@@ -86,9 +85,6 @@ final class EraseEvaluateCommand implements Callable<Integer> {
     @Option(names = "-k", defaultValue = "10", description = "kNN neighbours (default ${DEFAULT-VALUE})")
     int k;
 
-    @Option(names = "--rounds", defaultValue = "20", description = "INLP: most rounds (default ${DEFAULT-VALUE})")
-    int rounds;
-
     @Option(names = "--threads", defaultValue = "0", description = "worker threads (0 = number of cores; results do not depend on it)")
     int threads;
 
@@ -101,7 +97,9 @@ final class EraseEvaluateCommand implements Callable<Integer> {
         PrintWriter outw = spec.commandLine().getOut();
         Instant started = Instant.now();
         try {
-            EraseMethod m = EraseMethod.parse(method);
+            int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+            ErasureFit.Options fo = methodOptions.options(seed, n);
+            EraseMethod m = fo.method();
             ProcessingTask t = ProcessingTask.parse(task);
             String taskName = t.name().toLowerCase(Locale.ROOT);
             Map<String, List<String>> checks = new LinkedHashMap<>();
@@ -119,9 +117,6 @@ final class EraseEvaluateCommand implements Callable<Integer> {
             for (Map.Entry<String, Path> e : ts.files.entrySet()) {
                 id.requireSame(EncoderIdentity.of(ts.sets.get(e.getKey())), ts.files.values().iterator().next(), e.getValue());
             }
-            int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-            ErasureFit.Options fo = new ErasureFit.Options(m, 1e-10, 1e-8,
-                    m == EraseMethod.INLP ? new Inlp.Config(rounds, true, 0.01, 1.0, 0.2, seed, n) : null);
             ProbeConfig pc = new ProbeConfig(FeatureNormalization.parse(norm), TrainerKind.parse(trainer), trials,
                     HyperparameterSearch.Sampler.TPE, 0.2, seed, repeats, n, 100, 1024, 2000);
             List<Long> seedList = new ArrayList<>();
@@ -169,6 +164,7 @@ final class EraseEvaluateCommand implements Callable<Integer> {
         doc.put("model_sha256", id.modelSha256());
         doc.put("dim", id.dim());
         ObjectNode p = doc.putObject("parameters");
+        p.set("method_options", om.valueToTree(cfg.fit()));
         p.put("fit_fraction", cfg.fitFraction());
         p.put("eval_test_fraction", cfg.evalTestFraction());
         p.set("seeds", om.valueToTree(cfg.seeds()));

@@ -14,7 +14,6 @@ import org.encodertraces.erase.EraseMethod;
 import org.encodertraces.erase.EraserFile;
 import org.encodertraces.erase.ErasureFit;
 import org.encodertraces.erase.FitData;
-import org.encodertraces.erase.Inlp;
 import org.encodertraces.probe.ProcessingProbe;
 import org.encodertraces.probe.ProcessingTask;
 import picocli.CommandLine.Command;
@@ -34,8 +33,8 @@ final class EraseFitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--method", defaultValue = "leace", description = "leace or inlp (default ${DEFAULT-VALUE})")
-    String method;
+    @picocli.CommandLine.Mixin
+    EraseMethodOptions methodOptions = new EraseMethodOptions();
 
     @Option(names = "--task", paramLabel = "TASK", description = "processing concept: jpeg, sharpening, resizing, interpolation")
     String task;
@@ -59,27 +58,6 @@ final class EraseFitCommand implements Callable<Integer> {
             description = "fit on the train and val ids of a FlickrExif split (as traces probe --split uses it) instead of a random split")
     Path split;
 
-    @Option(names = "--eig-tol", defaultValue = "1e-10", description = "LEACE: relative covariance eigenvalue cut-off (default ${DEFAULT-VALUE})")
-    double eigTol;
-
-    @Option(names = "--svd-tol", defaultValue = "1e-8", description = "LEACE: relative singular-value cut-off (default ${DEFAULT-VALUE})")
-    double svdTol;
-
-    @Option(names = "--rounds", defaultValue = "20", description = "INLP: most rounds (default ${DEFAULT-VALUE})")
-    int rounds;
-
-    @Option(names = "--fixed-rounds", description = "INLP: run all --rounds rounds instead of stopping at chance on the held-out split")
-    boolean fixedRounds;
-
-    @Option(names = "--chance-margin", defaultValue = "0.01", description = "INLP: stop within this of chance (default ${DEFAULT-VALUE})")
-    double margin;
-
-    @Option(names = "--inlp-c", defaultValue = "1.0", description = "INLP: the L-BFGS probe's C (default ${DEFAULT-VALUE})")
-    double c;
-
-    @Option(names = "--inlp-held-out", defaultValue = "0.2", description = "INLP: fraction of fitting images for the stopping rule (default ${DEFAULT-VALUE})")
-    double heldOut;
-
     @Option(names = "--threads", defaultValue = "0", description = "INLP probe threads (0 = number of cores)")
     int threads;
 
@@ -92,7 +70,9 @@ final class EraseFitCommand implements Callable<Integer> {
         PrintWriter outw = spec.commandLine().getOut();
         Instant started = Instant.now();
         try {
-            EraseMethod m = EraseMethod.parse(method);
+            int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+            ErasureFit.Options o = methodOptions.options(seed, n);
+            EraseMethod m = o.method();
             TaskSets ts = TaskSets.read(sets);
             List<String> ops;
             String taskName = null;
@@ -126,9 +106,6 @@ final class EraseFitCommand implements Callable<Integer> {
             for (int i = 1; i < list.size(); i++) {
                 id.requireSame(EncoderIdentity.of(list.get(i)), ts.files.get(ops.get(0)), ts.files.get(ops.get(i)));
             }
-            int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-            ErasureFit.Options o = new ErasureFit.Options(m, eigTol, svdTol,
-                    m == EraseMethod.INLP ? new Inlp.Config(rounds, !fixedRounds, margin, c, heldOut, seed, n) : null);
             String manifest = first.provenance().path("dataset").path("manifest_sha256").asText("");
             EraserFile ef = ErasureFit.fit(o, data, id, manifest, ts.fitInputs(ops), started);
             if (split != null) {
