@@ -161,6 +161,47 @@ class EraseCommandTest {
         assertTrue(k.err().contains("query (--test) images"), k.err());
     }
 
+    static Path subset(Path file, int[] rows, Path out) throws Exception {
+        EmbeddingSet s = EmbeddingSetIO.read(file);
+        float[] e = new float[rows.length * s.dim()];
+        Map<String, long[]> labels = new LinkedHashMap<>();
+        s.labels().keySet().forEach(k -> labels.put(k, new long[rows.length]));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(s.embeddings(), rows[i] * s.dim(), e, i * s.dim(), s.dim());
+            for (String k : labels.keySet()) {
+                labels.get(k)[i] = s.label(k)[rows[i]];
+            }
+            ids.add(s.ids().get(rows[i]));
+        }
+        EmbeddingSetIO.write(out, new EmbeddingSet(rows.length, s.dim(), e, labels, ids, s.provenance()));
+        return out;
+    }
+
+    @Test
+    void knnWithTheEraserOnHeldOutQueriesShrinksTheGap() throws Exception {
+        Path e = fit();
+        var split = org.encodertraces.probe.ProcessingProbe.ImageSplit.random(N, 0.2, 0);
+        List<String> raw = new ArrayList<>(List.of("knn", "--task", "jpeg"));
+        for (String op : ProcessingOp.JPEG_TASK) {
+            Path f = files.get(op);
+            raw.addAll(List.of("--train", op + "=" + subset(f, split.train(), dir.resolve("knn/train-" + op + ".safetensors")),
+                    "--test", op + "=" + subset(f, split.test(), dir.resolve("knn/test-" + op + ".safetensors"))));
+        }
+        List<String> before = new ArrayList<>(raw);
+        before.addAll(List.of("-o", dir.resolve("knn-raw").toString()));
+        assertEquals(0, CliRun.of(before.toArray(new String[0])).exit());
+        List<String> after = new ArrayList<>(raw);
+        after.addAll(List.of("--eraser", e.toString(), "-o", dir.resolve("knn-erased").toString()));
+        CliRun r = CliRun.of(after.toArray(new String[0]));
+        assertEquals(0, r.exit(), r.err());
+        double gapBefore = json(dir.resolve("knn-raw/knn.json")).findValue("gap_pos_minus_neg").asDouble(Double.NaN);
+        JsonNode erased = json(dir.resolve("knn-erased/knn.json"));
+        double gapAfter = erased.findValue("gap_pos_minus_neg").asDouble(Double.NaN);
+        assertTrue(gapBefore > 0.2 && gapAfter < gapBefore / 2, "gap " + gapBefore + " -> " + gapAfter);
+        assertTrue(erased.toString().contains("\"eraser\""), "the eraser is among the inputs");
+    }
+
     @Test
     void applyWritesAnErasedSetWithChainedProvenance() throws Exception {
         Path e = fit();
