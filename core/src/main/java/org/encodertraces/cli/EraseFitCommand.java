@@ -107,12 +107,9 @@ final class EraseFitCommand implements Callable<Integer> {
                 id.requireSame(EncoderIdentity.of(list.get(i)), ts.files.get(ops.get(0)), ts.files.get(ops.get(i)));
             }
             String manifest = first.provenance().path("dataset").path("manifest_sha256").asText("");
-            EraserFile ef = ErasureFit.fit(o, data, id, manifest, ts.fitInputs(ops), started);
-            if (split != null) {
-                ef.description().with("fit").put("held_out", "the test ids of " + split.getFileName());
-            } else if (!allImages) {
-                ef.description().with("fit").put("held_out", "test fraction " + testFraction + ", seed " + seed + " (as traces probe splits images)");
-            }
+            String heldOut = split != null ? "the test ids of " + split.getFileName()
+                    : allImages ? "none (--all-images)" : "test fraction " + testFraction + ", seed " + seed + " (as traces probe splits images)";
+            EraserFile ef = ErasureFit.fit(o, data, id, manifest, ts.fitInputs(ops), heldOut, started);
             ef.write(out);
             outw.printf(Locale.ROOT, "%s eraser for %s: rank %d of D=%d, fitted on %d images (%d rows) of %s; wrote %s%n", m.id(),
                     String.join(", ", ef.conceptNames()), ef.eraser().rank(), ef.eraser().dim(), data.imageIds().size(), data.rows(),

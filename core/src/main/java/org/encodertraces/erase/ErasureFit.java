@@ -47,8 +47,13 @@ public final class ErasureFit {
                 : new Inlp(o.inlp()).fit(data).eraser();
     }
 
-    /** Fits and describes: the result is ready to {@link EraserFile#write}. */
-    public static EraserFile fit(Options o, FitData data, EncoderIdentity encoder, String datasetSha256, List<Input> inputs, Instant started) {
+    /**
+     * Fits and describes: the result is ready to {@link EraserFile#write}.
+     *
+     * @param heldOut which images were kept out of the fit, in words, for the sidecar
+     */
+    public static EraserFile fit(Options o, FitData data, EncoderIdentity encoder, String datasetSha256, List<Input> inputs, String heldOut,
+                                 Instant started) {
         Eraser e;
         List<Inlp.Round> rounds = List.of();
         if (o.method() == EraseMethod.LEACE) {
@@ -94,6 +99,7 @@ public final class ErasureFit {
         fit.put("rows", data.rows());
         fit.put("rows_used", FitRows.count(FitRows.usable(data.rows(), data.concepts())));
         fit.put("images", data.imageIds().size());
+        fit.put("held_out", heldOut);
         if (!rounds.isEmpty()) {
             ArrayNode r = desc.putArray("rounds");
             for (Inlp.Round x : rounds) {

@@ -133,6 +133,7 @@ class EraseCommandTest {
         assertEquals(240, side.path("fit").path("images").asInt(), "80% of 300 images: the probe's training images");
         assertEquals(240, side.path("fit").path("image_ids").size());
         assertEquals(1440, side.path("fit").path("rows").asInt());
+        assertTrue(side.path("fit").path("held_out").asText().startsWith("test fraction 0.2, seed 0"), side.path("fit").toString());
         EraserFile ef = EraserFile.read(e);
         assertEquals(5, ef.eraser().rank());
     }
