@@ -68,6 +68,9 @@ public final class KnnCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "OUTDIR", description = "output folder")
     Path out;
 
+    @picocli.CommandLine.Mixin
+    EraserOption erasure = new EraserOption();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -92,8 +95,9 @@ public final class KnnCommand implements Callable<Integer> {
         List<String> testIds = null;
         try {
             for (String op : train.keySet()) {
-                EmbeddingSet tr = EmbeddingInputs.read(train.get(op));
-                EmbeddingSet te = EmbeddingInputs.read(test.get(op));
+                EmbeddingSet tr = erasure.apply(EmbeddingInputs.read(train.get(op)), train.get(op));
+                EmbeddingSet te = erasure.apply(EmbeddingInputs.read(test.get(op)), test.get(op));
+                erasure.requireUnseen(te, te.ids(), "query (--test) images");
                 int[] yTr = EmbeddingInputs.ints(tr, labelTensor, train.get(op));
                 int[] yTe = EmbeddingInputs.ints(te, labelTensor, test.get(op));
                 if (trainLabels != null && (!Arrays.equals(trainLabels, yTr) || !Arrays.equals(testLabels, yTe)
@@ -110,7 +114,10 @@ public final class KnnCommand implements Callable<Integer> {
                 inputs.add(ResultFiles.InputFile.of("train " + op, train.get(op)));
                 inputs.add(ResultFiles.InputFile.of("test " + op, test.get(op)));
             }
-        } catch (IOException e) {
+            if (erasure.active()) {
+                inputs.add(ResultFiles.InputFile.of("eraser", erasure.file));
+            }
+        } catch (IOException | IllegalArgumentException e) {
             err.println("traces knn: " + e.getMessage());
             return 2;
         }

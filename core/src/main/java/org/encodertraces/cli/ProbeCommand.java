@@ -125,6 +125,9 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "OUTDIR", description = "output folder")
     Path out;
 
+    @picocli.CommandLine.Mixin
+    EraserOption erasure = new EraserOption();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -154,8 +157,9 @@ public final class ProbeCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("an acquisition probe takes one --set FILE");
                 }
                 Path file = Path.of(sets.get(0));
-                EmbeddingSet set = read(file);
+                EmbeddingSet set = erasure.apply(read(file), file);
                 FlickrExifSplit sp = FlickrExifSplit.read(split);
+                erasure.requireUnseen(set, sp.test().ids(), "test photos");
                 inputs.add(ResultWriter.Input.of("embeddings", file));
                 inputs.add(ResultWriter.Input.of("split", split));
                 List<String> ids = set.ids();
@@ -179,7 +183,8 @@ public final class ProbeCommand implements Callable<Integer> {
                 List<float[][]> trainM = new ArrayList<>();
                 List<float[][]> testM = new ArrayList<>();
                 readAligned(t, tr, "train", trainM, inputs);
-                readAligned(t, te, "test", testM, inputs);
+                EmbeddingSet firstTest = readAligned(t, te, "test", testM, inputs);
+                erasure.requireUnseen(firstTest, firstTest.ids(), "test images");
                 name = t.name().toLowerCase(Locale.ROOT);
                 result = new ProcessingProbe(cfg).run(name, t.operations(), trainM, testM);
             } else {
@@ -197,10 +202,19 @@ public final class ProbeCommand implements Callable<Integer> {
                 }
                 requireOperations(t, byOp.keySet(), "--set");
                 List<float[][]> matrices = new ArrayList<>();
-                List<String> firstIds = readAligned(t, byOp, "embeddings", matrices, inputs);
+                EmbeddingSet firstSet = readAligned(t, byOp, "embeddings", matrices, inputs);
+                List<String> firstIds = firstSet.ids();
                 ProcessingProbe.ImageSplit images = ProcessingProbe.ImageSplit.random(firstIds.size(), testFraction, seed);
+                List<String> testIds = new ArrayList<>();
+                for (int i : images.test()) {
+                    testIds.add(firstIds.get(i));
+                }
+                erasure.requireUnseen(firstSet, testIds, "test images");
                 result = new ProcessingProbe(cfg).run(t.name().toLowerCase(Locale.ROOT), t.operations(), matrices, images);
                 name = t.name().toLowerCase(Locale.ROOT);
+            }
+            if (erasure.active()) {
+                inputs.add(ResultWriter.Input.of("eraser", erasure.file));
             }
             String stem = "probe-" + name.replaceAll("[^A-Za-z0-9._-]+", "_");
             Path json = new ResultWriter().write(out, stem, "probe", result, inputs, started, Instant.now());
@@ -260,24 +274,25 @@ public final class ProbeCommand implements Callable<Integer> {
     }
 
     /** Reads one set per operation of the task (in task order), checking they hold the same images in the same order; returns the ids. */
-    private static List<String> readAligned(ProcessingTask t, Map<String, Path> byOp, String role, List<float[][]> matrices,
-                                            List<ResultWriter.Input> inputs) throws IOException {
-        List<String> firstIds = null;
+    /** Reads one set per operation (erased when --eraser is given), checks they hold the same images in order; returns the first. */
+    private EmbeddingSet readAligned(ProcessingTask t, Map<String, Path> byOp, String role, List<float[][]> matrices,
+                                     List<ResultWriter.Input> inputs) throws IOException {
+        EmbeddingSet first = null;
         String firstOp = null;
         for (String op : t.operations()) {
             Path f = byOp.get(op);
-            EmbeddingSet set = read(f);
-            if (firstIds == null) {
-                firstIds = set.ids();
+            EmbeddingSet set = erasure.apply(read(f), f);
+            if (first == null) {
+                first = set;
                 firstOp = op;
-            } else if (!firstIds.equals(set.ids())) {
+            } else if (!first.ids().equals(set.ids())) {
                 throw new IllegalArgumentException(f + " (" + op + ") does not hold the same images in the same order as the "
                         + firstOp + " " + role + " set (sample ids differ)");
             }
             matrices.add(matrix(set));
             inputs.add(ResultWriter.Input.of(role + ":" + op, f));
         }
-        return firstIds;
+        return first;
     }
 
     private static EmbeddingSet read(Path f) throws IOException {

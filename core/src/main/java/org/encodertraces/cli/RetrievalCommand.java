@@ -50,6 +50,9 @@ public final class RetrievalCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "OUTDIR", description = "output folder")
     Path out;
 
+    @picocli.CommandLine.Mixin
+    EraserOption erasure = new EraserOption();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -58,7 +61,8 @@ public final class RetrievalCommand implements Callable<Integer> {
         RetrievalResult r;
         ResultFiles.InputFile input;
         try {
-            EmbeddingSet f = EmbeddingInputs.read(set);
+            EmbeddingSet f = erasure.apply(EmbeddingInputs.read(set), set);
+            erasure.requireUnseen(f, f.ids(), "photos");
             input = ResultFiles.InputFile.of("embeddings", set);
             r = new PairRetrieval(threads).run(EmbeddingInputs.matrix(f), EmbeddingInputs.ints(f, subjectTensor, set),
                     EmbeddingInputs.ints(f, deviceTensor, set), deviceNames, ks);
@@ -69,7 +73,7 @@ public final class RetrievalCommand implements Callable<Integer> {
         Files.createDirectories(out);
         Path json = out.resolve("retrieval.json");
         Path csv = out.resolve("retrieval.csv");
-        ResultFiles.writeRetrieval(r, List.of(input), threads, new ResultFiles.RunTimes(start, Instant.now()), json, csv);
+        ResultFiles.writeRetrieval(r, erasure.active() ? List.of(input, ResultFiles.InputFile.of("eraser", erasure.file)) : List.of(input), threads, new ResultFiles.RunTimes(start, Instant.now()), json, csv);
         for (RetrievalResult.Recall x : r.recalls()) {
             outw.printf(Locale.ROOT, "%-24s %-8s recall@%d %.4f (%d/%d)%n", x.negatives(), x.queryClass(), x.k(), x.recall(),
                     x.hits(), x.queries());

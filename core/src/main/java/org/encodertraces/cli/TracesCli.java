@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
                 ProbeCommand.class,
                 KnnCommand.class,
                 RetrievalCommand.class,
+                EraseCommand.class,
+                BenchEraseCommand.class,
                 BenchKnnCommand.class,
                 ReportCommand.class,
                 DatasetsCommand.class,

@@ -121,6 +121,11 @@ public final class Tensor {
         return as(float[].class);
     }
 
+    /** The F64 elements; fails for other types. */
+    public double[] doubles() {
+        return as(double[].class);
+    }
+
     /** The I64 elements; fails for other types (see {@link #toLongArray()}). */
     public long[] longs() {
         return as(long[].class);

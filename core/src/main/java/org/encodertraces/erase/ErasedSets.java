@@ -1,0 +1,65 @@
+package org.encodertraces.erase;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.encodertraces.embed.EmbeddingSet;
+import org.encodertraces.provenance.Hashes;
+
+/**
+ * Applies an eraser file to embedding sets: refuses sets of another encoder, erases every row,
+ * and chains the provenance (the set's own provenance is kept, an {@code erasures} entry naming the
+ * eraser, its sha256, method, concepts and the source set is appended).
+ *
+ * <p>Also answers which of a set's images the eraser was fitted on, so that experiments can insist
+ * on evaluating on images it never saw.
+ */
+public final class ErasedSets {
+    private ErasedSets() {
+    }
+
+    /**
+     * The erased copy of {@code set} (read from {@code setFile}).
+     *
+     * @throws IllegalArgumentException when the set was made by another encoder than the eraser's
+     */
+    public static EmbeddingSet apply(EraserFile eraser, Path eraserFile, EmbeddingSet set, Path setFile) throws IOException {
+        eraser.encoder().requireSame(EncoderIdentity.of(set), eraserFile, setFile);
+        float[] erased = eraser.eraser().apply(set.embeddings(), set.rows());
+        ObjectNode prov = set.provenance().deepCopy();
+        ArrayNode chain = prov.has("erasures") && prov.get("erasures").isArray() ? (ArrayNode) prov.get("erasures") : prov.putArray("erasures");
+        ObjectNode e = JsonNodeFactory.instance.objectNode();
+        e.put("eraser", eraserFile.getFileName().toString());
+        e.put("eraser_sha256", Hashes.sha256(eraserFile));
+        e.put("method", eraser.eraser().method());
+        e.put("rank", eraser.eraser().rank());
+        ArrayNode concepts = e.putArray("concepts");
+        eraser.conceptNames().forEach(concepts::add);
+        e.put("source_set", setFile.getFileName().toString());
+        e.put("source_sha256", Hashes.sha256(setFile));
+        chain.add(e);
+        return new EmbeddingSet(set.rows(), set.dim(), erased, set.labels(), set.ids(), prov);
+    }
+
+    /**
+     * How many of the given ids of {@code set}'s images the eraser was fitted on (0 when the set comes
+     * from another dataset than the eraser's fitting images, by manifest sha256).
+     */
+    public static int fittedAmong(EraserFile eraser, EmbeddingSet set, List<String> ids) {
+        String manifest = set.provenance().path("dataset").path("manifest_sha256").asText("");
+        if (!manifest.isEmpty() && !eraser.datasetSha256().isEmpty() && !manifest.equals(eraser.datasetSha256())) {
+            return 0;
+        }
+        Set<String> fitted = new HashSet<>(eraser.fittedIds());
+        int n = 0;
+        for (String id : ids) {
+            n += fitted.contains(id) ? 1 : 0;
+        }
+        return n;
+    }
+}
