@@ -118,13 +118,15 @@ final class EraseEvaluateCommand implements Callable<Integer> {
                 id.requireSame(EncoderIdentity.of(ts.sets.get(e.getKey())), ts.files.values().iterator().next(), e.getValue());
             }
             ProbeConfig pc = new ProbeConfig(FeatureNormalization.parse(norm), TrainerKind.parse(trainer), trials,
-                    HyperparameterSearch.Sampler.TPE, 0.2, seed, repeats, n, 100, 1024, 2000);
+                    HyperparameterSearch.Sampler.TPE, 0.2, seed, repeats, n, 100, 1024, 2000,
+                    // the evaluation makes its own fit/evaluation split of the images, so the order-free draws apply
+                    org.encodertraces.rng.Protocol.ROBUST, seed, java.util.Map.of());
             List<Long> seedList = new ArrayList<>();
             for (int i = 0; i < seeds; i++) {
                 seedList.add(seed + i);
             }
             ErasureEvaluation.Config cfg = new ErasureEvaluation.Config(fo, taskName, t.operations(), checks, labelTensor, seedList,
-                    fitFraction, evalTestFraction, pc, new KnnInfluence.Config(k, 10, 0, n));
+                    fitFraction, evalTestFraction, pc, new KnnInfluence.Config(k, 10, 0, n, org.encodertraces.rng.Protocol.ROBUST));
             Instant t0 = Instant.now();
             ErasureEvaluation.Result r = new ErasureEvaluation(cfg).run(ts.sets, (done, total) -> {
                 err.printf(Locale.ROOT, "seed %d/%d done (%d s)%n", done, total, java.time.Duration.between(t0, Instant.now()).toSeconds());
