@@ -38,6 +38,10 @@ public final class TracesCli implements Runnable {
     /** Builds the configured command line (used by tests to run commands in-process). */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new TracesCli());
+        // commands of optional modules on the classpath (traces train, traces ablation)
+        for (CommandPlugin plugin : java.util.ServiceLoader.load(CommandPlugin.class)) {
+            plugin.commands().forEach(cl::addSubcommand);
+        }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl;
     }
