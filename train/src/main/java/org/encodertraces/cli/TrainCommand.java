@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.encodertraces.data.Dataset;
@@ -14,6 +12,7 @@ import org.encodertraces.train.Architecture;
 import org.encodertraces.train.Libtorch;
 import org.encodertraces.train.Recipe;
 import org.encodertraces.train.TrainConfig;
+import org.encodertraces.train.TrainRun;
 import org.encodertraces.train.TrainedEncoder;
 import org.encodertraces.train.Training;
 import org.encodertraces.train.TrainingImages;
@@ -115,48 +114,36 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private int run(TrainConfig cfg, Dataset train, Dataset testSet, PrintWriter o, PrintWriter err) throws IOException, InterruptedException {
-        Instant started = Instant.now();
         Map<String, String> engine = Libtorch.start(cfg.threads(), Libtorch.defaultCache(System.getenv()));
         TrainingImages data = TrainingImages.decode(train, perClass, cfg.threads());
         report(err, data);
         TrainingImages testData = testSet == null ? null : TrainingImages.decode(testSet, 0, cfg.threads());
         if (testData != null) {
             report(err, testData);
-            if (!testData.classes().equals(data.classes())) {
-                throw new IllegalArgumentException(test + ": its classes " + testData.classes() + " differ from the training classes " + data.classes());
-            }
         }
-        Files.createDirectories(out);
-        Path ckpt = out.resolve(TrainedEncoder.CHECKPOINT);
-        String key = TrainedEncoder.runKey(cfg, data);
-        o.printf("training %s (%s) on %d images of %s, %d classes, recipe %s, seed %d, %d epochs, %d thread(s), %s %s -> %s%n",
-                cfg.arch().label(), cfg.arch().kind(), data.size(), train.name(), data.classes().size(), cfg.recipe().name(), cfg.seed(),
+        o.printf("training %s on %d images of %s, %d classes, recipe %s, seed %d, %d epochs, %d thread(s), %s %s -> %s%n",
+                cfg.arch().label(), data.size(), train.name(), data.classes().size(), cfg.recipe().name(), cfg.seed(),
                 cfg.epochs(), cfg.threads(), engine.get("engine"), engine.get("libtorch"), out);
-        if (Files.isRegularFile(ckpt)) {
-            o.println("resuming from " + ckpt);
+        if (Files.isRegularFile(out.resolve(TrainedEncoder.CHECKPOINT))) {
+            o.println("resuming from " + out.resolve(TrainedEncoder.CHECKPOINT));
         }
         o.flush();
-        Training.Result r;
+        TrainRun.Outcome r;
         try (TrainProgress p = new TrainProgress(err, cfg, quiet)) {
-            r = Training.run(cfg, data, ckpt, key, p, stopAfter);
+            r = TrainRun.run(cfg, data, testData, out, engine, p, stopAfter);
         }
-        if (r.epochsRun() < cfg.epochs()) {
+        if (!r.complete()) {
             o.printf("stopped after epoch %d of %d; run again to resume%n", r.epochsRun(), cfg.epochs());
+            o.flush();
             return 0;
         }
-        Map<String, Object> extra = new LinkedHashMap<>();
-        double trainAcc = Training.accuracy(cfg, r.weights(), data.classes().size(), data);
-        extra.put("finalTrainAccuracy", trainAcc);
-        if (testData != null) {
-            double acc = Training.accuracy(cfg, r.weights(), data.classes().size(), testData);
-            extra.put("test", Map.of("source", testData.dataset().source(), "manifestSha256", testData.dataset().manifestSha256(),
-                    "images", testData.size(), "failed", testData.failures().size(), "accuracy", acc));
-            o.printf("test accuracy %.2f%% on %d images%n", 100 * acc, testData.size());
+        if (r.reused()) {
+            o.println("already complete (same settings and data): " + out.resolve(TrainedEncoder.PROVENANCE));
         }
-        o.printf("train accuracy (no augmentation) %.2f%%%n", 100 * trainAcc);
-        extra.put("resumedFromEpoch", r.resumedFromEpoch());
-        extra.put("failures", data.failures().stream().map(f -> Map.of("file", f.file().toString(), "reason", f.reason())).toList());
-        TrainedEncoder.write(out, cfg, data, r.weights(), engine, r.epochs(), extra, started);
+        if (testData != null) {
+            o.printf("test accuracy %.2f%% on %d images%n", 100 * r.testAccuracy(), testData.size());
+        }
+        o.printf("train accuracy (no augmentation) %.2f%%%n", 100 * r.trainAccuracy());
         o.printf("wrote %s, %s, %s%n", out.resolve(TrainedEncoder.ONNX), out.resolve(TrainedEncoder.SPEC), out.resolve(TrainedEncoder.PROVENANCE));
         o.flush();
         return data.failures().isEmpty() && (testData == null || testData.failures().isEmpty()) ? 0 : 1;

@@ -56,7 +56,7 @@ public final class TrainedEncoder {
                 "encoder-traces trained " + cfg.arch().label() + " recipe " + cfg.recipe().name() + " seed " + cfg.seed());
         OnnxExport.write(dir.resolve(ONNX), onnx);
         String sha = Hashes.sha256(onnx);
-        ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
         PreprocessSpec spec = Training.preprocessing(cfg.arch().inputSize());
         Map<String, Object> specDoc = new LinkedHashMap<>();
         specDoc.put("preprocessing", spec);
@@ -97,7 +97,8 @@ public final class TrainedEncoder {
 
     /** A key identifying a run's configuration and data: a checkpoint only resumes the same run. */
     public static String runKey(TrainConfig cfg, TrainingImages data) throws IOException {
-        String cfgJson = new ObjectMapper().writeValueAsString(cfg.describe());
+        // keys sorted: Map.of iterates in a per-JVM random order, and a resumed run is another JVM
+        String cfgJson = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).writeValueAsString(cfg.describe());
         return Hashes.sha256((cfgJson + "\n" + data.dataset().manifestSha256() + "\n" + String.join("\n", data.ids()))
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }

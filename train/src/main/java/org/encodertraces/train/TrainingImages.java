@@ -32,7 +32,9 @@ public record TrainingImages(Dataset dataset, List<String> ids, List<RgbImage> i
                              List<ReadFailure> failures) {
 
     /** Decodes every sample with a {@code label} on {@code threads} threads, at most {@code perClass} per class (0: all). */
-    public static TrainingImages decode(Dataset d, int perClass, int threads) throws InterruptedException {
+    public static TrainingImages decode(Dataset full, int perClass, int threads) throws InterruptedException {
+        // a subset is a dataset of its own (name, manifest hash), so provenance and resumption see which images were used
+        Dataset d = TrainRun.perClass(full, perClass);
         List<String> classes = d.labelNames().get("label");
         if (classes == null || classes.size() < 2) {
             throw new IllegalArgumentException(d.source() + ": training needs class labels (one folder per class, at least 2 classes)");
