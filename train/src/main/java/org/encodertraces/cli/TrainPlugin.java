@@ -6,6 +6,6 @@ import java.util.List;
 public final class TrainPlugin implements CommandPlugin {
     @Override
     public List<Object> commands() {
-        return List.of(new TrainCommand(), new AblationCommand());
+        return List.of(new TrainCommand(), new AblationCommand(), new BenchTrainCommand());
     }
 }

@@ -86,10 +86,7 @@ public final class Training {
         ExecutorService pool = Executors.newFixedThreadPool(cfg.threads());
         try (NDManager root = NDManager.newBaseManager();
              ResNet net = new ResNet(cfg.arch(), data.classes().size(), cfg.seed(), root)) {
-            Map<String, NDArray> momentum = new LinkedHashMap<>();
-            for (Map.Entry<String, NDArray> e : net.parameters().entrySet()) {
-                momentum.put(e.getKey(), root.zeros(e.getValue().getShape()));
-            }
+            Map<String, NDArray> momentum = zeroMomentum(net, root);
             int start = 0;
             if (Files.isRegularFile(checkpoint)) {
                 start = load(checkpoint, runKey, net, momentum);
@@ -108,20 +105,9 @@ public final class Training {
                         y[i] = data.labels()[idx[i]];
                     }
                     double lr = learningRate(cfg, epoch * steps + s, steps, total);
-                    float loss;
-                    try (NDManager sub = root.newSubManager()) {
-                        NDArray xs = sub.create(x, new Shape(idx.length, 3, size, size));
-                        NDArray ys = sub.create(y);
-                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            NDArray logits = net.forward(xs, true);
-                            NDArray l = ResNet.crossEntropy(logits, ys, net.classes());
-                            gc.backward(l);
-                            loss = l.getFloat();
-                            NDArray pred = logits.argMax(1);
-                            correct += pred.eq(ys).sum().toType(ai.djl.ndarray.types.DataType.INT64, false).getLong();
-                        }
-                        update(net, momentum, sub, (float) lr, (float) cfg.momentum(), (float) cfg.weightDecay());
-                    }
+                    float[] lossAndCorrect = step(net, momentum, root, x, y, (float) lr, (float) cfg.momentum(), (float) cfg.weightDecay());
+                    float loss = lossAndCorrect[0];
+                    correct += (long) lossAndCorrect[1];
                     lossSum += loss;
                     listener.step(epoch, s, steps, loss);
                 }
@@ -190,6 +176,38 @@ public final class Training {
             }
         }
         return x;
+    }
+
+    /**
+     * One SGD step on a batch ({@code x} normalised [N, 3, S, S] row-major, {@code y} class indices):
+     * forward in training mode, cross-entropy, backward, update. Returns {loss, correct predictions}.
+     */
+    public static float[] step(ResNet net, Map<String, NDArray> momentum, NDManager root, float[] x, long[] y, float lr, float mu, float wd) {
+        int size = net.architecture().inputSize();
+        try (NDManager sub = root.newSubManager()) {
+            NDArray xs = sub.create(x, new Shape(y.length, 3, size, size));
+            NDArray ys = sub.create(y);
+            float loss;
+            long correct;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray logits = net.forward(xs, true);
+                NDArray l = ResNet.crossEntropy(logits, ys, net.classes());
+                gc.backward(l);
+                loss = l.getFloat();
+                correct = logits.argMax(1).eq(ys).sum().toType(ai.djl.ndarray.types.DataType.INT64, false).getLong();
+            }
+            update(net, momentum, sub, lr, mu, wd);
+            return new float[] {loss, correct};
+        }
+    }
+
+    /** Zero momentum buffers for every parameter of a network. */
+    public static Map<String, NDArray> zeroMomentum(ResNet net, NDManager manager) {
+        Map<String, NDArray> momentum = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : net.parameters().entrySet()) {
+            momentum.put(e.getKey(), manager.zeros(e.getValue().getShape()));
+        }
+        return momentum;
     }
 
     /** SGD with momentum and weight decay, as torch.optim.SGD computes it (buffer starts at zero). */
