@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -16,10 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
-import org.encodertraces.image.ChromaSubsampling;
-import org.encodertraces.image.JpegCodec;
+import org.encodertraces.train.TinyData;
 import org.encodertraces.train.TrainedEncoder;
 import org.encodertraces.train.Training;
 import org.junit.jupiter.api.Test;
@@ -47,27 +43,8 @@ class TrainCommandTest {
         return new Run(exit, out.toString(), err.toString());
     }
 
-    /** A zip of class folders: 'h' (horizontal ramps) and 'v' (vertical ramps), JPEG q95. */
     static Path tinyZip(Path file, int perClass) throws IOException {
-        java.util.Random r = new java.util.Random(11);
-        try (OutputStream os = Files.newOutputStream(file); ZipOutputStream z = new ZipOutputStream(os)) {
-            for (int i = 0; i < 2 * perClass; i++) {
-                int cls = i % 2;
-                byte[] px = new byte[32 * 32 * 3];
-                for (int y = 0; y < 32; y++) {
-                    for (int x = 0; x < 32; x++) {
-                        int base = cls == 0 ? x * 8 : y * 8;
-                        for (int c = 0; c < 3; c++) {
-                            px[3 * (y * 32 + x) + c] = (byte) Math.max(0, Math.min(255, base + r.nextInt(41) - 20));
-                        }
-                    }
-                }
-                z.putNextEntry(new ZipEntry((cls == 0 ? "h/" : "v/") + String.format("%04d.jpg", i)));
-                z.write(JpegCodec.encode(new org.encodertraces.image.RgbImage(32, 32, px), 95, ChromaSubsampling.S444));
-                z.closeEntry();
-            }
-        }
-        return file;
+        return TinyData.zip(file, perClass, 11);
     }
 
     static List<String> trainArgs(Path zip, Path out, int epochs) {

@@ -9,11 +9,12 @@ import org.encodertraces.data.Sample;
 import org.encodertraces.image.RgbImage;
 
 /** A tiny generated two-class image set (horizontal vs vertical brightness ramps with noise, flip-invariant) for fast training tests. */
-final class TinyData {
+public final class TinyData {
     private TinyData() {
     }
 
-    static TrainingImages images(int perClass, long seed) {
+    /** {@code perClass} images of each class, alternating classes. */
+    public static TrainingImages images(int perClass, long seed) {
         java.util.Random r = new java.util.Random(seed);
         List<String> ids = new ArrayList<>();
         List<RgbImage> imgs = new ArrayList<>();
@@ -38,5 +39,18 @@ final class TinyData {
         }
         Dataset d = new Dataset("tiny", "generated", samples, Map.of("label", List.of("horizontal", "vertical")));
         return new TrainingImages(d, ids, imgs, labels, List.of("horizontal", "vertical"), List.of());
+    }
+
+    /** The same images as a zip of class folders ({@code horizontal/}, {@code vertical/}), JPEG quality 95, 4:4:4. */
+    public static Path zip(Path file, int perClass, long seed) throws java.io.IOException {
+        TrainingImages t = images(perClass, seed);
+        try (java.io.OutputStream os = java.nio.file.Files.newOutputStream(file); java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(os)) {
+            for (int i = 0; i < t.size(); i++) {
+                z.putNextEntry(new java.util.zip.ZipEntry(t.ids().get(i).replace(".png", ".jpg")));
+                z.write(org.encodertraces.image.JpegCodec.encode(t.images().get(i), 95, org.encodertraces.image.ChromaSubsampling.S444));
+                z.closeEntry();
+            }
+        }
+        return file;
     }
 }
