@@ -173,6 +173,7 @@ public final class TrainCommand implements Callable<Integer> {
         private long stepsDone;
         private long lastDraw;
         private double ema = Double.NaN;
+        private int stepsPerEpoch;
 
         TrainProgress(PrintWriter err, TrainConfig cfg, boolean quiet) {
             this.err = err;
@@ -183,6 +184,7 @@ public final class TrainCommand implements Callable<Integer> {
         @Override
         public void step(int epoch, int step, int steps, float loss) {
             stepsDone++;
+            stepsPerEpoch = steps;
             ema = Double.isNaN(ema) ? loss : 0.9 * ema + 0.1 * loss;
             long now = System.nanoTime();
             if (quiet || !terminal || now - lastDraw < 200_000_000L) {
@@ -204,8 +206,10 @@ public final class TrainCommand implements Callable<Integer> {
                 return;
             }
             double secs = (System.nanoTime() - start) / 1e9;
-            err.printf("%sepoch %d/%d: loss %.4f, train accuracy (augmented batches) %.2f%%, %.0f img/s, elapsed %s%n", terminal ? "\r" : "",
-                    epoch + 1, cfg.epochs(), meanLoss, 100 * trainAccuracy, stepsDone * cfg.batchSize() / secs, clock(secs));
+            double eta = (double) (cfg.epochs() - epoch - 1) * stepsPerEpoch * secs / Math.max(1, stepsDone);
+            err.printf("%sepoch %d/%d: loss %.4f, train accuracy (augmented batches) %.2f%%, %.0f img/s, elapsed %s, ETA %s%n",
+                    terminal ? "\r" : "", epoch + 1, cfg.epochs(), meanLoss, 100 * trainAccuracy, stepsDone * cfg.batchSize() / secs,
+                    clock(secs), clock(eta));
             err.flush();
         }
 
