@@ -48,27 +48,39 @@ public final class AblationReport {
         StringBuilder sb = new StringBuilder();
         sb.append("## Training with and without augmentation: trace sensitivity per recipe\n\n");
         sb.append(setup).append("\n\n");
-        sb.append("Mean ± std over seeds (population std), accuracies in %; chance in brackets; kNN gap = accuracy(pos-same) - "
-                + "accuracy(neg-same) in points, averaged over the tasks.\n\n");
+        sb.append("Mean ± std over seeds (population std). Processing-probe and semantic accuracies in %, chance in brackets.\n\n");
         sb.append("| recipe | seeds | semantic test accuracy |");
         for (String t : tasks) {
             sb.append(' ').append(t).append(String.format(Locale.ROOT, " (%.1f)", 100 * rows.get(0).chance().get(t))).append(" |");
         }
-        sb.append(" kNN gap |\n|---|---|---|");
-        sb.append("---|".repeat(tasks.size())).append("---|\n");
+        sb.append("\n|---|---|---|").append("---|".repeat(tasks.size())).append('\n');
         for (String r : recipes) {
             List<Row> rs = rows.stream().filter(x -> x.recipe().equals(r)).toList();
             sb.append("| ").append(r).append(" | ").append(rs.size()).append(" | ").append(pm(rs.stream().map(Row::testAccuracy).toList(), 100)).append(" |");
             for (String t : tasks) {
                 sb.append(' ').append(pm(rs.stream().map(x -> x.probes().get(t)).toList(), 100)).append(" |");
             }
-            sb.append(' ').append(pm(rs.stream().map(x -> meanOf(x.knnGap(), knnTasks)).toList(), 100)).append(" |\n");
+            sb.append('\n');
+        }
+        sb.append("\nkNN gap per task (points; how much same-processing neighbours lift the accuracy, the study's pos-same minus neg-same):\n\n");
+        sb.append("| recipe |");
+        for (String t : knnTasks) {
+            sb.append(' ').append(t).append(" |");
+        }
+        sb.append(" mean |\n|---|").append("---|".repeat(knnTasks.size() + 1)).append('\n');
+        for (String r : recipes) {
+            List<Row> rs = rows.stream().filter(x -> x.recipe().equals(r)).toList();
+            sb.append("| ").append(r).append(" |");
+            for (String t : knnTasks) {
+                sb.append(' ').append(pmSigned(rs.stream().map(x -> x.knnGap().get(t)).toList())).append(" |");
+            }
+            sb.append(' ').append(pmSigned(rs.stream().map(x -> meanOf(x.knnGap(), knnTasks)).toList())).append(" |\n");
         }
         sb.append("\nPer run:\n\n| recipe | seed | test acc. |");
         for (String t : tasks) {
             sb.append(' ').append(t).append(" |");
         }
-        sb.append(" kNN gap | training time |\n|---|---|---|").append("---|".repeat(tasks.size())).append("---|---|\n");
+        sb.append(" kNN gap (mean) | training time |\n|---|---|---|").append("---|".repeat(tasks.size())).append("---|---|\n");
         for (Row x : rows) {
             sb.append("| ").append(x.recipe()).append(" | ").append(x.seed()).append(" | ").append(pct(x.testAccuracy())).append(" |");
             for (String t : tasks) {
@@ -88,6 +100,11 @@ public final class AblationReport {
     private static String pm(List<Double> v, double scale) {
         double[] ms = meanStd(v);
         return String.format(Locale.ROOT, "%.1f ± %.1f", scale * ms[0], scale * ms[1]);
+    }
+
+    private static String pmSigned(List<Double> v) {
+        double[] ms = meanStd(v);
+        return String.format(Locale.ROOT, "%+.1f ± %.1f", 100 * ms[0], 100 * ms[1]);
     }
 
     private static String pct(Double v) {
