@@ -16,8 +16,6 @@ import java.util.concurrent.Callable;
 import org.encodertraces.audit.Audit;
 import org.encodertraces.audit.AuditConfig;
 import org.encodertraces.data.Dataset;
-import org.encodertraces.encoder.EncoderFactory;
-import org.encodertraces.encoder.ExecutionProvider;
 import org.encodertraces.knn.KnnSetup;
 import org.encodertraces.probe.ProbeConfig;
 import org.encodertraces.provenance.ToolInfo;
@@ -132,7 +130,6 @@ public final class AblationCommand implements Callable<Integer> {
                         + "trace probes on %d test images%n", arch.label(), rs.size(), seeds.size(), epochs, data.size(), testData.size(),
                 probeSet.samples().size());
         o.flush();
-        EncoderFactory.Settings settings = EncoderFactory.fromEnvironment(System.getenv(), threads, ExecutionProvider.CPU);
         List<AblationReport.Row> rows = new ArrayList<>();
         // seeds outside, recipes inside: a run cut short still compares every recipe
         for (long seed : seeds) {
@@ -150,7 +147,7 @@ public final class AblationCommand implements Callable<Integer> {
                 AuditConfig ac = AuditConfig.defaults(List.of(dir.resolve(TrainedEncoder.ONNX).toString()), threads)
                         .withProbe(ProbeConfig.study().withBudget(trials, probeSeeds).withThreads(threads));
                 Audit.Plan plan = Audit.plan(probeSet, ac);
-                Audit.Outcome a = Audit.run(plan, ac, dir.resolve("audit"), m -> EncoderFactory.open(TrainedEncoder.fileModel(dir, size), settings),
+                Audit.Outcome a = Audit.run(plan, ac, dir.resolve("audit"), m -> TrainedEncoder.open(dir, size, threads),
                         new Audit.Listener() {
                             @Override
                             public void stage(String message) {

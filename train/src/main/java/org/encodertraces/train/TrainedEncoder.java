@@ -10,7 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.encodertraces.encoder.EmbeddingSelection;
-import org.encodertraces.encoder.EncoderFactory;
+import org.encodertraces.encoder.Encoder;
+import org.encodertraces.encoder.OnnxEncoder;
+import org.encodertraces.encoder.OnnxEncoderOptions;
 import org.encodertraces.encoder.Pooling;
 import org.encodertraces.encoder.PreprocessSpec;
 import org.encodertraces.provenance.Hashes;
@@ -38,10 +40,13 @@ public final class TrainedEncoder {
     private TrainedEncoder() {
     }
 
-    /** The encoder options that open the exported model (ONNX Runtime, embedding output, its preprocessing). */
-    public static EncoderFactory.FileModel fileModel(Path dir, int inputSize) {
-        return new EncoderFactory.FileModel(dir.resolve(ONNX), OnnxExport.INPUT, new EmbeddingSelection(OnnxExport.EMBEDDING, Pooling.NONE, false),
-                Training.preprocessing(inputSize));
+    /** Opens the exported model in ONNX Runtime (CPU) with its embedding output and preprocessing. */
+    public static Encoder open(Path dir, int inputSize, int threads) {
+        if (!Files.isRegularFile(dir.resolve(ONNX))) {
+            throw new IllegalArgumentException(dir.resolve(ONNX) + ": model file not found");
+        }
+        return OnnxEncoder.open(OnnxEncoderOptions.cpu(dir.resolve(ONNX), new EmbeddingSelection(OnnxExport.EMBEDDING, Pooling.NONE, false),
+                Training.preprocessing(inputSize)).withIntraOpThreads(threads).withInputName(OnnxExport.INPUT));
     }
 
     /**
@@ -63,9 +68,10 @@ public final class TrainedEncoder {
         specDoc.put("embeddingDim", cfg.arch().embeddingDim());
         specDoc.put("onnx", ONNX);
         specDoc.put("sha256", sha);
-        specDoc.put("input", OnnxExport.INPUT);
+        specDoc.put("inputName", OnnxExport.INPUT);
         specDoc.put("output", OnnxExport.EMBEDDING);
         specDoc.put("pooling", "NONE");
+        specDoc.put("l2Normalize", false);
         specDoc.put("trainedBy", "traces train (encoder-traces " + ToolInfo.version() + ")");
         writeJson(om, dir.resolve(SPEC), specDoc);
         Map<String, Object> prov = new LinkedHashMap<>();

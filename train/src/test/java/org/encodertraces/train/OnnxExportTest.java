@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.Map;
 import org.encodertraces.encoder.Encoder;
-import org.encodertraces.encoder.EncoderFactory;
-import org.encodertraces.encoder.ExecutionProvider;
 import org.encodertraces.encoder.FloatTensorBatch;
 import org.encodertraces.encoder.Preprocessor;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,9 +40,8 @@ class OnnxExportTest {
             Preprocessor.writeTensor(probe.images().get(i), Training.preprocessing(32), x, i * per);
         }
         float[] djl = Training.embed(arch, 2, r.weights(), x, n);
-        EncoderFactory.Settings settings = EncoderFactory.fromEnvironment(Map.of(), 1, ExecutionProvider.CPU);
         float[][] ort;
-        try (Encoder enc = EncoderFactory.open(TrainedEncoder.fileModel(tmp, 32), settings)) {
+        try (Encoder enc = TrainedEncoder.open(tmp, 32, 1)) {
             assertEquals(arch.embeddingDim(), enc.embeddingDim());
             ort = enc.embed(new FloatTensorBatch(new long[] {n, 3, 32, 32}, x));
         }
