@@ -120,6 +120,16 @@ public final class AblationCommand implements Callable<Integer> {
             err.println("traces ablation: " + e.getMessage());
             return 2;
         }
+        try {
+            return run(arch, rs, train, testSet, o, err);
+        } catch (IllegalArgumentException | IOException e) {
+            err.println("traces ablation: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private int run(Architecture arch, List<Recipe> rs, Dataset train, Dataset testSet, PrintWriter o, PrintWriter err)
+            throws IOException, InterruptedException {
         Instant started = Instant.now();
         Map<String, String> engine = Libtorch.start(threads, Libtorch.defaultCache(System.getenv()));
         TrainingImages data = TrainingImages.decode(train, perClass, threads);

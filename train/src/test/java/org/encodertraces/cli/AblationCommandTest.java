@@ -19,10 +19,10 @@ class AblationCommandTest {
     @Test
     void trainsAuditsAndReportsEveryRecipeAndSeed() throws Exception {
         Path train = TinyData.zip(tmp.resolve("train.zip"), 32, 1);
-        Path test = TinyData.zip(tmp.resolve("test.zip"), 20, 2);
+        Path test = TinyData.zip(tmp.resolve("test.zip"), 40, 2);
         Path out = tmp.resolve("abl");
         String[] args = {"ablation", "--images", "zip:" + train, "--test", "zip:" + test, "--recipes", "none,trace", "--seeds", "0",
-                "--width", "4", "--stages", "2", "--epochs", "1", "--batch-size", "16", "--probe-per-class", "20", "--trials", "1",
+                "--width", "4", "--stages", "2", "--epochs", "1", "--batch-size", "16", "--probe-per-class", "40", "--trials", "1",
                 "--probe-seeds", "1", "--threads", "1", "--quiet", "-o", out.toString()};
         TrainCommandTest.Run r = TrainCommandTest.cli(args);
         assertEquals(0, r.exit(), r.out() + r.err());
