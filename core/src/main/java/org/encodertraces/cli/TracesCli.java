@@ -56,6 +56,10 @@ public final class TracesCli implements Runnable {
     /** Builds the command line with the given environment (tests pass HF_ENDPOINT, TRACES_CACHE, ...). */
     static CommandLine commandLine(java.util.Map<String, String> env) {
         CommandLine cl = new CommandLine(new TracesCli(env));
+        // commands of optional modules on the classpath (traces train, traces ablation)
+        for (CommandPlugin plugin : java.util.ServiceLoader.load(CommandPlugin.class)) {
+            plugin.commands().forEach(cl::addSubcommand);
+        }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl;
     }

@@ -25,6 +25,8 @@ import org.encodertraces.data.parquet.ParquetFile;
  *   <li>{@code inat-list:LIST.txt[?root=DIR&categories=FILE.json]}: the list format of
  *       {@link INaturalist2018#openList};</li>
  *   <li>{@code paircams:TABLE.parquet|csv|tsv[?images=DIR]}: {@link PairCams};</li>
+ *   <li>{@code zip:ARCHIVE.zip[!/PREFIX]}: class folders inside a zip archive, read in place
+ *       ({@link ZipDataset});</li>
  *   <li>{@code flickrexif:TABLE.parquet|csv|tsv[?photos=DIR]}: downloaded FlickrExif photos with the
  *       table's labels ({@link FlickrExifTable#toDataset}); photos default to {@code photos/}
  *       beside the table.</li>
@@ -34,12 +36,13 @@ import org.encodertraces.data.parquet.ParquetFile;
  * folders), any other folder (EXIF photos); a {@code .csv}/{@code .tsv} with {@code subject} and
  * {@code camera_model} columns (PairCams), with a {@code Flickr ID} column (FlickrExif), or any
  * other (manifest); a {@code .parquet} with PairCams' or FlickrExif's columns; a {@code .json}
- * (iNaturalist annotations); a {@code .txt} (iNaturalist list).
+ * (iNaturalist annotations); a {@code .txt} (iNaturalist list); a {@code .zip} (class folders at
+ * the archive's root).
  */
 public final class Datasets {
     /** The kinds a spec may name. */
     public static final List<String> KINDS = List.of("classes", "exif", "manifest", "imagenet-train", "imagenet-val", "inat", "inat-list",
-            "paircams", "flickrexif");
+            "paircams", "flickrexif", "zip");
 
     /**
      * An opened dataset.
@@ -90,6 +93,11 @@ public final class Datasets {
         if (rest.isEmpty()) {
             throw new IOException("dataset spec '" + spec + "' names no path");
         }
+        int bang = rest.indexOf("!/");
+        if ("zip".equals(kind) || (kind == null && bang > 0 && rest.substring(0, bang).toLowerCase(Locale.ROOT).endsWith(".zip"))) {
+            Path archive = Path.of(bang > 0 ? rest.substring(0, bang) : rest);
+            return ok(ZipDataset.open(archive, bang > 0 ? rest.substring(bang + 2) : ""), "zip");
+        }
         return open(Path.of(rest), kind, opts);
     }
 
@@ -115,6 +123,7 @@ public final class Datasets {
                 yield ok(INaturalist2018.openList(p, opts.containsKey("root") ? Path.of(opts.get("root")) : parent, cats), k);
             }
             case "paircams" -> ok(PairCams.open(p, opts.containsKey("images") ? Path.of(opts.get("images")) : null), k);
+            case "zip" -> ok(ZipDataset.open(p, ""), k);
             case "flickrexif" -> flickrExif(p, opts.containsKey("photos") ? Path.of(opts.get("photos")) : parent.resolve("photos"));
             default -> throw new IllegalStateException(k);
         };
@@ -191,6 +200,9 @@ public final class Datasets {
         if (n.endsWith(".txt")) {
             return "inat-list";
         }
-        throw new IOException(p + ": not a folder, .csv, .tsv, .parquet, .json or .txt; cannot tell which dataset it is (use kind:path, kinds " + KINDS + ")");
+        if (n.endsWith(".zip")) {
+            return "zip";
+        }
+        throw new IOException(p + ": not a folder, .csv, .tsv, .parquet, .json, .txt or .zip; cannot tell which dataset it is (use kind:path, kinds " + KINDS + ")");
     }
 }

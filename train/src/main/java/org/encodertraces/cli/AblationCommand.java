@@ -1,0 +1,255 @@
+package org.encodertraces.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.encodertraces.audit.Audit;
+import org.encodertraces.audit.AuditConfig;
+import org.encodertraces.data.Dataset;
+import org.encodertraces.knn.KnnSetup;
+import org.encodertraces.probe.ProbeConfig;
+import org.encodertraces.provenance.ToolInfo;
+import org.encodertraces.train.AblationReport;
+import org.encodertraces.train.Architecture;
+import org.encodertraces.train.Libtorch;
+import org.encodertraces.train.Recipe;
+import org.encodertraces.train.TrainConfig;
+import org.encodertraces.train.TrainRun;
+import org.encodertraces.train.TrainedEncoder;
+import org.encodertraces.train.TrainingImages;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code traces ablation}: trains one architecture under several recipes and seeds, measures each
+ * encoder with the audit's processing probes and kNN set-ups and its semantic test accuracy, and
+ * writes one report section. Every run resumes; finished runs are reused.
+ */
+@Command(name = "ablation", mixinStandardHelpOptions = true,
+        description = "Train the same network under several augmentation recipes and seeds, then measure each one's processing traces "
+                + "(probes, kNN) and semantic accuracy; writes OUT/ablation.md, ablation.json, ablation.csv. Re-running continues.")
+public final class AblationCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--images", required = true, paramLabel = "DATASET", description = "labelled training images (e.g. zip:cifar10.zip!/train)")
+    String images;
+
+    @Option(names = "--test", required = true, paramLabel = "DATASET", description = "labelled test images: semantic accuracy, and the probe images")
+    String test;
+
+    @Option(names = "--recipes", defaultValue = "none,crop-flip,ssl,trace", split = ",", description = "(default ${DEFAULT-VALUE})")
+    List<String> recipes;
+
+    @Option(names = "--seeds", defaultValue = "0,1,2", split = ",", description = "(default ${DEFAULT-VALUE})")
+    List<Long> seeds;
+
+    @Option(names = "--width", defaultValue = "16")
+    int width;
+
+    @Option(names = "--depth", defaultValue = "1")
+    int depth;
+
+    @Option(names = "--stages", defaultValue = "3")
+    int stages;
+
+    @Option(names = "--size", defaultValue = "32")
+    int size;
+
+    @Option(names = "--epochs", defaultValue = "10")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "128")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "0.1")
+    double lr;
+
+    @Option(names = "--per-class", defaultValue = "0", description = "training images per class (0 = all)")
+    int perClass;
+
+    @Option(names = "--test-per-class", defaultValue = "0", description = "test images per class for the semantic accuracy (0 = all)")
+    int testPerClass;
+
+    @Option(names = "--probe-per-class", defaultValue = "50", description = "test images per class the trace probes use (default ${DEFAULT-VALUE})")
+    int probePerClass;
+
+    @Option(names = "--trials", defaultValue = "5", description = "probe hyper-parameter trials (default ${DEFAULT-VALUE})")
+    int trials;
+
+    @Option(names = "--probe-seeds", defaultValue = "3", description = "probe final fits (default ${DEFAULT-VALUE})")
+    int probeSeeds;
+
+    @Option(names = "--threads", defaultValue = "1", description = "(default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR")
+    Path out;
+
+    @Option(names = "--quiet", description = "no progress bar")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter o = spec.commandLine().getOut();
+        Architecture arch;
+        List<Recipe> rs = new ArrayList<>();
+        Dataset train;
+        Dataset testSet;
+        try {
+            arch = new Architecture("resnet", width, depth, stages, size);
+            for (String r : recipes) {
+                rs.add(Recipe.parse(r));
+            }
+            new TrainConfig(arch, rs.get(0), epochs, 0, batchSize, lr, 0.9, 5e-4, threads);
+            train = DatasetArgs.open(Path.of(images), err);
+            testSet = DatasetArgs.open(Path.of(test), err);
+        } catch (IllegalArgumentException | IOException e) {
+            err.println("traces ablation: " + e.getMessage());
+            return 2;
+        }
+        try {
+            return run(arch, rs, train, testSet, o, err);
+        } catch (IllegalArgumentException | IOException e) {
+            err.println("traces ablation: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private int run(Architecture arch, List<Recipe> rs, Dataset train, Dataset testSet, PrintWriter o, PrintWriter err)
+            throws IOException, InterruptedException {
+        Instant started = Instant.now();
+        Map<String, String> engine = Libtorch.start(threads, Libtorch.defaultCache(System.getenv()));
+        TrainingImages data = TrainingImages.decode(train, perClass, threads);
+        TrainingImages testData = TrainingImages.decode(testSet, testPerClass, threads);
+        Dataset probeSet = TrainRun.perClass(testSet, probePerClass);
+        int failed = data.failures().size() + testData.failures().size();
+        o.printf("ablation: %s, %d recipes x %d seeds, %d epochs on %d training images; semantic accuracy on %d test images; "
+                        + "trace probes on %d test images%n", arch.label(), rs.size(), seeds.size(), epochs, data.size(), testData.size(),
+                probeSet.samples().size());
+        o.flush();
+        List<AblationReport.Row> rows = new ArrayList<>();
+        // seeds outside, recipes inside: a run cut short still compares every recipe
+        for (long seed : seeds) {
+            for (Recipe recipe : rs) {
+                TrainConfig cfg = new TrainConfig(arch, recipe, epochs, seed, batchSize, lr, 0.9, 5e-4, threads);
+                Path dir = out.resolve("runs").resolve(recipe.name() + "__seed" + seed);
+                o.printf("[%s seed %d] training -> %s%n", recipe.name(), seed, dir);
+                o.flush();
+                TrainRun.Outcome t;
+                try (TrainCommand.TrainProgress p = new TrainCommand.TrainProgress(err, cfg, quiet)) {
+                    t = TrainRun.run(cfg, data, testData, dir, engine, p, 0);
+                }
+                o.printf("[%s seed %d] test accuracy %.2f%%%s%n", recipe.name(), seed, 100 * t.testAccuracy(), t.reused() ? " (reused)" : "");
+                o.flush();
+                AuditConfig ac = AuditConfig.defaults(List.of(dir.resolve(TrainedEncoder.ONNX).toString()), threads)
+                        .withProbe(ProbeConfig.study().withBudget(trials, probeSeeds).withThreads(threads));
+                Audit.Plan plan = Audit.plan(probeSet, ac);
+                Audit.Outcome a = Audit.run(plan, ac, dir.resolve("audit"), m -> TrainedEncoder.open(dir, size, threads),
+                        new Audit.Listener() {
+                            @Override
+                            public void stage(String message) {
+                                if (!quiet) {
+                                    err.println("  " + message.replace(dir.resolve(TrainedEncoder.ONNX).toString(), recipe.name() + "/" + seed));
+                                    err.flush();
+                                }
+                            }
+
+                            @Override
+                            public void progress(String label, long done, long total) {
+                            }
+                        });
+                Audit.ModelRun mr = a.runs().get(0);
+                Map<String, Double> probes = new LinkedHashMap<>();
+                Map<String, Double> chance = new LinkedHashMap<>();
+                for (Audit.TaskProbe tp : mr.probes()) {
+                    probes.put(tp.task(), tp.result().accuracyMean());
+                    chance.put(tp.task(), 1.0 / tp.result().classNames().size());
+                }
+                Map<String, Double> gaps = new LinkedHashMap<>();
+                for (Audit.TaskKnn k : mr.knn()) {
+                    gaps.put(k.task(), k.result().gapPosMinusNeg());
+                }
+                double secs = readSeconds(dir);
+                rows.add(new AblationReport.Row(recipe.name(), seed, t.testAccuracy(), probes, chance, gaps, secs));
+                o.printf("[%s seed %d] probes %s; kNN gap %s%n", recipe.name(), seed, fmt(probes), fmt(gaps));
+                o.flush();
+                write(out, rows, arch, data, testData, probeSet, engine, started, settingsLine(arch, data, testData, probeSet));
+            }
+        }
+        o.println("wrote " + out.resolve("ablation.md") + ", ablation.json, ablation.csv");
+        o.printf("took %d s%n", Duration.between(started, Instant.now()).toSeconds());
+        o.flush();
+        return failed == 0 ? 0 : 1;
+    }
+
+    private String settingsLine(Architecture arch, TrainingImages data, TrainingImages testData, Dataset probeSet) {
+        return String.format(java.util.Locale.ROOT,
+                "Set-up: %s (%d-d embedding), SGD momentum 0.9, lr %.3g, batch %d, %d epochs, %d training images of %s (%s per class), "
+                        + "%d thread(s); semantic accuracy on %d images of %s; processing probes (SGD, %d trials, %d seeds, 30%% held out) "
+                        + "and kNN (k = 10) on %d images of the test split. Command: traces ablation %s",
+                arch.label(), arch.embeddingDim(), lr, batchSize, epochs, data.size(), data.dataset().source(), perClass == 0 ? "all" : perClass,
+                threads, testData.size(), testData.dataset().source(), trials, probeSeeds, probeSet.samples().size(),
+                String.join(" ", spec.commandLine().getParseResult().originalArgs().subList(1, spec.commandLine().getParseResult().originalArgs().size())));
+    }
+
+    private static double readSeconds(Path dir) throws IOException {
+        var n = new ObjectMapper().readTree(dir.resolve(TrainedEncoder.PROVENANCE).toFile());
+        double s = 0;
+        for (var e : n.path("epochs")) {
+            s += e.path("seconds").asDouble();
+        }
+        return s;
+    }
+
+    private static String fmt(Map<String, Double> m) {
+        StringBuilder sb = new StringBuilder();
+        m.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ').append(String.format(java.util.Locale.ROOT, "%.1f%%", 100 * v)));
+        return sb.toString();
+    }
+
+    private static void write(Path out, List<AblationReport.Row> rows, Architecture arch, TrainingImages data, TrainingImages testData,
+                              Dataset probeSet, Map<String, String> engine, Instant started, String setup) throws IOException {
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("ablation.md"), AblationReport.markdown(rows, setup));
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("kind", "ablation");
+        doc.put("setup", setup);
+        doc.put("architecture", arch.describe());
+        doc.put("train", Map.of("source", data.dataset().source(), "images", data.size(), "manifestSha256", data.dataset().manifestSha256()));
+        doc.put("test", Map.of("source", testData.dataset().source(), "images", testData.size(), "manifestSha256", testData.dataset().manifestSha256()));
+        doc.put("probeImages", Map.of("name", probeSet.name(), "images", probeSet.samples().size(), "manifestSha256", probeSet.manifestSha256()));
+        doc.put("runs", rows.stream().map(AblationReport::toMap).toList());
+        doc.put("libraries", engine);
+        doc.put("platform", ToolInfo.platform());
+        doc.put("knnSetup", KnnSetup.values());
+        doc.put("started", started.toString());
+        doc.put("updated", Instant.now().toString());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("ablation.json").toFile(), doc);
+        StringBuilder csv = new StringBuilder("recipe,seed,test_accuracy");
+        List<String> tasks = new ArrayList<>(rows.get(0).probes().keySet());
+        List<String> knn = new ArrayList<>(rows.get(0).knnGap().keySet());
+        tasks.forEach(t -> csv.append(",probe_").append(t.replace(' ', '_')));
+        knn.forEach(t -> csv.append(",knn_gap_").append(t.replace(' ', '_')));
+        csv.append(",train_seconds\n");
+        for (AblationReport.Row r : rows) {
+            csv.append(r.recipe()).append(',').append(r.seed()).append(',').append(r.testAccuracy());
+            tasks.forEach(t -> csv.append(',').append(r.probes().get(t)));
+            knn.forEach(t -> csv.append(',').append(r.knnGap().get(t)));
+            csv.append(',').append(r.trainSeconds()).append('\n');
+        }
+        Files.writeString(out.resolve("ablation.csv"), csv);
+    }
+}

@@ -1,0 +1,225 @@
+package org.encodertraces.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.encodertraces.data.Dataset;
+import org.encodertraces.data.ReadFailure;
+import org.encodertraces.train.Architecture;
+import org.encodertraces.train.Libtorch;
+import org.encodertraces.train.Recipe;
+import org.encodertraces.train.TrainConfig;
+import org.encodertraces.train.TrainRun;
+import org.encodertraces.train.TrainedEncoder;
+import org.encodertraces.train.Training;
+import org.encodertraces.train.TrainingImages;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code traces train}: trains a small encoder under an augmentation recipe and writes it as an ONNX encoder. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train a small residual CNN on class labels under an augmentation recipe (DJL + libtorch, CPU, offline) "
+                + "and write DIR/model.onnx, model.spec.json and training.json; resumes from DIR/checkpoint.bin.",
+                "Use the result anywhere: --model DIR/model.onnx --output embedding --size S --filter BICUBIC "
+                        + "--mean 0.4914,0.4822,0.4465 --std 0.2470,0.2435,0.2616"})
+public final class TrainCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--images", required = true, paramLabel = "DATASET", description = "labelled training images: class folders, zip:ARCHIVE.zip!/train, any dataset spec")
+    String images;
+
+    @Option(names = "--test", paramLabel = "DATASET", description = "labelled test images for the final accuracy (e.g. zip:cifar10.zip!/test)")
+    String test;
+
+    @Option(names = "--recipe", defaultValue = "none", description = "augmentation: none, crop-flip, ssl, trace, or a chain a+b (default ${DEFAULT-VALUE})")
+    String recipe;
+
+    @Option(names = "--arch", defaultValue = "resnet", description = "architecture (default ${DEFAULT-VALUE})")
+    String arch;
+
+    @Option(names = "--width", defaultValue = "16", description = "channels of the first stage (default ${DEFAULT-VALUE})")
+    int width;
+
+    @Option(names = "--depth", defaultValue = "1", description = "residual blocks per stage (default ${DEFAULT-VALUE})")
+    int depth;
+
+    @Option(names = "--stages", defaultValue = "3", description = "stages (default ${DEFAULT-VALUE})")
+    int stages;
+
+    @Option(names = "--size", defaultValue = "32", description = "input side in pixels, 32-96 (default ${DEFAULT-VALUE})")
+    int size;
+
+    @Option(names = "--epochs", defaultValue = "10", description = "epochs (default ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--seed", defaultValue = "0", description = "seed of initialisation, order and augmentation (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "(default ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "0.1", description = "peak learning rate (default ${DEFAULT-VALUE})")
+    double lr;
+
+    @Option(names = "--momentum", defaultValue = "0.9", description = "(default ${DEFAULT-VALUE})")
+    double momentum;
+
+    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "(default ${DEFAULT-VALUE})")
+    double weightDecay;
+
+    @Option(names = "--per-class", defaultValue = "0", description = "train on the first N images of each class (0 = all)")
+    int perClass;
+
+    @Option(names = "--threads", defaultValue = "1", description = "PyTorch and augmentation threads; results are bit-identical for a given count (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "run folder")
+    Path out;
+
+    @Option(names = "--stop-after", defaultValue = "0", hidden = true, description = "stop after N epochs of this call (tests)")
+    int stopAfter;
+
+    @Option(names = "--quiet", description = "no progress bar")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter o = spec.commandLine().getOut();
+        TrainConfig cfg;
+        Dataset train;
+        Dataset testSet = null;
+        try {
+            cfg = new TrainConfig(new Architecture(arch, width, depth, stages, size), Recipe.parse(recipe), epochs, seed, batchSize, lr,
+                    momentum, weightDecay, threads);
+            train = DatasetArgs.open(Path.of(images), err);
+            if (test != null) {
+                testSet = DatasetArgs.open(Path.of(test), err);
+            }
+        } catch (IllegalArgumentException | IOException e) {
+            err.println("traces train: " + e.getMessage());
+            return 2;
+        }
+        try {
+            return run(cfg, train, testSet, o, err);
+        } catch (IllegalArgumentException | IOException e) {
+            err.println("traces train: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private int run(TrainConfig cfg, Dataset train, Dataset testSet, PrintWriter o, PrintWriter err) throws IOException, InterruptedException {
+        Map<String, String> engine = Libtorch.start(cfg.threads(), Libtorch.defaultCache(System.getenv()));
+        TrainingImages data = TrainingImages.decode(train, perClass, cfg.threads());
+        report(err, data);
+        TrainingImages testData = testSet == null ? null : TrainingImages.decode(testSet, 0, cfg.threads());
+        if (testData != null) {
+            report(err, testData);
+        }
+        o.printf("training %s on %d images of %s, %d classes, recipe %s, seed %d, %d epochs, %d thread(s), %s %s -> %s%n",
+                cfg.arch().label(), data.size(), train.name(), data.classes().size(), cfg.recipe().name(), cfg.seed(),
+                cfg.epochs(), cfg.threads(), engine.get("engine"), engine.get("libtorch"), out);
+        if (Files.isRegularFile(out.resolve(TrainedEncoder.CHECKPOINT))) {
+            o.println("resuming from " + out.resolve(TrainedEncoder.CHECKPOINT));
+        }
+        o.flush();
+        TrainRun.Outcome r;
+        try (TrainProgress p = new TrainProgress(err, cfg, quiet)) {
+            r = TrainRun.run(cfg, data, testData, out, engine, p, stopAfter);
+        }
+        if (!r.complete()) {
+            o.printf("stopped after epoch %d of %d; run again to resume%n", r.epochsRun(), cfg.epochs());
+            o.flush();
+            return 0;
+        }
+        if (r.reused()) {
+            o.println("already complete (same settings and data): " + out.resolve(TrainedEncoder.PROVENANCE));
+        }
+        if (testData != null) {
+            o.printf("test accuracy %.2f%% on %d images%n", 100 * r.testAccuracy(), testData.size());
+        }
+        o.printf("train accuracy (no augmentation) %.2f%%%n", 100 * r.trainAccuracy());
+        o.printf("wrote %s, %s, %s%n", out.resolve(TrainedEncoder.ONNX), out.resolve(TrainedEncoder.SPEC), out.resolve(TrainedEncoder.PROVENANCE));
+        o.flush();
+        return data.failures().isEmpty() && (testData == null || testData.failures().isEmpty()) ? 0 : 1;
+    }
+
+    private static void report(PrintWriter err, TrainingImages d) {
+        if (d.failures().isEmpty()) {
+            return;
+        }
+        err.printf("%d image(s) of %s could not be decoded and are left out:%n", d.failures().size(), d.dataset().source());
+        for (ReadFailure f : d.failures().subList(0, Math.min(20, d.failures().size()))) {
+            err.println("  " + f.file() + ": " + f.reason());
+        }
+        if (d.failures().size() > 20) {
+            err.println("  ...");
+        }
+        err.flush();
+    }
+
+    /** Progress with loss, images per second and ETA: redrawn on a terminal, one line per epoch otherwise. */
+    static final class TrainProgress implements Training.Listener, AutoCloseable {
+        private final PrintWriter err;
+        private final TrainConfig cfg;
+        private final boolean quiet;
+        private final boolean terminal = System.console() != null;
+        private final long start = System.nanoTime();
+        private long stepsDone;
+        private long lastDraw;
+        private double ema = Double.NaN;
+        private int stepsPerEpoch;
+
+        TrainProgress(PrintWriter err, TrainConfig cfg, boolean quiet) {
+            this.err = err;
+            this.cfg = cfg;
+            this.quiet = quiet;
+        }
+
+        @Override
+        public void step(int epoch, int step, int steps, float loss) {
+            stepsDone++;
+            stepsPerEpoch = steps;
+            ema = Double.isNaN(ema) ? loss : 0.9 * ema + 0.1 * loss;
+            long now = System.nanoTime();
+            if (quiet || !terminal || now - lastDraw < 200_000_000L) {
+                return;
+            }
+            lastDraw = now;
+            double secs = (now - start) / 1e9;
+            long remaining = (long) steps * cfg.epochs() - ((long) epoch * steps + step + 1);
+            double rate = stepsDone / secs;
+            int filled = (int) (30L * (step + 1) / steps);
+            err.printf("\rtrain epoch %d/%d [%s%s] %d/%d loss %.4f %.0f img/s ETA %s   ", epoch + 1, cfg.epochs(), "=".repeat(filled),
+                    " ".repeat(30 - filled), step + 1, steps, ema, rate * cfg.batchSize(), clock(remaining / rate));
+            err.flush();
+        }
+
+        @Override
+        public void epoch(int epoch, double meanLoss, double trainAccuracy) {
+            if (quiet) {
+                return;
+            }
+            double secs = (System.nanoTime() - start) / 1e9;
+            double eta = (double) (cfg.epochs() - epoch - 1) * stepsPerEpoch * secs / Math.max(1, stepsDone);
+            err.printf("%sepoch %d/%d: loss %.4f, train accuracy (augmented batches) %.2f%%, %.0f img/s, elapsed %s, ETA %s%n",
+                    terminal ? "\r" : "", epoch + 1, cfg.epochs(), meanLoss, 100 * trainAccuracy, stepsDone * cfg.batchSize() / secs,
+                    clock(secs), clock(eta));
+            err.flush();
+        }
+
+        private static String clock(double seconds) {
+            long s = Math.round(seconds);
+            return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String.format("%d:%02d", s / 60, s % 60);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

@@ -1,0 +1,350 @@
+package org.encodertraces.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.encodertraces.encoder.PreprocessSpec;
+import org.encodertraces.encoder.Preprocessor;
+import org.encodertraces.image.RgbImage;
+
+/**
+ * Trains a {@link ResNet} on {@link TrainingImages} under a {@link TrainConfig}: SGD with
+ * momentum, a checkpoint after every epoch (parameters, batch-norm statistics, momentum, epoch),
+ * and resumption from the last checkpoint, so a killed run ends on the same weights as an
+ * uninterrupted one.
+ *
+ * <p>Why the run is reproducible: initial weights come from a seeded Java generator, the epoch's
+ * order from (seed, epoch), every augmentation from (seed, image id, epoch), and PyTorch's CPU
+ * kernels give the same bits for the same thread count. Nothing else carries state.
+ */
+public final class Training {
+    private static final String MAGIC = "encoder-traces checkpoint v1";
+
+    /** Callbacks while training (called on the training thread). */
+    public interface Listener {
+        /** After each step: epoch (0-based), step in epoch, steps per epoch, the step's loss. */
+        void step(int epoch, int step, int steps, float loss);
+
+        /** After each epoch, with its mean loss and training accuracy on the augmented batches. */
+        void epoch(int epoch, double meanLoss, double trainAccuracy);
+    }
+
+    /** What a finished run hands back. */
+    public record Result(int epochsRun, int resumedFromEpoch, List<EpochStats> epochs, Map<String, float[]> weights) {
+    }
+
+    /** One epoch's figures. */
+    public record EpochStats(int epoch, double meanLoss, double trainAccuracy, double seconds) {
+    }
+
+    private Training() {
+    }
+
+    /** The preprocessing of a trained encoder at an input size: shorter side to the size (bicubic), centre crop, CIFAR-style normalisation. */
+    public static PreprocessSpec preprocessing(int size) {
+        return PreprocessSpec.study(size, org.encodertraces.image.ResampleFilter.BICUBIC, List.of(0.4914, 0.4822, 0.4465),
+                List.of(0.2470, 0.2435, 0.2616));
+    }
+
+    /**
+     * Trains, resuming from {@code checkpoint} when it exists and was written by the same
+     * configuration and data, and writes the checkpoint after every epoch.
+     *
+     * @param stopAfterEpochs for tests and time budgets: return after this many epochs of this call (0: no limit)
+     */
+    public static Result run(TrainConfig cfg, TrainingImages data, Path checkpoint, String runKey, Listener listener,
+                             int stopAfterEpochs) throws IOException, InterruptedException {
+        int n = data.size();
+        if (n < cfg.batchSize()) {
+            throw new IllegalArgumentException(n + " training images are fewer than one batch of " + cfg.batchSize());
+        }
+        int steps = n / cfg.batchSize();
+        int total = steps * cfg.epochs();
+        int size = cfg.arch().inputSize();
+        PreprocessSpec spec = preprocessing(size);
+        int per = 3 * size * size;
+        List<EpochStats> stats = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(cfg.threads());
+        try (NDManager root = NDManager.newBaseManager();
+             ResNet net = new ResNet(cfg.arch(), data.classes().size(), cfg.seed(), root)) {
+            Map<String, NDArray> momentum = zeroMomentum(net, root);
+            int start = 0;
+            if (Files.isRegularFile(checkpoint)) {
+                start = load(checkpoint, runKey, net, momentum);
+            }
+            int resumedFrom = start;
+            for (int epoch = start; epoch < cfg.epochs(); epoch++) {
+                long t0 = System.nanoTime();
+                int[] order = order(n, cfg.seed(), epoch);
+                double lossSum = 0;
+                long correct = 0;
+                for (int s = 0; s < steps; s++) {
+                    int[] idx = java.util.Arrays.copyOfRange(order, s * cfg.batchSize(), (s + 1) * cfg.batchSize());
+                    float[] x = batch(pool, cfg, data, spec, idx, epoch, per);
+                    long[] y = new long[idx.length];
+                    for (int i = 0; i < idx.length; i++) {
+                        y[i] = data.labels()[idx[i]];
+                    }
+                    double lr = learningRate(cfg, epoch * steps + s, steps, total);
+                    float[] lossAndCorrect = step(net, momentum, root, x, y, (float) lr, (float) cfg.momentum(), (float) cfg.weightDecay());
+                    float loss = lossAndCorrect[0];
+                    correct += (long) lossAndCorrect[1];
+                    lossSum += loss;
+                    listener.step(epoch, s, steps, loss);
+                }
+                double mean = lossSum / steps;
+                double acc = correct / (double) (steps * cfg.batchSize());
+                save(checkpoint, runKey, epoch + 1, net, momentum);
+                stats.add(new EpochStats(epoch, mean, acc, (System.nanoTime() - t0) / 1e9));
+                listener.epoch(epoch, mean, acc);
+                if (stopAfterEpochs > 0 && epoch + 1 - resumedFrom >= stopAfterEpochs && epoch + 1 < cfg.epochs()) {
+                    return new Result(epoch + 1, resumedFrom, stats, net.snapshot());
+                }
+            }
+            return new Result(cfg.epochs(), resumedFrom, stats, net.snapshot());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Linear warm-up over the first epoch, then cosine decay to 0 at the last step. */
+    static double learningRate(TrainConfig cfg, int step, int stepsPerEpoch, int total) {
+        if (step < stepsPerEpoch && cfg.epochs() > 1) {
+            return cfg.lr() * (step + 1) / stepsPerEpoch;
+        }
+        int warm = cfg.epochs() > 1 ? stepsPerEpoch : 0;
+        double t = (step - warm) / (double) Math.max(1, total - warm);
+        return cfg.lr() * 0.5 * (1 + Math.cos(Math.PI * t));
+    }
+
+    /** The epoch's order: a Fisher-Yates shuffle seeded by (seed, epoch). */
+    static int[] order(int n, long seed, int epoch) {
+        int[] o = new int[n];
+        for (int i = 0; i < n; i++) {
+            o[i] = i;
+        }
+        SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = o[i];
+            o[i] = o[j];
+            o[j] = t;
+        }
+        return o;
+    }
+
+    private static float[] batch(ExecutorService pool, TrainConfig cfg, TrainingImages data, PreprocessSpec spec, int[] idx,
+                                 int epoch, int per) throws InterruptedException {
+        float[] x = new float[idx.length * per];
+        List<Future<?>> fs = new ArrayList<>();
+        int chunk = (idx.length + cfg.threads() - 1) / cfg.threads();
+        for (int c0 = 0; c0 < idx.length; c0 += chunk) {
+            int from = c0;
+            int to = Math.min(idx.length, c0 + chunk);
+            fs.add(pool.submit(() -> {
+                for (int i = from; i < to; i++) {
+                    int k = idx[i];
+                    RgbImage img = cfg.recipe().apply(data.images().get(k), cfg.seed(), data.ids().get(k), epoch);
+                    Preprocessor.writeTensor(Preprocessor.resizeAndCrop(img, spec), spec, x, i * per);
+                }
+            }));
+        }
+        for (Future<?> f : fs) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("augmentation failed: " + e.getCause(), e.getCause());
+            }
+        }
+        return x;
+    }
+
+    /**
+     * One SGD step on a batch ({@code x} normalised [N, 3, S, S] row-major, {@code y} class indices):
+     * forward in training mode, cross-entropy, backward, update. Returns {loss, correct predictions}.
+     */
+    public static float[] step(ResNet net, Map<String, NDArray> momentum, NDManager root, float[] x, long[] y, float lr, float mu, float wd) {
+        int size = net.architecture().inputSize();
+        try (NDManager sub = root.newSubManager()) {
+            NDArray xs = sub.create(x, new Shape(y.length, 3, size, size));
+            NDArray ys = sub.create(y);
+            float loss;
+            long correct;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray logits = net.forward(xs, true);
+                NDArray l = ResNet.crossEntropy(logits, ys, net.classes());
+                gc.backward(l);
+                loss = l.getFloat();
+                correct = logits.argMax(1).eq(ys).sum().toType(ai.djl.ndarray.types.DataType.INT64, false).getLong();
+            }
+            update(net, momentum, sub, lr, mu, wd);
+            return new float[] {loss, correct};
+        }
+    }
+
+    /** Zero momentum buffers for every parameter of a network. */
+    public static Map<String, NDArray> zeroMomentum(ResNet net, NDManager manager) {
+        Map<String, NDArray> momentum = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : net.parameters().entrySet()) {
+            momentum.put(e.getKey(), manager.zeros(e.getValue().getShape()));
+        }
+        return momentum;
+    }
+
+    /** SGD with momentum and weight decay, as torch.optim.SGD computes it (buffer starts at zero). */
+    private static void update(ResNet net, Map<String, NDArray> momentum, NDManager sub, float lr, float mu, float wd) {
+        for (Map.Entry<String, NDArray> e : net.parameters().entrySet()) {
+            NDArray p = e.getValue();
+            NDArray g = p.getGradient();
+            g.tempAttach(sub);
+            NDArray decay = p.mul(wd);
+            decay.tempAttach(sub);
+            NDArray v = momentum.get(e.getKey());
+            v.muli(mu).addi(g).addi(decay);
+            NDArray stepArr = v.mul(lr);
+            stepArr.tempAttach(sub);
+            p.subi(stepArr);
+            g.muli(0f);
+        }
+    }
+
+    /** Accuracy of the network in inference mode (running batch-norm statistics). */
+    public static double accuracy(TrainConfig cfg, Map<String, float[]> weights, int classes, TrainingImages test) {
+        int size = cfg.arch().inputSize();
+        PreprocessSpec spec = preprocessing(size);
+        int per = 3 * size * size;
+        long correct = 0;
+        try (NDManager root = NDManager.newBaseManager(); ResNet net = new ResNet(cfg.arch(), classes, 0, root)) {
+            net.restore(weights);
+            for (int b0 = 0; b0 < test.size(); b0 += 256) {
+                int m = Math.min(256, test.size() - b0);
+                float[] x = new float[m * per];
+                for (int i = 0; i < m; i++) {
+                    Preprocessor.writeTensor(Preprocessor.resizeAndCrop(test.images().get(b0 + i), spec), spec, x, i * per);
+                }
+                try (NDManager sub = root.newSubManager()) {
+                    NDArray pred = net.forward(sub.create(x, new Shape(m, 3, size, size)), false).argMax(1);
+                    long[] p = pred.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
+                    for (int i = 0; i < m; i++) {
+                        if (p[i] == test.labels()[b0 + i]) {
+                            correct++;
+                        }
+                    }
+                }
+            }
+        }
+        return test.size() == 0 ? Double.NaN : correct / (double) test.size();
+    }
+
+    /** Embeddings [N, D] in inference mode of normalised inputs (row-major), for export checks. */
+    public static float[] embed(Architecture arch, int classes, Map<String, float[]> weights, float[] inputs, int n) {
+        int size = arch.inputSize();
+        try (NDManager root = NDManager.newBaseManager(); ResNet net = new ResNet(arch, classes, 0, root)) {
+            net.restore(weights);
+            return net.embed(root.create(inputs, new Shape(n, 3, size, size)), false).toFloatArray();
+        }
+    }
+
+    private static void save(Path file, String runKey, int epochsDone, ResNet net, Map<String, NDArray> momentum) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (OutputStream os = Files.newOutputStream(tmp);
+             DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(os))) {
+            out.writeUTF(MAGIC);
+            out.writeUTF(runKey);
+            out.writeInt(epochsDone);
+            Map<String, NDArray> all = new LinkedHashMap<>(net.state());
+            momentum.forEach((k, v) -> all.put("momentum:" + k, v));
+            out.writeInt(all.size());
+            for (Map.Entry<String, NDArray> e : all.entrySet()) {
+                float[] v = e.getValue().toFloatArray();
+                out.writeUTF(e.getKey());
+                out.writeInt(v.length);
+                for (float f : v) {
+                    out.writeFloat(f);
+                }
+            }
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static int load(Path file, String runKey, ResNet net, Map<String, NDArray> momentum) throws IOException {
+        Map<String, float[]> values = new LinkedHashMap<>();
+        int epochs;
+        try (InputStream is = Files.newInputStream(file);
+             DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(is))) {
+            if (!MAGIC.equals(in.readUTF())) {
+                throw new IOException(file + ": not a training checkpoint of this tool");
+            }
+            String key = in.readUTF();
+            if (!key.equals(runKey)) {
+                throw new IOException(file + ": the checkpoint belongs to a run with other settings or data; "
+                        + "use another output folder, or delete it to start again");
+            }
+            epochs = in.readInt();
+            int count = in.readInt();
+            for (int i = 0; i < count; i++) {
+                String name = in.readUTF();
+                float[] v = new float[in.readInt()];
+                for (int j = 0; j < v.length; j++) {
+                    v[j] = in.readFloat();
+                }
+                values.put(name, v);
+            }
+        } catch (java.io.EOFException e) {
+            throw new IOException(file + ": truncated checkpoint", e);
+        }
+        net.restore(values);
+        for (Map.Entry<String, NDArray> e : momentum.entrySet()) {
+            float[] v = values.get("momentum:" + e.getKey());
+            if (v == null) {
+                throw new IOException(file + ": checkpoint lacks the momentum of " + e.getKey());
+            }
+            e.getValue().set(v);
+        }
+        return epochs;
+    }
+
+    /** Reads the final weights a run saved (its checkpoint) without the momentum. */
+    public static Map<String, float[]> readWeights(Path checkpoint) throws IOException {
+        Map<String, float[]> values = new LinkedHashMap<>();
+        try (InputStream is = Files.newInputStream(checkpoint);
+             DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(is))) {
+            if (!MAGIC.equals(in.readUTF())) {
+                throw new IOException(checkpoint + ": not a training checkpoint of this tool");
+            }
+            in.readUTF();
+            in.readInt();
+            int count = in.readInt();
+            for (int i = 0; i < count; i++) {
+                String name = in.readUTF();
+                float[] v = new float[in.readInt()];
+                for (int j = 0; j < v.length; j++) {
+                    v[j] = in.readFloat();
+                }
+                if (!name.startsWith("momentum:")) {
+                    values.put(name, v);
+                }
+            }
+        }
+        return values;
+    }
+}

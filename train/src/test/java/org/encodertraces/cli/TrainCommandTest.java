@@ -1,0 +1,146 @@
+package org.encodertraces.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.encodertraces.train.TinyData;
+import org.encodertraces.train.TrainedEncoder;
+import org.encodertraces.train.Training;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code traces train} at the command line: a run killed by SIGKILL in a child JVM resumes from its
+ * last checkpoint to the same final weights as an uninterrupted run, the exported encoder embeds
+ * through {@code traces embed}, and bad options are usage errors.
+ */
+class TrainCommandTest {
+    @TempDir
+    Path tmp;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cl = TracesCli.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    static Path tinyZip(Path file, int perClass) throws IOException {
+        return TinyData.zip(file, perClass, 11);
+    }
+
+    static List<String> trainArgs(Path zip, Path out, int epochs) {
+        return List.of("train", "--images", "zip:" + zip, "--recipe", "crop-flip+trace", "--width", "4", "--stages", "2",
+                "--epochs", Integer.toString(epochs), "--batch-size", "16", "--lr", "0.05", "--seed", "3", "--threads", "1", "--quiet",
+                "-o", out.toString());
+    }
+
+    @Test
+    void killedRunResumesToTheSameWeights() throws Exception {
+        Path zip = tinyZip(tmp.resolve("tiny.zip"), 48);
+        int epochs = 12;
+        // the reference: uninterrupted, in this JVM
+        Path ref = tmp.resolve("ref");
+        Run r = cli(trainArgs(zip, ref, epochs).toArray(String[]::new));
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(Files.isRegularFile(ref.resolve(TrainedEncoder.ONNX)));
+
+        // the same run in a child JVM, killed (SIGKILL) once it has checkpointed at least one epoch
+        Path killed = tmp.resolve("killed");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), "org.encodertraces.cli.TracesCli"));
+        cmd.addAll(trainArgs(zip, killed, epochs));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
+        Path ckpt = killed.resolve(TrainedEncoder.CHECKPOINT);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.exists(ckpt) && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(p.isAlive(), "the child finished before it could be killed: " + Files.readString(tmp.resolve("child.log")));
+        p.destroyForcibly();
+        p.waitFor(30, TimeUnit.SECONDS);
+        assertTrue(Files.exists(ckpt), "a checkpoint was written before the kill");
+        assertTrue(!Files.exists(killed.resolve(TrainedEncoder.ONNX)), "killed mid-training, no model yet");
+
+        Run resumed = cli(trainArgs(zip, killed, epochs).toArray(String[]::new));
+        assertEquals(0, resumed.exit(), resumed.out() + resumed.err());
+        assertTrue(resumed.out().contains("resuming from"), resumed.out());
+        JsonNode prov = new ObjectMapper().readTree(killed.resolve(TrainedEncoder.PROVENANCE).toFile());
+        int from = prov.path("resumedFromEpoch").asInt();
+        assertTrue(from >= 1 && from < epochs, "resumed from epoch " + from);
+
+        Map<String, float[]> a = Training.readWeights(ref.resolve(TrainedEncoder.CHECKPOINT));
+        Map<String, float[]> b = Training.readWeights(ckpt);
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : a.keySet()) {
+            assertArrayEquals(a.get(k), b.get(k), k + " after resuming from epoch " + from);
+        }
+        assertArrayEquals(Files.readAllBytes(ref.resolve(TrainedEncoder.ONNX)), Files.readAllBytes(killed.resolve(TrainedEncoder.ONNX)),
+                "the same ONNX bytes");
+
+        // running again reuses the finished run; other settings in the same folder are refused
+        Run again = cli(trainArgs(zip, killed, epochs).toArray(String[]::new));
+        assertTrue(again.out().contains("already complete"), again.out());
+        List<String> other = new ArrayList<>(trainArgs(zip, killed, epochs));
+        other.set(other.indexOf("--seed") + 1, "4");
+        Files.delete(killed.resolve(TrainedEncoder.PROVENANCE));
+        Run refused = cli(other.toArray(String[]::new));
+        assertEquals(2, refused.exit(), refused.out() + refused.err());
+        assertTrue(refused.err().contains("belongs to a run with other settings"), refused.err());
+    }
+
+    @Test
+    void trainedEncoderEmbedsThroughTracesEmbed() throws Exception {
+        Path zip = tinyZip(tmp.resolve("tiny.zip"), 16);
+        Path run = tmp.resolve("run");
+        Run r = cli(trainArgs(zip, run, 2).toArray(String[]::new));
+        assertEquals(0, r.exit(), r.out() + r.err());
+        JsonNode spec = new ObjectMapper().readTree(run.resolve(TrainedEncoder.SPEC).toFile());
+        assertEquals("embedding", spec.path("output").asText());
+        assertEquals(32, spec.path("preprocessing").path("cropSize").asInt());
+        JsonNode prov = new ObjectMapper().readTree(run.resolve(TrainedEncoder.PROVENANCE).toFile());
+        assertEquals("crop-flip+trace", prov.path("training").path("recipe").asText());
+        assertEquals(3, prov.path("training").path("seed").asInt());
+        assertEquals(32, prov.path("data").path("images").asInt());
+        assertTrue(prov.path("libraries").path("libtorch").asText().startsWith("2.7"), prov.path("libraries").toString());
+
+        Path emb = tmp.resolve("emb");
+        Run e = cli("embed", "--images", "zip:" + zip, "--model", run.resolve("model.onnx").toString(), "--output", "embedding",
+                "--size", "32", "--filter", "BICUBIC", "--mean", "0.4914,0.4822,0.4465", "--std", "0.2470,0.2435,0.2616",
+                "--processing", "IDENTITY,JPEG75_420", "--threads", "1", "--quiet", "-o", emb.toString());
+        assertEquals(0, e.exit(), e.out() + e.err());
+        assertTrue(e.out().contains("32 rows, 0 failed"), e.out());
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() throws Exception {
+        Path zip = tinyZip(tmp.resolve("tiny.zip"), 4);
+        Run r = cli("train", "--images", "zip:" + zip, "--recipe", "crop-flop", "-o", tmp.resolve("x").toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("unknown augmentation recipe 'crop-flop'") && r.err().contains("crop-flip"), r.err());
+        r = cli("train", "--images", "zip:" + zip, "--size", "200", "-o", tmp.resolve("x").toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("input size must be in 32..96"), r.err());
+        r = cli("train", "--images", "zip:" + tmp.resolve("missing.zip"), "-o", tmp.resolve("x").toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("missing.zip: no such zip archive"), r.err());
+    }
+}

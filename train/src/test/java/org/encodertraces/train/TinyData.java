@@ -1,0 +1,56 @@
+package org.encodertraces.train;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.encodertraces.data.Dataset;
+import org.encodertraces.data.Sample;
+import org.encodertraces.image.RgbImage;
+
+/** A tiny generated two-class image set (horizontal vs vertical brightness ramps with noise, flip-invariant) for fast training tests. */
+public final class TinyData {
+    private TinyData() {
+    }
+
+    /** {@code perClass} images of each class, alternating classes. */
+    public static TrainingImages images(int perClass, long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        List<String> ids = new ArrayList<>();
+        List<RgbImage> imgs = new ArrayList<>();
+        long[] labels = new long[2 * perClass];
+        List<Sample> samples = new ArrayList<>();
+        for (int i = 0; i < 2 * perClass; i++) {
+            int cls = i % 2;
+            byte[] px = new byte[32 * 32 * 3];
+            for (int y = 0; y < 32; y++) {
+                for (int x = 0; x < 32; x++) {
+                    int base = cls == 0 ? x * 8 : y * 8;
+                    for (int c = 0; c < 3; c++) {
+                        px[3 * (y * 32 + x) + c] = (byte) Math.max(0, Math.min(255, base + r.nextInt(61) - 30));
+                    }
+                }
+            }
+            String id = (cls == 0 ? "horizontal/" : "vertical/") + i + ".png";
+            ids.add(id);
+            imgs.add(new RgbImage(32, 32, px));
+            labels[i] = cls;
+            samples.add(new Sample(id, Path.of(id), Map.of("label", (long) cls)));
+        }
+        Dataset d = new Dataset("tiny", "generated", samples, Map.of("label", List.of("horizontal", "vertical")));
+        return new TrainingImages(d, ids, imgs, labels, List.of("horizontal", "vertical"), List.of());
+    }
+
+    /** The same images as a zip of class folders ({@code horizontal/}, {@code vertical/}), JPEG quality 95, 4:4:4. */
+    public static Path zip(Path file, int perClass, long seed) throws java.io.IOException {
+        TrainingImages t = images(perClass, seed);
+        try (java.io.OutputStream os = java.nio.file.Files.newOutputStream(file); java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(os)) {
+            for (int i = 0; i < t.size(); i++) {
+                z.putNextEntry(new java.util.zip.ZipEntry(t.ids().get(i).replace(".png", ".jpg")));
+                z.write(org.encodertraces.image.JpegCodec.encode(t.images().get(i), 95, org.encodertraces.image.ChromaSubsampling.S444));
+                z.closeEntry();
+            }
+        }
+        return file;
+    }
+}
