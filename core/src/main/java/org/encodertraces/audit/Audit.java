@@ -154,19 +154,30 @@ public final class Audit {
             String fileName = EncoderFactory.fileSafeName(model);
             Map<String, Object> encoderProv;
             int dim;
+            List<Extraction.Output> extracted;
             listener.stage("embedding " + ds.samples().size() + " images x " + plan.operations().size() + " operations with " + model);
             try (Encoder enc = opener.open(model)) {
                 encoderProv = new LinkedHashMap<>(enc.provenance());
                 dim = enc.embeddingDim();
-                Extraction.run(new Extraction.Job(ds, fileName, enc, plan.operations(), cfg.seed(), embDir, cfg.threads(),
+                extracted = Extraction.run(new Extraction.Job(ds, fileName, enc, plan.operations(), cfg.seed(), embDir, cfg.threads(),
                         cfg.batchSize(), 128, new ImageDecoder(ImageDecoder.PILLOW_MAX_PIXELS, false)),
                         (d, t) -> listener.progress("embed " + model, d, t));
+            }
+            List<String> modelNotes = new ArrayList<>();
+            List<String> failedUnder = new ArrayList<>();
+            for (Extraction.Output x : extracted) {
+                if (x.failed() > 0) {
+                    failedUnder.add(x.failed() + " under " + x.op().name());
+                }
+            }
+            if (!failedUnder.isEmpty()) {
+                modelNotes.add("images failed to embed: " + String.join(", ", failedUnder) + " (file and reason in "
+                        + embDir.getFileName() + "/" + ds.name() + "__<OP>__" + fileName + ".failures.tsv); they are left out of every result");
             }
             Map<String, EmbeddingSet> sets = new HashMap<>();
             for (ProcessingOp op : plan.operations()) {
                 sets.put(op.name(), EmbeddingSetIO.read(embDir.resolve(Extraction.setName(ds.name(), op, fileName) + ".safetensors")));
             }
-            List<String> modelNotes = new ArrayList<>();
             // hand-made features come in different units, so the reference encoders are standardised;
             // learned embeddings get the configured normalisation (the study's L2 by default)
             AuditConfig mcfg = EncoderFactory.isBuiltin(model)

@@ -95,6 +95,13 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--std", defaultValue = "0.229,0.224,0.225", split = ",", description = "for a .onnx file: per-channel std")
     List<Double> std;
 
+    @Option(names = "--force", description = "recompute sets already in OUT that were made with another seed, processing, model or dataset (otherwise refused)")
+    boolean force;
+
+    @Option(names = "--memory-budget", paramLabel = "SIZE", converter = ByteSize.class,
+            description = "heap that images being decoded and processed may take together, e.g. 2g or 800m (default: 75%% of the Java heap; the heap is set by TRACES_JAVA_OPTS=-Xmx...)")
+    long memoryBudget;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -108,6 +115,12 @@ public final class EmbedCommand implements Callable<Integer> {
             err.println("traces embed: " + e.getMessage());
             return 2;
         }
+        try {
+            CliErrors.checkOutputFolder("-o", out);
+        } catch (IllegalArgumentException e) {
+            err.println("traces embed: " + e.getMessage());
+            return 2;
+        }
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         EncoderFactory.Settings settings = EncoderFactory.fromEnvironment(System.getenv(), n, gpu ? ExecutionProvider.CUDA : ExecutionProvider.CPU);
         int failed = 0;
@@ -118,8 +131,10 @@ public final class EmbedCommand implements Callable<Integer> {
                         model, ops.size(), out);
                 o.flush();
                 Extraction.Job job = new Extraction.Job(dataset, EncoderFactory.fileSafeName(model), encoder, ops, seed, out, n,
-                        batchSize, shardSize, new ImageDecoder(maxPixels, false));
-                try (Progress p = new Progress(err, "embed " + model, (long) dataset.samples().size() * ops.size(), quiet)) {
+                        batchSize, shardSize, new ImageDecoder(maxPixels, false), memoryBudget, force);
+                try (Progress p = new Progress(err, "embed " + model, (long) dataset.samples().size() * ops.size(), quiet);
+                     Interruption i = Interruption.announce(err, "traces embed: interrupted; rerun the same command to resume"
+                             + " (committed shards are kept)")) {
                     outputs = Extraction.run(job, p::set);
                 }
             } catch (IllegalArgumentException | java.io.IOException | org.encodertraces.encoder.EncoderException e) {
@@ -127,7 +142,10 @@ public final class EmbedCommand implements Callable<Integer> {
                 return 2;
             }
             for (Extraction.Output r : outputs) {
-                o.printf("  %s: %d rows, %d failed%s%n", r.file(), r.rows(), r.failed(), r.reused() ? " (already complete)" : "");
+                String note = r.reused() ? " (already complete: reused, made with the same seed, processing, model and dataset)"
+                        : r.resumedShards() > 0 ? " (resumed: " + r.resumedShards() + " of " + r.shards()
+                        + " shard(s) reused from the interrupted run)" : "";
+                o.printf("  %s: %d rows, %d failed%s%n", r.file(), r.rows(), r.failed(), note);
                 failed += r.failed();
             }
         }
