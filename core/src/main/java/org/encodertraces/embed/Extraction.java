@@ -154,6 +154,10 @@ public final class Extraction {
             ObjectNode key = reuseKey(job, op, manifest);
             if (Files.exists(EmbeddingSetIO.sidecarOf(file))) {
                 String difference = difference(file, key);
+                if (difference == INCOMPLETE) {
+                    todo.add(op); // not a finished set: nothing to keep
+                    continue;
+                }
                 if (difference == null) {
                     EmbeddingSet existing = EmbeddingSetIO.read(file);
                     outputs.add(new Output(op, file, existing.rows(), existing.provenance().path("failed").asInt(0), true, 0, shards));
@@ -249,19 +253,26 @@ public final class Extraction {
         return id;
     }
 
-    /** Why the committed set at {@code file} cannot be reused for {@code key}, or null when it can. */
+    /** {@link #difference}'s answer for a set that was never completely written. */
+    private static final String INCOMPLETE = new String("incomplete");
+
+    /**
+     * Why the set at {@code file} cannot be reused for {@code key}: null when it can,
+     * {@link #INCOMPLETE} when it was never finished (a companion file missing, as an older
+     * version killed at the wrong moment left it, or the pair damaged), else the difference.
+     */
     private static String difference(Path file, ObjectNode key) throws IOException {
         String base = file.getFileName().toString().replaceFirst("\\.safetensors$", "");
         for (String companion : new String[] {".failures.tsv", ".run.json"}) {
             if (!Files.exists(file.resolveSibling(base + companion))) {
-                return "its " + base + companion + " is missing (an interrupted older run)";
+                return INCOMPLETE;
             }
         }
         JsonNode prov;
         try {
             prov = EmbeddingSetIO.read(file).provenance();
         } catch (EmbeddingFormatException e) {
-            return "it cannot be read back (" + e.getMessage() + ")";
+            return INCOMPLETE;
         }
         if (prov.path("seed").asLong(Long.MIN_VALUE) != key.get("seed").asLong()) {
             return "it was made with seed " + prov.path("seed") + ", this run uses seed " + key.get("seed");
