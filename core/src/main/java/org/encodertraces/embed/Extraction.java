@@ -187,10 +187,13 @@ public final class Extraction {
         PreprocessSpec spec = job.encoder().preprocessing();
         long tensorBytes = 4L * 3 * spec.cropSize() * spec.cropSize();
         int window = 2 * job.threads();
+        // the tensors' reserve depends on the machine, not on --threads, so the budget (and its
+        // messages) are the same for any number of workers
+        int reserveWindow = 2 * Math.max(job.threads(), Runtime.getRuntime().availableProcessors());
         // operations per decode: their tensors waiting for the encoder stay within the tensor share of the budget
         int group = (int) Math.max(1, Math.min(todo.size(),
-                (long) (budget.total() * TENSOR_SHARE) / (tensorBytes * (job.batchSize() + window))));
-        MemoryBudget images = new MemoryBudget(Math.max(1, budget.total() - (long) group * (job.batchSize() + window) * tensorBytes));
+                (long) (budget.total() * TENSOR_SHARE) / (tensorBytes * (job.batchSize() + reserveWindow))));
+        MemoryBudget images = new MemoryBudget(Math.max(1, budget.total() - (long) group * (job.batchSize() + reserveWindow) * tensorBytes));
         ExecutorService pool = Executors.newFixedThreadPool(job.threads());
         try {
             for (int s = 0; s < shards && !todo.isEmpty(); s++) {
@@ -323,6 +326,9 @@ public final class Extraction {
             try {
                 image = job.decoder().decode(sm.file()).image();
             } catch (ImageDecodeException e) {
+                if (MemoryBudget.causedByOutOfMemory(e)) {
+                    throw new OutOfMemoryError("while decoding"); // the decoder caught it: report it as what it is
+                }
                 return new Prepared(e.reason(), null, null);
             } catch (RuntimeException e) {
                 return new Prepared("decoding failed: " + e, null, null);

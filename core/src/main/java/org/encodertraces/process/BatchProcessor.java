@@ -207,6 +207,9 @@ public final class BatchProcessor {
         try {
             decoded = decoder.decode(in.file());
         } catch (ImageDecodeException e) {
+            if (MemoryBudget.causedByOutOfMemory(e)) {
+                throw new OutOfMemoryError("while decoding"); // the decoder caught it: report it as what it is
+            }
             failures.add(new Failure(in.file().toString(), "", e.reason()));
             return false;
         }

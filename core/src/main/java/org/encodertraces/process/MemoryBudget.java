@@ -105,6 +105,19 @@ public final class MemoryBudget {
         notifyAll();
     }
 
+    /** Whether an exception was caused by running out of memory (decoders wrap the error in their own exception). */
+    public static boolean causedByOutOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
     /** Bytes in a human unit, as the messages print them. */
     public static String human(long bytes) {
         if (bytes >= 1L << 30) {
