@@ -282,4 +282,22 @@ class ReliabilityCliTest {
         assertNotEquals(0, neg.exit());
         assertTrue(neg.err().contains("row 5 holds -5"), neg.err());
     }
+
+    @Test
+    void anAuditWhereImagesFailedExits1AndSaysSo(@TempDir Path tmp) throws Exception {
+        Path data = scenes(tmp.resolve("s"), 6, true);
+        Path out = tmp.resolve("audit");
+        CliRun r = CliRun.of("audit", "--images", data.toString(), "--model", "builtin:lowlevel-stats", "--tasks", "sharpening",
+                "--mask", "0", "--trainer", "LBFGS", "--trials", "2", "--seeds", "1", "--quiet", "-o", out.toString());
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.out().contains("images failed to embed: 1 under JPEG95_444, 1 under SHARPEN_2, 1 under SHARPEN_4"), r.out());
+        assertTrue(r.out().contains("3 image embedding(s) failed"), r.out());
+        // with the broken file counted as a 'not JPEG' photo, class vs JPEG quality read Cramer's V 0.267 (n=13)
+        assertTrue(r.out().contains("class vs jpeg_quality      not measured: every photo has the same value (81-90)"),
+                "the dataset audit leaves the undecodable image out: " + r.out());
+        assertTrue(r.out().contains("dataset audit: 1 image(s) that could not be decoded are left out of it"), r.out());
+        for (String f : new String[] {"summary.md", "report.json", "report.html"}) {
+            assertTrue(Files.readString(out.resolve(f)).contains("images failed to embed"), f);
+        }
+    }
 }
