@@ -317,7 +317,7 @@ public final class Extraction {
             cost = 0; // unreadable: the decoder says why
         }
         try {
-            images.acquire(cost, sm.file().toString());
+            images.acquire(cost, cost > images.total() ? ImageFootprint.describe(sm.file()) : "");
         } catch (MemoryBudget.TooLargeException e) {
             return new Prepared(e.getMessage(), null, null);
         }

@@ -185,7 +185,7 @@ public final class BatchProcessor {
             cost = 0; // unreadable: the decoder says why
         }
         try {
-            budget.acquire(cost, in.file().toString());
+            budget.acquire(cost, cost > budget.total() ? ImageFootprint.describe(in.file()) : "");
         } catch (MemoryBudget.TooLargeException e) {
             failures.add(new Failure(in.file().toString(), "", e.getMessage()));
             return false;

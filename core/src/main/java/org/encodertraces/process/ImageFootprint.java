@@ -65,6 +65,20 @@ public final class ImageFootprint {
         return size + Math.max(decode, process);
     }
 
+    /** "a 6000x6000 PNG (4 samples of 16 bits)" from the header, or "the image" when it cannot be read. */
+    public static String describe(Path file) {
+        try {
+            Header h = header(file);
+            if (h.width() > 0 && h.height() > 0) {
+                return "a " + h.width() + "x" + h.height() + " " + h.format() + " (" + h.samples() + " sample" + (h.samples() == 1 ? "" : "s")
+                        + " of " + 8 * h.bytesPerSample() + " bits)";
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return "the image";
+    }
+
     /** The largest area the chain's steps reach, relative to the input (RESIZE_DOUBLE: 4). */
     static double areaScale(ProcessingOp op) {
         double s = 1;

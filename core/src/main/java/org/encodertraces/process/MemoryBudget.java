@@ -60,12 +60,12 @@ public final class MemoryBudget {
     /**
      * Reserves {@code bytes}, waiting (in arrival order) until they are free.
      *
-     * @param what the image, for the refusal message
+     * @param what what needs the memory, first words of the refusal message (e.g. "a 6000x6000 PNG"), or empty
      * @throws TooLargeException when {@code bytes} exceed the whole budget
      */
     public synchronized void acquire(long bytes, String what) throws InterruptedException, TooLargeException {
         if (bytes > total) {
-            throw new TooLargeException(what + " needs about " + human(bytes) + " of memory to decode and process, more than the"
+            throw new TooLargeException((what == null || what.isEmpty() ? "" : what + " ") + "needs about " + human(bytes) + " of memory to decode and process, more than the"
                     + " memory budget of " + human(total) + " (" + Math.round(DEFAULT_HEAP_SHARE * 100)
                     + "% of the Java heap; raise the heap with TRACES_JAVA_OPTS=-Xmx<size>)");
         }

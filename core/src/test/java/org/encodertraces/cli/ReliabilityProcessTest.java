@@ -117,7 +117,7 @@ class ReliabilityProcessTest {
         String text = Files.readString(log);
         assertEquals(1, rc, text);
         assertFalse(text.contains("OutOfMemoryError"), text);
-        assertTrue(text.contains("huge.png needs about") && text.contains("more than the memory budget of"), text);
+        assertTrue(text.contains("huge.png: a 6000x6000 PNG (4 samples of 16 bits) needs about") && text.contains("more than the memory budget of"), text);
         assertTrue(Files.exists(out.resolve("JPEG75_420/good.png")));
         assertTrue(Files.exists(out.resolve("JPEG75_420/big1.png")) && Files.exists(out.resolve("JPEG75_420/big2.png")),
                 "images that fit one at a time waited for each other: " + text);
