@@ -138,7 +138,9 @@ public final class Extraction {
     public static List<Output> run(Job job, Listener listener) throws IOException, InterruptedException {
         Files.createDirectories(job.outDir());
         try (OutputLock lock = OutputLock.acquire(job.outDir(), "traces embed " + job.dataset().name() + " with " + job.modelName())) {
-            AtomicFiles.cleanStale(job.outDir());
+            // our temporaries live beside the sets and under .work/; the rest of the folder is not ours to walk
+            AtomicFiles.cleanStale(job.outDir(), 1);
+            AtomicFiles.cleanStale(job.outDir().resolve(".work"));
             return runLocked(job, listener);
         }
     }

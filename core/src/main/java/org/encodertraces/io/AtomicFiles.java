@@ -103,11 +103,19 @@ public final class AtomicFiles {
      * returns how many. Only to be called by the holder of the folder's lock.
      */
     public static int cleanStale(Path dir) throws IOException {
+        return cleanStale(dir, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #cleanStale(Path)}, looking at most {@code depth} levels down (1: the folder's own
+     * files), so that a run writing into a large folder does not walk (or clean) all of it.
+     */
+    public static int cleanStale(Path dir, int depth) throws IOException {
         if (!Files.isDirectory(dir)) {
             return 0;
         }
         List<Path> stale;
-        try (Stream<Path> walk = Files.walk(dir)) {
+        try (Stream<Path> walk = Files.walk(dir, depth)) {
             stale = walk.filter(p -> isTemporary(p.getFileName().toString()) && Files.isRegularFile(p)).toList();
         }
         for (Path p : stale) {

@@ -111,7 +111,11 @@ public final class BatchProcessor {
         }
         Map<String, String> names = outputNames(inputs);
         try (OutputLock lock = OutputLock.acquire(outDir, "traces process")) {
-            AtomicFiles.cleanStale(outDir);
+            // our temporaries live beside processing.json and under the operations' folders
+            AtomicFiles.cleanStale(outDir, 1);
+            for (ProcessingOp op : ops) {
+                AtomicFiles.cleanStale(outDir.resolve(op.name()));
+            }
             return runLocked(inputs, ops, seed, outDir, onInputDone, names);
         }
     }
