@@ -158,6 +158,20 @@ class ReliabilityCliTest {
     }
 
     @Test
+    void shardsLeftBesideACommittedSetAreRemovedOnTheNextRun(@TempDir Path tmp) throws Exception {
+        Path data = scenes(tmp.resolve("s"), 2, false);
+        Path out = tmp.resolve("out");
+        assertEquals(0, CliRun.of(embed(data, out)).exit());
+        // a kill after the commit and before .work/ was removed
+        Path work = Files.createDirectories(out.resolve(".work/s__JPEG85_444__builtin_lowlevel-stats"));
+        Files.copy(out.resolve("s__JPEG85_444__builtin_lowlevel-stats.safetensors"), work.resolve("shard-000000.safetensors"));
+        CliRun again = CliRun.of(embed(data, out));
+        assertEquals(0, again.exit());
+        assertTrue(again.out().contains("already complete"), again.out());
+        assertFalse(Files.exists(out.resolve(".work")), "no shard kept for good");
+    }
+
+    @Test
     void aSetWhoseFailuresFileIsMissingIsRecomputedNotCalledComplete(@TempDir Path tmp) throws Exception {
         Path data = scenes(tmp.resolve("s"), 3, true);
         Path out = tmp.resolve("out");
@@ -190,7 +204,11 @@ class ReliabilityCliTest {
             }
         }
         Path processed = tmp.resolve("processed");
+        Path stalePng = Files.createFile(Files.createDirectories(processed.resolve("JPEG75_420/autumn")).resolve(".autumn_000.png.77.tmp"));
+        Path notOurs = Files.createFile(Files.createDirectories(processed.resolve("notes")).resolve(".draft.tmp"));
         assertEquals(0, CliRun.of("process", "--op", "JPEG75_420", data.toString(), "-o", processed.toString()).exit());
+        assertFalse(Files.exists(stalePng), "a killed process run's temporary is removed");
+        assertTrue(Files.exists(notOurs), "folders the run does not write are not cleaned");
         assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(processed.resolve("processing.json"))));
         assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(
                 processed.resolve("JPEG75_420/autumn/autumn_000.png"))));
