@@ -30,9 +30,9 @@ public final class TracesCli implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** {@code traces} without a command: the usage, on stderr, and exit status 2 (bad usage). */
     @Override
     public Integer call() {
+        // traces without a command: the usage, on stderr, and exit status 2 (bad usage)
         java.io.PrintWriter err = spec.commandLine().getErr();
         err.println("traces: no command given");
         spec.commandLine().usage(err);
