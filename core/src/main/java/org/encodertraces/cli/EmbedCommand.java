@@ -65,6 +65,13 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
 
+    @Option(names = "--force", description = "recompute sets already in OUT that were made with another seed, processing, model or dataset (otherwise refused)")
+    boolean force;
+
+    @Option(names = "--memory-budget", paramLabel = "SIZE", converter = ByteSize.class,
+            description = "heap that images being decoded and processed may take together, e.g. 2g or 800m (default: 75%% of the Java heap; the heap is set by TRACES_JAVA_OPTS=-Xmx...)")
+    long memoryBudget;
+
     @Option(names = "--max-pixels", defaultValue = "178956970", description = "refuse larger images (default ${DEFAULT-VALUE})")
     long maxPixels;
 
@@ -95,29 +102,22 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--std", defaultValue = "0.229,0.224,0.225", split = ",", description = "for a .onnx file: per-channel std")
     List<Double> std;
 
-    @Option(names = "--force", description = "recompute sets already in OUT that were made with another seed, processing, model or dataset (otherwise refused)")
-    boolean force;
-
-    @Option(names = "--memory-budget", paramLabel = "SIZE", converter = ByteSize.class,
-            description = "heap that images being decoded and processed may take together, e.g. 2g or 800m (default: 75%% of the Java heap; the heap is set by TRACES_JAVA_OPTS=-Xmx...)")
-    long memoryBudget;
-
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter o = spec.commandLine().getOut();
+        try {
+            CliErrors.checkOutputFolder("-o", out);
+        } catch (IllegalArgumentException e) {
+            err.println("traces embed: " + e.getMessage());
+            return 2;
+        }
         List<ProcessingOp> ops;
         Dataset dataset;
         try {
             ops = ProcessingOp.parseList(processing);
             dataset = DatasetArgs.open(images, err);
         } catch (IllegalArgumentException | java.io.IOException e) {
-            err.println("traces embed: " + e.getMessage());
-            return 2;
-        }
-        try {
-            CliErrors.checkOutputFolder("-o", out);
-        } catch (IllegalArgumentException e) {
             err.println("traces embed: " + e.getMessage());
             return 2;
         }
