@@ -241,6 +241,7 @@ class ReliabilityCliTest {
         Path model = logModel(tmp);
         Path out = tmp.resolve("out");
         CliRun r = CliRun.of("embed", "--images", tmp.resolve("d").toString(), "--model", model.toString(), "--output", "y", "--size", "32",
+                "--mean", "0.485,0.456,0.406", "--std", "0.229,0.224,0.225",
                 "--quiet", "--threads", "1", "-o", out.toString());
         assertEquals(1, r.exit(), r.err());
         EmbeddingSet set = EmbeddingSetIO.read(out.resolve("d__IDENTITY__log.safetensors"));
