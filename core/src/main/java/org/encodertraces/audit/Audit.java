@@ -81,6 +81,24 @@ public final class Audit {
                           Instant finished) {
     }
 
+    /** Ids of the samples that failed to decode (operation "" in a set's failures file). */
+    private static java.util.Set<String> undecodable(Path embDir, Dataset ds, List<ProcessingOp> ops, String fileName) throws IOException {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        if (ops.isEmpty()) {
+            return ids;
+        }
+        Path tsv = embDir.resolve(Extraction.setName(ds.name(), ops.get(0), fileName) + ".failures.tsv");
+        if (java.nio.file.Files.exists(tsv)) {
+            for (String line : java.nio.file.Files.readAllLines(tsv).stream().skip(1).toList()) {
+                String[] f = line.split("\t", -1);
+                if (f.length >= 3 && f[2].isEmpty()) {
+                    ids.add(f[0]);
+                }
+            }
+        }
+        return ids;
+    }
+
     /** Label tensor of the semantic class. */
     public static final String LABEL = "label";
 
@@ -197,29 +215,49 @@ public final class Audit {
         List<ModelRun> runs = new ArrayList<>();
         List<String> notes = new ArrayList<>(plan.notes());
         DatasetAudit.Report datasetAudit = null;
-        if (ds.labelTensors().contains(LABEL)) {
-            listener.stage("dataset audit: do the classes correlate with JPEG settings or cameras?");
-            datasetAudit = DatasetAudit.run(ds, LABEL, false);
-        }
+        boolean datasetAuditDue = ds.labelTensors().contains(LABEL);
         for (String model : cfg.models()) {
             String fileName = ModelRef.fileSafe(model);
             Map<String, Object> encoderProv;
             EncoderDescription info;
             int dim;
+            List<Extraction.Output> extracted;
             listener.stage("embedding " + ds.samples().size() + " images x " + plan.operations().size() + " operations with " + model);
             try (Encoder enc = opener.open(model)) {
                 encoderProv = new LinkedHashMap<>(enc.provenance());
                 info = enc.info();
                 dim = enc.embeddingDim();
-                Extraction.run(new Extraction.Job(ds, fileName, enc, plan.operations(), cfg.seed(), embDir, cfg.threads(),
+                extracted = Extraction.run(new Extraction.Job(ds, fileName, enc, plan.operations(), cfg.seed(), embDir, cfg.threads(),
                         cfg.batchSize(), 128, new ImageDecoder(ImageDecoder.PILLOW_MAX_PIXELS, false)),
                         (d, t) -> listener.progress("embed " + model, d, t));
+            }
+            if (datasetAuditDue) {
+                // after the first extraction, so that images which could not even be decoded are left out of it too
+                datasetAuditDue = false;
+                listener.stage("dataset audit: do the classes correlate with JPEG settings or cameras?");
+                java.util.Set<String> undecodable = undecodable(embDir, ds, plan.operations(), fileName);
+                Dataset audited = undecodable.isEmpty() ? ds : new Dataset(ds.name(), ds.source(),
+                        ds.samples().stream().filter(x -> !undecodable.contains(x.id())).toList(), ds.labelNames());
+                datasetAudit = DatasetAudit.run(audited, LABEL, false);
+                if (!undecodable.isEmpty()) {
+                    notes.add("dataset audit: " + undecodable.size() + " image(s) that could not be decoded are left out of it");
+                }
+            }
+            List<String> modelNotes = new ArrayList<>();
+            List<String> failedUnder = new ArrayList<>();
+            for (Extraction.Output x : extracted) {
+                if (x.failed() > 0) {
+                    failedUnder.add(x.failed() + " under " + x.op().name());
+                }
+            }
+            if (!failedUnder.isEmpty()) {
+                modelNotes.add("images failed to embed: " + String.join(", ", failedUnder) + " (file and reason in "
+                        + embDir.getFileName() + "/" + ds.name() + "__<OP>__" + fileName + ".failures.tsv); they are left out of every result");
             }
             Map<String, EmbeddingSet> sets = new HashMap<>();
             for (ProcessingOp op : plan.operations()) {
                 sets.put(op.name(), EmbeddingSetIO.read(embDir.resolve(Extraction.setName(ds.name(), op, fileName) + ".safetensors")));
             }
-            List<String> modelNotes = new ArrayList<>();
             // hand-made features come in different units, so the reference encoders are standardised;
             // learned embeddings get the configured normalisation (the study's L2 by default)
             AuditConfig mcfg = info.isReference()

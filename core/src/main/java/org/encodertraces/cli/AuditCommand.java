@@ -144,8 +144,31 @@ public final class AuditCommand implements Callable<Integer> {
         o.printf("%ntook %s (estimated %s); per stage:", minutes(clock.elapsed()), minutes(plan.estimatedSeconds()));
         clock.seconds().forEach((k, v) -> o.printf(" %s %.0f s;", k, v));
         o.printf("%nresults: %s%nreport:  %s%n", out.resolve("results"), report);
+        long failed = failedImages(outcome, out);
+        if (failed > 0) {
+            o.printf("%d image embedding(s) failed (listed in %s/*.failures.tsv); the results leave them out%n", failed,
+                    out.resolve("embeddings"));
+        }
         o.flush();
-        return 0;
+        return failed > 0 ? 1 : 0;
+    }
+
+    /** Failed (image, operation) pairs of the run's embedding sets, from their failures files. */
+    private static long failedImages(Audit.Outcome outcome, Path out) throws java.io.IOException {
+        long failed = 0;
+        Audit.Plan plan = outcome.plan();
+        for (Audit.ModelRun run : outcome.runs()) {
+            for (org.encodertraces.process.ProcessingOp op : plan.operations()) {
+                Path tsv = out.resolve("embeddings").resolve(
+                        org.encodertraces.embed.Extraction.setName(plan.dataset().name(), op, run.fileName()) + ".failures.tsv");
+                if (java.nio.file.Files.exists(tsv)) {
+                    try (var lines = java.nio.file.Files.lines(tsv)) {
+                        failed += Math.max(0, lines.count() - 1);
+                    }
+                }
+            }
+        }
+        return failed;
     }
 
     /** A duration such as {@code 1 min 52 s} or {@code 40 s}. */

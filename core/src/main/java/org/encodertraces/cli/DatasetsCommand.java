@@ -53,7 +53,7 @@ public final class DatasetsCommand implements Runnable {
         int attempts;
         @Option(names = "--per-host-ms", defaultValue = "100", description = "least milliseconds between two requests to one host. Default: ${DEFAULT-VALUE}")
         long perHostMs;
-        @Option(names = "--timeout-s", defaultValue = "30", description = "seconds a stalled download is waited for. Default: ${DEFAULT-VALUE}")
+        @Option(names = "--timeout-s", defaultValue = "30", description = "seconds one download attempt may take in all, stalled or dripping (a partial file is resumed by the next attempt). Default: ${DEFAULT-VALUE}")
         long timeoutS;
         @Option(names = "--backoff-ms", defaultValue = "2000", description = "first retry wait, doubled each retry. Default: ${DEFAULT-VALUE}")
         long backoffMs;

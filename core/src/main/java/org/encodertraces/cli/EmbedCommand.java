@@ -61,6 +61,13 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
 
+    @Option(names = "--force", description = "recompute sets already in OUT that were made with another seed, processing, model or dataset (otherwise refused)")
+    boolean force;
+
+    @Option(names = "--memory-budget", paramLabel = "SIZE", converter = ByteSize.class,
+            description = "heap that images being decoded and processed may take together, e.g. 2g or 800m (default: 75%% of the Java heap; the heap is set by TRACES_JAVA_OPTS=-Xmx...)")
+    long memoryBudget;
+
     @Option(names = "--max-pixels", defaultValue = "178956970", description = "refuse larger images (default ${DEFAULT-VALUE})")
     long maxPixels;
 
@@ -68,6 +75,12 @@ public final class EmbedCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter o = spec.commandLine().getOut();
+        try {
+            CliErrors.checkOutputFolder("-o", out);
+        } catch (IllegalArgumentException e) {
+            err.println("traces embed: " + e.getMessage());
+            return 2;
+        }
         List<ProcessingOp> ops;
         Dataset dataset;
         List<EncoderFactory.Prepared> prepared;
@@ -93,8 +106,10 @@ public final class EmbedCommand implements Callable<Integer> {
                         name, ops.size(), out);
                 o.flush();
                 Extraction.Job job = new Extraction.Job(dataset, model.ref().fileName(), encoder, ops, seed, out, n,
-                        batchSize, shardSize, new ImageDecoder(maxPixels, false));
-                try (Progress p = new Progress(err, "embed " + name, (long) dataset.samples().size() * ops.size(), quiet)) {
+                        batchSize, shardSize, new ImageDecoder(maxPixels, false), memoryBudget, force);
+                try (Progress p = new Progress(err, "embed " + name, (long) dataset.samples().size() * ops.size(), quiet);
+                     Interruption i = Interruption.announce(err, "traces embed: interrupted; rerun the same command to resume"
+                             + " (committed shards are kept)")) {
                     outputs = Extraction.run(job, p::set);
                 }
             } catch (IllegalArgumentException | java.io.IOException | org.encodertraces.encoder.EncoderException e) {
@@ -102,7 +117,10 @@ public final class EmbedCommand implements Callable<Integer> {
                 return 2;
             }
             for (Extraction.Output r : outputs) {
-                o.printf("  %s: %d rows, %d failed%s%n", r.file(), r.rows(), r.failed(), r.reused() ? " (already complete)" : "");
+                String note = r.reused() ? " (already complete: reused, made with the same seed, processing, model and dataset)"
+                        : r.resumedShards() > 0 ? " (resumed: " + r.resumedShards() + " of " + r.shards()
+                        + " shard(s) reused from the interrupted run)" : "";
+                o.printf("  %s: %d rows, %d failed%s%n", r.file(), r.rows(), r.failed(), note);
                 failed += r.failed();
             }
         }

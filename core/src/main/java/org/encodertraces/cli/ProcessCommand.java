@@ -43,6 +43,10 @@ public final class ProcessCommand implements Callable<Integer> {
             description = "refuse images with more pixels than this (decompression bombs; default Pillow's ${DEFAULT-VALUE})")
     long maxPixels;
 
+    @Option(names = "--memory-budget", paramLabel = "SIZE", converter = ByteSize.class,
+            description = "heap that images being decoded and processed may take together, e.g. 2g or 800m (default: 75%% of the Java heap; the heap is set by TRACES_JAVA_OPTS=-Xmx...)")
+    long memoryBudget;
+
     @Parameters(paramLabel = "INPUT", arity = "1..*", description = "image files or folders (recursive)")
     List<Path> inputs;
 
@@ -59,15 +63,29 @@ public final class ProcessCommand implements Callable<Integer> {
         }
         List<BatchProcessor.Input> list = new ArrayList<>();
         for (Path arg : inputs) {
+            if (!Files.exists(arg)) {
+                err.println("traces process: no such file or folder: " + arg);
+                return 2;
+            }
             for (Path f : InputFiles.expand(List.of(arg))) {
                 String id = Files.isDirectory(arg) ? arg.relativize(f).toString() : f.getFileName().toString();
                 list.add(new BatchProcessor.Input(f, id));
             }
         }
+        if (list.isEmpty()) {
+            err.println("traces process: no image files found in " + inputs.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", ")));
+            return 2;
+        }
+        try {
+            CliErrors.checkOutputFolder("-o", out);
+        } catch (IllegalArgumentException e) {
+            err.println("traces process: " + e.getMessage());
+            return 2;
+        }
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         BatchProcessor.Result r;
         try (Progress progress = new Progress(err, "process", list.size())) {
-            r = new BatchProcessor(new ImageDecoder(maxPixels, true), n).run(list, parsed, seed, out, progress::step);
+            r = new BatchProcessor(new ImageDecoder(maxPixels, true), n, memoryBudget).run(list, parsed, seed, out, progress::step);
         } catch (IllegalArgumentException e) {
             err.println("traces process: " + e.getMessage());
             return 2;

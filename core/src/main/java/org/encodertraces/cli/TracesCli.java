@@ -27,7 +27,7 @@ import picocli.CommandLine.Command;
                 DatasetsCommand.class,
                 CommandLine.HelpCommand.class
         })
-public final class TracesCli implements Runnable {
+public final class TracesCli implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -44,8 +44,13 @@ public final class TracesCli implements Runnable {
     }
 
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        // traces without a command: the usage, on stderr, and exit status 2 (bad usage)
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        err.println("traces: no command given");
+        spec.commandLine().usage(err);
+        err.flush();
+        return 2;
     }
 
     /** Builds the configured command line (used by tests to run commands in-process). */
@@ -61,6 +66,8 @@ public final class TracesCli implements Runnable {
             plugin.commands().forEach(cl::addSubcommand);
         }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler(CliErrors::usageError);
+        cl.setExecutionExceptionHandler(CliErrors::executionError);
         return cl;
     }
 

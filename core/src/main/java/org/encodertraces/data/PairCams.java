@@ -188,9 +188,7 @@ public final class PairCams {
         Path file = out.resolve(id + "." + extension(bytes));
         Files.createDirectories(out);
         if (!Files.isRegularFile(file) || Files.size(file) != bytes.length) {
-            Path tmp = out.resolve(file.getFileName() + ".part");
-            Files.write(tmp, bytes);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            org.encodertraces.io.AtomicFiles.writeBytes(file, bytes);
         }
         return file;
     }

@@ -9,10 +9,8 @@ import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -30,6 +28,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.encodertraces.image.ImageDecodeException;
+import org.encodertraces.image.ImageDecoder;
+import org.encodertraces.io.AtomicFiles;
+import org.encodertraces.io.TransferWatchdog;
 
 /**
  * Downloads many photos politely: a bounded number at a time, no faster than a set interval per
@@ -63,10 +65,31 @@ public final class PhotoDownloader {
      * @param perHostInterval least time between the starts of two requests to one host
      * @param requireJpeg     a body that does not start with the JPEG marker {@code FF D8 FF} is a failure
      * @param userAgent       the User-Agent header
+     * @param maxBytes        largest photo accepted; a bigger one fails as soon as its size is known (announced or streamed)
+     * @param attemptDeadline longest time one attempt may take in all, however steadily bytes trickle in (a
+     *                        partial file is kept, and the next attempt resumes it)
+     * @param verifyDecodes   a downloaded file counts only once it decodes as an image
      */
     public record Options(int concurrency, Duration connectTimeout, Duration readTimeout, int maxAttempts, Duration initialBackoff,
-                          Duration maxBackoff, Duration perHostInterval, boolean requireJpeg, String userAgent) {
+                          Duration maxBackoff, Duration perHostInterval, boolean requireJpeg, String userAgent, long maxBytes,
+                          Duration attemptDeadline, boolean verifyDecodes) {
+        /** Default per-photo cap: 64 MiB (FlickrExif's largest originals are about a fifth of that). */
+        public static final long DEFAULT_MAX_BYTES = 64L << 20;
+
+        /** Settings with the default cap, decode verification, and an attempt deadline equal to the read timeout. */
+        public Options(int concurrency, Duration connectTimeout, Duration readTimeout, int maxAttempts, Duration initialBackoff,
+                       Duration maxBackoff, Duration perHostInterval, boolean requireJpeg, String userAgent) {
+            this(concurrency, connectTimeout, readTimeout, maxAttempts, initialBackoff, maxBackoff, perHostInterval, requireJpeg,
+                    userAgent, DEFAULT_MAX_BYTES, readTimeout, true);
+        }
+
         public Options {
+            if (maxBytes < 1) {
+                throw new IllegalArgumentException("maxBytes must be positive");
+            }
+            if (readTimeout.isNegative() || readTimeout.isZero() || attemptDeadline.isNegative() || attemptDeadline.isZero()) {
+                throw new IllegalArgumentException("read timeout and attempt deadline must be positive");
+            }
             if (concurrency < 1 || concurrency > 64) {
                 throw new IllegalArgumentException("concurrency must be 1..64, not " + concurrency);
             }
@@ -230,9 +253,7 @@ public final class PhotoDownloader {
         for (Failure f : sorted) {
             sb.append(clean(f.id())).append('\t').append(clean(f.url())).append('\t').append(clean(f.reason())).append('\n');
         }
-        Path tmp = outDir.resolve(FAILURES_FILE + ".part");
-        Files.writeString(tmp, sb, StandardCharsets.UTF_8);
-        Files.move(tmp, tsv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeString(tsv, sb);
         return new Result(jobs.size(), downloaded.get(), skipped.get(), sorted, tsv);
     }
 
@@ -314,17 +335,26 @@ public final class PhotoDownloader {
         HttpURLConnection c = null;
         try {
             long have = Files.isRegularFile(part) ? Files.size(part) : 0;
-            c = (HttpURLConnection) url.openConnection();
-            c.setConnectTimeout((int) options.connectTimeout().toMillis());
-            c.setReadTimeout((int) options.readTimeout().toMillis());
-            c.setInstanceFollowRedirects(true);
-            c.setUseCaches(false);
-            c.setRequestProperty("User-Agent", options.userAgent());
-            c.setRequestProperty("Accept-Encoding", "identity");
-            if (have > 0) {
-                c.setRequestProperty("Range", "bytes=" + have + "-");
-            }
+            c = open(url, have);
             int code = c.getResponseCode();
+            for (int hop = 0; code >= 300 && code < 400 && c.getHeaderField("Location") != null; hop++) {
+                URI next;
+                try {
+                    next = new URI(c.getURL().toString()).resolve(c.getHeaderField("Location").trim());
+                } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+                    return Attempt.fatal("HTTP " + code + " redirect to an unusable address '" + c.getHeaderField("Location") + "'");
+                }
+                String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(java.util.Locale.ROOT);
+                if (!scheme.equals("http") && !scheme.equals("https")) {
+                    return Attempt.fatal("HTTP " + code + " redirect to a non-http(s) address (" + next + "): refused");
+                }
+                if (hop >= 10) {
+                    return Attempt.fatal("too many redirects (last to " + next + ")");
+                }
+                c.disconnect();
+                c = open(next.toURL(), have);
+                code = c.getResponseCode();
+            }
             if (c.getURL().toString().contains("photo_unavailable")) {
                 return Attempt.fatal("photo unavailable (redirected to " + c.getURL() + ")");
             }
@@ -353,16 +383,44 @@ public final class PhotoDownloader {
                 long len = c.getContentLengthLong();
                 expectedTotal = len;
             }
-            try (InputStream in = c.getInputStream();
+            if (expectedTotal > options.maxBytes()) {
+                Files.deleteIfExists(part);
+                return Attempt.fatal("announced size " + expectedTotal + " bytes exceeds the per-photo cap of " + options.maxBytes() + " bytes");
+            }
+            HttpURLConnection conn = c;
+            try (TransferWatchdog watch = TransferWatchdog.start(options.readTimeout(), options.attemptDeadline(), conn::disconnect);
+                 InputStream in = c.getInputStream();
                  OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                          append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
                 byte[] buf = new byte[64 * 1024];
+                long size = have;
                 int n;
-                while ((n = in.read(buf)) >= 0) {
+                while (true) {
+                    try {
+                        n = in.read(buf);
+                    } catch (IOException e) {
+                        if (watch.expired() != null) {
+                            return Attempt.retry("timed out: " + watch.expired() + " after " + size + " bytes", -1);
+                        }
+                        throw e;
+                    }
+                    if (n < 0) {
+                        break;
+                    }
+                    watch.progress();
+                    size += n;
+                    if (size > options.maxBytes()) {
+                        out.close();
+                        Files.deleteIfExists(part);
+                        return Attempt.fatal("larger than the per-photo cap of " + options.maxBytes() + " bytes: refused");
+                    }
                     out.write(buf, 0, n);
                     if (Thread.interrupted()) {
                         throw new InterruptedException();
                     }
+                }
+                if (watch.expired() != null) {
+                    return Attempt.retry("timed out: " + watch.expired() + " after " + size + " bytes", -1);
                 }
             }
             long size = Files.size(part);
@@ -377,7 +435,18 @@ public final class PhotoDownloader {
                 Files.deleteIfExists(part);
                 return Attempt.fatal("not a JPEG (content type " + c.getContentType() + ")");
             }
-            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            if (options.verifyDecodes()) {
+                try {
+                    new ImageDecoder().decode(part);
+                } catch (ImageDecodeException e) {
+                    Files.deleteIfExists(part);
+                    return Attempt.fatal("downloaded file is not a readable image: " + e.reason());
+                } catch (OutOfMemoryError e) {
+                    Files.deleteIfExists(part);
+                    return Attempt.fatal("downloaded image is too large to decode in this heap");
+                }
+            }
+            AtomicFiles.moveIntoPlace(part, target);
             return Attempt.success();
         } catch (SocketTimeoutException e) {
             return Attempt.retry("timed out: " + e.getMessage(), -1);
@@ -390,6 +459,21 @@ public final class PhotoDownloader {
                 c.disconnect();
             }
         }
+    }
+
+    private HttpURLConnection open(URL url, long have) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) url.openConnection();
+        c.setConnectTimeout((int) options.connectTimeout().toMillis());
+        c.setReadTimeout((int) options.readTimeout().toMillis());
+        // redirects are followed by hand, so that one to another scheme is named (HttpURLConnection just returns the 3xx)
+        c.setInstanceFollowRedirects(false);
+        c.setUseCaches(false);
+        c.setRequestProperty("User-Agent", options.userAgent());
+        c.setRequestProperty("Accept-Encoding", "identity");
+        if (have > 0) {
+            c.setRequestProperty("Range", "bytes=" + have + "-");
+        }
+        return c;
     }
 
     private static boolean startsLikeJpeg(Path p) throws IOException {

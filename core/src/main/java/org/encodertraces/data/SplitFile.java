@@ -6,10 +6,8 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.JsonFactory;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -281,15 +279,7 @@ public record SplitFile(String targetAttribute, List<String> classes, List<Strin
 
     /** Writes {@link #toJson()} to a file (through a temporary file and a move, so a reader never sees half a file). */
     public void write(Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".split", ".part");
-        try {
-            Files.writeString(tmp, toJson(), StandardCharsets.US_ASCII);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        org.encodertraces.io.AtomicFiles.writeString(file, toJson()); // ASCII: toJson escapes everything else
     }
 
     private void idList(StringBuilder sb, List<String> ids) {

@@ -10,11 +10,9 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -75,8 +73,8 @@ public final class EmbeddingSetIO {
         }
         Map<String, String> metadata = Map.of("format", FORMAT, "sidecar", sidecar.getFileName().toString());
 
-        Path tmpData = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        Path tmpSide = Files.createTempFile(dir, "." + sidecar.getFileName(), ".tmp");
+        Path tmpData = org.encodertraces.io.AtomicFiles.newTemporary(target);
+        Path tmpSide = org.encodertraces.io.AtomicFiles.newTemporary(sidecar);
         try {
             MessageDigest md = sha256();
             try (OutputStream out = new DigestOutputStream(
@@ -98,8 +96,9 @@ public final class EmbeddingSetIO {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmpSide))) {
                 JSON.writeValue(out, side);
             }
-            move(tmpData, target);
-            move(tmpSide, sidecar);
+            // the data first, the sidecar (which names the data's sha256) last: moving it is the set's commit
+            org.encodertraces.io.AtomicFiles.moveIntoPlace(tmpData, target);
+            org.encodertraces.io.AtomicFiles.moveIntoPlace(tmpSide, sidecar);
         } finally {
             Files.deleteIfExists(tmpData);
             Files.deleteIfExists(tmpSide);
@@ -166,6 +165,13 @@ public final class EmbeddingSetIO {
         }
         JsonNode prov = side.path("provenance");
         ObjectNode provenance = prov.isObject() ? (ObjectNode) prov : JsonNodeFactory.instance.objectNode();
+        JsonNode labelNames = provenance.path("dataset").path("label_names");
+        for (Map.Entry<String, long[]> e : l.labels.entrySet()) {
+            JsonNode n = labelNames.path(e.getKey());
+            if (n.isArray()) {
+                checkLabels(safetensorsFile, e.getKey(), e.getValue(), n.size());
+            }
+        }
         return new EmbeddingSet(l.rows, l.dim, l.embeddings, l.labels, ids, provenance);
     }
 
@@ -209,6 +215,7 @@ public final class EmbeddingSetIO {
                 throw new EmbeddingFormatException(file, "embedding matrix " + n + " x " + d + " is too large");
             }
             float[] e = st.readFloats(EmbeddingSet.EMBEDDINGS);
+            checkValues(file, e, (int) d);
             Map<String, long[]> labels = new LinkedHashMap<>();
             for (TensorInfo t : st.tensors().values()) {
                 if (t.name().equals(EmbeddingSet.EMBEDDINGS)) {
@@ -222,19 +229,43 @@ public final class EmbeddingSetIO {
                     throw new EmbeddingFormatException(file, "label tensor '" + t.name() + "' has shape " + t.shape()
                             + " but there are " + n + " rows");
                 }
-                labels.put(t.name(), st.readLongs(t.name()));
+                long[] v = st.readLongs(t.name());
+                checkLabels(file, t.name(), v, -1);
+                labels.put(t.name(), v);
             }
             return new Loaded((int) n, (int) d, e, labels, new ArrayList<>(st.tensors().keySet()), st.metadata());
         }
     }
 
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    /** Embeddings beyond this magnitude are refused as garbage (no encoder's features come near it). */
+    public static final float MAX_ABS_VALUE = 1e30f;
+
+    /** Every value must be finite and of sane magnitude; the error names the row, the dimension and the value. */
+    private static void checkValues(Path file, float[] e, int dim) throws EmbeddingFormatException {
+        for (int i = 0; i < e.length; i++) {
+            float v = e[i];
+            if (!Float.isFinite(v) || Math.abs(v) > MAX_ABS_VALUE) {
+                throw new EmbeddingFormatException(file, "'" + EmbeddingSet.EMBEDDINGS + "' row " + (i / dim) + ", dimension "
+                        + (i % dim) + " holds " + v + (Float.isFinite(v) ? ", an absurd magnitude (over " + MAX_ABS_VALUE + ")"
+                        : ", not a finite number") + ": the set is damaged or was made by a broken encoder");
+            }
         }
     }
+
+    /**
+     * Labels are class indices: -1 (no label) or 0 ... classes-1 when the number of classes is
+     * known ({@code classes >= 0}), otherwise at least -1.
+     */
+    private static void checkLabels(Path file, String tensor, long[] v, int classes) throws EmbeddingFormatException {
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] < -1 || (classes >= 0 && v[i] >= classes)) {
+                throw new EmbeddingFormatException(file, "label tensor '" + tensor + "' row " + i + " holds " + v[i] + ", outside "
+                        + (classes >= 0 ? "0.." + (classes - 1) + " (the sidecar names " + classes + " classes)" : "the valid range")
+                        + " and -1 (no label)");
+            }
+        }
+    }
+
 
     private static MessageDigest sha256() {
         return org.encodertraces.provenance.Hashes.sha256Digest();

@@ -6,9 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import javax.imageio.ImageIO;
 
 /**
@@ -52,16 +50,6 @@ public final class PngIo {
 
     /** Writes the image as PNG to {@code file} atomically (temporary file, then move). */
     public static void write(RgbImage image, Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, ".tmp-", ".png");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                write(image, out);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        org.encodertraces.io.AtomicFiles.write(file, out -> write(image, out));
     }
 }

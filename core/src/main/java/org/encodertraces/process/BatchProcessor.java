@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,6 +21,8 @@ import org.encodertraces.image.DecodedImage;
 import org.encodertraces.image.ImageDecodeException;
 import org.encodertraces.image.ImageDecoder;
 import org.encodertraces.image.PngIo;
+import org.encodertraces.io.AtomicFiles;
+import org.encodertraces.io.OutputLock;
 import org.encodertraces.provenance.ToolInfo;
 
 /**
@@ -30,6 +31,11 @@ import org.encodertraces.provenance.ToolInfo;
  * provenance of every output and every failure. A file that cannot be decoded or processed is
  * recorded with the reason and the batch goes on. Outputs are written atomically, and an output
  * that already exists is kept, so an interrupted run resumes where it stopped.
+ *
+ * <p>The output folder is locked for the run ({@link OutputLock}); temporaries of a killed run are
+ * removed on start. Workers admit images against a {@link MemoryBudget} estimated from each
+ * header, so large images wait for memory; one that alone exceeds it, or that runs out of memory
+ * anyway, is recorded as failed and the batch goes on.
  */
 public final class BatchProcessor {
     /** One input: the file and its id (a stable relative name, also used for per-image draws). */
@@ -49,13 +55,27 @@ public final class BatchProcessor {
 
     private final ImageDecoder decoder;
     private final int threads;
+    private final long memoryBudget;
 
+    /** A processor whose memory budget is the default share of the heap ({@link MemoryBudget#fromHeap()}). */
     public BatchProcessor(ImageDecoder decoder, int threads) {
+        this(decoder, threads, 0);
+    }
+
+    /**
+     * @param memoryBudget heap bytes that images being decoded and processed may take together
+     *     (0: {@link MemoryBudget#defaultBytes()})
+     */
+    public BatchProcessor(ImageDecoder decoder, int threads, long memoryBudget) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1: " + threads);
         }
+        if (memoryBudget < 0) {
+            throw new IllegalArgumentException("memory budget must not be negative: " + memoryBudget);
+        }
         this.decoder = decoder;
         this.threads = threads;
+        this.memoryBudget = memoryBudget;
     }
 
     /**
@@ -86,8 +106,23 @@ public final class BatchProcessor {
      */
     public Result run(List<Input> inputs, List<ProcessingOp> ops, long seed, Path outDir, Consumer<Boolean> onInputDone)
             throws IOException, InterruptedException {
-        Files.createDirectories(outDir);
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("no input images to process");
+        }
         Map<String, String> names = outputNames(inputs);
+        try (OutputLock lock = OutputLock.acquire(outDir, "traces process")) {
+            // our temporaries live beside processing.json and under the operations' folders
+            AtomicFiles.cleanStale(outDir, 1);
+            for (ProcessingOp op : ops) {
+                AtomicFiles.cleanStale(outDir.resolve(op.name()));
+            }
+            return runLocked(inputs, ops, seed, outDir, onInputDone, names);
+        }
+    }
+
+    private Result runLocked(List<Input> inputs, List<ProcessingOp> ops, long seed, Path outDir, Consumer<Boolean> onInputDone,
+            Map<String, String> names) throws IOException, InterruptedException {
+        MemoryBudget budget = MemoryBudget.ofOrDefault(memoryBudget);
         Instant start = Instant.now();
         List<Map<String, Object>> records = Collections.synchronizedList(new ArrayList<>());
         List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
@@ -97,14 +132,18 @@ public final class BatchProcessor {
             List<Future<?>> futures = new ArrayList<>();
             for (Input in : inputs) {
                 futures.add(pool.submit(() -> {
-                    boolean ok = processOne(in, names.get(in.id()), ops, seed, outDir, records, failures, counts);
+                    boolean ok = processOne(in, names.get(in.id()), ops, seed, outDir, records, failures, counts, budget);
                     onInputDone.accept(ok);
+                    return null;
                 }));
             }
             for (Future<?> f : futures) {
                 try {
                     f.get();
                 } catch (ExecutionException e) {
+                    if (e.getCause() instanceof InterruptedException ie) {
+                        throw ie;
+                    }
                     throw new IllegalStateException("processing worker failed unexpectedly", e.getCause());
                 }
             }
@@ -128,7 +167,8 @@ public final class BatchProcessor {
     }
 
     private boolean processOne(Input in, String outName, List<ProcessingOp> ops, long seed, Path outDir,
-            List<Map<String, Object>> records, List<Failure> failures, int[] counts) {
+            List<Map<String, Object>> records, List<Failure> failures, int[] counts, MemoryBudget budget)
+            throws InterruptedException {
         List<ProcessingOp> todo = new ArrayList<>();
         for (ProcessingOp op : ops) {
             if (Files.exists(outDir.resolve(op.name()).resolve(outName))) {
@@ -142,10 +182,38 @@ public final class BatchProcessor {
         if (todo.isEmpty()) {
             return true;
         }
+        long cost;
+        try {
+            cost = ImageFootprint.estimate(in.file(), todo, decoder.maxPixels());
+        } catch (IOException e) {
+            cost = 0; // unreadable: the decoder says why
+        }
+        try {
+            budget.acquire(cost, cost > budget.total() ? ImageFootprint.describe(in.file()) : "");
+        } catch (MemoryBudget.TooLargeException e) {
+            failures.add(new Failure(in.file().toString(), "", e.getMessage()));
+            return false;
+        }
+        try {
+            return decodeAndProcess(in, outName, todo, seed, outDir, records, failures, counts);
+        } catch (OutOfMemoryError e) {
+            failures.add(new Failure(in.file().toString(), "", "ran out of memory (estimated " + MemoryBudget.human(cost)
+                    + ", budget " + MemoryBudget.human(budget.total()) + "): raise the heap with TRACES_JAVA_OPTS=-Xmx<size>"));
+            return false;
+        } finally {
+            budget.release(cost);
+        }
+    }
+
+    private boolean decodeAndProcess(Input in, String outName, List<ProcessingOp> todo, long seed, Path outDir,
+            List<Map<String, Object>> records, List<Failure> failures, int[] counts) {
         DecodedImage decoded;
         try {
             decoded = decoder.decode(in.file());
         } catch (ImageDecodeException e) {
+            if (MemoryBudget.causedByOutOfMemory(e)) {
+                throw new OutOfMemoryError("while decoding"); // the decoder caught it: report it as what it is
+            }
             failures.add(new Failure(in.file().toString(), "", e.reason()));
             return false;
         }
@@ -209,9 +277,8 @@ public final class BatchProcessor {
     }
 
     static void writeJson(Path file, Object doc) throws IOException {
-        ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        om.writeValue(tmp.toFile(), doc);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        AtomicFiles.write(file, out -> om.writeValue(out, doc));
     }
 }

@@ -42,10 +42,43 @@ public final class ReportJson {
 
     /** Reads a report written by {@link #write}; the error names the file. */
     public ReportData read(Path file) throws IOException {
+        String text;
         try {
-            return fromJson(Files.readString(file));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IOException(file + ": not a report.json: " + e.getMessage(), e);
+            text = Files.readString(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException(file + ": no such file", e);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new IOException(file + ": not a report.json (not UTF-8 text)", e);
         }
+        try {
+            return fromJson(text);
+        } catch (com.fasterxml.jackson.databind.exc.InvalidFormatException e) {
+            Object[] allowed = e.getTargetType() != null && e.getTargetType().isEnum() ? e.getTargetType().getEnumConstants() : null;
+            throw new IOException(file + ": not a valid report.json: " + where(e) + " has value '" + e.getValue() + "'"
+                    + (allowed == null ? "" : ", not one of " + java.util.Arrays.toString(allowed)), e);
+        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+            Throwable c = e.getCause();
+            String what = c instanceof NullPointerException && c.getMessage() != null && c.getMessage().matches("[A-Za-z_]+")
+                    ? "required field '" + c.getMessage() + "' is missing" + (e.getPath().isEmpty() ? "" : " in " + where(e))
+                    : where(e) + " is invalid" + (c != null && c.getMessage() != null ? " (" + c.getMessage() + ")" : "");
+            throw new IOException(file + ": not a report.json written by traces: " + what, e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException(file + ": not a report.json written by traces: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IOException(file + ": not a report.json written by traces: " + e.getMessage(), e);
+        }
+    }
+
+    private static String where(com.fasterxml.jackson.databind.JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.length() == 0 ? "the document" : "field '" + sb + "'";
     }
 }

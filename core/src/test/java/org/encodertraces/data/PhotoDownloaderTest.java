@@ -42,14 +42,15 @@ class PhotoDownloaderTest {
     private final CountDownLatch release = new CountDownLatch(1);
     private volatile long retryAfterSentAt;
     private volatile long retriedAt;
+    private volatile int fakeChunks = 4;
 
+    /** A real, decodable JPEG of noise (about {@code n} bytes or more), since downloads are verified by decoding. */
     static byte[] jpeg(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        b[0] = (byte) 0xFF;
-        b[1] = (byte) 0xD8;
-        b[2] = (byte) 0xFF;
-        return b;
+        int side = Math.max(16, (int) Math.sqrt(n / 1.5));
+        byte[] px = new byte[side * side * 3];
+        new Random(seed).nextBytes(px);
+        return org.encodertraces.image.JpegCodec.encode(new org.encodertraces.image.RgbImage(side, side, px), 95,
+                org.encodertraces.image.ChromaSubsampling.S444);
     }
 
     @BeforeEach
@@ -91,6 +92,37 @@ class PhotoDownloaderTest {
             }
             if (path.startsWith("/ratelimited/")) {
                 retriedAt = System.nanoTime();
+            }
+            if (path.startsWith("/tofile/")) {
+                ex.getResponseHeaders().add("Location", "file:///etc/passwd");
+                ex.sendResponseHeaders(302, -1);
+                return;
+            }
+            if (path.startsWith("/fake/")) {
+                // JPEG magic, then zeros: looks like a JPEG to a magic-number check, decodes as nothing
+                ex.sendResponseHeaders(200, 0);
+                try (OutputStream o = ex.getResponseBody()) {
+                    o.write(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0});
+                    byte[] zeros = new byte[64 * 1024];
+                    for (int i = 0; i < fakeChunks; i++) {
+                        o.write(zeros);
+                    }
+                }
+                return;
+            }
+            if (path.startsWith("/drip/")) {
+                ex.sendResponseHeaders(200, 0);
+                try (OutputStream o = ex.getResponseBody()) {
+                    o.write(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
+                    for (int i = 0; i < 200; i++) {
+                        o.write(0);
+                        o.flush();
+                        sleep(200); // a byte every 0.2 s: each read is quick, the whole attempt is endless
+                    }
+                } catch (IOException gone) {
+                    // the client hung up, as it should
+                }
+                return;
             }
             if (path.startsWith("/unavailable/")) {
                 ex.sendResponseHeaders(503, -1);
@@ -263,5 +295,50 @@ class PhotoDownloaderTest {
                 r.failures().get(0).reason());
         assertFalse(Files.exists(out.resolve("always92.jpg")), "an incomplete file never gets the final name");
         assertTrue(Files.exists(out.resolve("always92.jpg.part")), "the part is kept for the next run");
+    }
+
+    private static PhotoDownloader downloader(long maxBytes, Duration read, Duration deadline) {
+        return new PhotoDownloader(new PhotoDownloader.Options(1, Duration.ofSeconds(2), read, 1, Duration.ofMillis(20),
+                Duration.ofSeconds(5), Duration.ZERO, true, "test", maxBytes, deadline, true));
+    }
+
+    @Test
+    void aBodyOverThePerPhotoCapIsRefusedWhileStreaming(@TempDir Path out) throws IOException {
+        fakeChunks = 4000; // 250 MiB if read to the end
+        long t0 = System.nanoTime();
+        PhotoDownloader.Result r = downloader(1 << 20, Duration.ofSeconds(5), Duration.ofSeconds(20))
+                .download(List.of(new PhotoDownloader.Job("big", base + "/fake/big.jpg", "big.jpg")), out, PhotoDownloader.Listener.NONE);
+        assertEquals(0, r.downloaded());
+        assertTrue(r.failures().get(0).reason().contains("per-photo cap of 1048576 bytes"), r.failures().get(0).reason());
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), "refused as it streams, not after 250 MiB");
+        assertFalse(Files.exists(out.resolve("big.jpg")) || Files.exists(out.resolve("big.jpg.part")));
+    }
+
+    @Test
+    void jpegMagicFollowedByZerosIsNotCountedAsAPhoto(@TempDir Path out) throws IOException {
+        PhotoDownloader.Result r = downloader(PhotoDownloader.Options.DEFAULT_MAX_BYTES, Duration.ofSeconds(5), Duration.ofSeconds(20))
+                .download(List.of(new PhotoDownloader.Job("z", base + "/fake/z.jpg", "z.jpg")), out, PhotoDownloader.Listener.NONE);
+        assertEquals(0, r.downloaded());
+        assertTrue(r.failures().get(0).reason().startsWith("downloaded file is not a readable image"), r.failures().get(0).reason());
+        assertFalse(Files.exists(out.resolve("z.jpg")));
+    }
+
+    @Test
+    void aDrippingServerIsCutOffAtTheAttemptDeadline(@TempDir Path out) throws IOException {
+        long t0 = System.nanoTime();
+        PhotoDownloader.Result r = downloader(PhotoDownloader.Options.DEFAULT_MAX_BYTES, Duration.ofSeconds(1), Duration.ofSeconds(1))
+                .download(List.of(new PhotoDownloader.Job("d", base + "/drip/d.jpg", "d.jpg")), out, PhotoDownloader.Listener.NONE);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertEquals(0, r.downloaded());
+        assertTrue(r.failures().get(0).reason().contains("deadline of 1 s"), r.failures().get(0).reason());
+        assertTrue(seconds < 5, "one 1 s attempt, not the 40 s the server would drip for: " + seconds + " s");
+    }
+
+    @Test
+    void aRedirectToAFileUrlIsNamedAsSuch(@TempDir Path out) throws IOException {
+        PhotoDownloader.Result r = downloader(2, 2)
+                .download(List.of(new PhotoDownloader.Job("f", base + "/tofile/f.jpg", "f.jpg")), out, PhotoDownloader.Listener.NONE);
+        assertEquals(0, r.downloaded());
+        assertTrue(r.failures().get(0).reason().contains("redirect to a non-http(s) address (file:///etc/passwd)"), r.failures().get(0).reason());
     }
 }

@@ -1,6 +1,7 @@
 package org.encodertraces.encoder.hub;
 
 import java.io.IOException;
+import org.encodertraces.io.TransferWatchdog;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -41,6 +42,8 @@ import org.encodertraces.provenance.ToolInfo;
  * 401, 403, 404 and checksum mismatches are not.
  */
 public final class HubClient {
+    // streaming limits (issue 9): a body may not exceed the announced size; reads have a timeout and
+    // each attempt a total deadline (TransferWatchdog), since java.net.http bodies have neither
 
     /** The public Hub. */
     public static final URI DEFAULT_ENDPOINT = URI.create("https://huggingface.co");
@@ -57,6 +60,8 @@ public final class HubClient {
     private final URI endpoint;
     private final String token;
     private final Duration requestTimeout;
+    private final Duration readTimeout;
+    private final Duration attemptDeadline;
     private final int maxRetries;
     private final Duration retryBackoff;
     private final HttpClient http;
@@ -66,6 +71,8 @@ public final class HubClient {
         this.endpoint = b.endpoint;
         this.token = b.token;
         this.requestTimeout = b.requestTimeout;
+        this.readTimeout = b.readTimeout;
+        this.attemptDeadline = b.attemptDeadline;
         this.maxRetries = b.maxRetries;
         this.retryBackoff = b.retryBackoff;
         this.http = HttpClient.newBuilder()
@@ -304,7 +311,20 @@ public final class HubClient {
             if (have > 0) {
                 rb.header("Range", "bytes=" + have + "-");
             }
-            HttpResponse<InputStream> r = send(rb.build(), HttpResponse.BodyHandlers.ofInputStream(), uri);
+            java.util.concurrent.atomic.AtomicReference<HttpResponse.BodySubscriber<InputStream>> subscriber =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            HttpResponse<InputStream> r = send(rb.build(), info -> {
+                HttpResponse.BodySubscriber<InputStream> sub = HttpResponse.BodySubscribers.ofInputStream();
+                subscriber.set(sub);
+                return sub;
+            }, uri);
+            // what the watchdog does to a stalled body: fail it, which wakes the blocked read
+            Runnable abort = () -> {
+                HttpResponse.BodySubscriber<InputStream> sub = subscriber.get();
+                if (sub != null) {
+                    sub.onError(new IOException("stopped by the transfer watchdog"));
+                }
+            };
             try (InputStream body = r.body()) {
                 int status = r.statusCode();
                 HttpHeaders h = r.headers();
@@ -340,7 +360,7 @@ public final class HubClient {
                 } else {
                     throw statusError(status, h, body, uri, null);
                 }
-                copy(body, part, append, have, total, progress);
+                copy(body, part, append, have, total, progress, abort);
                 long now = Files.size(part);
                 if (total >= 0 && now < total) {
                     throw new Retryable("Connection to " + uri + " ended after " + now + " of " + total + " bytes", null);
@@ -351,12 +371,14 @@ public final class HubClient {
         throw new HubException(HubException.Reason.HTTP_ERROR, "Too many redirects from " + start);
     }
 
-    private static void copy(InputStream body, Path part, boolean append, long have, long total,
-                             DownloadProgress progress) throws IOException {
+    private void copy(InputStream body, Path part, boolean append, long have, long total,
+                      DownloadProgress progress, Runnable abort) throws IOException {
         Files.createDirectories(part.getParent());
         StandardOpenOption mode = append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
         long done = have;
-        try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)) {
+        // java.net.http bodies have no read timeout of their own: the watchdog aborts a stalled or endless read
+        try (TransferWatchdog watch = TransferWatchdog.start(readTimeout, attemptDeadline, abort);
+             OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)) {
             byte[] buf = new byte[CHUNK];
             progress.update(done, total);
             int n;
@@ -364,14 +386,25 @@ public final class HubClient {
                 try {
                     n = body.read(buf);
                 } catch (IOException e) {
+                    if (watch.expired() != null) {
+                        throw new Retryable("Download stopped after " + done + " bytes: " + watch.expired(), e);
+                    }
                     throw new Retryable("Connection dropped after " + done + " bytes: " + e.getMessage(), e);
                 }
                 if (n < 0) {
                     break;
                 }
+                if (total >= 0 && done + n > total) {
+                    throw new HubException(HubException.Reason.HTTP_ERROR, "The server sent more than the announced " + total
+                            + " bytes (at least " + (done + n) + "); download refused");
+                }
+                watch.progress();
                 out.write(buf, 0, n);
                 done += n;
                 progress.update(done, total);
+            }
+            if (watch.expired() != null) {
+                throw new Retryable("Download stopped after " + done + " bytes: " + watch.expired(), null);
             }
         }
     }
@@ -571,6 +604,8 @@ public final class HubClient {
         private String token;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofSeconds(30);
+        private Duration readTimeout = Duration.ofSeconds(60);
+        private Duration attemptDeadline = Duration.ofHours(2);
         private int maxRetries = 4;
         private Duration retryBackoff = Duration.ofMillis(500);
 
@@ -607,6 +642,18 @@ public final class HubClient {
         /** How long to wait for a reply's headers. */
         public Builder requestTimeout(Duration d) {
             this.requestTimeout = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /** Longest wait for the next bytes of a body (a stalled download fails and is retried). */
+        public Builder readTimeout(Duration d) {
+            this.readTimeout = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /** Longest time one download attempt may take in all, however steadily bytes trickle in. */
+        public Builder attemptDeadline(Duration d) {
+            this.attemptDeadline = Objects.requireNonNull(d);
             return this;
         }
 
