@@ -135,18 +135,23 @@ final class CliErrors {
      * @throws IllegalArgumentException naming the option, the path and the reason
      */
     static void checkOutputFolder(String option, Path dir) {
+        // Checks only: nothing is created here, so a run refused later (a bad --model, say) leaves no folder behind.
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new IllegalArgumentException(option + " " + dir + " is an existing file, not a folder");
         }
-        try {
-            Files.createDirectories(dir);
-        } catch (FileSystemException e) {
-            throw new IllegalArgumentException(option + " " + dir + ": cannot create the output folder: " + describe(e));
-        } catch (IOException e) {
-            throw new IllegalArgumentException(option + " " + dir + ": cannot create the output folder: " + e.getMessage());
+        Path existing = dir.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
         }
-        if (!Files.isWritable(dir)) {
-            throw new IllegalArgumentException(option + " " + dir + ": the output folder is not writable");
+        if (existing == null) {
+            throw new IllegalArgumentException(option + " " + dir + ": cannot create the output folder: no existing parent folder");
+        }
+        if (!Files.isDirectory(existing)) {
+            throw new IllegalArgumentException(option + " " + dir + ": cannot create the output folder: " + existing + " is a file, not a folder");
+        }
+        if (!Files.isWritable(existing)) {
+            throw new IllegalArgumentException(option + " " + dir + (existing.equals(dir.toAbsolutePath())
+                    ? ": the output folder is not writable" : ": cannot create the output folder: " + existing + " is not writable"));
         }
     }
 }

@@ -29,7 +29,9 @@ class ReportCliTest {
         Path out = tmp.resolve("exif-audit");
         CliRun r = CliRun.of("audit", "--images", "exif:" + photos, "--model", "builtin:lowlevel-stats", "--tasks", "none",
                 "--trials", "2", "--seeds", "2", "--quiet", "-o", out.toString());
-        assertEquals(0, r.exit(), r.err() + r.out());
+        // the folder's 3 HEIC files cannot be decoded: the audit finishes, lists them and exits 1
+        assertEquals(1, r.exit(), r.err() + r.out());
+        assertTrue(r.out().contains("images failed to embed"), r.out());
         ReportData data = new ReportJson().read(out.resolve("report.json"));
         assertTrue(data.probes().stream().anyMatch(p -> p.testSamples() == 16), "a probe tested on 16 photos");
         assertTrue(data.probes().stream().allMatch(p -> p.confusion() != null), "confusion matrices recorded");
