@@ -7,11 +7,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +19,7 @@ import org.encodertraces.embed.EmbeddingSetIO;
 import org.encodertraces.embed.Safetensors;
 import org.encodertraces.embed.SafetensorsFile;
 import org.encodertraces.embed.Tensor;
+import org.encodertraces.io.AtomicFiles;
 import org.encodertraces.provenance.Hashes;
 
 /**
@@ -78,8 +77,9 @@ public record EraserFile(Eraser eraser, EncoderIdentity encoder, List<String> fi
         tensors.put("left", Tensor.f64(new long[] {d, k}, eraser.left()));
         tensors.put("right", Tensor.f64(new long[] {d, k}, eraser.right()));
         Map<String, String> meta = Map.of("format", FORMAT, "method", eraser.method(), "sidecar", sidecar.getFileName().toString());
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-        Path tmpSide = Files.createTempFile(target.getParent(), "." + sidecar.getFileName(), ".tmp");
+        // temporaries named as AtomicFiles names them (0644, cleaned as stale if a run dies)
+        Path tmp = AtomicFiles.newTemporary(target);
+        Path tmpSide = AtomicFiles.newTemporary(sidecar);
         try {
             Safetensors.write(tmp, tensors, meta);
             ObjectNode side = JSON.createObjectNode();
@@ -100,8 +100,8 @@ public record EraserFile(Eraser eraser, EncoderIdentity encoder, List<String> fi
             ArrayNode ids = fit.putArray("image_ids");
             fittedIds.forEach(ids::add);
             JSON.writeValue(tmpSide.toFile(), side);
-            move(tmp, target);
-            move(tmpSide, sidecar);
+            AtomicFiles.moveIntoPlace(tmp, target);
+            AtomicFiles.moveIntoPlace(tmpSide, sidecar);
         } finally {
             Files.deleteIfExists(tmp);
             Files.deleteIfExists(tmpSide);
@@ -176,13 +176,5 @@ public record EraserFile(Eraser eraser, EncoderIdentity encoder, List<String> fi
             throw new EmbeddingFormatException(file, "tensor '" + name + "' is " + t + ", the sidecar implies F64 with " + expected + " values");
         }
         return t.doubles();
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 }

@@ -3,9 +3,7 @@ package org.encodertraces.train;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import org.encodertraces.encoder.onnx.ProtoWriter;
@@ -82,9 +80,7 @@ public final class OnnxExport {
 
     /** Writes the model atomically. */
     public static void write(Path file, byte[] model) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, model);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        org.encodertraces.io.AtomicFiles.writeBytes(file, model);
     }
 
     private static String convBn(ProtoWriter g, String in, ResNet.ConvBn cb) {

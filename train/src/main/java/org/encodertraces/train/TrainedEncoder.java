@@ -96,9 +96,7 @@ public final class TrainedEncoder {
     }
 
     private static void writeJson(ObjectMapper om, Path file, Object doc) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        om.writeValue(tmp.toFile(), doc);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        org.encodertraces.io.AtomicFiles.writeBytes(file, om.writeValueAsBytes(doc));
     }
 
     /** A key identifying a run's configuration and data: a checkpoint only resumes the same run. */

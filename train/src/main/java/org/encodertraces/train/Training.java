@@ -9,10 +9,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -265,9 +263,8 @@ public final class Training {
     }
 
     private static void save(Path file, String runKey, int epochsDone, ResNet net, Map<String, NDArray> momentum) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream os = Files.newOutputStream(tmp);
-             DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(os))) {
+        org.encodertraces.io.AtomicFiles.write(file, os -> {
+            DataOutputStream out = new DataOutputStream(os);
             out.writeUTF(MAGIC);
             out.writeUTF(runKey);
             out.writeInt(epochsDone);
@@ -282,8 +279,8 @@ public final class Training {
                     out.writeFloat(f);
                 }
             }
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            out.flush();
+        });
     }
 
     private static int load(Path file, String runKey, ResNet net, Map<String, NDArray> momentum) throws IOException {
