@@ -52,6 +52,7 @@ public final class ImageDecoder {
     private final long maxPixels;
     private final boolean readOrientation;
     private final boolean useLibWebp;
+    private final JpegBackend jpegBackend;
 
     /** A decoder with Pillow's default pixel limit that records EXIF orientation. */
     public ImageDecoder() {
@@ -71,6 +72,19 @@ public final class ImageDecoder {
      *     pixels); false forces the TwelveMonkeys fallback (lossy output a few levels off)
      */
     public ImageDecoder(long maxPixels, boolean readOrientation, boolean useLibWebp) {
+        this(maxPixels, readOrientation, useLibWebp, JpegBackend.selected());
+    }
+
+    /**
+     * @param jpegBackend the codec for 8-bit Huffman YCbCr and greyscale JPEG (see {@link JpegBackend});
+     *     CMYK, YCCK, Adobe RGB and unusual sampling factors always take the JDK path
+     * @throws IllegalArgumentException when the backend cannot run on this machine
+     */
+    public ImageDecoder(long maxPixels, boolean readOrientation, boolean useLibWebp, JpegBackend jpegBackend) {
+        if (!jpegBackend.available()) {
+            throw new IllegalArgumentException("JPEG codec " + jpegBackend + " is not available: " + JpegBackend.turboJpegUnavailableReason());
+        }
+        this.jpegBackend = jpegBackend;
         if (maxPixels <= 0) {
             throw new IllegalArgumentException("pixel limit must be positive: " + maxPixels);
         }
@@ -269,6 +283,14 @@ public final class ImageDecoder {
         if (n != 1 && n != 3 && n != 4) {
             throw new ImageDecodeException(name, "JPEG with " + n + " components is not supported");
         }
+        String cs = header.colorSpace();
+        String detail = header.frameName() + " " + header.subsampling() + " " + cs;
+        if (jpegBackend == JpegBackend.TURBOJPEG && (n == 1 || cs.equals("YCbCr"))) {
+            RgbImage rgb = TurboJpeg.decode(bytes, name);
+            if (rgb != null) {
+                return new DecodedImage(rgb, "JPEG", n == 1 ? "L" : "RGB", detail, orientation(bytes), TurboJpeg.codecName());
+            }
+        }
         Raster raster;
         try {
             raster = readJpegRaster(bytes, name);
@@ -280,14 +302,12 @@ public final class ImageDecoder {
             // header); libjpeg and Pillow ignore them, and no ICC profile changes our pixels anyway
             raster = readJpegRaster(withoutIccSegments(bytes), name);
         }
-        String cs = header.colorSpace();
         RgbImage rgb = JpegColor.toRgb(raster, cs);
         String mode = switch (n) {
             case 1 -> "L";
             case 4 -> "CMYK";
             default -> "RGB";
         };
-        String detail = header.frameName() + " " + header.subsampling() + " " + cs;
         return new DecodedImage(rgb, "JPEG", mode, detail, orientation(bytes), JDK_JPEG);
     }
 
@@ -392,9 +412,14 @@ public final class ImageDecoder {
         return new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
     }
 
-    /** The codec used for JPEG, for provenance. */
+    /**
+     * The codec used for JPEG by decoders built with the default ({@link JpegBackend#selected()}),
+     * for provenance; CMYK, YCCK and Adobe RGB files always go through the JDK's codec.
+     */
     public static String jpegCodecName() {
-        return "JDK ImageIO JPEG (IJG libjpeg 6b) " + System.getProperty("java.vm.vendor") + " " + System.getProperty("java.version");
+        JpegBackend b = JpegBackend.selected();
+        return b == JpegBackend.TURBOJPEG ? b.codecName() + " for YCbCr and greyscale, JDK ImageIO for CMYK/YCCK/RGB"
+                : b.codecName();
     }
 
     // ---------------------------------------------------------------- WebP

@@ -25,6 +25,8 @@ import org.w3c.dom.NodeList;
  * Huffman tables, JFIF 1.01 header, islow DCT. The JDK's JPEG writer wraps IJG libjpeg, so
  * setting libjpeg's integer-scaled tables, the sampling factors and the JFIF version through
  * the metadata tree reproduces Pillow's bytes; decoding goes through {@link ImageDecoder}.
+ * When libjpeg-turbo is installed the same work goes through TurboJPEG instead (the library
+ * Pillow links, same bytes and pixels, faster): see {@link JpegBackend} for the choice.
  */
 public final class JpegCodec {
     private JpegCodec() {
@@ -32,8 +34,19 @@ public final class JpegCodec {
 
     /** Encodes to JPEG bytes with the given IJG quality (1..100) and chroma subsampling. */
     public static byte[] encode(RgbImage image, int quality, ChromaSubsampling subsampling) {
+        return encode(image, quality, subsampling, JpegBackend.selected());
+    }
+
+    /** As {@link #encode(RgbImage, int, ChromaSubsampling)} with the given codec. */
+    public static byte[] encode(RgbImage image, int quality, ChromaSubsampling subsampling, JpegBackend backend) {
         if (quality < 1 || quality > 100) {
             throw new IllegalArgumentException("JPEG quality must be in 1..100: " + quality);
+        }
+        if (backend == JpegBackend.TURBOJPEG) {
+            if (!TurboJpeg.available()) {
+                throw new IllegalArgumentException("JPEG codec TURBOJPEG is not available: " + JpegBackend.turboJpegUnavailableReason());
+            }
+            return TurboJpeg.encode(image, quality, subsampling);
         }
         ImageWriter writer = jdkJpegWriter();
         try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(image.width() * image.height() / 2 + 1024)) {
@@ -57,17 +70,30 @@ public final class JpegCodec {
 
     /** Encodes then decodes again, as every JPEG processing step of the study does. */
     public static RgbImage roundTrip(RgbImage image, int quality, ChromaSubsampling subsampling) {
-        byte[] jpeg = encode(image, quality, subsampling);
+        return roundTrip(image, quality, subsampling, JpegBackend.selected());
+    }
+
+    /** As {@link #roundTrip(RgbImage, int, ChromaSubsampling)} with the given codec for both halves. */
+    public static RgbImage roundTrip(RgbImage image, int quality, ChromaSubsampling subsampling, JpegBackend backend) {
+        byte[] jpeg = encode(image, quality, subsampling, backend);
         try {
-            return new ImageDecoder(Long.MAX_VALUE, false).decode(jpeg, "in-memory JPEG").image();
+            if (backend == JpegBackend.TURBOJPEG) {
+                // our own baseline YCbCr stream: no need for the file checks of ImageDecoder
+                RgbImage out = TurboJpeg.decode(jpeg, "in-memory JPEG");
+                if (out == null) {
+                    throw new IllegalStateException("TurboJPEG cannot read the header of its own JPEG");
+                }
+                return out;
+            }
+            return new ImageDecoder(Long.MAX_VALUE, false, true, JpegBackend.JDK).decode(jpeg, "in-memory JPEG").image();
         } catch (ImageDecodeException e) {
             throw new IllegalStateException("could not decode our own JPEG: " + e.getMessage(), e);
         }
     }
 
-    /** Name and version of the codec, for provenance. */
+    /** Name and version of the codec used by default (encode and decode), for provenance. */
     public static String codecName() {
-        return ImageDecoder.jpegCodecName();
+        return JpegBackend.selected().codecName();
     }
 
     private static ImageWriter jdkJpegWriter() {

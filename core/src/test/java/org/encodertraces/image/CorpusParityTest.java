@@ -22,7 +22,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.encodertraces.TestData;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Holds our decoder to Pillow 9.4 on every file of Pillow's own test corpus
@@ -74,8 +75,11 @@ class CorpusParityTest {
     record Accepted(Outcome outcome, String reason) {
     }
 
-    @Test
-    void everyCorpusFileDecodesOrFailsAsInPillow() throws Exception {
+    /** Run once per JPEG codec path: TurboJPEG (skipped where libturbojpeg.so.0 is missing) and the JDK's. */
+    @ParameterizedTest(name = "JPEG codec {0}")
+    @EnumSource(JpegBackend.class)
+    void everyCorpusFileDecodesOrFailsAsInPillow(JpegBackend backend) throws Exception {
+        JpegCodecParityTest.assumeBackend(backend);
         Path corpus = TestData.shared().resolve("data").resolve("pillow-test-images");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(corpus),
                 "Pillow corpus not found at " + corpus.toAbsolutePath() + ": test skipped");
@@ -85,7 +89,7 @@ class CorpusParityTest {
             assertTrue(pillow.stream().anyMatch(x -> x.path().equals(p)), "accepted-differences.tsv names an unknown file " + p);
         }
 
-        ImageDecoder decoder = new ImageDecoder();
+        ImageDecoder decoder = new ImageDecoder(ImageDecoder.PILLOW_MAX_PIXELS, true, true, backend);
         Map<String, Ours> ours = new LinkedHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
@@ -151,8 +155,9 @@ class CorpusParityTest {
         String markdown = markdownTable(table, accepted.size(), pillow.size());
         Path dir = Path.of(System.getProperty("parity.report.dir", "target/parity"));
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("corpus-parity.md"), markdown);
-        Files.writeString(dir.resolve("corpus-parity.tsv"), perFile.toString());
+        String suffix = backend == JpegBackend.TURBOJPEG ? "" : "-jpeg-" + backend.name().toLowerCase(java.util.Locale.ROOT);
+        Files.writeString(dir.resolve("corpus-parity" + suffix + ".md"), markdown);
+        Files.writeString(dir.resolve("corpus-parity" + suffix + ".tsv"), perFile.toString());
         System.out.print(markdown);
         if (!LibWebp.available()) {
             System.out.println("libwebp is not installed (" + LibWebp.unavailableReason() + "): " + webpFallback

@@ -55,15 +55,20 @@ class DecoderParityTest {
         JsonNode m = new ObjectMapper().readTree(DIR.resolve("manifest.json").toFile());
         List<Arguments> out = new ArrayList<>();
         for (JsonNode c : m.get("cases")) {
-            out.add(Arguments.of(c.get("input").asText(), c.get("expected").asText(), c.get("pillow_mode").asText()));
+            String input = c.get("input").asText();
+            // JPEG inputs are decoded on both codec paths; the others do not touch the JPEG codec
+            for (JpegBackend b : input.endsWith(".jpg") ? JpegBackend.values() : new JpegBackend[] {JpegBackend.JDK}) {
+                out.add(Arguments.of(input, c.get("expected").asText(), c.get("pillow_mode").asText(), b));
+            }
         }
         return out.stream();
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0} {3}")
     @MethodSource("cases")
-    void decodesLikePillow(String input, String expected, String mode) throws IOException {
-        DecodedImage got = new ImageDecoder().decode(DIR.resolve("inputs").resolve(input));
+    void decodesLikePillow(String input, String expected, String mode, JpegBackend backend) throws IOException {
+        JpegCodecParityTest.assumeBackend(backend);
+        DecodedImage got = new ImageDecoder(ImageDecoder.PILLOW_MAX_PIXELS, true, true, backend).decode(DIR.resolve("inputs").resolve(input));
         RgbImage want = TestData.readRgbPng(DIR.resolve("expected").resolve(expected));
         assertEquals(want.width(), got.image().width(), "width");
         assertEquals(want.height(), got.image().height(), "height");
@@ -79,16 +84,19 @@ class DecoderParityTest {
         JsonNode m = new ObjectMapper().readTree(DIR.resolve("manifest.json").toFile());
         List<Arguments> out = new ArrayList<>();
         for (JsonNode c : m.get("real_photos")) {
-            out.add(Arguments.of(c.get("path").asText(), c.get("rgb_sha256").asText(), c.get("channel_sums")));
+            for (JpegBackend b : JpegBackend.values()) {
+                out.add(Arguments.of(c.get("path").asText(), c.get("rgb_sha256").asText(), c.get("channel_sums"), b));
+            }
         }
         return out.stream();
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0} {3}")
     @MethodSource("realPhotos")
-    void realPhotosDecodeToPillowsExactBytes(String rel, String sha, JsonNode sums) throws Exception {
+    void realPhotosDecodeToPillowsExactBytes(String rel, String sha, JsonNode sums, JpegBackend backend) throws Exception {
+        JpegCodecParityTest.assumeBackend(backend);
         Path file = TestData.shared().resolve(rel);
-        RgbImage img = new ImageDecoder().decode(file).image();
+        RgbImage img = new ImageDecoder(ImageDecoder.PILLOW_MAX_PIXELS, true, true, backend).decode(file).image();
         long[] s = new long[3];
         byte[] d = img.data();
         for (int i = 0; i < d.length; i++) {

@@ -29,25 +29,39 @@ class JpegCodecParityTest {
         for (JsonNode c : m.get("cases")) {
             String op = c.get("op").asText();
             if (op.matches("JPEG\\d+_\\d{3}")) {
-                out.add(Arguments.of(c.get("input").asText(), op, c.get("expected").asText(), c.get("jpeg_sha256").asText()));
+                for (JpegBackend b : JpegBackend.values()) {
+                    out.add(Arguments.of(b, c.get("input").asText(), op, c.get("expected").asText(), c.get("jpeg_sha256").asText()));
+                }
             }
         }
         return out.stream();
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("jpegCases")
-    void encodesPillowsBytesAndDecodesPillowsPixels(String input, String op, String expected, String sha) throws Exception {
+    void encodesPillowsBytesAndDecodesPillowsPixels(JpegBackend backend, String input, String op, String expected, String sha) throws Exception {
+        assumeBackend(backend);
         RgbImage in = TestData.readRgbPng(DIR.resolve("inputs").resolve(input));
         int quality = Integer.parseInt(op.substring(4, op.indexOf('_')));
         ChromaSubsampling sub = ChromaSubsampling.valueOf("S" + op.substring(op.indexOf('_') + 1));
-        byte[] jpeg = JpegCodec.encode(in, quality, sub);
+        byte[] jpeg = JpegCodec.encode(in, quality, sub, backend);
         assertEquals(sha, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(jpeg)), op + " encoded bytes");
         RgbImage want = TestData.readRgbPng(DIR.resolve("expected").resolve(expected));
-        RgbImage got = JpegCodec.roundTrip(in, quality, sub);
+        RgbImage got = JpegCodec.roundTrip(in, quality, sub, backend);
         assertEquals(0, want.maxAbsDiff(got), op + " decoded pixels");
         JpegHeader h = JpegHeader.parse(jpeg);
         assertEquals(sub.label(), h.subsampling());
         assertEquals(0xC0, h.sofMarker(), "baseline frame");
+        // the file decoder (ImageDecoder) on the same path gives the same pixels
+        DecodedImage file = new ImageDecoder(ImageDecoder.PILLOW_MAX_PIXELS, false, true, backend).decode(jpeg, op + ".jpg");
+        assertEquals(0, want.maxAbsDiff(file.image()), op + " decoded through ImageDecoder");
+        assertEquals(backend == JpegBackend.TURBOJPEG ? TurboJpeg.codecName() : "JDK ImageIO JPEG (IJG libjpeg 6b)", file.codec(),
+                "codec recorded");
+    }
+
+    /** Skips (never passes) a TurboJPEG case where libturbojpeg.so.0 is not installed. */
+    static void assumeBackend(JpegBackend backend) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(backend.available(),
+                () -> "TurboJPEG path not tested: " + JpegBackend.turboJpegUnavailableReason());
     }
 }

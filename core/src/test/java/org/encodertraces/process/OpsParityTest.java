@@ -2,6 +2,7 @@ package org.encodertraces.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +14,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.encodertraces.TestData;
 import org.encodertraces.image.ChromaSubsampling;
+import org.encodertraces.image.JpegBackend;
 import org.encodertraces.image.JpegCodec;
 import org.encodertraces.image.ResampleFilter;
 import org.encodertraces.image.RgbImage;
@@ -36,19 +38,31 @@ class OpsParityTest {
         List<Arguments> out = new ArrayList<>();
         for (JsonNode c : m.get("cases")) {
             double scale = c.has("params") ? c.get("params").get("scale").asDouble() : Double.NaN;
-            out.add(Arguments.of(c.get("op").asText(), c.get("input").asText(), c.get("expected").asText(), scale));
+            String op = c.get("op").asText();
+            // operations that run the JPEG codec are checked on both codec paths
+            boolean jpeg = op.startsWith("INTERPOLATION_") || op.matches("JPEG\\d+_\\d{3}");
+            for (JpegBackend b : jpeg ? JpegBackend.values() : new JpegBackend[] {null}) {
+                out.add(Arguments.of(op, c.get("input").asText(), c.get("expected").asText(), scale, b));
+            }
         }
         return out.stream();
     }
 
-    @ParameterizedTest(name = "{0} {1} {3}")
+    @ParameterizedTest(name = "{0} {1} {3} {4}")
     @MethodSource("cases")
-    void matchesPillow(String op, String input, String expected, double scale) throws Exception {
+    void matchesPillow(String op, String input, String expected, double scale, JpegBackend backend) throws Exception {
+        if (backend != null) {
+            assumeTrue(backend.available(), () -> "TurboJPEG path not tested: " + JpegBackend.turboJpegUnavailableReason());
+        }
         RgbImage in = TestData.readRgbPng(DIR.resolve("inputs").resolve(input));
         RgbImage got;
         if (op.startsWith("INTERPOLATION_")) {
             ResampleFilter f = ResampleFilter.valueOf(op.substring("INTERPOLATION_".length()));
-            got = JpegCodec.roundTrip(ProcessingStep.Resize.resizeBy(in, scale, f), 95, ChromaSubsampling.S444);
+            got = JpegCodec.roundTrip(ProcessingStep.Resize.resizeBy(in, scale, f), 95, ChromaSubsampling.S444, backend);
+        } else if (backend != null && backend != JpegBackend.selected()) {
+            // the default codec goes through the operation itself (below); the other one is called directly
+            int quality = Integer.parseInt(op.substring(4, op.indexOf('_')));
+            got = JpegCodec.roundTrip(in, quality, ChromaSubsampling.valueOf("S" + op.substring(op.indexOf('_') + 1)), backend);
         } else {
             got = ProcessingOp.parse(op).apply(in, input, 0).image();
         }
@@ -57,7 +71,7 @@ class OpsParityTest {
         int max = want.maxAbsDiff(got);
         double mean = want.meanAbsDiff(got);
         synchronized (TABLE) {
-            double[] row = TABLE.computeIfAbsent(op, k -> new double[3]);
+            double[] row = TABLE.computeIfAbsent(backend == null ? op : op + " (" + backend + ")", k -> new double[3]);
             row[0] = Math.max(row[0], max);
             row[1] += mean;
             row[2] += 1;
