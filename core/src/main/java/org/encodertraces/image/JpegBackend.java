@@ -32,7 +32,7 @@ public enum JpegBackend {
     /**
      * The codec selected by {@value #PROPERTY}.
      *
-     * @throws IllegalStateException when the property is not auto/turbojpeg/jdk, or asks for
+     * @throws IllegalArgumentException when the property is not auto/turbojpeg/jdk, or asks for
      *     TurboJPEG where the library is missing
      */
     public static JpegBackend selected() {
@@ -42,11 +42,11 @@ public enum JpegBackend {
             case "jdk" -> JDK;
             case "turbojpeg" -> {
                 if (!TurboJpeg.available()) {
-                    throw new IllegalStateException(PROPERTY + "=turbojpeg but " + turboJpegUnavailableReason());
+                    throw new IllegalArgumentException(PROPERTY + "=turbojpeg but " + turboJpegUnavailableReason());
                 }
                 yield TURBOJPEG;
             }
-            default -> throw new IllegalStateException(PROPERTY + " must be auto, turbojpeg or jdk, not '" + v + "'");
+            default -> throw new IllegalArgumentException(PROPERTY + " must be auto, turbojpeg or jdk, not '" + v + "'");
         };
     }
 
