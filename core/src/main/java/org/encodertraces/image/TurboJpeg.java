@@ -61,13 +61,22 @@ final class TurboJpeg {
         try {
             t = Native.load("libturbojpeg.so.0", Tj.class);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-            missing = e.getMessage();
+            missing = firstReason(e.getMessage());
         }
         TJ = t;
         MISSING = missing;
     }
 
     private TurboJpeg() {
+    }
+
+    /** JNA's message lists every place it looked (the whole class path): keep the dlopen reason only. */
+    private static String firstReason(String message) {
+        if (message == null) {
+            return "unknown reason";
+        }
+        String[] lines = message.split("\\R");
+        return (lines.length > 1 ? lines[1] : lines[0]).trim();
     }
 
     private static Pointer init(boolean decompress) {
