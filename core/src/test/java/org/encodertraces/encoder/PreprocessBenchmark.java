@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.encodertraces.image.ChromaSubsampling;
 import org.encodertraces.image.ImageDecodeException;
 import org.encodertraces.image.ImageDecoder;
+import org.encodertraces.image.JpegBackend;
 import org.encodertraces.image.JpegCodec;
 import org.encodertraces.image.ResampleFilter;
 import org.encodertraces.image.RgbImage;
@@ -21,7 +22,9 @@ import org.encodertraces.provenance.ToolInfo;
  * Benchmark harness for BENCHMARKS.md "Image pipeline per stage": our per-image work, one thread,
  * on the same photos and stages as {@code tools/reference/bench_preprocess.py} times for Pillow and
  * torchvision (decode, the JPEG75_420 round trip, resize + centre crop to 224, normalised tensor),
- * best of R passes, after one untimed warm-up pass. Not a unit test.
+ * best of R passes, after one untimed warm-up pass. Decode and the round trip are timed on each
+ * JPEG codec path the machine has ({@code _jdk}, {@code _turbojpeg}); the unsuffixed stages use
+ * the default codec ({@link JpegBackend#selected()}). Not a unit test.
  *
  * <pre>
  * mvn -q -B test-compile && mvn -q -B dependency:build-classpath -pl core -Dmdep.outputFile=target/bench.cp
@@ -60,6 +63,19 @@ public final class PreprocessBenchmark {
             record(best, "decode", t0, blobs.size(), warmUp);
             first = decoded.get(0);
             time(best, "jpeg75_420", decoded, im -> JpegCodec.roundTrip(im, 75, ChromaSubsampling.S420), warmUp);
+            for (JpegBackend jb : JpegBackend.values()) {
+                if (!jb.available()) {
+                    continue;
+                }
+                String suffix = "_" + jb.name().toLowerCase(java.util.Locale.ROOT);
+                ImageDecoder d = new ImageDecoder(ImageDecoder.PILLOW_MAX_PIXELS, true, true, jb);
+                long t1 = System.nanoTime();
+                for (int i = 0; i < blobs.size(); i++) {
+                    d.decode(blobs.get(i), files.get(i).toString());
+                }
+                record(best, "decode" + suffix, t1, blobs.size(), warmUp);
+                time(best, "jpeg75_420" + suffix, decoded, im -> JpegCodec.roundTrip(im, 75, ChromaSubsampling.S420, jb), warmUp);
+            }
             List<RgbImage> cropped = time(best, "resize", decoded, im -> Preprocessor.resizeAndCrop(im, spec), warmUp);
             time(best, "tensor", cropped, im -> {
                 Preprocessor.writeTensor(im, spec, tensor, 0);
