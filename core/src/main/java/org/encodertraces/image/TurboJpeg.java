@@ -125,8 +125,11 @@ final class TurboJpeg {
             String lower = msg == null ? "" : msg.toLowerCase(java.util.Locale.ROOT);
             // the JDK path's rule: a warning (e.g. extraneous bytes) still yields Pillow's image;
             // data that ends early is refused, as Pillow does without LOAD_TRUNCATED_IMAGES
-            if (TJ.tjGetErrorCode(h) != TJERR_WARNING || lower.contains("premature end")) {
-                throw new ImageDecodeException(name, "corrupt JPEG data: " + msg);
+            if (lower.contains("premature end")) {
+                throw new ImageDecodeException(name, "image file is truncated (" + msg + ")");
+            }
+            if (TJ.tjGetErrorCode(h) != TJERR_WARNING) {
+                throw new ImageDecodeException(name, "cannot decode the JPEG: " + msg);
             }
         }
         return new RgbImage(width, height, rgb);

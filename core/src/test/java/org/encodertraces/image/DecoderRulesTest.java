@@ -1,5 +1,6 @@
 package org.encodertraces.image;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,8 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import org.encodertraces.BadFiles;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The refusal rules on generated files: a JPEG missing only its EOI marker (one rule with
@@ -37,6 +40,25 @@ class DecoderRulesTest {
         assertClear(refused(noEoi, "no-eoi.jpg"), "no-eoi.jpg", "before the eoi marker");
         ImageDecodeException exif = assertThrows(ImageDecodeException.class, () -> JpegQuantization.parse(noEoi, "no-eoi.jpg"));
         assertTrue(exif.getMessage().contains("before the EOI marker"), exif.getMessage());
+    }
+
+    /** The JPEG rules hold on both codec paths (TurboJPEG skipped, with the reason, where it is missing). */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(JpegBackend.class)
+    void jpegRefusalsHoldOnEveryCodecPath(JpegBackend backend) throws Exception {
+        JpegCodecParityTest.assumeBackend(backend);
+        ImageDecoder decoder = new ImageDecoder(ImageDecoder.PILLOW_MAX_PIXELS, true, true, backend);
+        byte[] jpeg = JpegCodec.encode(BadFiles.sample(40, 30), 90, ChromaSubsampling.S420, backend);
+        byte[] noEoi = Arrays.copyOf(jpeg, jpeg.length - 2);
+        assertClear(assertThrows(ImageDecodeException.class, () -> decoder.decode(noEoi, "no-eoi.jpg")), "no-eoi.jpg", "before the eoi marker");
+        // the scan cut in half, then EOI: libjpeg warns "premature end of data segment"
+        byte[] cut = Arrays.copyOf(jpeg, jpeg.length / 2 + 2);
+        cut[cut.length - 2] = (byte) 0xFF;
+        cut[cut.length - 1] = (byte) 0xD9;
+        assertClear(assertThrows(ImageDecodeException.class, () -> decoder.decode(cut, "cut.jpg")), "cut.jpg", "truncated");
+        ImageDecoder small = new ImageDecoder(1199, true, true, backend);
+        assertClear(assertThrows(ImageDecodeException.class, () -> small.decode(jpeg, "bomb.jpg")), "bomb.jpg", "exceeds the limit of 1199 pixels");
+        assertEquals(40, new ImageDecoder(1200, true, true, backend).decode(jpeg, "ok.jpg").image().width(), "at the limit decodes");
     }
 
     @Test
