@@ -13,6 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.encodertraces.audit.Audit;
 import org.encodertraces.audit.AuditConfig;
 import org.encodertraces.data.Dataset;
@@ -94,6 +98,11 @@ public final class AblationCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "(default ${DEFAULT-VALUE})")
     int threads;
 
+    @Option(names = "--jobs", defaultValue = "1", paramLabel = "N",
+            description = "(recipe, seed) runs trained and audited at a time, each with --threads threads; the figures are the same "
+                    + "as one at a time (default ${DEFAULT-VALUE})")
+    int jobs;
+
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR")
     Path out;
 
@@ -114,6 +123,9 @@ public final class AblationCommand implements Callable<Integer> {
                 rs.add(Recipe.parse(r));
             }
             new TrainConfig(arch, rs.get(0), epochs, 0, batchSize, lr, 0.9, 5e-4, threads);
+            if (jobs < 1) {
+                throw new IllegalArgumentException("--jobs must be at least 1, got " + jobs);
+            }
             train = DatasetArgs.open(Path.of(images), err);
             testSet = DatasetArgs.open(Path.of(test), err);
         } catch (IllegalArgumentException | IOException e) {
@@ -132,67 +144,113 @@ public final class AblationCommand implements Callable<Integer> {
             throws IOException, InterruptedException {
         Instant started = Instant.now();
         Map<String, String> engine = Libtorch.start(threads, Libtorch.defaultCache(System.getenv()));
-        TrainingImages data = TrainingImages.decode(train, perClass, threads);
-        TrainingImages testData = TrainingImages.decode(testSet, testPerClass, threads);
+        int decodeThreads = threads * jobs;
+        TrainingImages data = TrainingImages.decode(train, perClass, decodeThreads);
+        TrainingImages testData = TrainingImages.decode(testSet, testPerClass, decodeThreads);
         Dataset probeSet = TrainRun.perClass(testSet, probePerClass);
         int failed = data.failures().size() + testData.failures().size();
-        o.printf("ablation: %s, %d recipes x %d seeds, %d epochs on %d training images; semantic accuracy on %d test images; "
-                        + "trace probes on %d test images%n", arch.label(), rs.size(), seeds.size(), epochs, data.size(), testData.size(),
-                probeSet.samples().size());
-        o.flush();
-        List<AblationReport.Row> rows = new ArrayList<>();
-        // seeds outside, recipes inside: a run cut short still compares every recipe
+        // seeds outside, recipes inside: a run cut short still compares every recipe; the report keeps this order
+        List<TrainConfig> configs = new ArrayList<>();
         for (long seed : seeds) {
             for (Recipe recipe : rs) {
-                TrainConfig cfg = new TrainConfig(arch, recipe, epochs, seed, batchSize, lr, 0.9, 5e-4, threads);
-                Path dir = out.resolve("runs").resolve(recipe.name() + "__seed" + seed);
-                o.printf("[%s seed %d] training -> %s%n", recipe.name(), seed, dir);
-                o.flush();
-                TrainRun.Outcome t;
-                try (TrainCommand.TrainProgress p = new TrainCommand.TrainProgress(err, cfg, quiet)) {
-                    t = TrainRun.run(cfg, data, testData, dir, engine, p, 0);
-                }
-                o.printf("[%s seed %d] test accuracy %.2f%%%s%n", recipe.name(), seed, 100 * t.testAccuracy(), t.reused() ? " (reused)" : "");
-                o.flush();
-                AuditConfig ac = AuditConfig.defaults(List.of(dir.resolve(TrainedEncoder.ONNX).toString()), threads)
-                        .withProbe(ProbeConfig.study().withBudget(trials, probeSeeds).withThreads(threads));
-                Audit.Plan plan = Audit.plan(probeSet, ac);
-                Audit.Outcome a = Audit.run(plan, ac, dir.resolve("audit"), m -> TrainedEncoder.open(dir, size, threads),
-                        new Audit.Listener() {
-                            @Override
-                            public void stage(String message) {
-                                if (!quiet) {
-                                    err.println("  " + message.replace(dir.resolve(TrainedEncoder.ONNX).toString(), recipe.name() + "/" + seed));
-                                    err.flush();
-                                }
-                            }
-
-                            @Override
-                            public void progress(String label, long done, long total) {
-                            }
-                        });
-                Audit.ModelRun mr = a.runs().get(0);
-                Map<String, Double> probes = new LinkedHashMap<>();
-                Map<String, Double> chance = new LinkedHashMap<>();
-                for (Audit.TaskProbe tp : mr.probes()) {
-                    probes.put(tp.task(), tp.result().accuracyMean());
-                    chance.put(tp.task(), 1.0 / tp.result().classNames().size());
-                }
-                Map<String, Double> gaps = new LinkedHashMap<>();
-                for (Audit.TaskKnn k : mr.knn()) {
-                    gaps.put(k.task(), k.result().gapPosMinusNeg());
-                }
-                double secs = readSeconds(dir);
-                rows.add(new AblationReport.Row(recipe.name(), seed, t.testAccuracy(), probes, chance, gaps, secs));
-                o.printf("[%s seed %d] probes %s; kNN gap %s%n", recipe.name(), seed, fmt(probes), fmt(gaps));
-                o.flush();
-                write(out, rows, arch, data, testData, probeSet, engine, started, settingsLine(arch, data, testData, probeSet));
+                configs.add(new TrainConfig(arch, recipe, epochs, seed, batchSize, lr, 0.9, 5e-4, threads));
             }
+        }
+        int concurrent = Math.min(jobs, configs.size());
+        o.printf("ablation: %s, %d recipes x %d seeds, %d epochs on %d training images; semantic accuracy on %d test images; "
+                        + "trace probes on %d test images%s%n", arch.label(), rs.size(), seeds.size(), epochs, data.size(), testData.size(),
+                probeSet.samples().size(), concurrent > 1 ? "; " + concurrent + " runs at a time, " + threads + " thread(s) each" : "");
+        o.flush();
+        String setup = settingsLine(arch, data, testData, probeSet);
+        AblationReport.Row[] rows = new AblationReport.Row[configs.size()];
+        Object reportLock = new Object();
+        ExecutorService pool = Executors.newFixedThreadPool(concurrent);
+        try {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int i = 0; i < configs.size(); i++) {
+                int index = i;
+                fs.add(pool.submit(() -> {
+                    AblationReport.Row row = runOne(configs.get(index), data, testData, probeSet, engine, concurrent > 1, o, err);
+                    synchronized (reportLock) {
+                        rows[index] = row;
+                        List<AblationReport.Row> done = java.util.Arrays.stream(rows).filter(java.util.Objects::nonNull).toList();
+                        write(out, done, arch, data, testData, probeSet, engine, started, setup);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    pool.shutdownNow();
+                    Throwable c = e.getCause();
+                    if (c instanceof IOException io) {
+                        throw io;
+                    } else if (c instanceof RuntimeException re) {
+                        throw re;
+                    } else if (c instanceof InterruptedException ie) {
+                        throw ie;
+                    }
+                    throw new IllegalStateException(c);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
         o.println("wrote " + out.resolve("ablation.md") + ", ablation.json, ablation.csv");
         o.printf("took %d s%n", Duration.between(started, Instant.now()).toSeconds());
         o.flush();
         return failed == 0 ? 0 : 1;
+    }
+
+    /** Trains (or resumes, or reuses) one run and audits it; its figures depend only on its own configuration. */
+    private AblationReport.Row runOne(TrainConfig cfg, TrainingImages data, TrainingImages testData, Dataset probeSet, Map<String, String> engine,
+                                      boolean concurrent, PrintWriter o, PrintWriter err) throws IOException, InterruptedException {
+        String recipe = cfg.recipe().name();
+        long seed = cfg.seed();
+        String label = "[" + recipe + " seed " + seed + "] ";
+        Path dir = out.resolve("runs").resolve(recipe + "__seed" + seed);
+        o.println(label + "training -> " + dir);
+        o.flush();
+        TrainRun.Outcome t;
+        try (TrainCommand.TrainProgress p = new TrainCommand.TrainProgress(err, cfg, quiet, concurrent ? label : null)) {
+            t = TrainRun.run(cfg, data, testData, dir, engine, p, 0);
+        }
+        o.printf("%stest accuracy %.2f%%%s%n", label, 100 * t.testAccuracy(), t.reused() ? " (reused)" : "");
+        o.flush();
+        AuditConfig ac = AuditConfig.defaults(List.of(dir.resolve(TrainedEncoder.ONNX).toString()), threads)
+                .withProbe(ProbeConfig.study().withBudget(trials, probeSeeds).withThreads(threads));
+        Audit.Plan plan = Audit.plan(probeSet, ac);
+        Audit.Outcome a = Audit.run(plan, ac, dir.resolve("audit"), m -> TrainedEncoder.open(dir, size, threads),
+                new Audit.Listener() {
+                    @Override
+                    public void stage(String message) {
+                        if (!quiet) {
+                            err.println("  " + message.replace(dir.resolve(TrainedEncoder.ONNX).toString(), recipe + "/" + seed));
+                            err.flush();
+                        }
+                    }
+
+                    @Override
+                    public void progress(String what, long done, long total) {
+                    }
+                });
+        Audit.ModelRun mr = a.runs().get(0);
+        Map<String, Double> probes = new LinkedHashMap<>();
+        Map<String, Double> chance = new LinkedHashMap<>();
+        for (Audit.TaskProbe tp : mr.probes()) {
+            probes.put(tp.task(), tp.result().accuracyMean());
+            chance.put(tp.task(), 1.0 / tp.result().classNames().size());
+        }
+        Map<String, Double> gaps = new LinkedHashMap<>();
+        for (Audit.TaskKnn k : mr.knn()) {
+            gaps.put(k.task(), k.result().gapPosMinusNeg());
+        }
+        double secs = readSeconds(dir);
+        o.printf("%sprobes %s; kNN gap %s%n", label, fmt(probes), fmt(gaps));
+        o.flush();
+        return new AblationReport.Row(recipe, seed, t.testAccuracy(), probes, chance, gaps, secs);
     }
 
     private String settingsLine(Architecture arch, TrainingImages data, TrainingImages testData, Dataset probeSet) {

@@ -168,7 +168,8 @@ public final class TrainCommand implements Callable<Integer> {
         private final PrintWriter err;
         private final TrainConfig cfg;
         private final boolean quiet;
-        private final boolean terminal = System.console() != null;
+        private final boolean terminal;
+        private final String label;
         private final long start = System.nanoTime();
         private long stepsDone;
         private long lastDraw;
@@ -176,9 +177,16 @@ public final class TrainCommand implements Callable<Integer> {
         private int stepsPerEpoch;
 
         TrainProgress(PrintWriter err, TrainConfig cfg, boolean quiet) {
+            this(err, cfg, quiet, null);
+        }
+
+        /** @param label null: the only run, redrawn on a terminal; else a run among others, one line per epoch starting with the label */
+        TrainProgress(PrintWriter err, TrainConfig cfg, boolean quiet, String label) {
             this.err = err;
             this.cfg = cfg;
             this.quiet = quiet;
+            this.label = label == null ? "" : label;
+            this.terminal = label == null && System.console() != null;
         }
 
         @Override
@@ -207,8 +215,8 @@ public final class TrainCommand implements Callable<Integer> {
             }
             double secs = (System.nanoTime() - start) / 1e9;
             double eta = (double) (cfg.epochs() - epoch - 1) * stepsPerEpoch * secs / Math.max(1, stepsDone);
-            err.printf("%sepoch %d/%d: loss %.4f, train accuracy (augmented batches) %.2f%%, %.0f img/s, elapsed %s, ETA %s%n",
-                    terminal ? "\r" : "", epoch + 1, cfg.epochs(), meanLoss, 100 * trainAccuracy, stepsDone * cfg.batchSize() / secs,
+            err.printf("%s%sepoch %d/%d: loss %.4f, train accuracy (augmented batches) %.2f%%, %.0f img/s, elapsed %s, ETA %s%n",
+                    terminal ? "\r" : "", label, epoch + 1, cfg.epochs(), meanLoss, 100 * trainAccuracy, stepsDone * cfg.batchSize() / secs,
                     clock(secs), clock(eta));
             err.flush();
         }

@@ -1,10 +1,10 @@
 package org.encodertraces.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -82,6 +82,9 @@ public final class Training {
         int per = 3 * size * size;
         List<EpochStats> stats = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(cfg.threads());
+        // libtorch's grad mode is per thread and on in a new thread; DJL turns it off only on the thread that loaded the engine
+        boolean gradWas = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
         try (NDManager root = NDManager.newBaseManager();
              ResNet net = new ResNet(cfg.arch(), data.classes().size(), cfg.seed(), root)) {
             Map<String, NDArray> momentum = zeroMomentum(net, root);
@@ -120,6 +123,7 @@ public final class Training {
             }
             return new Result(cfg.epochs(), resumedFrom, stats, net.snapshot());
         } finally {
+            JniUtils.setGradMode(gradWas);
             pool.shutdownNow();
         }
     }
@@ -187,14 +191,24 @@ public final class Training {
             NDArray ys = sub.create(y);
             float loss;
             long correct;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            // What DJL's PtGradientCollector does (grad mode on, backward from ones), without its JVM-wide
+            // "one collector at a time" flag: libtorch's grad mode is per thread, so runs on other threads
+            // (traces ablation --jobs) each collect their own gradients.
+            boolean gradWas = JniUtils.isGradMode();
+            JniUtils.setGradMode(true);
+            try {
                 NDArray logits = net.forward(xs, true);
                 NDArray l = ResNet.crossEntropy(logits, ys, net.classes());
-                gc.backward(l);
+                NDArray ones = sub.ones(l.getShape(), l.getDataType());
+                JniUtils.backward((PtNDArray) l, (PtNDArray) ones, false, false);
                 loss = l.getFloat();
                 correct = logits.argMax(1).eq(ys).sum().toType(ai.djl.ndarray.types.DataType.INT64, false).getLong();
+                // the update in place on the parameters, outside the graph
+                JniUtils.setGradMode(false);
+                update(net, momentum, sub, lr, mu, wd);
+            } finally {
+                JniUtils.setGradMode(gradWas);
             }
-            update(net, momentum, sub, lr, mu, wd);
             return new float[] {loss, correct};
         }
     }
@@ -231,6 +245,8 @@ public final class Training {
         PreprocessSpec spec = preprocessing(size);
         int per = 3 * size * size;
         long correct = 0;
+        boolean gradWas = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
         try (NDManager root = NDManager.newBaseManager(); ResNet net = new ResNet(cfg.arch(), classes, 0, root)) {
             net.restore(weights);
             for (int b0 = 0; b0 < test.size(); b0 += 256) {
@@ -249,6 +265,8 @@ public final class Training {
                     }
                 }
             }
+        } finally {
+            JniUtils.setGradMode(gradWas);
         }
         return test.size() == 0 ? Double.NaN : correct / (double) test.size();
     }
@@ -256,9 +274,13 @@ public final class Training {
     /** Embeddings [N, D] in inference mode of normalised inputs (row-major), for export checks. */
     public static float[] embed(Architecture arch, int classes, Map<String, float[]> weights, float[] inputs, int n) {
         int size = arch.inputSize();
+        boolean gradWas = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
         try (NDManager root = NDManager.newBaseManager(); ResNet net = new ResNet(arch, classes, 0, root)) {
             net.restore(weights);
             return net.embed(root.create(inputs, new Shape(n, 3, size, size)), false).toFloatArray();
+        } finally {
+            JniUtils.setGradMode(gradWas);
         }
     }
 
@@ -315,7 +337,10 @@ public final class Training {
             if (v == null) {
                 throw new IOException(file + ": checkpoint lacks the momentum of " + e.getKey());
             }
-            e.getValue().set(v);
+            // a new array, not NDArray.set (see ResNet.restore)
+            NDArray old = e.getValue();
+            e.setValue(old.getManager().create(v, old.getShape()));
+            old.close();
         }
         return epochs;
     }
