@@ -177,6 +177,45 @@ class TrainCommandTest {
     }
 
     @Test
+    void simclrRunRecordsItsObjectiveAndEmbeds() throws Exception {
+        Path zip = tinyZip(tmp.resolve("tiny.zip"), 16);
+        Path run = tmp.resolve("simclr");
+        List<String> args = new ArrayList<>(trainArgs(zip, run, 2));
+        args.addAll(List.of("--objective", "simclr", "--temperature", "0.3", "--projection-dim", "8", "--test", "zip:" + zip));
+        Run r = cli(args.toArray(String[]::new));
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("simclr (temperature 0.3)") && r.out().contains("(kNN, k = 20, on the training embeddings)"), r.out());
+        JsonNode prov = new ObjectMapper().readTree(run.resolve(TrainedEncoder.PROVENANCE).toFile());
+        JsonNode obj = prov.path("training").path("objective");
+        assertEquals("simclr", obj.path("kind").asText());
+        assertEquals(0.3, obj.path("temperature").asDouble());
+        assertEquals(8, obj.path("projectionDim").asInt());
+        double acc = prov.path("test").path("accuracy").asDouble(-1);
+        assertTrue(acc >= 0 && acc <= 1, prov.path("test").toString());
+        String onnx = new String(Files.readAllBytes(run.resolve(TrainedEncoder.ONNX)), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(onnx.contains("projection") && !onnx.contains("logits"), "the head's output is named for what it is");
+
+        Path emb = tmp.resolve("emb");
+        Run e = cli("embed", "--images", "zip:" + zip, "--model", run.resolve("model.onnx").toString(), "--output", "embedding",
+                "--size", "32", "--filter", "BICUBIC", "--mean", "0.4914,0.4822,0.4465", "--std", "0.2470,0.2435,0.2616",
+                "--threads", "1", "--quiet", "-o", emb.toString());
+        assertEquals(0, e.exit(), e.out() + e.err());
+
+        // the same settings with the default objective are another run: the folder refuses it
+        Files.delete(run.resolve(TrainedEncoder.PROVENANCE));
+        Run other = cli(trainArgs(zip, run, 2).toArray(String[]::new));
+        assertEquals(2, other.exit(), other.out() + other.err());
+        assertTrue(other.err().contains("belongs to a run with other settings"), other.err());
+
+        Run none = cli("train", "--images", "zip:" + zip, "--objective", "simclr", "-o", tmp.resolve("x").toString());
+        assertEquals(2, none.exit());
+        assertTrue(none.err().contains("needs a random augmentation recipe"), none.err());
+        Run bad = cli("train", "--images", "zip:" + zip, "--objective", "byol", "-o", tmp.resolve("x").toString());
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("unknown objective 'byol' (known: cross-entropy, simclr)"), bad.err());
+    }
+
+    @Test
     void badOptionsAreUsageErrors() throws Exception {
         Path zip = tinyZip(tmp.resolve("tiny.zip"), 4);
         Run r = cli("train", "--images", "zip:" + zip, "--recipe", "crop-flop", "-o", tmp.resolve("x").toString());
