@@ -80,6 +80,16 @@ public final class AblationCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "0.1")
     double lr;
 
+    @Option(names = "--objective", defaultValue = "cross-entropy",
+            description = "cross-entropy or simclr (semantic accuracy then by kNN on the embeddings) (default ${DEFAULT-VALUE})")
+    String objective;
+
+    @Option(names = "--temperature", defaultValue = "0.5", description = "NT-Xent temperature, simclr only (default ${DEFAULT-VALUE})")
+    double temperature;
+
+    @Option(names = "--projection-dim", defaultValue = "128", description = "projection head size, simclr only (default ${DEFAULT-VALUE})")
+    int projectionDim;
+
     @Option(names = "--per-class", defaultValue = "0", description = "training images per class (0 = all)")
     int perClass;
 
@@ -117,12 +127,16 @@ public final class AblationCommand implements Callable<Integer> {
         List<Recipe> rs = new ArrayList<>();
         Dataset train;
         Dataset testSet;
+        org.encodertraces.train.Objective obj;
         try {
             arch = new Architecture("resnet", width, depth, stages, size);
             for (String r : recipes) {
                 rs.add(Recipe.parse(r));
             }
-            new TrainConfig(arch, rs.get(0), epochs, 0, batchSize, lr, 0.9, 5e-4, threads);
+            obj = TrainCommand.objective(objective, temperature, projectionDim);
+            for (Recipe r : rs) {
+                new TrainConfig(arch, r, epochs, 0, batchSize, lr, 0.9, 5e-4, threads, obj);
+            }
             if (jobs < 1) {
                 throw new IllegalArgumentException("--jobs must be at least 1, got " + jobs);
             }
@@ -133,14 +147,14 @@ public final class AblationCommand implements Callable<Integer> {
             return 2;
         }
         try {
-            return run(arch, rs, train, testSet, o, err);
+            return run(arch, obj, rs, train, testSet, o, err);
         } catch (IllegalArgumentException | IOException e) {
             err.println("traces ablation: " + e.getMessage());
             return 2;
         }
     }
 
-    private int run(Architecture arch, List<Recipe> rs, Dataset train, Dataset testSet, PrintWriter o, PrintWriter err)
+    private int run(Architecture arch, org.encodertraces.train.Objective obj, List<Recipe> rs, Dataset train, Dataset testSet, PrintWriter o, PrintWriter err)
             throws IOException, InterruptedException {
         Instant started = Instant.now();
         Map<String, String> engine = Libtorch.start(threads, Libtorch.defaultCache(System.getenv()));
@@ -153,7 +167,7 @@ public final class AblationCommand implements Callable<Integer> {
         List<TrainConfig> configs = new ArrayList<>();
         for (long seed : seeds) {
             for (Recipe recipe : rs) {
-                configs.add(new TrainConfig(arch, recipe, epochs, seed, batchSize, lr, 0.9, 5e-4, threads));
+                configs.add(new TrainConfig(arch, recipe, epochs, seed, batchSize, lr, 0.9, 5e-4, threads, obj));
             }
         }
         int concurrent = Math.min(jobs, configs.size());
@@ -161,7 +175,7 @@ public final class AblationCommand implements Callable<Integer> {
                         + "trace probes on %d test images%s%n", arch.label(), rs.size(), seeds.size(), epochs, data.size(), testData.size(),
                 probeSet.samples().size(), concurrent > 1 ? "; " + concurrent + " runs at a time, " + threads + " thread(s) each" : "");
         o.flush();
-        String setup = settingsLine(arch, data, testData, probeSet);
+        String setup = settingsLine(arch, obj, data, testData, probeSet);
         AblationReport.Row[] rows = new AblationReport.Row[configs.size()];
         Object reportLock = new Object();
         ExecutorService pool = Executors.newFixedThreadPool(concurrent);
@@ -210,7 +224,8 @@ public final class AblationCommand implements Callable<Integer> {
         String recipe = cfg.recipe().name();
         long seed = cfg.seed();
         String label = "[" + recipe + " seed " + seed + "] ";
-        Path dir = out.resolve("runs").resolve(recipe + "__seed" + seed);
+        // cross-entropy runs keep the folder names of earlier versions; another objective gets its own
+        Path dir = out.resolve("runs").resolve((cfg.objective().contrastive() ? cfg.objective().kind() + "_" : "") + recipe + "__seed" + seed);
         o.println(label + "training -> " + dir);
         o.flush();
         TrainRun.Outcome t;
@@ -253,12 +268,16 @@ public final class AblationCommand implements Callable<Integer> {
         return new AblationReport.Row(recipe, seed, t.testAccuracy(), probes, chance, gaps, secs);
     }
 
-    private String settingsLine(Architecture arch, TrainingImages data, TrainingImages testData, Dataset probeSet) {
+    private String settingsLine(Architecture arch, org.encodertraces.train.Objective obj, TrainingImages data, TrainingImages testData,
+                                Dataset probeSet) {
         return String.format(java.util.Locale.ROOT,
-                "Set-up: %s (%d-d embedding), SGD momentum 0.9, lr %.3g, batch %d, %d epochs, %d training images of %s (%s per class), "
+                "Set-up: %s (%d-d embedding), %s, SGD momentum 0.9, lr %.3g, batch %d, %d epochs, %d training images of %s (%s per class), "
                         + "%d thread(s); semantic accuracy on %d images of %s; processing probes (SGD, %d trials, %d seeds, 30%% held out) "
                         + "and kNN (k = 10) on %d images of the test split. Command: traces ablation %s",
-                arch.label(), arch.embeddingDim(), lr, batchSize, epochs, data.size(), data.dataset().source(), perClass == 0 ? "all" : perClass,
+                arch.label(), arch.embeddingDim(), obj.contrastive()
+                        ? "SimCLR NT-Xent (temperature " + obj.temperature() + ", " + obj.projectionDim() + "-d projection; semantic accuracy by "
+                        + org.encodertraces.train.Objective.KNN_K + "-NN on the training embeddings)"
+                        : "cross-entropy on the labels", lr, batchSize, epochs, data.size(), data.dataset().source(), perClass == 0 ? "all" : perClass,
                 threads, testData.size(), testData.dataset().source(), trials, probeSeeds, probeSet.samples().size(),
                 String.join(" ", spec.commandLine().getParseResult().originalArgs().subList(1, spec.commandLine().getParseResult().originalArgs().size())));
     }

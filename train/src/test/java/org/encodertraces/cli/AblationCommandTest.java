@@ -71,6 +71,27 @@ class AblationCommandTest {
         assertTrue(bad.err().contains("--jobs must be at least 1, got 0"), bad.err());
     }
 
+    @Test
+    void simclrAblationRunsInFoldersOfItsOwnAndSaysHowItMeasuredAccuracy() throws Exception {
+        Path train = TinyData.zip(tmp.resolve("train.zip"), 32, 1);
+        Path test = TinyData.zip(tmp.resolve("test.zip"), 40, 2);
+        Path out = tmp.resolve("abl-simclr");
+        TrainCommandTest.Run r = TrainCommandTest.cli("ablation", "--images", "zip:" + train, "--test", "zip:" + test, "--recipes", "crop-flip",
+                "--seeds", "0", "--objective", "simclr", "--projection-dim", "8", "--width", "4", "--stages", "2", "--epochs", "1",
+                "--batch-size", "16", "--probe-per-class", "40", "--trials", "1", "--probe-seeds", "1", "--threads", "1", "--quiet",
+                "-o", out.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(Files.isRegularFile(out.resolve("runs/simclr_crop-flip__seed0/model.onnx")), r.out());
+        String md = Files.readString(out.resolve("ablation.md"));
+        assertTrue(md.contains("SimCLR NT-Xent (temperature 0.5, 8-d projection; semantic accuracy by 20-NN on the training embeddings)"), md);
+        assertTrue(md.contains("| crop-flip | 1 |"), md);
+
+        TrainCommandTest.Run none = TrainCommandTest.cli("ablation", "--images", "zip:" + train, "--test", "zip:" + test, "--recipes",
+                "crop-flip,none", "--objective", "simclr", "-o", tmp.resolve("bad").toString());
+        assertEquals(2, none.exit(), none.out() + none.err());
+        assertTrue(none.err().contains("needs a random augmentation recipe"), none.err());
+    }
+
     /** The CSV without its last column (training seconds, a timing). */
     private static List<String> withoutSeconds(Path csv) throws java.io.IOException {
         return Files.readAllLines(csv).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
