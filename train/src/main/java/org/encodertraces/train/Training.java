@@ -290,7 +290,6 @@ public final class Training {
     public static double accuracy(TrainConfig cfg, Map<String, float[]> weights, int classes, TrainingImages test) {
         int size = cfg.arch().inputSize();
         PreprocessSpec spec = preprocessing(size);
-        int per = 3 * size * size;
         long correct = 0;
         boolean gradWas = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
@@ -298,10 +297,7 @@ public final class Training {
             net.restore(weights);
             for (int b0 = 0; b0 < test.size(); b0 += 256) {
                 int m = Math.min(256, test.size() - b0);
-                float[] x = new float[m * per];
-                for (int i = 0; i < m; i++) {
-                    Preprocessor.writeTensor(Preprocessor.resizeAndCrop(test.images().get(b0 + i), spec), spec, x, i * per);
-                }
+                float[] x = unaugmented(test, b0, m, spec);
                 try (NDManager sub = root.newSubManager()) {
                     NDArray pred = net.forward(sub.create(x, new Shape(m, 3, size, size)), false).argMax(1);
                     long[] p = pred.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
@@ -384,19 +380,25 @@ public final class Training {
         }
     }
 
+    /** The input tensor (row-major [m, 3, S, S]) of images b0..b0+m-1 as decoded, through the encoder's preprocessing. */
+    private static float[] unaugmented(TrainingImages d, int b0, int m, PreprocessSpec spec) {
+        int per = 3 * spec.cropSize() * spec.cropSize();
+        float[] x = new float[m * per];
+        for (int i = 0; i < m; i++) {
+            Preprocessor.writeTensor(Preprocessor.resizeAndCrop(d.images().get(b0 + i), spec), spec, x, i * per);
+        }
+        return x;
+    }
+
     /** L2-normalised embeddings [N, D] of unaugmented images, in inference mode. */
     private static NDArray normalisedEmbeddings(ResNet net, NDManager root, TrainingImages d) {
         int size = net.architecture().inputSize();
         int dim = net.architecture().embeddingDim();
         PreprocessSpec spec = preprocessing(size);
-        int per = 3 * size * size;
         float[] all = new float[d.size() * dim];
         for (int b0 = 0; b0 < d.size(); b0 += 256) {
             int m = Math.min(256, d.size() - b0);
-            float[] x = new float[m * per];
-            for (int i = 0; i < m; i++) {
-                Preprocessor.writeTensor(Preprocessor.resizeAndCrop(d.images().get(b0 + i), spec), spec, x, i * per);
-            }
+            float[] x = unaugmented(d, b0, m, spec);
             try (NDManager sub = root.newSubManager()) {
                 float[] e = net.embed(sub.create(x, new Shape(m, 3, size, size)), false).toFloatArray();
                 System.arraycopy(e, 0, all, b0 * dim, m * dim);
