@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code traces train}: trains a small encoder under an augmentation recipe and writes it as an ONNX encoder. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a small residual CNN on class labels under an augmentation recipe (DJL + libtorch, CPU, offline) "
+        description = {"Train a small residual CNN on class labels (or with SimCLR's contrastive loss) under an augmentation recipe (DJL + libtorch, CPU, offline) "
                 + "and write DIR/model.onnx, model.spec.json and training.json; resumes from DIR/checkpoint.bin.",
                 "Use the result anywhere: --model DIR/model.onnx --output embedding --size S --filter BICUBIC "
                         + "--mean 0.4914,0.4822,0.4465 --std 0.2470,0.2435,0.2616"})
