@@ -158,7 +158,7 @@ public final class AblationCommand implements Callable<Integer> {
             throws IOException, InterruptedException {
         Instant started = Instant.now();
         Map<String, String> engine = Libtorch.start(threads, Libtorch.defaultCache(System.getenv()));
-        int decodeThreads = threads * jobs;
+        int decodeThreads = threads * Math.min(jobs, seeds.size() * rs.size());
         TrainingImages data = TrainingImages.decode(train, perClass, decodeThreads);
         TrainingImages testData = TrainingImages.decode(testSet, testPerClass, decodeThreads);
         Dataset probeSet = TrainRun.perClass(testSet, probePerClass);
