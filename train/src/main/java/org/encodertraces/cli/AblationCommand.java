@@ -13,6 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.encodertraces.audit.Audit;
 import org.encodertraces.audit.AuditConfig;
 import org.encodertraces.data.Dataset;
@@ -76,6 +80,16 @@ public final class AblationCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "0.1")
     double lr;
 
+    @Option(names = "--objective", defaultValue = "cross-entropy",
+            description = "cross-entropy or simclr (semantic accuracy then by kNN on the embeddings) (default ${DEFAULT-VALUE})")
+    String objective;
+
+    @Option(names = "--temperature", defaultValue = "0.5", description = "NT-Xent temperature, simclr only (default ${DEFAULT-VALUE})")
+    double temperature;
+
+    @Option(names = "--projection-dim", defaultValue = "128", description = "projection head size, simclr only (default ${DEFAULT-VALUE})")
+    int projectionDim;
+
     @Option(names = "--per-class", defaultValue = "0", description = "training images per class (0 = all)")
     int perClass;
 
@@ -94,6 +108,11 @@ public final class AblationCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "(default ${DEFAULT-VALUE})")
     int threads;
 
+    @Option(names = "--jobs", defaultValue = "1", paramLabel = "N",
+            description = "(recipe, seed) runs trained and audited at a time, each with --threads threads; the figures are the same "
+                    + "as one at a time (default ${DEFAULT-VALUE})")
+    int jobs;
+
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR")
     Path out;
 
@@ -108,12 +127,19 @@ public final class AblationCommand implements Callable<Integer> {
         List<Recipe> rs = new ArrayList<>();
         Dataset train;
         Dataset testSet;
+        org.encodertraces.train.Objective obj;
         try {
             arch = new Architecture("resnet", width, depth, stages, size);
             for (String r : recipes) {
                 rs.add(Recipe.parse(r));
             }
-            new TrainConfig(arch, rs.get(0), epochs, 0, batchSize, lr, 0.9, 5e-4, threads);
+            obj = TrainCommand.objective(objective, temperature, projectionDim);
+            for (Recipe r : rs) {
+                new TrainConfig(arch, r, epochs, 0, batchSize, lr, 0.9, 5e-4, threads, obj);
+            }
+            if (jobs < 1) {
+                throw new IllegalArgumentException("--jobs must be at least 1, got " + jobs);
+            }
             train = DatasetArgs.open(Path.of(images), err);
             testSet = DatasetArgs.open(Path.of(test), err);
         } catch (IllegalArgumentException | IOException e) {
@@ -121,73 +147,70 @@ public final class AblationCommand implements Callable<Integer> {
             return 2;
         }
         try {
-            return run(arch, rs, train, testSet, o, err);
+            return run(arch, obj, rs, train, testSet, o, err);
         } catch (IllegalArgumentException | IOException e) {
             err.println("traces ablation: " + e.getMessage());
             return 2;
         }
     }
 
-    private int run(Architecture arch, List<Recipe> rs, Dataset train, Dataset testSet, PrintWriter o, PrintWriter err)
+    private int run(Architecture arch, org.encodertraces.train.Objective obj, List<Recipe> rs, Dataset train, Dataset testSet, PrintWriter o, PrintWriter err)
             throws IOException, InterruptedException {
         Instant started = Instant.now();
         Map<String, String> engine = Libtorch.start(threads, Libtorch.defaultCache(System.getenv()));
-        TrainingImages data = TrainingImages.decode(train, perClass, threads);
-        TrainingImages testData = TrainingImages.decode(testSet, testPerClass, threads);
+        int decodeThreads = threads * Math.min(jobs, seeds.size() * rs.size());
+        TrainingImages data = TrainingImages.decode(train, perClass, decodeThreads);
+        TrainingImages testData = TrainingImages.decode(testSet, testPerClass, decodeThreads);
         Dataset probeSet = TrainRun.perClass(testSet, probePerClass);
         int failed = data.failures().size() + testData.failures().size();
-        o.printf("ablation: %s, %d recipes x %d seeds, %d epochs on %d training images; semantic accuracy on %d test images; "
-                        + "trace probes on %d test images%n", arch.label(), rs.size(), seeds.size(), epochs, data.size(), testData.size(),
-                probeSet.samples().size());
-        o.flush();
-        List<AblationReport.Row> rows = new ArrayList<>();
-        // seeds outside, recipes inside: a run cut short still compares every recipe
+        // seeds outside, recipes inside: a run cut short still compares every recipe; the report keeps this order
+        List<TrainConfig> configs = new ArrayList<>();
         for (long seed : seeds) {
             for (Recipe recipe : rs) {
-                TrainConfig cfg = new TrainConfig(arch, recipe, epochs, seed, batchSize, lr, 0.9, 5e-4, threads);
-                Path dir = out.resolve("runs").resolve(recipe.name() + "__seed" + seed);
-                o.printf("[%s seed %d] training -> %s%n", recipe.name(), seed, dir);
-                o.flush();
-                TrainRun.Outcome t;
-                try (TrainCommand.TrainProgress p = new TrainCommand.TrainProgress(err, cfg, quiet)) {
-                    t = TrainRun.run(cfg, data, testData, dir, engine, p, 0);
-                }
-                o.printf("[%s seed %d] test accuracy %.2f%%%s%n", recipe.name(), seed, 100 * t.testAccuracy(), t.reused() ? " (reused)" : "");
-                o.flush();
-                AuditConfig ac = AuditConfig.defaults(List.of(dir.resolve(TrainedEncoder.ONNX).toString()), threads)
-                        .withProbe(ProbeConfig.study().withBudget(trials, probeSeeds).withThreads(threads));
-                Audit.Plan plan = Audit.plan(probeSet, ac);
-                Audit.Outcome a = Audit.run(plan, ac, dir.resolve("audit"), m -> TrainedEncoder.open(dir, size, threads),
-                        new Audit.Listener() {
-                            @Override
-                            public void stage(String message) {
-                                if (!quiet) {
-                                    err.println("  " + message.replace(dir.resolve(TrainedEncoder.ONNX).toString(), recipe.name() + "/" + seed));
-                                    err.flush();
-                                }
-                            }
-
-                            @Override
-                            public void progress(String label, long done, long total) {
-                            }
-                        });
-                Audit.ModelRun mr = a.runs().get(0);
-                Map<String, Double> probes = new LinkedHashMap<>();
-                Map<String, Double> chance = new LinkedHashMap<>();
-                for (Audit.TaskProbe tp : mr.probes()) {
-                    probes.put(tp.task(), tp.result().accuracyMean());
-                    chance.put(tp.task(), 1.0 / tp.result().classNames().size());
-                }
-                Map<String, Double> gaps = new LinkedHashMap<>();
-                for (Audit.TaskKnn k : mr.knn()) {
-                    gaps.put(k.task(), k.result().gapPosMinusNeg());
-                }
-                double secs = readSeconds(dir);
-                rows.add(new AblationReport.Row(recipe.name(), seed, t.testAccuracy(), probes, chance, gaps, secs));
-                o.printf("[%s seed %d] probes %s; kNN gap %s%n", recipe.name(), seed, fmt(probes), fmt(gaps));
-                o.flush();
-                write(out, rows, arch, data, testData, probeSet, engine, started, settingsLine(arch, data, testData, probeSet));
+                configs.add(new TrainConfig(arch, recipe, epochs, seed, batchSize, lr, 0.9, 5e-4, threads, obj));
             }
+        }
+        int concurrent = Math.min(jobs, configs.size());
+        o.printf("ablation: %s, %d recipes x %d seeds, %d epochs on %d training images; semantic accuracy on %d test images; "
+                        + "trace probes on %d test images%s%n", arch.label(), rs.size(), seeds.size(), epochs, data.size(), testData.size(),
+                probeSet.samples().size(), concurrent > 1 ? "; " + concurrent + " runs at a time, " + threads + " thread(s) each" : "");
+        o.flush();
+        String setup = settingsLine(arch, obj, data, testData, probeSet);
+        AblationReport.Row[] rows = new AblationReport.Row[configs.size()];
+        Object reportLock = new Object();
+        ExecutorService pool = Executors.newFixedThreadPool(concurrent);
+        try {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int i = 0; i < configs.size(); i++) {
+                int index = i;
+                fs.add(pool.submit(() -> {
+                    AblationReport.Row row = runOne(configs.get(index), data, testData, probeSet, engine, concurrent > 1, o, err);
+                    synchronized (reportLock) {
+                        rows[index] = row;
+                        List<AblationReport.Row> done = java.util.Arrays.stream(rows).filter(java.util.Objects::nonNull).toList();
+                        write(out, done, arch, data, testData, probeSet, engine, started, setup);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    pool.shutdownNow();
+                    Throwable c = e.getCause();
+                    if (c instanceof IOException io) {
+                        throw io;
+                    } else if (c instanceof RuntimeException re) {
+                        throw re;
+                    } else if (c instanceof InterruptedException ie) {
+                        throw ie;
+                    }
+                    throw new IllegalStateException(c);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
         o.println("wrote " + out.resolve("ablation.md") + ", ablation.json, ablation.csv");
         o.printf("took %d s%n", Duration.between(started, Instant.now()).toSeconds());
@@ -195,12 +218,66 @@ public final class AblationCommand implements Callable<Integer> {
         return failed == 0 ? 0 : 1;
     }
 
-    private String settingsLine(Architecture arch, TrainingImages data, TrainingImages testData, Dataset probeSet) {
+    /** Trains (or resumes, or reuses) one run and audits it; its figures depend only on its own configuration. */
+    private AblationReport.Row runOne(TrainConfig cfg, TrainingImages data, TrainingImages testData, Dataset probeSet, Map<String, String> engine,
+                                      boolean concurrent, PrintWriter o, PrintWriter err) throws IOException, InterruptedException {
+        String recipe = cfg.recipe().name();
+        long seed = cfg.seed();
+        String label = "[" + recipe + " seed " + seed + "] ";
+        // cross-entropy runs keep the folder names of earlier versions; another objective gets its own
+        Path dir = out.resolve("runs").resolve((cfg.objective().contrastive() ? cfg.objective().kind() + "_" : "") + recipe + "__seed" + seed);
+        o.println(label + "training -> " + dir);
+        o.flush();
+        TrainRun.Outcome t;
+        try (TrainCommand.TrainProgress p = new TrainCommand.TrainProgress(err, cfg, quiet, concurrent ? label : null)) {
+            t = TrainRun.run(cfg, data, testData, dir, engine, p, 0);
+        }
+        o.printf("%stest accuracy %.2f%%%s%n", label, 100 * t.testAccuracy(), t.reused() ? " (reused)" : "");
+        o.flush();
+        AuditConfig ac = AuditConfig.defaults(List.of(dir.resolve(TrainedEncoder.ONNX).toString()), threads)
+                .withProbe(ProbeConfig.study().withBudget(trials, probeSeeds).withThreads(threads));
+        Audit.Plan plan = Audit.plan(probeSet, ac);
+        Audit.Outcome a = Audit.run(plan, ac, dir.resolve("audit"), m -> TrainedEncoder.open(dir, size, threads),
+                new Audit.Listener() {
+                    @Override
+                    public void stage(String message) {
+                        if (!quiet) {
+                            err.println("  " + message.replace(dir.resolve(TrainedEncoder.ONNX).toString(), recipe + "/" + seed));
+                            err.flush();
+                        }
+                    }
+
+                    @Override
+                    public void progress(String what, long done, long total) {
+                    }
+                });
+        Audit.ModelRun mr = a.runs().get(0);
+        Map<String, Double> probes = new LinkedHashMap<>();
+        Map<String, Double> chance = new LinkedHashMap<>();
+        for (Audit.TaskProbe tp : mr.probes()) {
+            probes.put(tp.task(), tp.result().accuracyMean());
+            chance.put(tp.task(), 1.0 / tp.result().classNames().size());
+        }
+        Map<String, Double> gaps = new LinkedHashMap<>();
+        for (Audit.TaskKnn k : mr.knn()) {
+            gaps.put(k.task(), k.result().gapPosMinusNeg());
+        }
+        double secs = readSeconds(dir);
+        o.printf("%sprobes %s; kNN gap %s%n", label, fmt(probes), fmt(gaps));
+        o.flush();
+        return new AblationReport.Row(recipe, seed, t.testAccuracy(), probes, chance, gaps, secs);
+    }
+
+    private String settingsLine(Architecture arch, org.encodertraces.train.Objective obj, TrainingImages data, TrainingImages testData,
+                                Dataset probeSet) {
         return String.format(java.util.Locale.ROOT,
-                "Set-up: %s (%d-d embedding), SGD momentum 0.9, lr %.3g, batch %d, %d epochs, %d training images of %s (%s per class), "
+                "Set-up: %s (%d-d embedding), %s, SGD momentum 0.9, lr %.3g, batch %d, %d epochs, %d training images of %s (%s per class), "
                         + "%d thread(s); semantic accuracy on %d images of %s; processing probes (SGD, %d trials, %d seeds, 30%% held out) "
                         + "and kNN (k = 10) on %d images of the test split. Command: traces ablation %s",
-                arch.label(), arch.embeddingDim(), lr, batchSize, epochs, data.size(), data.dataset().source(), perClass == 0 ? "all" : perClass,
+                arch.label(), arch.embeddingDim(), obj.contrastive()
+                        ? "SimCLR NT-Xent (temperature " + obj.temperature() + ", " + obj.projectionDim() + "-d projection; semantic accuracy by "
+                        + org.encodertraces.train.Objective.KNN_K + "-NN on the training embeddings)"
+                        : "cross-entropy on the labels", lr, batchSize, epochs, data.size(), data.dataset().source(), perClass == 0 ? "all" : perClass,
                 threads, testData.size(), testData.dataset().source(), trials, probeSeeds, probeSet.samples().size(),
                 String.join(" ", spec.commandLine().getParseResult().originalArgs().subList(1, spec.commandLine().getParseResult().originalArgs().size())));
     }

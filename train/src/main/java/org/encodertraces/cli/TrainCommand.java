@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code traces train}: trains a small encoder under an augmentation recipe and writes it as an ONNX encoder. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a small residual CNN on class labels under an augmentation recipe (DJL + libtorch, CPU, offline) "
+        description = {"Train a small residual CNN on class labels (or with SimCLR's contrastive loss) under an augmentation recipe (DJL + libtorch, CPU, offline) "
                 + "and write DIR/model.onnx, model.spec.json and training.json; resumes from DIR/checkpoint.bin.",
                 "Use the result anywhere: --model DIR/model.onnx --output embedding --size S --filter BICUBIC "
                         + "--mean 0.4914,0.4822,0.4465 --std 0.2470,0.2435,0.2616"})
@@ -72,6 +72,17 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", defaultValue = "5e-4", description = "(default ${DEFAULT-VALUE})")
     double weightDecay;
 
+    @Option(names = "--objective", defaultValue = "cross-entropy",
+            description = "cross-entropy (on the class labels) or simclr (NT-Xent on two augmented views, labels unused; "
+                    + "accuracy by kNN on the embeddings) (default ${DEFAULT-VALUE})")
+    String objective;
+
+    @Option(names = "--temperature", defaultValue = "0.5", description = "NT-Xent temperature, simclr only (default ${DEFAULT-VALUE})")
+    double temperature;
+
+    @Option(names = "--projection-dim", defaultValue = "128", description = "projection head size, simclr only (default ${DEFAULT-VALUE})")
+    int projectionDim;
+
     @Option(names = "--per-class", defaultValue = "0", description = "train on the first N images of each class (0 = all)")
     int perClass;
 
@@ -96,7 +107,7 @@ public final class TrainCommand implements Callable<Integer> {
         Dataset testSet = null;
         try {
             cfg = new TrainConfig(new Architecture(arch, width, depth, stages, size), Recipe.parse(recipe), epochs, seed, batchSize, lr,
-                    momentum, weightDecay, threads);
+                    momentum, weightDecay, threads, objective(objective, temperature, projectionDim));
             train = DatasetArgs.open(Path.of(images), err);
             if (test != null) {
                 testSet = DatasetArgs.open(Path.of(test), err);
@@ -113,6 +124,12 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** The objective of the command-line options. */
+    static org.encodertraces.train.Objective objective(String kind, double temperature, int projectionDim) {
+        return kind.equals("simclr") ? org.encodertraces.train.Objective.simclr(temperature, projectionDim)
+                : new org.encodertraces.train.Objective(kind, 0, 0);
+    }
+
     private int run(TrainConfig cfg, Dataset train, Dataset testSet, PrintWriter o, PrintWriter err) throws IOException, InterruptedException {
         Map<String, String> engine = Libtorch.start(cfg.threads(), Libtorch.defaultCache(System.getenv()));
         TrainingImages data = TrainingImages.decode(train, perClass, cfg.threads());
@@ -121,8 +138,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (testData != null) {
             report(err, testData);
         }
-        o.printf("training %s on %d images of %s, %d classes, recipe %s, seed %d, %d epochs, %d thread(s), %s %s -> %s%n",
-                cfg.arch().label(), data.size(), train.name(), data.classes().size(), cfg.recipe().name(), cfg.seed(),
+        o.printf("training %s on %d images of %s, %d classes, recipe %s, %s, seed %d, %d epochs, %d thread(s), %s %s -> %s%n",
+                cfg.arch().label(), data.size(), train.name(), data.classes().size(), cfg.recipe().name(),
+                cfg.objective().contrastive() ? "simclr (temperature " + cfg.objective().temperature() + ")" : "cross-entropy", cfg.seed(),
                 cfg.epochs(), cfg.threads(), engine.get("engine"), engine.get("libtorch"), out);
         if (Files.isRegularFile(out.resolve(TrainedEncoder.CHECKPOINT))) {
             o.println("resuming from " + out.resolve(TrainedEncoder.CHECKPOINT));
@@ -140,10 +158,12 @@ public final class TrainCommand implements Callable<Integer> {
         if (r.reused()) {
             o.println("already complete (same settings and data): " + out.resolve(TrainedEncoder.PROVENANCE));
         }
+        boolean knn = cfg.objective().contrastive();
         if (testData != null) {
-            o.printf("test accuracy %.2f%% on %d images%n", 100 * r.testAccuracy(), testData.size());
+            o.printf("test accuracy %.2f%% on %d images%s%n", 100 * r.testAccuracy(), testData.size(),
+                    knn ? " (kNN, k = " + org.encodertraces.train.Objective.KNN_K + ", on the training embeddings)" : "");
         }
-        o.printf("train accuracy (no augmentation) %.2f%%%n", 100 * r.trainAccuracy());
+        o.printf("train accuracy (no augmentation%s) %.2f%%%n", knn ? "; kNN, each image left out" : "", 100 * r.trainAccuracy());
         o.printf("wrote %s, %s, %s%n", out.resolve(TrainedEncoder.ONNX), out.resolve(TrainedEncoder.SPEC), out.resolve(TrainedEncoder.PROVENANCE));
         o.flush();
         return data.failures().isEmpty() && (testData == null || testData.failures().isEmpty()) ? 0 : 1;
@@ -168,7 +188,8 @@ public final class TrainCommand implements Callable<Integer> {
         private final PrintWriter err;
         private final TrainConfig cfg;
         private final boolean quiet;
-        private final boolean terminal = System.console() != null;
+        private final boolean terminal;
+        private final String label;
         private final long start = System.nanoTime();
         private long stepsDone;
         private long lastDraw;
@@ -176,9 +197,16 @@ public final class TrainCommand implements Callable<Integer> {
         private int stepsPerEpoch;
 
         TrainProgress(PrintWriter err, TrainConfig cfg, boolean quiet) {
+            this(err, cfg, quiet, null);
+        }
+
+        /** @param label null: the only run, redrawn on a terminal; else a run among others, one line per epoch starting with the label */
+        TrainProgress(PrintWriter err, TrainConfig cfg, boolean quiet, String label) {
             this.err = err;
             this.cfg = cfg;
             this.quiet = quiet;
+            this.label = label == null ? "" : label;
+            this.terminal = label == null && System.console() != null;
         }
 
         @Override
@@ -207,8 +235,9 @@ public final class TrainCommand implements Callable<Integer> {
             }
             double secs = (System.nanoTime() - start) / 1e9;
             double eta = (double) (cfg.epochs() - epoch - 1) * stepsPerEpoch * secs / Math.max(1, stepsDone);
-            err.printf("%sepoch %d/%d: loss %.4f, train accuracy (augmented batches) %.2f%%, %.0f img/s, elapsed %s, ETA %s%n",
-                    terminal ? "\r" : "", epoch + 1, cfg.epochs(), meanLoss, 100 * trainAccuracy, stepsDone * cfg.batchSize() / secs,
+            err.printf("%s%sepoch %d/%d: loss %.4f, %s %.2f%%, %.0f img/s, elapsed %s, ETA %s%n",
+                    terminal ? "\r" : "", label, epoch + 1, cfg.epochs(), meanLoss,
+                    cfg.objective().contrastive() ? "views that found their partner" : "train accuracy (augmented batches)", 100 * trainAccuracy, stepsDone * cfg.batchSize() / secs,
                     clock(secs), clock(eta));
             err.flush();
         }

@@ -26,6 +26,8 @@ public final class OnnxExport {
     public static final String EMBEDDING = "embedding";
     /** Name of the logits output. */
     public static final String LOGITS = "logits";
+    /** Name of the head's output of a contrastive run (its projection, not class logits). */
+    public static final String PROJECTION = "projection";
 
     private static final int FLOAT = 1;
     private static final int ATTR_FLOAT = 1;
@@ -37,6 +39,11 @@ public final class OnnxExport {
 
     /** The model bytes for an architecture, class count and weights (names as {@link ResNet#state()}). */
     public static byte[] model(Architecture arch, int classes, Map<String, float[]> w, String docString) {
+        return model(arch, classes, LOGITS, w, docString);
+    }
+
+    /** The model bytes with the head's output named {@code headOutput} ({@link #LOGITS} or {@link #PROJECTION}) and {@code classes} wide. */
+    public static byte[] model(Architecture arch, int classes, String headOutput, Map<String, float[]> w, String docString) {
         ProtoWriter graph = new ProtoWriter();
         graph.string(2, "encoder-traces-" + arch.label());
         ResNet.ConvBn stem;
@@ -64,10 +71,10 @@ public final class OnnxExport {
         }
         graph.message(1, node("GlobalAveragePool", "pool", List.of(h), "pooled"));
         graph.message(1, node("Flatten", "flatten", List.of("pooled"), EMBEDDING).message(5, intAttr("axis", 1)));
-        graph.message(1, node("Gemm", "fc", List.of(EMBEDDING, "fc.weight", "fc.bias"), LOGITS).message(5, intAttr("transB", 1)));
+        graph.message(1, node("Gemm", "fc", List.of(EMBEDDING, "fc.weight", "fc.bias"), headOutput).message(5, intAttr("transB", 1)));
         graph.message(11, valueInfo(INPUT, "N", 3, arch.inputSize(), arch.inputSize()));
         graph.message(12, valueInfo(EMBEDDING, "N", arch.embeddingDim()));
-        graph.message(12, valueInfo(LOGITS, "N", classes));
+        graph.message(12, valueInfo(headOutput, "N", classes));
         ProtoWriter model = new ProtoWriter();
         model.varint(1, 8);
         model.string(2, "encoder-traces");

@@ -209,14 +209,31 @@ public final class ResNet implements AutoCloseable {
         return m;
     }
 
-    /** Overwrites the state from a snapshot with the same names and sizes. */
+    /**
+     * Replaces the state with a snapshot of the same names and sizes. New arrays are made from the
+     * values rather than written into the old ones: DJL's {@code NDArray.set} runs under libtorch's
+     * deprecated {@code AutoNonVariableTypeMode}, which prints a warning to every user's terminal.
+     */
     public void restore(Map<String, float[]> values) {
         for (Map.Entry<String, NDArray> e : state().entrySet()) {
             float[] v = values.get(e.getKey());
             if (v == null || v.length != e.getValue().getShape().size()) {
                 throw new IllegalArgumentException("checkpoint has no matching tensor '" + e.getKey() + "' (" + e.getValue().getShape() + ")");
             }
-            e.getValue().set(v);
+        }
+        replace(params, values, true);
+        replace(buffers, values, false);
+    }
+
+    private void replace(LinkedHashMap<String, NDArray> arrays, Map<String, float[]> values, boolean trainable) {
+        for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
+            NDArray old = e.getValue();
+            NDArray a = manager.create(values.get(e.getKey()), old.getShape());
+            if (trainable) {
+                a.setRequiresGradient(true);
+            }
+            e.setValue(a);
+            old.close();
         }
     }
 

@@ -57,7 +57,8 @@ public final class TrainedEncoder {
     public static void write(Path dir, TrainConfig cfg, TrainingImages data, Map<String, float[]> weights, Map<String, String> engine,
                              List<Training.EpochStats> epochs, Map<String, Object> extra, Instant started) throws IOException {
         Files.createDirectories(dir);
-        byte[] onnx = OnnxExport.model(cfg.arch(), data.classes().size(), weights,
+        byte[] onnx = OnnxExport.model(cfg.arch(), cfg.objective().headSize(data.classes().size()),
+                cfg.objective().contrastive() ? OnnxExport.PROJECTION : OnnxExport.LOGITS, weights,
                 "encoder-traces trained " + cfg.arch().label() + " recipe " + cfg.recipe().name() + " seed " + cfg.seed());
         OnnxExport.write(dir.resolve(ONNX), onnx);
         String sha = Hashes.sha256(onnx);

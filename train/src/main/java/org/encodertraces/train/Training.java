@@ -1,10 +1,10 @@
 package org.encodertraces.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -82,8 +82,11 @@ public final class Training {
         int per = 3 * size * size;
         List<EpochStats> stats = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(cfg.threads());
+        // libtorch's grad mode is per thread and on in a new thread; DJL turns it off only on the thread that loaded the engine
+        boolean gradWas = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
         try (NDManager root = NDManager.newBaseManager();
-             ResNet net = new ResNet(cfg.arch(), data.classes().size(), cfg.seed(), root)) {
+             ResNet net = new ResNet(cfg.arch(), cfg.objective().headSize(data.classes().size()), cfg.seed(), root)) {
             Map<String, NDArray> momentum = zeroMomentum(net, root);
             int start = 0;
             if (Files.isRegularFile(checkpoint)) {
@@ -97,20 +100,30 @@ public final class Training {
                 long correct = 0;
                 for (int s = 0; s < steps; s++) {
                     int[] idx = java.util.Arrays.copyOfRange(order, s * cfg.batchSize(), (s + 1) * cfg.batchSize());
-                    float[] x = batch(pool, cfg, data, spec, idx, epoch, per);
-                    long[] y = new long[idx.length];
-                    for (int i = 0; i < idx.length; i++) {
-                        y[i] = data.labels()[idx[i]];
-                    }
                     double lr = learningRate(cfg, epoch * steps + s, steps, total);
-                    float[] lossAndCorrect = step(net, momentum, root, x, y, (float) lr, (float) cfg.momentum(), (float) cfg.weightDecay());
+                    float[] lossAndCorrect;
+                    if (cfg.objective().contrastive()) {
+                        // two views of each image: the second's draws come from the image id with a view suffix
+                        float[] x = new float[2 * idx.length * per];
+                        System.arraycopy(batch(pool, cfg, data, spec, idx, epoch, per, ""), 0, x, 0, idx.length * per);
+                        System.arraycopy(batch(pool, cfg, data, spec, idx, epoch, per, SECOND_VIEW), 0, x, idx.length * per, idx.length * per);
+                        lossAndCorrect = contrastiveStep(net, momentum, root, x, idx.length, (float) cfg.objective().temperature(), (float) lr,
+                                (float) cfg.momentum(), (float) cfg.weightDecay());
+                    } else {
+                        float[] x = batch(pool, cfg, data, spec, idx, epoch, per, "");
+                        long[] y = new long[idx.length];
+                        for (int i = 0; i < idx.length; i++) {
+                            y[i] = data.labels()[idx[i]];
+                        }
+                        lossAndCorrect = step(net, momentum, root, x, y, (float) lr, (float) cfg.momentum(), (float) cfg.weightDecay());
+                    }
                     float loss = lossAndCorrect[0];
                     correct += (long) lossAndCorrect[1];
                     lossSum += loss;
                     listener.step(epoch, s, steps, loss);
                 }
                 double mean = lossSum / steps;
-                double acc = correct / (double) (steps * cfg.batchSize());
+                double acc = correct / (double) (steps * cfg.batchSize() * (cfg.objective().contrastive() ? 2 : 1));
                 save(checkpoint, runKey, epoch + 1, net, momentum);
                 stats.add(new EpochStats(epoch, mean, acc, (System.nanoTime() - t0) / 1e9));
                 listener.epoch(epoch, mean, acc);
@@ -120,6 +133,7 @@ public final class Training {
             }
             return new Result(cfg.epochs(), resumedFrom, stats, net.snapshot());
         } finally {
+            JniUtils.setGradMode(gradWas);
             pool.shutdownNow();
         }
     }
@@ -150,8 +164,11 @@ public final class Training {
         return o;
     }
 
+    /** Appended to an image's id for the draws of its second view (contrastive objective). */
+    static final String SECOND_VIEW = "#view2";
+
     private static float[] batch(ExecutorService pool, TrainConfig cfg, TrainingImages data, PreprocessSpec spec, int[] idx,
-                                 int epoch, int per) throws InterruptedException {
+                                 int epoch, int per, String view) throws InterruptedException {
         float[] x = new float[idx.length * per];
         List<Future<?>> fs = new ArrayList<>();
         int chunk = (idx.length + cfg.threads() - 1) / cfg.threads();
@@ -161,7 +178,7 @@ public final class Training {
             fs.add(pool.submit(() -> {
                 for (int i = from; i < to; i++) {
                     int k = idx[i];
-                    RgbImage img = cfg.recipe().apply(data.images().get(k), cfg.seed(), data.ids().get(k), epoch);
+                    RgbImage img = cfg.recipe().apply(data.images().get(k), cfg.seed(), data.ids().get(k) + view, epoch);
                     Preprocessor.writeTensor(Preprocessor.resizeAndCrop(img, spec), spec, x, i * per);
                 }
             }));
@@ -185,17 +202,61 @@ public final class Training {
         try (NDManager sub = root.newSubManager()) {
             NDArray xs = sub.create(x, new Shape(y.length, 3, size, size));
             NDArray ys = sub.create(y);
-            float loss;
-            long correct;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            return gradientStep(net, momentum, sub, lr, mu, wd, () -> {
                 NDArray logits = net.forward(xs, true);
-                NDArray l = ResNet.crossEntropy(logits, ys, net.classes());
-                gc.backward(l);
-                loss = l.getFloat();
-                correct = logits.argMax(1).eq(ys).sum().toType(ai.djl.ndarray.types.DataType.INT64, false).getLong();
+                return new NDArray[] {ResNet.crossEntropy(logits, ys, net.classes()), logits.argMax(1).eq(ys).sum()};
+            });
+        }
+    }
+
+    /**
+     * One SGD step of SimCLR's NT-Xent: {@code x} holds 2n views (rows 0..n-1 the first view of each
+     * image, n..2n-1 the second); each view's projection, L2-normalised, must pick its partner among
+     * the other 2n - 1 by cosine similarity / temperature. Returns {loss, views whose nearest is their partner}.
+     */
+    public static float[] contrastiveStep(ResNet net, Map<String, NDArray> momentum, NDManager root, float[] x, int n, float temperature,
+                                          float lr, float mu, float wd) {
+        int size = net.architecture().inputSize();
+        try (NDManager sub = root.newSubManager()) {
+            NDArray xs = sub.create(x, new Shape(2L * n, 3, size, size));
+            long[] partner = new long[2 * n];
+            for (int i = 0; i < n; i++) {
+                partner[i] = i + n;
+                partner[i + n] = i;
             }
+            NDArray ys = sub.create(partner);
+            // a view is not its own candidate: its similarity is pushed far below the others'
+            NDArray self = sub.eye(2 * n).mul(1e9f);
+            return gradientStep(net, momentum, sub, lr, mu, wd, () -> {
+                NDArray z = net.forward(xs, true);
+                NDArray zn = z.div(z.norm(new int[] {1}, true).clip(1e-12f, Float.MAX_VALUE));
+                NDArray sim = zn.matMul(zn.transpose()).div(temperature).sub(self);
+                return new NDArray[] {ResNet.crossEntropy(sim, ys, 2 * n), sim.argMax(1).eq(ys).sum()};
+            });
+        }
+    }
+
+    /** A forward pass giving {loss, count of correct}, backward from it, and the SGD update. */
+    private static float[] gradientStep(ResNet net, Map<String, NDArray> momentum, NDManager sub, float lr, float mu, float wd,
+                                        java.util.function.Supplier<NDArray[]> forward) {
+        // What DJL's PtGradientCollector does (grad mode on, backward from ones), without its JVM-wide
+        // "one collector at a time" flag: libtorch's grad mode is per thread, so runs on other threads
+        // (traces ablation --jobs) each collect their own gradients.
+        boolean gradWas = JniUtils.isGradMode();
+        JniUtils.setGradMode(true);
+        try {
+            NDArray[] lossAndCorrect = forward.get();
+            NDArray l = lossAndCorrect[0];
+            NDArray ones = sub.ones(l.getShape(), l.getDataType());
+            JniUtils.backward((PtNDArray) l, (PtNDArray) ones, false, false);
+            float loss = l.getFloat();
+            long correct = lossAndCorrect[1].toType(ai.djl.ndarray.types.DataType.INT64, false).getLong();
+            // the update in place on the parameters, outside the graph
+            JniUtils.setGradMode(false);
             update(net, momentum, sub, lr, mu, wd);
             return new float[] {loss, correct};
+        } finally {
+            JniUtils.setGradMode(gradWas);
         }
     }
 
@@ -231,16 +292,14 @@ public final class Training {
     public static double accuracy(TrainConfig cfg, Map<String, float[]> weights, int classes, TrainingImages test) {
         int size = cfg.arch().inputSize();
         PreprocessSpec spec = preprocessing(size);
-        int per = 3 * size * size;
         long correct = 0;
+        boolean gradWas = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
         try (NDManager root = NDManager.newBaseManager(); ResNet net = new ResNet(cfg.arch(), classes, 0, root)) {
             net.restore(weights);
             for (int b0 = 0; b0 < test.size(); b0 += 256) {
                 int m = Math.min(256, test.size() - b0);
-                float[] x = new float[m * per];
-                for (int i = 0; i < m; i++) {
-                    Preprocessor.writeTensor(Preprocessor.resizeAndCrop(test.images().get(b0 + i), spec), spec, x, i * per);
-                }
+                float[] x = unaugmented(test, b0, m, spec);
                 try (NDManager sub = root.newSubManager()) {
                     NDArray pred = net.forward(sub.create(x, new Shape(m, 3, size, size)), false).argMax(1);
                     long[] p = pred.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
@@ -251,16 +310,125 @@ public final class Training {
                     }
                 }
             }
+        } finally {
+            JniUtils.setGradMode(gradWas);
         }
         return test.size() == 0 ? Double.NaN : correct / (double) test.size();
+    }
+
+    /**
+     * kNN accuracy of a contrastive run: each query image's class by majority vote of its
+     * {@link Objective#KNN_K} nearest reference images (cosine similarity of the embeddings, ties to
+     * the class met first, nearest first), all unaugmented.
+     *
+     * @param leaveOneOut the queries are the reference images; each one's own entry is skipped
+     */
+    public static double knnAccuracy(TrainConfig cfg, Map<String, float[]> weights, TrainingImages reference, TrainingImages queries,
+                                     boolean leaveOneOut) {
+        int classes = reference.classes().size();
+        int k = Math.min(Objective.KNN_K, reference.size() - (leaveOneOut ? 1 : 0));
+        if (k < 1 || queries.size() == 0) {
+            return Double.NaN;
+        }
+        boolean gradWas = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDManager root = NDManager.newBaseManager();
+             ResNet net = new ResNet(cfg.arch(), cfg.objective().headSize(classes), 0, root)) {
+            net.restore(weights);
+            NDArray ref = normalisedEmbeddings(net, root, reference);
+            NDArray qry = leaveOneOut ? ref : normalisedEmbeddings(net, root, queries);
+            long correct = 0;
+            int take = k + (leaveOneOut ? 1 : 0);
+            for (int b0 = 0; b0 < queries.size(); b0 += 256) {
+                int m = Math.min(256, queries.size() - b0);
+                try (NDManager sub = root.newSubManager()) {
+                    NDArray q = qry.get(b0 + ":" + (b0 + m));
+                    q.tempAttach(sub);
+                    NDArray sims = q.matMul(ref.transpose());
+                    sims.tempAttach(sub);
+                    ai.djl.ndarray.NDList top = sims.topK(take, 1, true, true);
+                    long[] idx = top.get(1).toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
+                    top.forEach(a -> a.tempAttach(sub));
+                    for (int i = 0; i < m; i++) {
+                        int[] votes = new int[classes];
+                        int[] firstSeen = new int[classes];
+                        java.util.Arrays.fill(firstSeen, Integer.MAX_VALUE);
+                        int used = 0;
+                        for (int j = 0; j < take && used < k; j++) {
+                            long r = idx[i * take + j];
+                            if (leaveOneOut && r == b0 + i) {
+                                continue;
+                            }
+                            int c = (int) reference.labels()[(int) r];
+                            votes[c]++;
+                            firstSeen[c] = Math.min(firstSeen[c], used);
+                            used++;
+                        }
+                        int best = 0;
+                        for (int c = 1; c < classes; c++) {
+                            if (votes[c] > votes[best] || (votes[c] == votes[best] && firstSeen[c] < firstSeen[best])) {
+                                best = c;
+                            }
+                        }
+                        if (best == queries.labels()[b0 + i]) {
+                            correct++;
+                        }
+                    }
+                }
+            }
+            return correct / (double) queries.size();
+        } finally {
+            JniUtils.setGradMode(gradWas);
+        }
+    }
+
+    /** The input tensor (row-major [m, 3, S, S]) of images b0..b0+m-1 as decoded, through the encoder's preprocessing. */
+    private static float[] unaugmented(TrainingImages d, int b0, int m, PreprocessSpec spec) {
+        int per = 3 * spec.cropSize() * spec.cropSize();
+        float[] x = new float[m * per];
+        for (int i = 0; i < m; i++) {
+            Preprocessor.writeTensor(Preprocessor.resizeAndCrop(d.images().get(b0 + i), spec), spec, x, i * per);
+        }
+        return x;
+    }
+
+    /** L2-normalised embeddings [N, D] of unaugmented images, in inference mode. */
+    private static NDArray normalisedEmbeddings(ResNet net, NDManager root, TrainingImages d) {
+        int size = net.architecture().inputSize();
+        int dim = net.architecture().embeddingDim();
+        PreprocessSpec spec = preprocessing(size);
+        float[] all = new float[d.size() * dim];
+        for (int b0 = 0; b0 < d.size(); b0 += 256) {
+            int m = Math.min(256, d.size() - b0);
+            float[] x = unaugmented(d, b0, m, spec);
+            try (NDManager sub = root.newSubManager()) {
+                float[] e = net.embed(sub.create(x, new Shape(m, 3, size, size)), false).toFloatArray();
+                System.arraycopy(e, 0, all, b0 * dim, m * dim);
+            }
+        }
+        for (int i = 0; i < d.size(); i++) {
+            double n2 = 0;
+            for (int j = 0; j < dim; j++) {
+                n2 += (double) all[i * dim + j] * all[i * dim + j];
+            }
+            float inv = (float) (1 / Math.max(1e-12, Math.sqrt(n2)));
+            for (int j = 0; j < dim; j++) {
+                all[i * dim + j] *= inv;
+            }
+        }
+        return root.create(all, new Shape(d.size(), dim));
     }
 
     /** Embeddings [N, D] in inference mode of normalised inputs (row-major), for export checks. */
     public static float[] embed(Architecture arch, int classes, Map<String, float[]> weights, float[] inputs, int n) {
         int size = arch.inputSize();
+        boolean gradWas = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
         try (NDManager root = NDManager.newBaseManager(); ResNet net = new ResNet(arch, classes, 0, root)) {
             net.restore(weights);
             return net.embed(root.create(inputs, new Shape(n, 3, size, size)), false).toFloatArray();
+        } finally {
+            JniUtils.setGradMode(gradWas);
         }
     }
 
@@ -317,7 +485,10 @@ public final class Training {
             if (v == null) {
                 throw new IOException(file + ": checkpoint lacks the momentum of " + e.getKey());
             }
-            e.getValue().set(v);
+            // a new array, not NDArray.set (see ResNet.restore)
+            NDArray old = e.getValue();
+            e.setValue(old.getManager().create(v, old.getShape()));
+            old.close();
         }
         return epochs;
     }

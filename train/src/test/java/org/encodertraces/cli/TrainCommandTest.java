@@ -107,6 +107,52 @@ class TrainCommandTest {
         assertTrue(refused.err().contains("belongs to a run with other settings"), refused.err());
     }
 
+    /** A child JVM running the CLI (or another main class) on this classpath; stdout and stderr kept apart. */
+    private Run child(String mainClass, List<String> args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), mainClass));
+        cmd.addAll(args);
+        Path o = Files.createTempFile(tmp, "out", ".txt");
+        Path e = Files.createTempFile(tmp, "err", ".txt");
+        Process p = new ProcessBuilder(cmd).redirectOutput(o.toFile()).redirectError(e.toFile()).start();
+        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "child JVM finished");
+        return new Run(p.exitValue(), Files.readString(o), Files.readString(e));
+    }
+
+    /** Writes into an array with DJL's NDArray.set, which runs under libtorch's deprecated AutoNonVariableTypeMode. */
+    public static final class SetArray {
+        public static void main(String[] args) {
+            org.encodertraces.train.Libtorch.start(1, org.encodertraces.train.Libtorch.defaultCache(System.getenv()));
+            try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+                m.zeros(new ai.djl.ndarray.types.Shape(2)).set(new float[] {1, 2});
+            }
+        }
+    }
+
+    @Test
+    void noLibtorchDeprecationWarningReachesTheUser() throws Exception {
+        // the control: libtorch's warning goes straight to the process's stderr, where this test looks for it
+        Run control = child(SetArray.class.getName(), List.of());
+        assertEquals(0, control.exit(), control.err());
+        assertTrue(control.err().contains("AutoNonVariableTypeMode is deprecated"), "the warning a user saw: " + control.err());
+
+        // a run stopped after one epoch, resumed to the end with a test set: checkpoint load, restore, accuracy, export
+        Path zip = tinyZip(tmp.resolve("tiny.zip"), 16);
+        Path run = tmp.resolve("run");
+        List<String> args = new ArrayList<>(trainArgs(zip, run, 2));
+        args.remove("--quiet");
+        args.addAll(List.of("--test", "zip:" + zip));
+        List<String> first = new ArrayList<>(args);
+        first.addAll(List.of("--stop-after", "1"));
+        for (List<String> a : List.of(first, args)) {
+            Run r = child("org.encodertraces.cli.TracesCli", a);
+            assertEquals(0, r.exit(), r.out() + r.err());
+            assertTrue(r.err().contains("epoch "), "progress still shown: " + r.err());
+            assertTrue(!r.err().contains("AutoNonVariableTypeMode") && !r.err().contains("LegacyTypeDispatch"), r.err());
+        }
+        assertTrue(Files.isRegularFile(run.resolve(TrainedEncoder.ONNX)));
+    }
+
     @Test
     void trainedEncoderEmbedsThroughTracesEmbed() throws Exception {
         Path zip = tinyZip(tmp.resolve("tiny.zip"), 16);
@@ -128,6 +174,45 @@ class TrainCommandTest {
                 "--processing", "IDENTITY,JPEG75_420", "--threads", "1", "--quiet", "-o", emb.toString());
         assertEquals(0, e.exit(), e.out() + e.err());
         assertTrue(e.out().contains("32 rows, 0 failed"), e.out());
+    }
+
+    @Test
+    void simclrRunRecordsItsObjectiveAndEmbeds() throws Exception {
+        Path zip = tinyZip(tmp.resolve("tiny.zip"), 16);
+        Path run = tmp.resolve("simclr");
+        List<String> args = new ArrayList<>(trainArgs(zip, run, 2));
+        args.addAll(List.of("--objective", "simclr", "--temperature", "0.3", "--projection-dim", "8", "--test", "zip:" + zip));
+        Run r = cli(args.toArray(String[]::new));
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("simclr (temperature 0.3)") && r.out().contains("(kNN, k = 20, on the training embeddings)"), r.out());
+        JsonNode prov = new ObjectMapper().readTree(run.resolve(TrainedEncoder.PROVENANCE).toFile());
+        JsonNode obj = prov.path("training").path("objective");
+        assertEquals("simclr", obj.path("kind").asText());
+        assertEquals(0.3, obj.path("temperature").asDouble());
+        assertEquals(8, obj.path("projectionDim").asInt());
+        double acc = prov.path("test").path("accuracy").asDouble(-1);
+        assertTrue(acc >= 0 && acc <= 1, prov.path("test").toString());
+        String onnx = new String(Files.readAllBytes(run.resolve(TrainedEncoder.ONNX)), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(onnx.contains("projection") && !onnx.contains("logits"), "the head's output is named for what it is");
+
+        Path emb = tmp.resolve("emb");
+        Run e = cli("embed", "--images", "zip:" + zip, "--model", run.resolve("model.onnx").toString(), "--output", "embedding",
+                "--size", "32", "--filter", "BICUBIC", "--mean", "0.4914,0.4822,0.4465", "--std", "0.2470,0.2435,0.2616",
+                "--threads", "1", "--quiet", "-o", emb.toString());
+        assertEquals(0, e.exit(), e.out() + e.err());
+
+        // the same settings with the default objective are another run: the folder refuses it
+        Files.delete(run.resolve(TrainedEncoder.PROVENANCE));
+        Run other = cli(trainArgs(zip, run, 2).toArray(String[]::new));
+        assertEquals(2, other.exit(), other.out() + other.err());
+        assertTrue(other.err().contains("belongs to a run with other settings"), other.err());
+
+        Run none = cli("train", "--images", "zip:" + zip, "--objective", "simclr", "-o", tmp.resolve("x").toString());
+        assertEquals(2, none.exit());
+        assertTrue(none.err().contains("needs a random augmentation recipe"), none.err());
+        Run bad = cli("train", "--images", "zip:" + zip, "--objective", "byol", "-o", tmp.resolve("x").toString());
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("unknown objective 'byol' (known: cross-entropy, simclr)"), bad.err());
     }
 
     @Test
