@@ -234,6 +234,10 @@ public final class ErasureStage {
         }
         List<Measure> measures = pair(before, after, concepts);
         semantic(held, ccfg, raw, erased, concepts, listener, model).ifPresent(measures::add);
+        if (measures.isEmpty()) {
+            throw new IllegalArgumentException("none of the audit's experiments could run on so few (too few images per task or class;"
+                    + " acquisition probes need " + mcfg.minPerClass() + " photos in at least two classes)");
+        }
         return measures;
     }
 
