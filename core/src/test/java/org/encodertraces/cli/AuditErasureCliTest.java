@@ -98,6 +98,8 @@ class AuditErasureCliTest {
         String md = Files.readString(out.resolve("summary.md"));
         assertTrue(md.contains("## After erasure") && md.contains("**probe JPEG (16.7%)**"), md);
         assertTrue(Files.readString(out.resolve("erasure.csv")).contains("leace:jpeg"), "erasure.csv");
+        String tex = Files.readString(out.resolve("table-erasure.tex"));
+        assertTrue(tex.contains("\\toprule") && tex.contains("probe JPEG (erased)"), tex);
         assertTrue(inside.out().contains("erased leace:jpeg"), inside.out());
 
         Chromium.require();
