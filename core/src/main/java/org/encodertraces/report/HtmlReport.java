@@ -754,8 +754,8 @@ public final class HtmlReport {
                 .append(" their own seeds (never the fit's). The erased trace should fall to chance; the other traces")
                 .append(" are measured (does erasing one remove others?); the kNN gap should shrink toward zero; the")
                 .append(" semantic kNN all-same and semantic probe accuracies are what erasure costs. Brackets: 95%")
-                .append(" intervals as elsewhere; <i>at chance</i> where the erased accuracy's interval contains")
-                .append(" chance.</p>\n");
+                .append(" intervals as elsewhere; the erased trace's row says how far it is from chance and")
+                .append(" whether its interval contains chance.</p>\n");
         sectionNotes(b, Section.ERASURE);
         if (data.erasure().isEmpty()) {
             absent(b, Section.ERASURE, "erasure results", "no eraser could be evaluated");
@@ -795,8 +795,9 @@ public final class HtmlReport {
             Interval ci = Intervals.withSeeds(v, r.testSamples(), std);
             b.append("<br><small class=\"ci\">").append(Html.ci(ci)).append("</small>");
             if (markChance && r.chance() != null) {
-                b.append(ci.contains(r.chance()) ? " <span class=\"at-chance\">at chance</span>"
-                        : " <span class=\"above-chance\">" + esc(Html.pp(v - r.chance())) + " from chance</span>");
+                b.append("<br><span class=\"").append(ci.contains(r.chance()) ? "at-chance" : "above-chance").append("\">")
+                        .append(esc(Html.pp(v - r.chance()))).append(" from chance").append(ci.contains(r.chance())
+                                ? ", interval contains it" : ", interval excludes it").append("</span>");
             }
         }
         b.append("</td>");

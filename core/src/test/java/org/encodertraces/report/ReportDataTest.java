@@ -57,7 +57,8 @@ class ReportDataTest {
         String html = Files.readString(HtmlReport.write(d, null, tmp).html());
         assertTrue(html.contains("<h2>After erasure</h2>") && html.contains("href=\"#erasure\""), "section and its link");
         assertTrue(html.contains("\u221264.8 pp") || html.contains("\u221268.2 pp"), "the change in points");
-        assertTrue(html.contains("<span class=\"at-chance\">at chance</span>"), "18.1% on 276 test rows: its interval contains 16.7%");
+        assertTrue(html.contains("<span class=\"at-chance\">+1.4 pp from chance, interval contains it</span>"),
+                "18.1% on 276 test rows: its interval contains 16.7%");
         assertTrue(html.contains("+77.9 pp") && html.contains("\u22122.0 pp"), "gaps are signed points");
         assertTrue(Files.readString(tmp.resolve("summary.md")).contains("| **probe JPEG (16.7%)** | 153, 276 | 86.3% \u00b1 3.1 | 18.1% \u00b1 1.6"));
         assertFalse(Files.readString(HtmlReport.write(SampleReports.full(), null, tmp.resolve("none")).html()).contains("id=\"erasure\""),
