@@ -73,7 +73,7 @@ public final class Audit {
     /** Everything measured for one model. */
     public record ModelRun(String model, String fileName, Map<String, Object> encoder, int dim, List<TaskProbe> probes,
                            List<TaskKnn> knn, RetrievalResult retrieval, List<AcquisitionStage.AttributeProbe> acquisition,
-                           List<String> notes, EncoderDescription info) {
+                           List<String> notes, EncoderDescription info, List<ErasureStage.Result> erasures) {
     }
 
     /** The audit's results. */
@@ -209,6 +209,15 @@ public final class Audit {
     /** Runs the plan, writing embedding sets under {@code outDir/embeddings}. */
     public static Outcome run(Plan plan, AuditConfig cfg, Path outDir, EncoderOpener opener, Listener listener)
             throws IOException, InterruptedException {
+        return run(plan, cfg, outDir, opener, listener, List.of());
+    }
+
+    /**
+     * Runs the plan and, per model, the "after erasure" measurements of each eraser that belongs to it
+     * ({@link ErasureStage}).
+     */
+    public static Outcome run(Plan plan, AuditConfig cfg, Path outDir, EncoderOpener opener, Listener listener,
+                              List<ErasureStage.Request> erasures) throws IOException, InterruptedException {
         Instant started = Instant.now();
         Dataset ds = plan.dataset();
         Path embDir = outDir.resolve("embeddings");
@@ -262,57 +271,77 @@ public final class Audit {
             // learned embeddings get the configured normalisation (the study's L2 by default)
             AuditConfig mcfg = info.isReference()
                     ? cfg.withProbe(cfg.probe().withNormalization(org.encodertraces.probe.FeatureNormalization.STANDARD)) : cfg;
-            List<TaskProbe> probes = new ArrayList<>();
-            List<TaskKnn> knn = new ArrayList<>();
-            boolean semantic = ds.labelTensors().contains(LABEL);
-            List<Object[]> variants = new ArrayList<>();
-            for (ProcessingTask t : cfg.tasks()) {
-                variants.add(new Object[] {t, false});
-            }
-            if (cfg.maskPercent() > 0 && cfg.tasks().contains(ProcessingTask.JPEG)) {
-                variants.add(new Object[] {ProcessingTask.JPEG, true});
-            }
-            for (Object[] v : variants) {
-                ProcessingTask t = (ProcessingTask) v[0];
-                boolean masked = (Boolean) v[1];
-                List<String> ops = taskOps(t, cfg.maskPercent(), masked);
-                Aligned a = Aligned.of(ops.stream().map(sets::get).toList());
-                if (a.ids().size() < 10) {
-                    modelNotes.add(taskName(t) + (masked ? " (masked)" : "") + ": only " + a.ids().size() + " images embedded under every operation; skipped");
-                    continue;
-                }
-                String name = masked ? taskName(t) + " masked " + cfg.maskPercent() + "%" : taskName(t);
-                ProcessingProbe.ImageSplit split = ProcessingProbe.ImageSplit.random(a.ids().size(), cfg.testFraction(), cfg.seed());
-                listener.stage(model + ": probe " + name);
-                ProbeResult pr = new ProcessingProbe(mcfg.probe()).run(name, t.operations(), a.rows(), split);
-                probes.add(new TaskProbe(name, masked, ops, pr));
-                if (semantic && !masked) {
-                    listener.stage(model + ": kNN " + name);
-                    int[] labels = a.labels(LABEL);
-                    List<KnnInfluence.OperationEmbeddings> oe = new ArrayList<>();
-                    for (int o = 0; o < ops.size(); o++) {
-                        FloatMatrix m = FloatMatrix.of(a.rows().get(o));
-                        oe.add(new KnnInfluence.OperationEmbeddings(t.operations().get(o), m.selectRows(split.train()), m.selectRows(split.test())));
-                    }
-                    KnnResult kr = new KnnInfluence(new KnnInfluence.Config(cfg.k(), cfg.uniformSeeds(), cfg.seed(), cfg.threads(), cfg.probe().protocol()))
-                            .run(oe, pick(labels, split.train()), pick(labels, split.test()));
-                    knn.add(new TaskKnn(name, kr));
-                }
-            }
-            RetrievalResult retrieval = null;
-            if (sets.containsKey("IDENTITY") && ds.labelTensors().contains("subject") && ds.labelTensors().contains("device")) {
-                listener.stage(model + ": pair retrieval");
-                EmbeddingSet id = sets.get("IDENTITY");
-                int[] subject = toInt(id.label("subject"));
-                int[] device = toInt(id.label("device"));
-                List<String> deviceNames = ds.labelNames().getOrDefault("device", List.of("camera", "phone"));
-                retrieval = new PairRetrieval(cfg.threads()).run(new FloatMatrix(id.rows(), id.dim(), id.embeddings()), subject, device,
-                        deviceNames, 1, 5);
-            }
-            List<AcquisitionStage.AttributeProbe> acq = AcquisitionStage.run(ds, mcfg, sets, listener, model, modelNotes);
-            runs.add(new ModelRun(model, fileName, encoderProv, dim, probes, knn, retrieval, acq, modelNotes, info));
+            Analysis an = analyse(ds, mcfg, sets, listener, model, modelNotes);
+            List<ErasureStage.Result> erased = ErasureStage.run(erasures, ds, mcfg, sets, listener, model, fileName,
+                    embDir.resolve(Extraction.setName(ds.name(), plan.operations().get(0), fileName) + ".safetensors"), modelNotes);
+            runs.add(new ModelRun(model, fileName, encoderProv, dim, an.probes(), an.knn(), an.retrieval(), an.acquisition(), modelNotes, info,
+                    erased));
         }
         return new Outcome(plan, runs, datasetAudit, notes, started, Instant.now());
+    }
+
+    /** What the experiments measured on one model's embedding sets. */
+    record Analysis(List<TaskProbe> probes, List<TaskKnn> knn, RetrievalResult retrieval, List<AcquisitionStage.AttributeProbe> acquisition) {
+    }
+
+    /**
+     * The experiments on one model's sets (by operation name): the processing probes of each task and the
+     * masked JPEG variant, kNN when the dataset has classes, pair retrieval, acquisition probes.
+     *
+     * @param label names the model in stage messages
+     * @param notes receives what was skipped and why
+     */
+    static Analysis analyse(Dataset ds, AuditConfig mcfg, Map<String, EmbeddingSet> sets, Listener listener, String label,
+                            List<String> notes) {
+        List<TaskProbe> probes = new ArrayList<>();
+        List<TaskKnn> knn = new ArrayList<>();
+        boolean semantic = ds.labelTensors().contains(LABEL);
+        List<Object[]> variants = new ArrayList<>();
+        for (ProcessingTask t : mcfg.tasks()) {
+            variants.add(new Object[] {t, false});
+        }
+        if (mcfg.maskPercent() > 0 && mcfg.tasks().contains(ProcessingTask.JPEG)) {
+            variants.add(new Object[] {ProcessingTask.JPEG, true});
+        }
+        for (Object[] v : variants) {
+            ProcessingTask t = (ProcessingTask) v[0];
+            boolean masked = (Boolean) v[1];
+            List<String> ops = taskOps(t, mcfg.maskPercent(), masked);
+            Aligned a = Aligned.of(ops.stream().map(sets::get).toList());
+            if (a.ids().size() < 10) {
+                notes.add(taskName(t) + (masked ? " (masked)" : "") + ": only " + a.ids().size() + " images embedded under every operation; skipped");
+                continue;
+            }
+            String name = masked ? taskName(t) + " masked " + mcfg.maskPercent() + "%" : taskName(t);
+            ProcessingProbe.ImageSplit split = ProcessingProbe.ImageSplit.random(a.ids().size(), mcfg.testFraction(), mcfg.seed());
+            listener.stage(label + ": probe " + name);
+            ProbeResult pr = new ProcessingProbe(mcfg.probe()).run(name, t.operations(), a.rows(), split);
+            probes.add(new TaskProbe(name, masked, ops, pr));
+            if (semantic && !masked) {
+                listener.stage(label + ": kNN " + name);
+                int[] labels = a.labels(LABEL);
+                List<KnnInfluence.OperationEmbeddings> oe = new ArrayList<>();
+                for (int o = 0; o < ops.size(); o++) {
+                    FloatMatrix m = FloatMatrix.of(a.rows().get(o));
+                    oe.add(new KnnInfluence.OperationEmbeddings(t.operations().get(o), m.selectRows(split.train()), m.selectRows(split.test())));
+                }
+                KnnResult kr = new KnnInfluence(new KnnInfluence.Config(mcfg.k(), mcfg.uniformSeeds(), mcfg.seed(), mcfg.threads(), mcfg.probe().protocol()))
+                        .run(oe, pick(labels, split.train()), pick(labels, split.test()));
+                knn.add(new TaskKnn(name, kr));
+            }
+        }
+        RetrievalResult retrieval = null;
+        if (sets.containsKey("IDENTITY") && ds.labelTensors().contains("subject") && ds.labelTensors().contains("device")) {
+            listener.stage(label + ": pair retrieval");
+            EmbeddingSet id = sets.get("IDENTITY");
+            int[] subject = toInt(id.label("subject"));
+            int[] device = toInt(id.label("device"));
+            List<String> deviceNames = ds.labelNames().getOrDefault("device", List.of("camera", "phone"));
+            retrieval = new PairRetrieval(mcfg.threads()).run(new FloatMatrix(id.rows(), id.dim(), id.embeddings()), subject, device,
+                    deviceNames, 1, 5);
+        }
+        List<AcquisitionStage.AttributeProbe> acq = AcquisitionStage.run(ds, mcfg, sets, listener, label, notes);
+        return new Analysis(probes, knn, retrieval, acq);
     }
 
     /** The study's name of a task group: JPEG, Sharpening, Resizing, Interpolation. */

@@ -57,6 +57,9 @@ public final class AuditFiles {
                         new ResultFiles.RunTimes(o.started(), o.finished()), json, dir.resolve("retrieval.csv"));
                 written.add(json);
             }
+            for (ErasureStage.Result e : run.erasures()) {
+                written.add(writeErasure(dir, run, e, o));
+            }
             for (AcquisitionStage.AttributeProbe a : run.acquisition()) {
                 String op = a.masked() ? maskOp(o) : "IDENTITY";
                 written.add(probeWriter.write(dir, "acquisition_" + slug(a.attribute()) + (a.masked() ? "_masked" : ""), a.attribute(), a.result(),
@@ -64,6 +67,41 @@ public final class AuditFiles {
             }
         }
         return written;
+    }
+
+    /** {@code erasure_<eraser>.json}: the eraser, where it was fitted, the images, and each measure raw and erased. */
+    private static Path writeErasure(Path dir, Audit.ModelRun run, ErasureStage.Result e, Audit.Outcome o) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+        com.fasterxml.jackson.databind.node.ObjectNode doc = om.createObjectNode();
+        doc.put("experiment", "after-erasure");
+        doc.put("model", run.model());
+        doc.put("eraser", e.eraser());
+        doc.put("method", e.method());
+        doc.set("concepts", om.valueToTree(e.concepts()));
+        doc.put("rank", e.rank());
+        if (!e.sha256().isEmpty()) {
+            doc.put("eraser_sha256", e.sha256());
+        }
+        doc.put("fitted_inside_audit", e.sha256().isEmpty());
+        doc.put("transfer", e.transfer());
+        doc.put("fitted_images_of_this_dataset", e.fittedImages());
+        doc.put("evaluated_images", e.evaluatedImages());
+        doc.put("checking_probe_seed_offset", ErasureStage.SEED_OFFSET);
+        if (e.skipped() != null) {
+            doc.put("skipped", e.skipped());
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode ms = doc.putArray("measures");
+        for (ErasureStage.Measure m : e.measures()) {
+            ms.add(om.valueToTree(m));
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode prov = doc.putObject("provenance");
+        org.encodertraces.provenance.ToolInfo.platform().forEach(prov::putPOJO);
+        prov.put("started", o.started().toString());
+        prov.put("finished", o.finished().toString());
+        Path f = dir.resolve("erasure_" + slug(e.eraser()) + ".json");
+        om.writeValue(f.toFile(), doc);
+        return f;
     }
 
     static String maskOp(Audit.Outcome o) {
@@ -101,6 +139,14 @@ public final class AuditFiles {
             for (AcquisitionStage.AttributeProbe a : run.acquisition()) {
                 sb.append(String.format("%-28s %-26s %8.1f%% %7.1f %7.1f%%%n", run.model(), "acquisition " + a.attribute() + (a.masked() ? " (masked)" : ""),
                         100 * a.result().accuracyMean(), 100 * a.result().accuracyStd(), 100 * a.result().metrics().chance()));
+            }
+            for (ErasureStage.Result e : run.erasures()) {
+                for (ErasureStage.Measure m : e.measures()) {
+                    boolean signed = m.name().startsWith("kNN gap") || m.name().endsWith("change");
+                    sb.append(String.format("%-28s %-26s %8.1f%s -> %.1f%s%s%n", run.model(), "erased " + e.eraser(), 100 * m.before(),
+                            signed ? " pp" : "%", 100 * m.after(), signed ? " pp" : "%", "   " + m.name() + (m.erased() ? " (erased)" : "")
+                                    + (m.chance() == null ? "" : String.format(", chance %.1f%%", 100 * m.chance()))));
+                }
             }
             for (String n : run.notes()) {
                 sb.append("  note: ").append(n).append('\n');

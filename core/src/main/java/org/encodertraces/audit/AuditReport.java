@@ -19,6 +19,7 @@ import org.encodertraces.report.AuditRow;
 import org.encodertraces.report.DatasetInfo;
 import org.encodertraces.report.EncoderGroup;
 import org.encodertraces.report.EncoderInfo;
+import org.encodertraces.report.ErasureRow;
 import org.encodertraces.report.HtmlReport;
 import org.encodertraces.report.KnnRow;
 import org.encodertraces.report.PaperResults;
@@ -50,6 +51,8 @@ public final class AuditReport {
         List<KnnRow> knn = new ArrayList<>();
         List<RetrievalRow> retrieval = new ArrayList<>();
         List<String> notes = new ArrayList<>(o.notes());
+        List<ErasureRow> erasure = new ArrayList<>();
+        List<Map<String, Object>> erasers = new ArrayList<>();
         if (o.datasetAudit() != null) {
             for (var t : o.datasetAudit().traces()) {
                 if (t.notMeasurable() != null) {
@@ -94,12 +97,38 @@ public final class AuditReport {
             for (String n : run.notes()) {
                 notes.add(run.model() + ": " + n);
             }
+            for (ErasureStage.Result e : run.erasures()) {
+                for (ErasureStage.Measure m : e.measures()) {
+                    erasure.add(new ErasureRow(run.model(), e.eraser(), e.method(), String.join(",", e.concepts()), e.evaluatedImages(), m.name(),
+                            m.erased(), m.chance(), m.before(), m.beforeStd(), m.after(), m.afterStd(), m.testSamples()));
+                }
+                Map<String, Object> ep = new LinkedHashMap<>();
+                ep.put("encoder", run.model());
+                ep.put("eraser", e.eraser());
+                ep.put("method", e.method());
+                ep.put("concepts", e.concepts());
+                ep.put("rank", e.rank());
+                if (!e.sha256().isEmpty()) {
+                    ep.put("sha256", e.sha256());
+                }
+                ep.put("fitted", e.sha256().isEmpty() ? "inside the audit, on its training split" : e.transfer()
+                        ? "on another dataset (transfer)" : "on " + e.fittedImages() + " images of this dataset, left out here");
+                ep.put("evaluated_images", e.evaluatedImages());
+                ep.put("checking_probe_seed_offset", ErasureStage.SEED_OFFSET);
+                if (e.skipped() != null) {
+                    ep.put("skipped", e.skipped());
+                }
+                erasers.add(ep);
+            }
         }
         prov.put("encoders", encProv);
+        if (!erasers.isEmpty()) {
+            prov.put("erasers", erasers);
+        }
         var ds = o.plan().dataset();
         int classes = ds.labelNames().containsKey("label") ? ds.labelNames().get("label").size() : 0;
         return ReportData.of("Trace audit of " + ds.name(), Instant.now(), new DatasetInfo(ds.name(), ds.samples().size(), classes),
-                encoders, probes, knn, retrieval, datasetAudit, notes, prov);
+                encoders, probes, knn, retrieval, datasetAudit, notes, prov).withErasure(erasure);
     }
 
     private static ProbeRow probeRow(String task, ProbeKind kind, String encoder, ProbeResult r) {

@@ -2,6 +2,7 @@ package org.encodertraces.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -9,6 +10,7 @@ import org.encodertraces.audit.Audit;
 import org.encodertraces.audit.StageTimes;
 import org.encodertraces.audit.AuditConfig;
 import org.encodertraces.audit.AuditFiles;
+import org.encodertraces.audit.ErasureStage;
 import org.encodertraces.data.Dataset;
 import org.encodertraces.probe.FeatureNormalization;
 import org.encodertraces.probe.ProcessingTask;
@@ -24,7 +26,9 @@ import picocli.CommandLine.Spec;
         description = {"Audit encoders for processing and acquisition traces on your images: extracts (and caches) the embedding",
                 "sets, runs the processing probes of each task group and their masked variant, kNN under controlled processing",
                 "(with class labels), pair retrieval (with subject/device labels), acquisition probes (with EXIF), and writes",
-                "the results and the report to OUT. A plan is printed first. Exit status: 0 done, 1 some images failed, 2 bad usage."})
+                "the results and the report to OUT. With --eraser/--erase the report adds an 'After erasure' section: the same",
+                "experiments raw and erased on images the eraser never saw. A plan is printed first.",
+                "Exit status: 0 done, 1 some images failed or an eraser could not be evaluated, 2 bad usage."})
 public final class AuditCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -76,6 +80,14 @@ public final class AuditCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
 
+    @Option(names = "--eraser", paramLabel = "FILE", description = {"an eraser (traces erase fit) to measure in the report's 'After erasure'"
+            + " section: raw and erased, on the images it was not fitted on (repeatable; each applies to the audited model it was fitted on)"})
+    List<Path> erasers = new ArrayList<>();
+
+    @Option(names = "--erase", paramLabel = "METHOD:TASK", description = {"fit an eraser inside the audit on its training split of TASK"
+            + " (leace:jpeg, inlp:jpeg) and measure it on the other images (repeatable; TASK must be one of --tasks)"})
+    List<String> erase = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
@@ -92,15 +104,48 @@ public final class AuditCommand implements Callable<Integer> {
             cfg = base.withTasks(t).withMaskPercent(mask).withK(k).withTestFraction(testFraction)
                     .withProbe(base.probe().withTrainer(trainer).withNormalization(norm).withBudget(trials, seeds)
                             .withProtocol(org.encodertraces.rng.Protocol.parse(protocol))).withSeed(seed);
+            requests = erasureRequests(cfg, n);
         } catch (IllegalArgumentException | java.io.IOException e) {
             err.println("traces audit: " + e.getMessage());
             return 2;
         }
-        return run(ds, cfg, models, out, quiet, o, err);
+        return run(ds, cfg, models, out, quiet, o, err, requests);
+    }
+
+    private List<ErasureStage.Request> requests = List.of();
+
+    /** The --eraser files (read and matched to an audited model) and the --erase fits (their task must be audited). */
+    private List<ErasureStage.Request> erasureRequests(AuditConfig cfg, int threads) throws java.io.IOException {
+        List<ErasureStage.Request> out = new ArrayList<>();
+        List<String> fileNames = cfg.models().stream().map(org.encodertraces.encoder.ModelRef::fileSafe).toList();
+        for (Path f : erasers) {
+            ErasureStage.Request q = ErasureStage.Request.file(f);
+            String m = q.loaded().encoder().model();
+            if (!m.isEmpty() && !fileNames.contains(m)) {
+                throw new IllegalArgumentException("the eraser " + f + " was fitted on embeddings of " + m + ", which this audit does not run ("
+                        + String.join(", ", cfg.models()) + "): an eraser applies only to the encoder it was fitted on");
+            }
+            out.add(q);
+        }
+        for (String spec : erase) {
+            ErasureStage.Request q = ErasureStage.Request.parse(spec, cfg.seed(), threads);
+            if (!cfg.tasks().contains(q.task())) {
+                throw new IllegalArgumentException("--erase " + spec + ": the audit does not run the " + q.task().name().toLowerCase(java.util.Locale.ROOT)
+                        + " task (add it to --tasks)");
+            }
+            out.add(q);
+        }
+        return out;
     }
 
     /** Plans, runs and reports; shared with the demo. */
     static int run(Dataset ds, AuditConfig cfg, Models models, Path out, boolean quiet, PrintWriter o, PrintWriter err) throws Exception {
+        return run(ds, cfg, models, out, quiet, o, err, List.of());
+    }
+
+    /** Plans, runs and reports, with the "after erasure" measurements of these erasers. */
+    static int run(Dataset ds, AuditConfig cfg, Models models, Path out, boolean quiet, PrintWriter o, PrintWriter err,
+                   List<ErasureStage.Request> erasures) throws Exception {
         Audit.Plan plan = Audit.plan(ds, cfg);
         o.printf("audit plan: %d images of '%s' (%s), %d model(s): %s%n", ds.samples().size(), ds.name(),
                 ds.labelNames().containsKey("label") ? ds.labelNames().get("label").size() + " classes" : "no class labels",
@@ -109,6 +154,12 @@ public final class AuditCommand implements Callable<Integer> {
                 + " 2-core machine; see README)%n", plan.operations().size(), plan.embeddings(), minutes(plan.estimatedSeconds()));
         for (Audit.Step s : plan.steps()) {
             o.printf("  - %-9s %-22s %s%n", s.kind(), s.name(), s.detail());
+        }
+        for (ErasureStage.Request q : erasures) {
+            o.printf("  - %-9s %-22s %s%n", "erasure", q.name(), q.fitsHere()
+                    ? "fit " + q.fit().method().id() + " on the training split of " + q.task().name().toLowerCase(java.util.Locale.ROOT)
+                    + ", then every experiment raw and erased on the other images (about twice their cost again)"
+                    : "every experiment raw and erased on the images it was not fitted on (about twice their cost again)");
         }
         for (String note : plan.notes()) {
             o.println("  note: " + note);
@@ -131,7 +182,7 @@ public final class AuditCommand implements Callable<Integer> {
                     progress.set(done, total);
                 }
             });
-            outcome = Audit.run(plan, cfg, out, models::open, clock);
+            outcome = Audit.run(plan, cfg, out, models::open, clock, erasures);
             clock.finish();
         } catch (IllegalArgumentException | java.io.IOException | org.encodertraces.encoder.EncoderException e) {
             err.println("traces audit: " + e.getMessage());
@@ -149,8 +200,17 @@ public final class AuditCommand implements Callable<Integer> {
             o.printf("%d image embedding(s) failed (listed in %s/*.failures.tsv); the results leave them out%n", failed,
                     out.resolve("embeddings"));
         }
+        long notErased = 0;
+        for (Audit.ModelRun run : outcome.runs()) {
+            for (ErasureStage.Result e : run.erasures()) {
+                if (e.skipped() != null) {
+                    notErased++;
+                    o.printf("eraser %s could not be evaluated on %s: %s%n", e.eraser(), run.model(), e.skipped());
+                }
+            }
+        }
         o.flush();
-        return failed > 0 ? 1 : 0;
+        return failed > 0 || notErased > 0 ? 1 : 0;
     }
 
     /** Failed (image, operation) pairs of the run's embedding sets, from their failures files. */

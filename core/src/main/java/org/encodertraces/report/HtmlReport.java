@@ -40,6 +40,7 @@ public final class HtmlReport {
         ACQUISITION("probes-acquisition", "Acquisition probes"),
         KNN("knn", "kNN influence"),
         RETRIEVAL("retrieval", "Pair retrieval"),
+        ERASURE("erasure", "After erasure"),
         AUDIT("audit", "Dataset audit");
 
         final String id;
@@ -76,6 +77,9 @@ public final class HtmlReport {
     /** The section a note belongs under, read from its words (acquisition before the generic "probe"). */
     static Section section(String note) {
         String l = note.toLowerCase(Locale.ROOT);
+        if (l.contains("eraser") || l.contains("erasure")) {
+            return Section.ERASURE;
+        }
         if (l.contains("dataset audit") || l.contains("cram\u00e9r") || l.contains("cramer")) {
             return Section.AUDIT;
         }
@@ -256,6 +260,9 @@ public final class HtmlReport {
         probes(b, ProbeKind.ACQUISITION);
         knn(b);
         retrieval(b);
+        if (!data.erasure().isEmpty() || !notes.get(Section.ERASURE).isEmpty()) {
+            erasure(b);
+        }
         audit(b);
         exports(b);
         provenance(b);
@@ -292,9 +299,12 @@ public final class HtmlReport {
         b.append("<nav>");
         String[][] toc = {{"headline", "Trace sensitivity"}, {"reproduction", "Reproduction"},
             {"probes-processing", "Processing probes"}, {"probes-acquisition", "Acquisition probes"},
-            {"knn", "kNN influence"}, {"retrieval", "Pair retrieval"}, {"audit", "Dataset audit"},
-            {"exports", "Tables for papers"}, {"provenance", "Provenance"}};
+            {"knn", "kNN influence"}, {"retrieval", "Pair retrieval"}, {"erasure", "After erasure"},
+            {"audit", "Dataset audit"}, {"exports", "Tables for papers"}, {"provenance", "Provenance"}};
         for (String[] t : toc) {
+            if (t[0].equals("erasure") && data.erasure().isEmpty() && notes.get(Section.ERASURE).isEmpty()) {
+                continue;
+            }
             b.append("<a href=\"#").append(t[0]).append("\">").append(esc(t[1])).append("</a> ");
         }
         b.append("</nav>\n</header>\n");
@@ -735,6 +745,62 @@ public final class HtmlReport {
             }
         }
         b.append("</tbody>\n</table>\n</section>\n");
+    }
+
+    private void erasure(StringBuilder b) {
+        b.append("<section id=\"erasure\">\n<h2>After erasure</h2>\n<p class=\"explain\">Each eraser (a linear map")
+                .append(" fitted on this encoder's embeddings with trace labels) measured on images it was <b>never")
+                .append(" fitted on</b>: the same experiments on those images, raw and erased, with checking probes of")
+                .append(" their own seeds (never the fit's). The erased trace should fall to chance; the other traces")
+                .append(" are measured (does erasing one remove others?); the kNN gap should shrink toward zero; the")
+                .append(" semantic kNN all-same and semantic probe accuracies are what erasure costs. Brackets: 95%")
+                .append(" intervals as elsewhere; the erased trace's row says how far it is from chance and")
+                .append(" whether its interval contains chance.</p>\n");
+        sectionNotes(b, Section.ERASURE);
+        if (data.erasure().isEmpty()) {
+            absent(b, Section.ERASURE, "erasure results", "no eraser could be evaluated");
+            b.append("</section>\n");
+            return;
+        }
+        b.append("<table class=\"erasure\">\n<thead><tr><th>Encoder</th><th>Eraser</th><th>Measure</th>")
+                .append("<th>Images<br><small>evaluated, test</small></th><th>Chance</th><th>Raw</th><th>Erased</th>")
+                .append("<th>Change</th></tr></thead>\n<tbody>\n");
+        for (EncoderInfo e : charts.byFamily()) {
+            for (ErasureRow r : data.erasure()) {
+                if (!r.encoderId().equals(e.id())) {
+                    continue;
+                }
+                b.append("<tr class=\"erasure-row").append(r.erased() ? " erased" : "").append("\" data-encoder=\"")
+                        .append(esc(e.id())).append("\" data-measure=\"").append(esc(r.measure())).append("\"><td>")
+                        .append(encoderCell(e)).append("</td><td>").append(esc(r.eraser())).append("<br><small>")
+                        .append(esc(r.method() + " on " + r.concepts())).append("</small></td><td>")
+                        .append(r.erased() ? "<b>" + esc(r.measure()) + "</b> (erased)" : esc(r.measure()))
+                        .append("</td><td class=\"num\">").append(r.evaluatedImages()).append(", ").append(r.testSamples())
+                        .append("</td><td class=\"num\">").append(r.chance() == null ? "\u2014" : Html.pct(r.chance()))
+                        .append("</td>");
+                erasureCell(b, r, r.before(), r.beforeStd(), false);
+                erasureCell(b, r, r.after(), r.afterStd(), r.erased());
+                b.append("<td class=\"num change\">").append(esc(Html.pp(r.change()))).append("</td></tr>\n");
+            }
+        }
+        b.append("</tbody>\n</table>\n</section>\n");
+    }
+
+    private static void erasureCell(StringBuilder b, ErasureRow r, double v, Double std, boolean markChance) {
+        b.append("<td class=\"num erasure-value\">").append(esc(r.signed() ? Html.pp(v) : Html.pct(v)));
+        if (std != null) {
+            b.append(" <small>\u00b1 ").append(Html.pctNum(std)).append("</small>");
+        }
+        if (!r.signed() && r.testSamples() > 0) {
+            Interval ci = Intervals.withSeeds(v, r.testSamples(), std);
+            b.append("<br><small class=\"ci\">").append(Html.ci(ci)).append("</small>");
+            if (markChance && r.chance() != null) {
+                b.append("<br><span class=\"").append(ci.contains(r.chance()) ? "at-chance" : "above-chance").append("\">")
+                        .append(esc(Html.pp(v - r.chance()))).append(" from chance").append(ci.contains(r.chance())
+                                ? ", interval contains it" : ", interval excludes it").append("</span>");
+            }
+        }
+        b.append("</td>");
     }
 
     private void audit(StringBuilder b) {

@@ -63,6 +63,20 @@ public final class MarkdownSummary {
                     + (h.knnGapCi() == null ? "" : " " + Html.ciSigned(h.knnGapCi()))).append(" | ")
                     .append(h.retrieval() == null ? "\u2014" : HtmlReport.changeText(h.retrieval())).append(" |\n");
         }
+        if (!d.erasure().isEmpty()) {
+            b.append("\n## After erasure\n\nOn images the eraser was never fitted on, raw \u2192 erased, mean \u00b1 std over")
+                    .append(" seeds; the erased trace in bold (chance in brackets); kNN gap and retrieval change in pp.\n\n")
+                    .append("| Encoder | Eraser | Measure | Images (evaluated, test) | Raw | Erased | Change |\n")
+                    .append("|---|---|---|---:|---:|---:|---:|\n");
+            for (ErasureRow r : d.erasure()) {
+                String m = md(r.measure()) + (r.chance() == null ? "" : " (" + Html.pct(r.chance()) + ")");
+                b.append("| ").append(md(d.encoder(r.encoderId()).displayName())).append(" | ").append(md(r.eraser()))
+                        .append(" | ").append(r.erased() ? "**" + m + "**" : m).append(" | ").append(r.evaluatedImages())
+                        .append(", ").append(r.testSamples()).append(" | ").append(value(r, r.before(), r.beforeStd()))
+                        .append(" | ").append(value(r, r.after(), r.afterStd())).append(" | ").append(Html.pp(r.change()))
+                        .append(" |\n");
+            }
+        }
         if (!d.notes().isEmpty()) {
             b.append("\n## Notes\n\n");
             for (String n : d.notes()) {
@@ -70,6 +84,10 @@ public final class MarkdownSummary {
             }
         }
         return b.toString();
+    }
+
+    private static String value(ErasureRow r, double v, Double std) {
+        return (r.signed() ? Html.pp(v) : Html.pct(v)) + (std == null ? "" : " \u00b1 " + Html.pctNum(std));
     }
 
     /** Escapes the characters that would break a Markdown table or inline HTML. */

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * One CSV per row type of a {@link ReportData} ({@code encoders.csv}, {@code probes.csv},
- * {@code knn.csv}, {@code retrieval.csv}, {@code audit.csv}), fractions as in the JSON, empty
+ * {@code knn.csv}, {@code retrieval.csv}, {@code audit.csv}, {@code erasure.csv}), fractions as in the JSON, empty
  * cells for unknown values. A file is written with its header even when it has no rows, so that
  * scripts reading it need not test for its existence.
  */
@@ -16,7 +16,7 @@ public final class ReportCsv {
     private ReportCsv() {
     }
 
-    /** Writes the five files into {@code dir} and returns their paths. */
+    /** Writes the six files into {@code dir} and returns their paths. */
     public static List<Path> write(ReportData d, Path dir) throws IOException {
         List<Path> out = new ArrayList<>();
         StringBuilder b = new StringBuilder(Csv.line("encoder_id", "display_name", "family", "study_name",
@@ -52,6 +52,13 @@ public final class ReportCsv {
             b.append(Csv.line(r.trace(), r.cramersV(), r.n()));
         }
         out.add(write(dir.resolve("audit.csv"), b));
+        b = new StringBuilder(Csv.line("encoder_id", "eraser", "method", "concepts", "measure", "erased", "chance", "before",
+                "before_std", "after", "after_std", "change", "evaluated_images", "test_samples"));
+        for (ErasureRow r : d.erasure()) {
+            b.append(Csv.line(r.encoderId(), r.eraser(), r.method(), r.concepts(), r.measure(), r.erased(), r.chance(), r.before(),
+                    r.beforeStd(), r.after(), r.afterStd(), r.change(), r.evaluatedImages(), r.testSamples()));
+        }
+        out.add(write(dir.resolve("erasure.csv"), b));
         return out;
     }
 

@@ -28,10 +28,13 @@ import java.util.Set;
  * @param notes what was skipped and why, and other remarks a reader must see
  * @param provenance inputs, model hashes, parameters, seeds, versions, codecs; arbitrary nesting of
  *     maps, lists, strings, numbers and booleans
+ * @param erasure the "after erasure" measurements, raw beside erased on held-out images (empty when
+ *     no eraser was given; absent from reports written before it existed)
  */
 public record ReportData(String title, String created, DatasetInfo dataset, List<EncoderInfo> encoders,
                          List<ProbeRow> probes, List<KnnRow> knn, List<RetrievalRow> retrieval,
-                         List<AuditRow> audit, List<String> notes, Map<String, Object> provenance) {
+                         List<AuditRow> audit, List<String> notes, Map<String, Object> provenance,
+                         List<ErasureRow> erasure) {
     /** Validates that every row names a known encoder and that ids are unique; nulls become empty. */
     public ReportData {
         Objects.requireNonNull(title, "title");
@@ -49,6 +52,7 @@ public record ReportData(String title, String created, DatasetInfo dataset, List
         retrieval = copy(retrieval);
         audit = copy(audit);
         notes = copy(notes);
+        erasure = copy(erasure);
         provenance = provenance == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
         Set<String> ids = new HashSet<>();
         for (EncoderInfo e : encoders) {
@@ -65,6 +69,21 @@ public record ReportData(String title, String created, DatasetInfo dataset, List
         for (RetrievalRow r : retrieval) {
             known(ids, r.encoderId(), "retrieval row " + r.queryClass());
         }
+        for (ErasureRow r : erasure) {
+            known(ids, r.encoderId(), "erasure row " + r.measure());
+        }
+    }
+
+    /** A report without an "after erasure" section. */
+    public ReportData(String title, String created, DatasetInfo dataset, List<EncoderInfo> encoders,
+                      List<ProbeRow> probes, List<KnnRow> knn, List<RetrievalRow> retrieval,
+                      List<AuditRow> audit, List<String> notes, Map<String, Object> provenance) {
+        this(title, created, dataset, encoders, probes, knn, retrieval, audit, notes, provenance, List.of());
+    }
+
+    /** This report with the given "after erasure" rows. */
+    public ReportData withErasure(List<ErasureRow> rows) {
+        return new ReportData(title, created, dataset, encoders, probes, knn, retrieval, audit, notes, provenance, rows);
     }
 
     /** A report stamped with the given creation time. */

@@ -42,6 +42,14 @@ public final class ReportTables {
     private ReportTables() {
     }
 
+    private static String erasureCell(ErasureRow r, double v, Double std) {
+        if (r.signed()) {
+            return Html.signed(v);
+        }
+        String t = Html.pctNum(v) + (std == null ? "" : " \u00b1 " + Html.pctNum(std));
+        return r.testSamples() > 0 ? t + " " + Html.ci(Intervals.withSeeds(v, r.testSamples(), std)) : t;
+    }
+
     /** The tables of a report, in page order; tables without rows are left out. */
     public static List<Table> of(ReportData d, PaperResults paper, PaperComparison comparison) {
         StudyFigures study = new StudyFigures(paper, comparison);
@@ -140,6 +148,18 @@ public final class ReportTables {
                     "Query", "Queries", "Candidates", "Chance R@1 (%)", "R@1 other device (%)", "95% CI",
                     "R@1 own device (%)", "95% CI", "Change (pp)", "Change 95% CI", "Change (relative)",
                     "Study change (pp)"), rows));
+        }
+
+        rows = new ArrayList<>();
+        for (ErasureRow r : d.erasure()) {
+            rows.add(List.of(d.encoder(r.encoderId()).displayName(), r.eraser(), r.measure() + (r.erased() ? " (erased)" : ""),
+                    Integer.toString(r.evaluatedImages()), Integer.toString(r.testSamples()), r.chance() == null ? "" : Html.pctNum(r.chance()),
+                    erasureCell(r, r.before(), r.beforeStd()), erasureCell(r, r.after(), r.afterStd()), Html.signed(r.change())));
+        }
+        if (!rows.isEmpty()) {
+            out.add(new Table("erasure", "After erasure: each experiment on images the eraser was never fitted on, raw and erased"
+                    + " (% or, for the kNN gap and the retrieval change, pp), mean and spread over seeds with 95% intervals.",
+                    List.of("Encoder", "Eraser", "Measure", "Images", "Test", "Chance (%)", "Raw", "Erased", "Change (pp)"), rows));
         }
 
         List<List<String>> rep = HtmlReport.reproduction(d, study);

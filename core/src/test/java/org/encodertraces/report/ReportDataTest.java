@@ -38,6 +38,40 @@ class ReportDataTest {
     }
 
     @Test
+    void erasureRowsRoundTripRenderAndAreChecked(@TempDir Path tmp) throws Exception {
+        ErasureRow probe = new ErasureRow("builtin:jpeg-forensic", "leace:jpeg", "leace", "jpeg", 153, "probe JPEG", true, 1 / 6.0,
+                0.863, 0.031, 0.181, 0.016, 276);
+        ErasureRow gap = new ErasureRow("builtin:jpeg-forensic", "leace:jpeg", "leace", "jpeg", 153, "kNN gap JPEG", false, null,
+                0.779, null, -0.02, null, 46);
+        ReportData d = SampleReports.full().withErasure(List.of(probe, gap));
+        ReportJson json = new ReportJson();
+        String text = json.toJson(d);
+        assertEquals(d, json.fromJson(text));
+        JsonNode row = new ObjectMapper().readTree(text).get("erasure").get(0);
+        assertTrue(row.has("evaluated_images") && row.has("after_std") && !row.has("signed"), row.toString());
+        // a report written before the section existed reads as one without it
+        ObjectMapper om = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode old = (com.fasterxml.jackson.databind.node.ObjectNode) om.readTree(text);
+        old.remove("erasure");
+        assertTrue(json.fromJson(om.writeValueAsString(old)).erasure().isEmpty());
+        String html = Files.readString(HtmlReport.write(d, null, tmp).html());
+        assertTrue(html.contains("<h2>After erasure</h2>") && html.contains("href=\"#erasure\""), "section and its link");
+        assertTrue(html.contains("\u221264.8 pp") || html.contains("\u221268.2 pp"), "the change in points");
+        assertTrue(html.contains("<span class=\"at-chance\">+1.4 pp from chance, interval contains it</span>"),
+                "18.1% on 276 test rows: its interval contains 16.7%");
+        assertTrue(html.contains("+77.9 pp") && html.contains("\u22122.0 pp"), "gaps are signed points");
+        assertTrue(Files.readString(tmp.resolve("summary.md")).contains("| **probe JPEG (16.7%)** | 153, 276 | 86.3% \u00b1 3.1 | 18.1% \u00b1 1.6"));
+        assertFalse(Files.readString(HtmlReport.write(SampleReports.full(), null, tmp.resolve("none")).html()).contains("id=\"erasure\""),
+                "no section without erasers");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SampleReports.full().withErasure(List.of(
+                new ErasureRow("nobody", "x", "leace", "jpeg", 1, "probe JPEG", true, 0.5, 0.5, null, 0.5, null, 1))));
+        assertTrue(e.getMessage().contains("erasure row probe JPEG names encoder nobody"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ErasureRow("m", "x", "leace", "jpeg", 1, "probe JPEG", true, 0.5, -0.1,
+                null, 0.5, null, 1));
+        new ErasureRow("m", "x", "leace", "jpeg", 1, "retrieval R@1 change", false, null, -0.4, null, 0.1, null, 1);
+    }
+
+    @Test
     void unknownKeysAndBadRowsAreRejected(@TempDir Path tmp) throws Exception {
         ReportJson json = new ReportJson();
         String text = json.toJson(SampleReports.full()).replace("\"all_same\"", "\"all_sam\"");
