@@ -73,8 +73,10 @@ public final class BenchKnnCommand implements Callable<Integer> {
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         // the machine's fp32 GEMM peak, as tools/reference/bench_knn.py --run measured it (torch, 4096^3)
         Path peakFile = dir.resolve("gemm_peak.json");
-        double peak = Files.exists(peakFile) ? new ObjectMapper().readTree(peakFile.toFile()).path("gemm_peak_gflops").asDouble(Double.NaN)
-                : Double.NaN;
+        JsonNode peaks = Files.exists(peakFile) ? new ObjectMapper().readTree(peakFile.toFile()) : null;
+        double peak = peaks == null ? Double.NaN : peaks.path("gemm_peak_gflops").asDouble(Double.NaN);
+        // the same peak per busy core (one thread, CPU time): load-independent, compared with our GFLOP per CPU second
+        double peakPerCpu = peaks == null ? Double.NaN : peaks.path("gemm_gflops_per_cpu_s").asDouble(Double.NaN);
         out.println(BenchMachine.describe());
         TopK.Result r = null;
         for (int rep = 0; rep < repeats; rep++) {
@@ -87,10 +89,12 @@ public final class BenchKnnCommand implements Callable<Integer> {
             long t2 = System.nanoTime();
             long c2 = cpu.getProcessCpuTime();
             double s = (t2 - t1) / 1e9;
-            out.printf(Locale.ROOT, "{\"impl\": \"java\", \"kernel\": \"%s\", \"run\": %d, \"threads\": %d, \"normalize_s\": %.3f, \"search_s\": %.3f, \"gflops_search\": %.1f, \"cpu_s\": %.3f, \"gemm_peak_gflops\": %s, \"share_of_peak\": %s}%n",
+            out.printf(Locale.ROOT, "{\"impl\": \"java\", \"kernel\": \"%s\", \"run\": %d, \"threads\": %d, \"normalize_s\": %.3f, \"search_s\": %.3f, \"gflops_search\": %.1f, \"cpu_s\": %.3f, \"gemm_peak_gflops\": %s, \"share_of_peak\": %s, \"gflops_per_cpu_s\": %.1f, \"share_of_peak_per_cpu_s\": %s}%n",
                     search.vectorKernel() ? "vector" : "portable", rep + 1, search.threads(), (t1 - t0) / 1e9, s, flops / s / 1e9, (c2 - c1) / 1e9,
                     Double.isNaN(peak) ? "null" : String.format(Locale.ROOT, "%.1f", peak),
-                    Double.isNaN(peak) ? "null" : String.format(Locale.ROOT, "%.3f", flops / s / 1e9 / peak));
+                    Double.isNaN(peak) ? "null" : String.format(Locale.ROOT, "%.3f", flops / s / 1e9 / peak),
+                    flops / ((c2 - c1) / 1e9) / 1e9,
+                    Double.isNaN(peakPerCpu) ? "null" : String.format(Locale.ROOT, "%.3f", flops / ((c2 - c1) / 1e9) / 1e9 / peakPerCpu));
             out.flush();
         }
         Path torch = dir.resolve("torch_topk.npy");
