@@ -112,8 +112,8 @@ public final class BenchCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "inference on ready tensors: %.1f images/s, %.2f CPU ms per image (%d images)%n",
                     inf.imagesPerSecond(), inf.cpuMsPerImage(), inf.images());
             o.println();
-            o.printf("| model | operation | decode | operation | preprocess | inference | CPU ms/image | ideal on %d cores | measured | measured / ideal | pipeline CPU ms/image | machine idle |%n", n);
-            o.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            o.printf("| model | operation | decode | operation | preprocess | inference | CPU ms/image | ideal on %d cores | measured | measured / ideal | pipeline CPU ms/image | machine idle | stage CPU / pipeline CPU |%n", n);
+            o.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             o.flush();
             for (int k = 0; k < ops.size(); k++) {
                 ProcessingOp op = ops.get(k);
@@ -131,9 +131,10 @@ public final class BenchCommand implements Callable<Integer> {
                     long c1 = StageCosts.processCpuNanos();
                     double idle = BenchMachine.idleShare(m0, BenchMachine.cpuTicks());
                     double ips = ds.samples().size() / ((t1 - t0) / 1e9);
-                    o.printf(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.1f | %.1f | %.2f | %.2f | %.0f%% |%n", model, op.name(),
+                    o.printf(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.1f | %.1f | %.2f | %.2f | %.0f%% | %.2f |%n", model, op.name(),
                             c.decodeMs(), c.operationMs(), c.preprocessMs(), inf.cpuMsPerImage(), c.totalMs() + inf.cpuMsPerImage(),
-                            ideal, ips, ips / ideal, (c1 - c0) / 1e6 / ds.samples().size(), 100 * idle);
+                            ideal, ips, ips / ideal, (c1 - c0) / 1e6 / ds.samples().size(), 100 * idle,
+                            (c.totalMs() + inf.cpuMsPerImage()) / ((c1 - c0) / 1e6 / ds.samples().size()));
                     o.flush();
                 }
             }

@@ -54,6 +54,8 @@ class BenchCommandsTest {
             assertEquals(measured / ideal, ratio, 0.01 + ratio * 0.01, "the ratio is measured over ideal");
             assertTrue(Double.parseDouble(row[10]) > 0, "the pipeline's own CPU per image");
             assertTrue(row[11].endsWith("%"), "machine idle share");
+            assertEquals(total / Double.parseDouble(row[10]), Double.parseDouble(row[12]), 0.02 + 0.01 * total / Double.parseDouble(row[10]),
+                    "the pipeline's CPU efficiency: stage costs over the CPU it spent");
         }
         // the JPEG round trip is an operation; IDENTITY has none to speak of
         assertTrue(Double.parseDouble(rows.get(1)[3]) > Double.parseDouble(rows.get(0)[3]) + 0.1, r.out());
