@@ -45,10 +45,25 @@ public final class BenchKnnCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        for (String f : new String[] {"shape.json", "queries.f32", "database.f32"}) {
+            if (!Files.isRegularFile(dir.resolve(f))) {
+                spec.commandLine().getErr().println("traces bench-knn: " + dir.resolve(f) + " not found: write the data with"
+                        + " /usr/bin/python3 tools/reference/bench_knn.py --generate " + dir);
+                return 2;
+            }
+        }
+        if (repeats < 1 || k < 1 || threads < 0) {
+            spec.commandLine().getErr().println("traces bench-knn: --repeats and -k must be positive, --threads not negative");
+            return 2;
+        }
         JsonNode shape = new ObjectMapper().readTree(dir.resolve("shape.json").toFile());
-        int nq = shape.get("queries").asInt();
-        int n = shape.get("database").asInt();
-        int d = shape.get("dims").asInt();
+        int nq = shape.path("queries").asInt();
+        int n = shape.path("database").asInt();
+        int d = shape.path("dims").asInt();
+        if (nq < 1 || n < 1 || d < 1) {
+            spec.commandLine().getErr().println("traces bench-knn: " + dir.resolve("shape.json") + " must give positive queries, database and dims");
+            return 2;
+        }
         FloatMatrix q = new FloatMatrix(nq, d, readF32(dir.resolve("queries.f32"), nq * d));
         FloatMatrix x = new FloatMatrix(n, d, readF32(dir.resolve("database.f32"), Math.multiplyExact(n, d)));
         TopK search = new TopK(threads);
@@ -56,6 +71,13 @@ public final class BenchKnnCommand implements Callable<Integer> {
         // CPU seconds of the whole process during the search: on a loaded machine, less noisy than wall time
         com.sun.management.OperatingSystemMXBean cpu =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        // the machine's fp32 GEMM peak, as tools/reference/bench_knn.py --run measured it (torch, 4096^3)
+        Path peakFile = dir.resolve("gemm_peak.json");
+        JsonNode peaks = Files.exists(peakFile) ? new ObjectMapper().readTree(peakFile.toFile()) : null;
+        double peak = peaks == null ? Double.NaN : peaks.path("gemm_peak_gflops").asDouble(Double.NaN);
+        // the same peak per busy core (one thread, CPU time): load-independent, compared with our GFLOP per CPU second
+        double peakPerCpu = peaks == null ? Double.NaN : peaks.path("gemm_gflops_per_cpu_s").asDouble(Double.NaN);
+        out.println(BenchMachine.describe());
         TopK.Result r = null;
         for (int rep = 0; rep < repeats; rep++) {
             long t0 = System.nanoTime();
@@ -67,8 +89,14 @@ public final class BenchKnnCommand implements Callable<Integer> {
             long t2 = System.nanoTime();
             long c2 = cpu.getProcessCpuTime();
             double s = (t2 - t1) / 1e9;
-            out.printf(Locale.ROOT, "{\"impl\": \"java\", \"kernel\": \"%s\", \"run\": %d, \"threads\": %d, \"normalize_s\": %.3f, \"search_s\": %.3f, \"gflops_search\": %.1f, \"cpu_s\": %.3f}%n",
-                    search.vectorKernel() ? "vector" : "portable", rep + 1, search.threads(), (t1 - t0) / 1e9, s, flops / s / 1e9, (c2 - c1) / 1e9);
+            out.printf(Locale.ROOT, "{\"impl\": \"java\", \"kernel\": \"%s\", \"run\": %d, \"threads\": %d, \"normalize_s\": %.3f, \"search_s\": %.3f, \"gflops_search\": %.1f, \"cpu_s\": %.3f, \"gemm_peak_gflops\": %s, \"share_of_peak\": %s, \"gflops_per_cpu_s\": %s, \"share_of_peak_per_cpu_s\": %s}%n",
+                    search.vectorKernel() ? "vector" : "portable", rep + 1, search.threads(), (t1 - t0) / 1e9, s, flops / s / 1e9, (c2 - c1) / 1e9,
+                    Double.isNaN(peak) ? "null" : String.format(Locale.ROOT, "%.1f", peak),
+                    Double.isNaN(peak) ? "null" : String.format(Locale.ROOT, "%.3f", flops / s / 1e9 / peak),
+                    c2 <= c1 ? "null" : String.format(Locale.ROOT, "%.1f", flops / ((c2 - c1) / 1e9) / 1e9),
+                    // a search too short for the CPU clock's resolution has no rate to report
+                    Double.isNaN(peakPerCpu) || c2 <= c1 ? "null"
+                            : String.format(Locale.ROOT, "%.3f", flops / ((c2 - c1) / 1e9) / 1e9 / peakPerCpu));
             out.flush();
         }
         Path torch = dir.resolve("torch_topk.npy");

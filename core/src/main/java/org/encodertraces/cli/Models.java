@@ -62,4 +62,13 @@ final class Models {
         }
         return EncoderFactory.open(p, settings);
     }
+
+    /** Opens the model of this name with another ONNX Runtime thread count and spinning choice. */
+    Encoder open(String name, int intraOpThreads, boolean spinning) {
+        EncoderFactory.Prepared p = byName.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no prepared model named " + name);
+        }
+        return EncoderFactory.open(p, settings.withRuntime(intraOpThreads, spinning));
+    }
 }

@@ -37,12 +37,18 @@ public final class EncoderFactory {
      * @param threads ONNX Runtime intra-op threads
      * @param provider execution provider
      * @param progress download progress per file (the CLI draws a bar)
+     * @param spinning whether ONNX Runtime's idle intra-op threads spin-wait (see {@link OnnxEncoderOptions#spinning()})
      */
     public record Settings(Path sharedDir, ModelCache cache, HubClient hub, String hubProblem, int threads,
-                           ExecutionProvider provider, Function<HubFile, DownloadProgress> progress) {
+                           ExecutionProvider provider, Function<HubFile, DownloadProgress> progress, boolean spinning) {
         /** Copies with another progress listener. */
         public Settings withProgress(Function<HubFile, DownloadProgress> p) {
-            return new Settings(sharedDir, cache, hub, hubProblem, threads, provider, p);
+            return new Settings(sharedDir, cache, hub, hubProblem, threads, provider, p, spinning);
+        }
+
+        /** Copies with another intra-op thread count and spinning choice (benchmarks compare them). */
+        public Settings withRuntime(int intraOpThreads, boolean spin) {
+            return new Settings(sharedDir, cache, hub, hubProblem, intraOpThreads, provider, progress, spin);
         }
     }
 
@@ -76,7 +82,7 @@ public final class EncoderFactory {
                         + "): set it to an http(s) URL such as " + HubClient.DEFAULT_ENDPOINT + " or unset it";
             }
         }
-        return new Settings(Path.of(shared), cache, hub, problem, threads, provider, f -> DownloadProgress.NONE);
+        return new Settings(Path.of(shared), cache, hub, problem, threads, provider, f -> DownloadProgress.NONE, false);
     }
 
     /** Opens a model named by the string a user would give {@code --model} (ids, built-ins; files need options). */
@@ -180,7 +186,7 @@ public final class EncoderFactory {
         }
         ModelRef.Onnx m = (ModelRef.Onnx) p.ref();
         OnnxEncoderOptions o = OnnxEncoderOptions.cpu(p.file(), m.embedding(), m.preprocessing())
-                .withIntraOpThreads(settings.threads()).withProvider(settings.provider(), 0);
+                .withIntraOpThreads(settings.threads()).withProvider(settings.provider(), 0).withSpinning(settings.spinning());
         if (m.inputName() != null) {
             o = o.withInputName(m.inputName());
         }

@@ -95,7 +95,7 @@ public final class OnnxEncoder implements Encoder {
                 throw new EncoderException("model file " + file + ": cannot find the pre-logits tensor: " + e.getMessage(), e);
             }
             options = new OnnxEncoderOptions(options.modelFile(), options.inputName(), sel, options.preprocessing(),
-                    options.provider(), options.deviceId(), options.intraOpThreads());
+                    options.provider(), options.deviceId(), options.intraOpThreads(), options.spinning());
         }
         byte[] sessionBytes = null;
         if (!graph.isOutput(sel.tensor())) {
@@ -118,6 +118,10 @@ public final class OnnxEncoder implements Encoder {
             if (options.intraOpThreads() > 0) {
                 so.setIntraOpNumThreads(options.intraOpThreads());
             }
+            // Spinning idle threads hold their cores between operators and batches, which the
+            // extraction's decode workers need on the same cores; sleeping costs a wake-up only.
+            so.addConfigEntry("session.intra_op.allow_spinning", options.spinning() ? "1" : "0");
+            so.addConfigEntry("session.inter_op.allow_spinning", options.spinning() ? "1" : "0");
             if (options.provider() == ExecutionProvider.CUDA) {
                 if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
                     throw new EncoderException("model file " + file + ": CUDA execution requested but this ONNX Runtime"

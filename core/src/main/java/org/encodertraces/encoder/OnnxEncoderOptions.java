@@ -14,10 +14,13 @@ import java.util.Objects;
  * @param provider CPU or CUDA
  * @param deviceId CUDA device index (ignored on CPU)
  * @param intraOpThreads ONNX Runtime intra-op thread count; 0 lets ONNX Runtime choose
+ * @param spinning whether idle intra-op threads spin-wait for work (ONNX Runtime's default) or
+ *     sleep ({@code session.intra_op.allow_spinning = 0}); spinning burns cores that the decode
+ *     workers of an extraction need, and never changes a result
  */
 public record OnnxEncoderOptions(Path modelFile, String inputName, EmbeddingSelection embedding,
                                  PreprocessSpec preprocessing, ExecutionProvider provider, int deviceId,
-                                 int intraOpThreads) {
+                                 int intraOpThreads, boolean spinning) {
     /** Validates. */
     public OnnxEncoderOptions {
         Objects.requireNonNull(modelFile, "modelFile");
@@ -34,21 +37,26 @@ public record OnnxEncoderOptions(Path modelFile, String inputName, EmbeddingSele
 
     /** CPU options with ONNX Runtime's default thread count and the model's only input. */
     public static OnnxEncoderOptions cpu(Path modelFile, EmbeddingSelection embedding, PreprocessSpec preprocessing) {
-        return new OnnxEncoderOptions(modelFile, null, embedding, preprocessing, ExecutionProvider.CPU, 0, 0);
+        return new OnnxEncoderOptions(modelFile, null, embedding, preprocessing, ExecutionProvider.CPU, 0, 0, false);
+    }
+
+    /** A copy whose idle intra-op threads spin-wait ({@code true}) or sleep ({@code false}, the default). */
+    public OnnxEncoderOptions withSpinning(boolean spin) {
+        return new OnnxEncoderOptions(modelFile, inputName, embedding, preprocessing, provider, deviceId, intraOpThreads, spin);
     }
 
     /** A copy with another intra-op thread count. */
     public OnnxEncoderOptions withIntraOpThreads(int threads) {
-        return new OnnxEncoderOptions(modelFile, inputName, embedding, preprocessing, provider, deviceId, threads);
+        return new OnnxEncoderOptions(modelFile, inputName, embedding, preprocessing, provider, deviceId, threads, spinning);
     }
 
     /** A copy with another execution provider and device. */
     public OnnxEncoderOptions withProvider(ExecutionProvider p, int device) {
-        return new OnnxEncoderOptions(modelFile, inputName, embedding, preprocessing, p, device, intraOpThreads);
+        return new OnnxEncoderOptions(modelFile, inputName, embedding, preprocessing, p, device, intraOpThreads, spinning);
     }
 
     /** A copy feeding the named input. */
     public OnnxEncoderOptions withInputName(String name) {
-        return new OnnxEncoderOptions(modelFile, name, embedding, preprocessing, provider, deviceId, intraOpThreads);
+        return new OnnxEncoderOptions(modelFile, name, embedding, preprocessing, provider, deviceId, intraOpThreads, spinning);
     }
 }

@@ -89,7 +89,7 @@ class RegistryTest {
         ModelSource.SharedFile f = (ModelSource.SharedFile) e.source();
         Path model = SharedData.require(f.path());
         try (OnnxEncoder enc = OnnxEncoder.open(new OnnxEncoderOptions(model, e.inputName(), e.embedding(),
-                e.preprocessing(), ExecutionProvider.CPU, 0, 1))) {
+                e.preprocessing(), ExecutionProvider.CPU, 0, 1, false))) {
             assertEquals(e.embeddingDim(), enc.embeddingDim());
             assertEquals(f.sha256(), enc.provenance().get("model_sha256"));
         }
