@@ -124,6 +124,8 @@ class HubClientLimitsTest {
                 () -> client(Duration.ofSeconds(5), Duration.ofSeconds(1)).download(HubFile.of("o/r", "drip.onnx")));
         double s = (System.nanoTime() - t0) / 1e9;
         assertTrue(e.getMessage().contains("deadline of 1 s"), e.getMessage());
-        assertTrue(s < TimeUnit.SECONDS.toSeconds(5), "one 1 s attempt, not the 45 s drip: " + s);
+        // the drip lasts 45 s; 30 s separates "the 1 s deadline fired" from "it waited the drip out"
+        // even at load averages of 30 on 2 cores (14-16 s was seen there), 1-2 s on a quiet machine
+        assertTrue(s < 30, "one 1 s attempt, not the 45 s drip: " + s);
     }
 }
