@@ -94,6 +94,9 @@ public final class SparkEmbedCommand implements Callable<Integer> {
             description = "test hook: the first attempt of this partition fails after committing its first shard")
     int failPartition;
 
+    @Option(names = "--fail-attempts", hidden = true, defaultValue = "1", description = "test hook: how many attempts of --fail-partition fail")
+    int failAttempts;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -137,7 +140,7 @@ public final class SparkEmbedCommand implements Callable<Integer> {
                 SparkModelSource source = new SparkModelSource(modelArgs(refs.get(m).text()), shipEnv, gpu,
                         model.file() == null ? null : model.file().toAbsolutePath().toString(), shipped);
                 SparkEmbed.Config config = new SparkEmbed.Config(new SparkDatasetSource(images), source, model.ref().fileName(),
-                        processing, seed, dir, threads, batchSize, shardSize, maxPixels, memoryBudget, force, parts, failPartition);
+                        processing, seed, dir, threads, batchSize, shardSize, maxPixels, memoryBudget, force, parts, failPartition, failAttempts);
                 List<SparkEmbed.Output> outputs;
                 try (Encoder encoder = EncoderFactory.open(model, settings)) {
                     o.printf("embedding %d images of %s with %s on Spark (%s) -> %s%n", dataset.samples().size(), dataset.name(),

@@ -70,12 +70,12 @@ public final class SparkEmbed {
      *
      * @param operations processing operations, comma-separated as {@code --processing} takes them
      * @param partitions the most partitions to cut the dataset into (each is a run of whole shards)
-     * @param failPartition test hook: the partition whose first attempt fails after committing
-     *     its first shard (a killed task), or -1
+     * @param failPartition test hook: the partition whose first {@code failAttempts} attempts fail
+     *     after committing its first shard (a killed task), or -1
      */
     public record Config(DatasetSource dataset, EncoderSource encoder, String modelName, String operations, long seed,
                          HadoopFiles out, int threads, int batchSize, int shardSize, long maxPixels, long memoryBudget,
-                         boolean force, int partitions, int failPartition) implements Serializable {
+                         boolean force, int partitions, int failPartition, int failAttempts) implements Serializable {
         private static final long serialVersionUID = 1L;
 
         /** Validates. */
@@ -111,7 +111,7 @@ public final class SparkEmbed {
         void progress(long done, long total);
     }
 
-    /** The injected failure of the test hook ({@link Config#failPartition()}). */
+    /** The injected failure of the test hook ({@link Config#failPartition()}): a task dying mid-partition. */
     static final class InjectedFailure extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -175,7 +175,8 @@ public final class SparkEmbed {
             }
             String todoOps = String.join(",", todo.stream().map(ProcessingOp::name).toList());
             Config job = new Config(c.dataset(), c.encoder(), c.modelName(), todoOps, c.seed(), c.out(), c.threads(),
-                    c.batchSize(), c.shardSize(), c.maxPixels(), c.memoryBudget(), c.force(), c.partitions(), c.failPartition());
+                    c.batchSize(), c.shardSize(), c.maxPixels(), c.memoryBudget(), c.force(), c.partitions(), c.failPartition(),
+                    c.failAttempts());
             AtomicInteger finished = new AtomicInteger();
             SparkListener progress = new SparkListener() {
                 @Override
@@ -258,7 +259,7 @@ public final class SparkEmbed {
             Extraction.Job job = new Extraction.Job(part, c.modelName(), encoder, ops, c.seed(), dir, c.threads(), c.batchSize(),
                     c.shardSize(), new ImageDecoder(c.maxPixels(), false), c.memoryBudget(), true);
             long afterFirstShard = (long) Math.min(c.shardSize(), part.samples().size()) * ops.size();
-            boolean inject = c.failPartition() == p.index() && attempt == 0 && part.samples().size() > c.shardSize();
+            boolean inject = c.failPartition() == p.index() && attempt < c.failAttempts() && part.samples().size() > c.shardSize();
             outs = Extraction.run(job, (done, total) -> {
                 if (inject && done > afterFirstShard) {
                     throw new InjectedFailure(p.index());
