@@ -279,6 +279,43 @@ class SparkCommandsTest {
     }
 
     @Test
+    void partitionedTopKListsEqualTopKsWithTiesAcrossPartitions() {
+        Random rnd = new Random(3);
+        int n = 50;
+        int d = 8;
+        float[] db = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                db[i * d + j] = i >= 25 ? db[(i - 25) * d + j] : (float) rnd.nextGaussian(); // rows 25.. repeat rows 0..: exact ties
+            }
+        }
+        float[] q = new float[9 * d];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = (float) rnd.nextGaussian();
+        }
+        int[] dbLabels = new int[n];
+        int[] qLabels = new int[9];
+        for (int i = 0; i < n; i++) {
+            dbLabels[i] = i % 3;
+        }
+        for (int i = 0; i < 9; i++) {
+            qLabels[i] = i % 3;
+        }
+        int[][] drawn = {org.encodertraces.knn.KnnInfluence.uniformDraw(org.encodertraces.rng.Protocol.STUDY, 0, n, 2)};
+        var lists = new org.encodertraces.knn.KnnInfluence.Lists(dbLabels, qLabels, drawn, 1);
+        var queries = new org.encodertraces.linalg.FloatMatrix(9, d, q).l2NormalizedRows();
+        var database = new org.encodertraces.linalg.FloatMatrix(n, d, db);
+        var expected = new org.encodertraces.linalg.TopK(1).search(queries, database.l2NormalizedRows(), 7, 3, lists);
+        try (var spark = org.encodertraces.spark.SparkKnn.partition(
+                org.apache.spark.api.java.JavaSparkContext.fromSparkContext(session.sparkContext()), List.of(database), 4, 1)) {
+            var got = spark.search(queries, 0, 7, 3, lists);
+            assertEquals(4, spark.partitions());
+            assertTrue(Arrays.equals(expected.indices(), got.indices()), "neighbour indices differ");
+            assertTrue(Arrays.equals(expected.scores(), got.scores()), "neighbour scores differ");
+        }
+    }
+
+    @Test
     void sparkSubmitsMasterIsUsedWhenNoneIsGiven() throws Exception {
         // spark-submit passes --master to the driver as the system property spark.master; SparkMain must not override it
         Path out = tmp.resolve("submit");
