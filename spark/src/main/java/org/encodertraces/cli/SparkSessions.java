@@ -7,7 +7,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The Spark context a {@code traces spark} command runs on: the one already running in this JVM
- * (a test's, a notebook's), or a new one with the master of {@code --master} or, without it, the
+ * (a test's, a notebook's; its master and settings stay as they are), or a new one with the master of {@code --master} or, without it, the
  * one {@code spark-submit} set; closing stops only a context this command created.
  *
  * <p>Why: code that always calls {@code .master(...)} would override {@code spark-submit --master};
@@ -30,24 +30,24 @@ final class SparkSessions implements AutoCloseable {
      * @throws IllegalArgumentException when there is no master at all, or a setting is malformed
      */
     static SparkSessions open(String master, List<String> conf, String appName) {
-        scala.Option<SparkSession> running = SparkSession.getDefaultSession();
-        if (running.isDefined()) {
-            return new SparkSessions(running.get(), false);
-        }
         SparkConf sc = new SparkConf(true);
-        if (master == null && !sc.contains("spark.master")) {
-            throw new IllegalArgumentException("no Spark master: pass --master local[N] to run in this process, or start the jar"
-                    + " with spark-submit --master URL");
-        }
-        if (master != null) {
-            sc.setMaster(master);
-        }
         for (String kv : conf) {
             int eq = kv.indexOf('=');
             if (eq <= 0) {
                 throw new IllegalArgumentException("--conf " + kv + ": expected KEY=VALUE");
             }
             sc.set(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        scala.Option<SparkSession> running = SparkSession.getDefaultSession();
+        if (running.isDefined()) {
+            return new SparkSessions(running.get(), false);
+        }
+        if (master == null && !sc.contains("spark.master")) {
+            throw new IllegalArgumentException("no Spark master: pass --master local[N] to run in this process, or start the jar"
+                    + " with spark-submit --master URL");
+        }
+        if (master != null) {
+            sc.setMaster(master);
         }
         if (!sc.contains("spark.app.name")) {
             sc.setAppName(appName);

@@ -134,6 +134,13 @@ class SparkCommandsTest {
     void withoutMasterOutsideSparkSubmitIsAUsageError() {
         assertEquals(2, noMaster.exit(), noMaster.err());
         assertTrue(noMaster.err().contains("no Spark master: pass --master local[N]"), noMaster.err());
+        CliRun bare = CliRun.of("spark");
+        assertEquals(2, bare.exit(), bare.err());
+        assertTrue(bare.err().contains("name a Spark job: embed or knn"), bare.err());
+        CliRun badConf = CliRun.of("spark", "embed", "--images", images.toString(), "--model", "builtin:lowlevel-stats",
+                "--master", "local[1]", "--conf", "novalue", "-o", tmp.resolve("bad-conf").toString());
+        assertEquals(2, badConf.exit(), badConf.err());
+        assertTrue(badConf.err().contains("--conf novalue: expected KEY=VALUE"), badConf.err());
     }
 
     @Test
