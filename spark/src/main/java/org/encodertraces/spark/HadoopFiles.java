@@ -9,7 +9,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
  * A folder on any Hadoop file system ({@code file:}, {@code hdfs:}, {@code s3a:}, ...) with the
@@ -57,10 +56,9 @@ public record HadoopFiles(String uri, Map<String, String> settings) implements S
         return new HadoopFiles(resolve(relative).toString(), settings);
     }
 
-    /** Whether the folder is on this machine's file system (our library can then write it in place). */
+    /** Whether the folder is on this machine's file system, {@code file:} (our library can then write it in place). */
     public boolean isLocal() throws IOException {
-        FileSystem fs = fs();
-        return fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem;
+        return fs() instanceof LocalFileSystem;
     }
 
     /** The folder as a local path; only for {@link #isLocal()} folders. */
@@ -94,6 +92,15 @@ public record HadoopFiles(String uri, Map<String, String> settings) implements S
     public void download(String relative, java.nio.file.Path local) throws IOException {
         Files.createDirectories(local.toAbsolutePath().getParent());
         fs().copyToLocalFile(false, resolve(relative), new Path(local.toAbsolutePath().toUri()), true);
+    }
+
+    /** Deletes the folder {@code relative} below the folder when it exists and is empty. */
+    public void deleteIfEmpty(String relative) throws IOException {
+        FileSystem fs = fs();
+        Path p = resolve(relative);
+        if (fs.exists(p) && fs.listStatus(p).length == 0) {
+            fs.delete(p, false);
+        }
     }
 
     /** Deletes {@code relative} below the folder, recursively. */

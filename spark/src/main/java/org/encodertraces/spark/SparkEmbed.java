@@ -202,11 +202,8 @@ public final class SparkEmbed {
                     outputs.add(assemble(sc, job, op, dataset, parts, manifest, encoderNode, start, reusedParts, resumedShards, tmp));
                 }
                 c.out().delete(workDir(dataset.name(), c.modelName()));
-                if (c.out().isLocal()) {
-                    Path work = c.out().localPath().resolve(".work");
-                    deleteIfEmpty(work.resolve("spark"));
-                    deleteIfEmpty(work);
-                }
+                c.out().deleteIfEmpty(".work/spark");
+                c.out().deleteIfEmpty(".work");
             } finally {
                 AtomicFiles.deleteTree(tmp);
             }
@@ -216,14 +213,6 @@ public final class SparkEmbed {
             if (lock != null) {
                 lock.close();
             }
-        }
-    }
-
-    private static void deleteIfEmpty(Path dir) throws IOException {
-        try {
-            Files.deleteIfExists(dir);
-        } catch (java.nio.file.DirectoryNotEmptyException e) {
-            // another job's work is still there
         }
     }
 

@@ -117,8 +117,12 @@ class SparkCommandsTest {
     }
 
     static CliRun sparkEmbed(String spec, String model, Path out, String... extra) {
+        return sparkEmbed(spec, model, out.toString(), extra);
+    }
+
+    static CliRun sparkEmbed(String spec, String model, String out, String... extra) {
         List<String> a = new ArrayList<>(List.of("spark", "embed", "--master", "local[2]", "--images", spec, "--model", model,
-                "--processing", String.join(",", OPS), "--shard-size", "4", "--batch-size", "3", "--quiet", "-o", out.toString()));
+                "--processing", String.join(",", OPS), "--shard-size", "4", "--batch-size", "3", "--quiet", "-o", out));
         a.addAll(List.of(extra));
         if (!a.contains("--partitions")) {
             a.addAll(List.of("--partitions", "3"));
@@ -164,6 +168,31 @@ class SparkCommandsTest {
         assertEquals(1, again.exit(), again.err());
         assertTrue(again.out().contains("already complete: reused"), again.out());
     }
+
+    @Test
+    void anOutputOnAnotherHadoopFileSystemIsByteIdenticalAndResumes() throws IOException {
+        // remotelike: is the local disk behind a scheme that is not file:, the path hdfs: and s3a: outputs take
+        var hadoop = session.sparkContext().hadoopConfiguration();
+        hadoop.set("fs.remotelike.impl", org.encodertraces.spark.RemoteLikeFileSystem.class.getName());
+        hadoop.set("fs.remotelike.impl.disable.cache", "true");
+        Path one = tmp.resolve("one-remote");
+        assertEquals(1, embed(one).exit());
+        Path two = tmp.resolve("spark-remote");
+        CliRun failed = sparkEmbed(images.toString(), "builtin:lowlevel-stats", URI_PREFIX + two, "--fail-partition", "1",
+                "--fail-attempts", "2");
+        assertEquals(2, failed.exit(), failed.out() + failed.err());
+        assertTrue(Files.exists(two.resolve(".work/spark/mini__builtin_lowlevel-stats/part-00000/mini__IDENTITY__builtin_lowlevel-stats.json")),
+                "finished partitions were uploaded");
+        CliRun r = sparkEmbed(images.toString(), "builtin:lowlevel-stats", URI_PREFIX + two);
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("reused from an earlier run"), r.out());
+        assertTrue(r.out().contains("remotelike:" + two), r.out());
+        assertSameSets(one, two, "mini", "builtin_lowlevel-stats");
+        CliRun again = sparkEmbed(images.toString(), "builtin:lowlevel-stats", URI_PREFIX + two);
+        assertTrue(again.out().contains("already complete: reused"), again.out());
+    }
+
+    static final String URI_PREFIX = "remotelike://";
 
     @Test
     void zipSetIsByteIdenticalToEmbed() throws IOException {
