@@ -144,6 +144,7 @@ public final class SparkEmbed {
         Instant start = Instant.now();
         OutputLock lock = c.out().isLocal()
                 ? OutputLock.acquire(c.out().localPath(), "traces spark embed " + dataset.name() + " with " + c.modelName()) : null;
+        Path tmp = Files.createTempDirectory("traces-spark-");
         try {
             String manifest = dataset.manifestSha256();
             ObjectNode encoderNode = JSON.valueToTree(driverEncoder.provenance());
@@ -153,7 +154,7 @@ public final class SparkEmbed {
                 String base = Extraction.setName(dataset.name(), op, c.modelName());
                 String why = existing(c.out(), base, c.seed(), op, manifest, encoderNode);
                 if (why == null) {
-                    EmbeddingSet set = readSet(c.out(), "", base, Files.createTempDirectory("traces-spark-"));
+                    EmbeddingSet set = readSet(c.out(), "", base, tmp);
                     outputs.add(new Output(op, c.out().resolve(base + ".safetensors").toString(), set.rows(),
                             set.provenance().path("failed").asInt(0), true, 0, 0, 0));
                 } else if (why.isEmpty() || c.force()) {
@@ -172,6 +173,28 @@ public final class SparkEmbed {
             for (int from = 0, i = 0; from < samples.size(); from += perPart * c.shardSize(), i++) {
                 int to = Math.min(samples.size(), from + perPart * c.shardSize());
                 parts.add(new Part(i, from, to, samples.get(from).id(), samples.get(to - 1).id(), samples.size()));
+            }
+            // the parts of an interrupted run are reused only if it cut the same partitions with the same settings
+            ObjectNode key = JSON.createObjectNode();
+            key.put("seed", c.seed());
+            key.put("operations", c.operations());
+            key.put("shard_size", c.shardSize());
+            key.put("batch_size", c.batchSize());
+            key.put("manifest_sha256", manifest);
+            key.set("encoder", identity(JSON.readTree(JSON.writeValueAsString(encoderNode))));
+            com.fasterxml.jackson.databind.node.ArrayNode ranges = key.putArray("partitions");
+            parts.forEach(p -> ranges.addArray().add(p.from()).add(p.to()));
+            String keyText = JSON.writeValueAsString(key);
+            String keyRel = workDir(dataset.name(), c.modelName()) + "/job.json";
+            if (c.out().exists(keyRel) ? !readText(c.out(), keyRel, tmp).equals(keyText) : c.out().exists(workDir(dataset.name(), c.modelName()))) {
+                c.out().delete(workDir(dataset.name(), c.modelName()));
+            }
+            Path keyFile = tmp.resolve("job.json");
+            Files.writeString(keyFile, keyText, StandardCharsets.UTF_8);
+            if (c.out().isLocal()) {
+                AtomicFiles.writeString(c.out().localPath().resolve(keyRel), keyText);
+            } else {
+                c.out().upload(keyFile, keyRel);
             }
             String todoOps = String.join(",", todo.stream().map(ProcessingOp::name).toList());
             Config job = new Config(c.dataset(), c.encoder(), c.modelName(), todoOps, c.seed(), c.out(), c.threads(),
@@ -196,20 +219,16 @@ public final class SparkEmbed {
             }
             int reusedParts = (int) results.stream().filter(PartResult::reused).count();
             int resumedShards = results.stream().mapToInt(PartResult::resumedShards).sum();
-            Path tmp = Files.createTempDirectory("traces-spark-");
-            try {
-                for (ProcessingOp op : todo) {
-                    outputs.add(assemble(sc, job, op, dataset, parts, manifest, encoderNode, start, reusedParts, resumedShards, tmp));
-                }
-                c.out().delete(workDir(dataset.name(), c.modelName()));
-                c.out().deleteIfEmpty(".work/spark");
-                c.out().deleteIfEmpty(".work");
-            } finally {
-                AtomicFiles.deleteTree(tmp);
+            for (ProcessingOp op : todo) {
+                outputs.add(assemble(sc, job, op, dataset, parts, manifest, encoderNode, start, reusedParts, resumedShards, tmp));
             }
+            c.out().delete(workDir(dataset.name(), c.modelName()));
+            c.out().deleteIfEmpty(".work/spark");
+            c.out().deleteIfEmpty(".work");
             outputs.sort(java.util.Comparator.comparingInt(o -> ops.indexOf(o.op())));
             return outputs;
         } finally {
+            AtomicFiles.deleteTree(tmp);
             if (lock != null) {
                 lock.close();
             }
