@@ -31,7 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 "operation and split, rows of the same image aligned across operations.",
                 "Writes OUTDIR/knn.json (inputs with sha256, parameters, seeds, metrics, per-class figures, provenance)",
                 "and OUTDIR/knn.csv. Exit status: 0 done, 2 bad usage or unreadable input."})
-public final class KnnCommand implements Callable<Integer> {
+public class KnnCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
@@ -123,7 +123,7 @@ public final class KnnCommand implements Callable<Integer> {
         }
         KnnResult r;
         try {
-            r = new KnnInfluence(new KnnInfluence.Config(k, seeds, seed, threads, prot)).run(ops, trainLabels, testLabels);
+            r = compute(new KnnInfluence(new KnnInfluence.Config(k, seeds, seed, threads, prot)), ops, trainLabels, testLabels);
         } catch (IllegalArgumentException e) {
             err.println("traces knn: " + e.getMessage());
             return 2;
@@ -141,5 +141,11 @@ public final class KnnCommand implements Callable<Integer> {
         outw.printf(Locale.ROOT, "pos-same minus neg-same: %.4f%nwrote %s and %s%n", r.gapPosMinusNeg(), json, csv);
         outw.flush();
         return 0;
+    }
+
+    /** Runs the experiment; {@code traces spark knn} overrides this to partition the database over a cluster. */
+    KnnResult compute(KnnInfluence knn, List<KnnInfluence.OperationEmbeddings> ops, int[] trainLabels, int[] testLabels)
+            throws Exception {
+        return knn.run(ops, trainLabels, testLabels);
     }
 }

@@ -87,8 +87,42 @@ public final class KnnInfluence {
         this.config = config;
     }
 
+    /**
+     * Runs one top-k pass: the queries (L2-normalised) of one operation against the database of
+     * operation {@code databaseOp}, with the candidate lists {@code membership} assigns. The
+     * default is {@link TopK} on this machine; a cluster job partitions the database rows and
+     * merges the parts exactly (best score first, ties to the lower row index, as {@link TopK}).
+     */
+    public interface Search {
+        /** The pass's lists, with row indices into the whole database. */
+        TopK.Result search(FloatMatrix queries, int databaseOp, int k, int lists, Lists membership);
+    }
+
+    /**
+     * The candidate lists of a pass against database operation {@code op}: list 0 same-class
+     * rows, list 1 other-class rows, list 2 + s rows whose uniform draw under seed s is {@code op}.
+     * A value (not a lambda) so that a cluster job can ship it to where the rows are.
+     */
+    public record Lists(int[] databaseLabels, int[] queryLabels, int[][] drawn, int op) implements TopK.Membership, java.io.Serializable {
+        @Override
+        public long lists(int qi, int row) {
+            long m = databaseLabels[row] == queryLabels[qi] ? 1L : 2L;
+            for (int s = 0; s < drawn.length; s++) {
+                if (drawn[s][row] == op) {
+                    m |= 4L << s;
+                }
+            }
+            return m;
+        }
+    }
+
     /** Runs all five set-ups over the operations; labels are per training row and per test row. */
     public KnnResult run(List<OperationEmbeddings> ops, int[] databaseLabels, int[] queryLabels) {
+        return run(ops, databaseLabels, queryLabels, null);
+    }
+
+    /** As {@link #run(List, int[], int[])}, with the top-k passes done by {@code search} (null: {@link TopK} here). */
+    public KnnResult run(List<OperationEmbeddings> ops, int[] databaseLabels, int[] queryLabels, Search search) {
         int nOps = ops.size();
         if (nOps < 1) {
             throw new IllegalArgumentException("no operations");
@@ -116,11 +150,14 @@ public final class KnnInfluence {
         for (int s = 0; s < seeds; s++) {
             drawn[s] = uniformDraw(config.protocol(), seedList.get(s), n, nOps);
         }
-        List<FloatMatrix> db = new ArrayList<>();
-        for (OperationEmbeddings e : ops) {
-            db.add(e.database().l2NormalizedRows());
+        if (search == null) {
+            List<FloatMatrix> db = new ArrayList<>();
+            for (OperationEmbeddings e : ops) {
+                db.add(e.database().l2NormalizedRows());
+            }
+            TopK local = new TopK(config.threads());
+            search = (q, o, kk, l, m) -> local.search(q, db.get(o), kk, l, m);
         }
-        TopK search = new TopK(config.threads());
         TreeMap<Integer, Integer> classSizes = new TreeMap<>();
         for (int c : queryLabels) {
             classSizes.merge(c, 1, Integer::sum);
@@ -132,16 +169,7 @@ public final class KnnInfluence {
             FloatMatrix q = ops.get(p).queries().l2NormalizedRows();
             TopK.Result[] byDbOp = new TopK.Result[nOps];
             for (int o = 0; o < nOps; o++) {
-                final int op = o;
-                byDbOp[o] = search.search(q, db.get(o), k, lists, (qi, row) -> {
-                    long m = databaseLabels[row] == queryLabels[qi] ? 1L : 2L;
-                    for (int s = 0; s < seeds; s++) {
-                        if (drawn[s][row] == op) {
-                            m |= 4L << s;
-                        }
-                    }
-                    return m;
-                });
+                byDbOp[o] = search.search(q, o, k, lists, new Lists(databaseLabels, queryLabels, drawn, o));
             }
             String pn = ops.get(p).operation();
             evaluate(KnnSetup.ALL_SAME, pn, pn, pn, null, byDbOp[p], byDbOp[p], databaseLabels, queryLabels, configs, perClassCorrect);

@@ -1,0 +1,11 @@
+package org.encodertraces.cli;
+
+import java.util.List;
+
+/** Adds {@code traces spark} when the spark module is on the classpath (the launcher puts it there for {@code traces spark}). */
+public final class SparkPlugin implements CommandPlugin {
+    @Override
+    public List<Object> commands() {
+        return List.of(new SparkCommand());
+    }
+}
