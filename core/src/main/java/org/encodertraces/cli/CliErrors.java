@@ -56,30 +56,12 @@ final class CliErrors {
         List<String> out = new ArrayList<>();
         for (OptionSpec o : cmd.getCommandSpec().options()) {
             for (String n : o.names()) {
-                if (n.length() > 2 && (distance(n, unknown) <= 2 || n.startsWith(unknown) || unknown.startsWith(n))) {
+                if (n.length() > 2 && (org.encodertraces.encoder.Registry.editDistance(n, unknown) <= 2 || n.startsWith(unknown) || unknown.startsWith(n))) {
                     out.add(n);
                 }
             }
         }
         return out;
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                cur[j] = Math.min(Math.min(cur[j - 1], prev[j]) + 1, prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     /** Picocli's execution-exception handler. */

@@ -110,13 +110,17 @@ public final class Registry {
     public List<String> closest(String text, int n) {
         String t = text.toLowerCase(java.util.Locale.ROOT);
         return order.stream().map(RegistryEntry::id)
-                .map(id -> Map.entry(id, distance(t, id)))
+                .map(id -> Map.entry(id, editDistance(t, id)))
                 .filter(e -> e.getValue() <= Math.max(3, t.length() / 2) || e.getKey().contains(t) || t.contains(e.getKey()))
                 .sorted(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
                 .limit(n).map(Map.Entry::getKey).toList();
     }
 
-    private static int distance(String a, String b) {
+    /**
+     * Levenshtein distance (insertions, deletions, substitutions, each 1) between two strings: the
+     * "did you mean" suggestions of the registry and of the CLI's option errors rank by it.
+     */
+    public static int editDistance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
