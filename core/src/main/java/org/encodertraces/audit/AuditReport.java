@@ -64,6 +64,7 @@ public final class AuditReport {
         prov.put("dataset", Map.of("name", o.plan().dataset().name(), "source", o.plan().dataset().source(),
                 "samples", o.plan().dataset().samples().size(), "manifest_sha256", o.plan().dataset().manifestSha256()));
         prov.put("operations", o.plan().operations().stream().map(ProcessingOp::describe).toList());
+        prov.put("knn_scores", org.encodertraces.linalg.TopK.arithmetic());
         prov.put("started", o.started().toString());
         prov.put("finished", o.finished().toString());
         Map<String, Object> encProv = new LinkedHashMap<>();

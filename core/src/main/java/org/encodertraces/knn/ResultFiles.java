@@ -168,6 +168,7 @@ public final class ResultFiles {
 
     private static Map<String, Object> provenance(RunTimes times) {
         Map<String, Object> p = new LinkedHashMap<>(ToolInfo.platform());
+        p.put("knn_scores", org.encodertraces.linalg.TopK.arithmetic());
         p.put("start", times.start().toString());
         p.put("end", times.end().toString());
         return p;

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * The portable {@link StripKernel}: 4 queries x 256 rows, a unit-stride inner loop
- * {@code acc[j] += q[d] * x[j]} that HotSpot's C2 auto-vectorises.
+ * {@code acc[j] = step(acc[j], q[d], x[j])} ({@link ScoreArithmetic}) that HotSpot's C2 auto-vectorises.
  */
 final class ScalarStripKernel implements StripKernel {
     static final int WIDTH = 256;
@@ -41,10 +41,10 @@ final class ScalarStripKernel implements StripKernel {
             float[] x = strip[d];
             for (int j = 0; j < WIDTH; j++) {
                 float v = x[j];
-                a0[j] += s0 * v;
-                a1[j] += s1 * v;
-                a2[j] += s2 * v;
-                a3[j] += s3 * v;
+                a0[j] = ScoreArithmetic.step(a0[j], s0, v);
+                a1[j] = ScoreArithmetic.step(a1[j], s1, v);
+                a2[j] = ScoreArithmetic.step(a2[j], s2, v);
+                a3[j] = ScoreArithmetic.step(a3[j], s3, v);
             }
         }
     }

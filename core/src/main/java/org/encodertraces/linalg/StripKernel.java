@@ -23,11 +23,17 @@ interface StripKernel {
      */
     void scores(float[] q, int qo, int dims, float[][] strip, float[][] out);
 
-    /** The fastest kernel this JVM can run: the Vector API one when jdk.incubator.vector is loaded. */
+    /** The property that forces a Vector API tile ({@code 6x4}, {@code 6x2}, {@code 4x3}) instead of the automatic choice. */
+    String TILE_PROPERTY = "encodertraces.knn.tile";
+
+    /**
+     * The fastest kernel this JVM can run: with jdk.incubator.vector loaded, the Vector API tile
+     * that fits its vector registers ({@link VectorTiles#choose}); otherwise the portable one.
+     */
     static StripKernel best() {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            // the only reference to the vector class: it is loaded (and its module linked) only here
-            return VectorStripKernel.create();
+            // the only references to the vector classes: they are loaded (and their module linked) only here
+            return VectorTiles.create(System.getProperty(TILE_PROPERTY, "auto"));
         }
         return new ScalarStripKernel();
     }

@@ -29,10 +29,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * for rows whose score would enter at least one list, so a mask function costs little.
  *
  * <p>Determinism: the summation order is a fixed function of the dimension count only. Every
- * score is {@code ((0 + q[0]*x[0]) + q[1]*x[1]) + ... + q[D-1]*x[D-1]} in float: one rounded
- * product and one rounded sum per dimension, in dimension order, never a fused multiply-add.
- * Both kernels compute exactly that, so a score is the same float whatever the thread count,
- * the blocking or the kernel. Ties in score are broken by the lower database row index (it ranks
+ * score is {@code fma(q[D-1], x[D-1], ... fma(q[1], x[1], fma(q[0], x[0], 0)))} in float: one
+ * fused multiply-add per dimension, in dimension order (on a JVM without hardware FMA, a rounded
+ * product then a rounded sum instead: {@link #arithmetic()}). Both kernels compute exactly that,
+ * so a score is the same float whatever the thread count, the blocking, the kernel or the
+ * (FMA-capable) CPU. Ties in score are broken by the lower database row index (it ranks
  * first). NaN scores never enter a list. A list with fewer than k eligible rows is padded with
  * index -1 and score NaN.
  */
@@ -99,6 +100,16 @@ public final class TopK {
     /** Whether this searcher runs the Vector API kernel (false: the portable one). */
     public boolean vectorKernel() {
         return !(kernel instanceof ScalarStripKernel);
+    }
+
+    /** How scores are summed in this JVM, for provenance: fused multiply-add unless the CPU has none. */
+    public static String arithmetic() {
+        return ScoreArithmetic.describe();
+    }
+
+    /** Whether scores are summed with fused multiply-add in this JVM (see {@link #arithmetic()}). */
+    public static boolean fusedMultiplyAdd() {
+        return ScoreArithmetic.FUSED;
     }
 
     /** The number of worker threads. */

@@ -6,8 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The {@link StripKernel} on the incubator Vector API: a register tile of queries x vectors of
  * database rows whose accumulators never leave registers while the strip streams past.
- * Each lane holds one database row, so a lane's sum is the same mul-then-add chain in dimension
- * order as the portable kernel's: the scores are bit-identical to it.
+ * Each lane holds one database row, so a lane's sum is the same chain in dimension order as the
+ * portable kernel's ({@link ScoreArithmetic}): the scores are bit-identical to it.
  *
  * <p>Loaded only when the module {@code jdk.incubator.vector} is present (see {@link StripKernel#best()}).
  * Tile tuning: BENCHMARKS.md, "kNN top-k".
@@ -42,8 +42,8 @@ final class VectorStripKernel implements StripKernel {
     /**
      * Tile of 6 queries x 4 vectors of rows. Tuned on 2026-11-25 on AMD EPYC (Zen 5, AVX-512),
      * 2k x 20k x 512, CPU seconds per search: 6x4 0.25, 8x3 0.30, 4x4 0.35 (see BENCHMARKS.md).
-     * {@code a = a.add(x.mul(s))}: a rounded product, then a rounded sum, exactly the portable
-     * kernel's {@code acc += s * x}; never {@code fma}, which would round once and change scores.
+     * Each step is {@code a = x.fma(s, a)}, or {@code a = a.add(x.mul(s))} where {@link ScoreArithmetic}
+     * says the JVM has no hardware FMA: exactly the portable kernel's arithmetic.
      */
     @Override
     public void scores(float[] q, int qo, int dims, float[][] strip, float[][] out) {
@@ -77,42 +77,85 @@ final class VectorStripKernel implements StripKernel {
         FloatVector a51 = FloatVector.zero(F);
         FloatVector a52 = FloatVector.zero(F);
         FloatVector a53 = FloatVector.zero(F);
-        for (int d = 0; d < dims; d++) {
-            float[] x = strip[d];
-            FloatVector x0 = FloatVector.fromArray(F, x, 0 * L);
-            FloatVector x1 = FloatVector.fromArray(F, x, 1 * L);
-            FloatVector x2 = FloatVector.fromArray(F, x, 2 * L);
-            FloatVector x3 = FloatVector.fromArray(F, x, 3 * L);
-            FloatVector s0 = FloatVector.broadcast(F, q[o0 + d]);
-            a00 = a00.add(x0.mul(s0));
-            a01 = a01.add(x1.mul(s0));
-            a02 = a02.add(x2.mul(s0));
-            a03 = a03.add(x3.mul(s0));
-            FloatVector s1 = FloatVector.broadcast(F, q[o1 + d]);
-            a10 = a10.add(x0.mul(s1));
-            a11 = a11.add(x1.mul(s1));
-            a12 = a12.add(x2.mul(s1));
-            a13 = a13.add(x3.mul(s1));
-            FloatVector s2 = FloatVector.broadcast(F, q[o2 + d]);
-            a20 = a20.add(x0.mul(s2));
-            a21 = a21.add(x1.mul(s2));
-            a22 = a22.add(x2.mul(s2));
-            a23 = a23.add(x3.mul(s2));
-            FloatVector s3 = FloatVector.broadcast(F, q[o3 + d]);
-            a30 = a30.add(x0.mul(s3));
-            a31 = a31.add(x1.mul(s3));
-            a32 = a32.add(x2.mul(s3));
-            a33 = a33.add(x3.mul(s3));
-            FloatVector s4 = FloatVector.broadcast(F, q[o4 + d]);
-            a40 = a40.add(x0.mul(s4));
-            a41 = a41.add(x1.mul(s4));
-            a42 = a42.add(x2.mul(s4));
-            a43 = a43.add(x3.mul(s4));
-            FloatVector s5 = FloatVector.broadcast(F, q[o5 + d]);
-            a50 = a50.add(x0.mul(s5));
-            a51 = a51.add(x1.mul(s5));
-            a52 = a52.add(x2.mul(s5));
-            a53 = a53.add(x3.mul(s5));
+        // two copies of the loop, not a helper method: through a helper C2 loses the vectors' exact class on the
+        // multiply-then-add path and stops intrinsifying (20x slower, measured); FUSED is a static final, so
+        // the untaken copy is never compiled
+        if (ScoreArithmetic.FUSED) {
+            for (int d = 0; d < dims; d++) {
+                float[] x = strip[d];
+                FloatVector x0 = FloatVector.fromArray(F, x, 0 * L);
+                FloatVector x1 = FloatVector.fromArray(F, x, 1 * L);
+                FloatVector x2 = FloatVector.fromArray(F, x, 2 * L);
+                FloatVector x3 = FloatVector.fromArray(F, x, 3 * L);
+                FloatVector s0 = FloatVector.broadcast(F, q[o0 + d]);
+                a00 = x0.fma(s0, a00);
+                a01 = x1.fma(s0, a01);
+                a02 = x2.fma(s0, a02);
+                a03 = x3.fma(s0, a03);
+                FloatVector s1 = FloatVector.broadcast(F, q[o1 + d]);
+                a10 = x0.fma(s1, a10);
+                a11 = x1.fma(s1, a11);
+                a12 = x2.fma(s1, a12);
+                a13 = x3.fma(s1, a13);
+                FloatVector s2 = FloatVector.broadcast(F, q[o2 + d]);
+                a20 = x0.fma(s2, a20);
+                a21 = x1.fma(s2, a21);
+                a22 = x2.fma(s2, a22);
+                a23 = x3.fma(s2, a23);
+                FloatVector s3 = FloatVector.broadcast(F, q[o3 + d]);
+                a30 = x0.fma(s3, a30);
+                a31 = x1.fma(s3, a31);
+                a32 = x2.fma(s3, a32);
+                a33 = x3.fma(s3, a33);
+                FloatVector s4 = FloatVector.broadcast(F, q[o4 + d]);
+                a40 = x0.fma(s4, a40);
+                a41 = x1.fma(s4, a41);
+                a42 = x2.fma(s4, a42);
+                a43 = x3.fma(s4, a43);
+                FloatVector s5 = FloatVector.broadcast(F, q[o5 + d]);
+                a50 = x0.fma(s5, a50);
+                a51 = x1.fma(s5, a51);
+                a52 = x2.fma(s5, a52);
+                a53 = x3.fma(s5, a53);
+            }
+        } else {
+            for (int d = 0; d < dims; d++) {
+                float[] x = strip[d];
+                FloatVector x0 = FloatVector.fromArray(F, x, 0 * L);
+                FloatVector x1 = FloatVector.fromArray(F, x, 1 * L);
+                FloatVector x2 = FloatVector.fromArray(F, x, 2 * L);
+                FloatVector x3 = FloatVector.fromArray(F, x, 3 * L);
+                FloatVector s0 = FloatVector.broadcast(F, q[o0 + d]);
+                a00 = a00.add(x0.mul(s0));
+                a01 = a01.add(x1.mul(s0));
+                a02 = a02.add(x2.mul(s0));
+                a03 = a03.add(x3.mul(s0));
+                FloatVector s1 = FloatVector.broadcast(F, q[o1 + d]);
+                a10 = a10.add(x0.mul(s1));
+                a11 = a11.add(x1.mul(s1));
+                a12 = a12.add(x2.mul(s1));
+                a13 = a13.add(x3.mul(s1));
+                FloatVector s2 = FloatVector.broadcast(F, q[o2 + d]);
+                a20 = a20.add(x0.mul(s2));
+                a21 = a21.add(x1.mul(s2));
+                a22 = a22.add(x2.mul(s2));
+                a23 = a23.add(x3.mul(s2));
+                FloatVector s3 = FloatVector.broadcast(F, q[o3 + d]);
+                a30 = a30.add(x0.mul(s3));
+                a31 = a31.add(x1.mul(s3));
+                a32 = a32.add(x2.mul(s3));
+                a33 = a33.add(x3.mul(s3));
+                FloatVector s4 = FloatVector.broadcast(F, q[o4 + d]);
+                a40 = a40.add(x0.mul(s4));
+                a41 = a41.add(x1.mul(s4));
+                a42 = a42.add(x2.mul(s4));
+                a43 = a43.add(x3.mul(s4));
+                FloatVector s5 = FloatVector.broadcast(F, q[o5 + d]);
+                a50 = a50.add(x0.mul(s5));
+                a51 = a51.add(x1.mul(s5));
+                a52 = a52.add(x2.mul(s5));
+                a53 = a53.add(x3.mul(s5));
+            }
         }
         a00.intoArray(out[0], 0 * L);
         a01.intoArray(out[0], 1 * L);

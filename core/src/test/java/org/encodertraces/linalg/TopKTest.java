@@ -22,10 +22,11 @@ class TopKTest {
     }
 
     /** Dot product accumulated in float in dimension order: the same arithmetic as the blocked kernel. */
+    /** The documented score, written out here: fma per dimension in dimension order (multiply then add without FMA). */
     static float dot(FloatMatrix a, int i, FloatMatrix b, int j) {
         float s = 0f;
         for (int d = 0; d < a.cols(); d++) {
-            s += a.get(i, d) * b.get(j, d);
+            s = ScoreArithmetic.FUSED ? Math.fma(a.get(i, d), b.get(j, d), s) : s + a.get(i, d) * b.get(j, d);
         }
         return s;
     }
@@ -115,28 +116,93 @@ class TopKTest {
 
     @Test
     void vectorAndPortableKernelsGiveBitIdenticalResults() {
-        // surefire starts the JVM with --add-modules jdk.incubator.vector, so the default is the vector kernel
+        // surefire starts the JVM with --add-modules jdk.incubator.vector, so the default is a vector kernel
         assertTrue(new TopK(1).vectorKernel(), "the Vector API kernel should be active under surefire");
-        StripKernel vector = StripKernel.best();
         StripKernel portable = new ScalarStripKernel();
-        // sizes that are multiples of neither kernel's tile (6 or 4 queries, 64 or 256 rows) nor of the query block
-        for (int dims : new int[] {1, 7, 24, 65, 512}) {
-            FloatMatrix q = random(139, dims, 10 + dims);
-            FloatMatrix db = random(1031, dims, 20 + dims);
-            TopK.Membership m = (qi, row) -> row == qi ? 0L : (row % 3 == 0 ? 1L : 2L);
-            TopK.Result a = new TopK(2, vector).search(q, db, 9, 2, m);
-            TopK.Result b = new TopK(1, portable).search(q, db, 9, 2, m);
-            TopK.Result c = new TopK(3, vector).search(q, db, 9, 2, m);
-            assertArrayEquals(b.indices(), a.indices(), "dims " + dims);
-            assertArrayEquals(b.scores(), a.scores(), "dims " + dims);
-            assertArrayEquals(a.indices(), c.indices(), "dims " + dims);
-            assertArrayEquals(a.scores(), c.scores(), "dims " + dims);
-            // and both are the documented arithmetic: float products summed in dimension order
-            for (int i = 0; i < q.rows(); i += 17) {
-                int row = a.index(1, i, 0);
-                assertEquals(dot(q, i, db, row), a.score(1, i, 0), 0f, "dims " + dims + " query " + i);
+        // every tile, whichever this machine would choose: each must give the portable kernel's scores
+        for (String tile : new String[] {"auto", "6x4", "6x2", "4x3"}) {
+            StripKernel vector = VectorTiles.create(tile);
+            // sizes that are multiples of no kernel's tile (6 or 4 queries, 16 to 256 rows) nor of the query block
+            for (int dims : new int[] {1, 7, 24, 65, 512}) {
+                String what = "tile " + tile + ", dims " + dims;
+                FloatMatrix q = random(139, dims, 10 + dims);
+                FloatMatrix db = random(1031, dims, 20 + dims);
+                TopK.Membership m = (qi, row) -> row == qi ? 0L : (row % 3 == 0 ? 1L : 2L);
+                TopK.Result a = new TopK(2, vector).search(q, db, 9, 2, m);
+                TopK.Result b = new TopK(1, portable).search(q, db, 9, 2, m);
+                TopK.Result c = new TopK(3, vector).search(q, db, 9, 2, m);
+                assertArrayEquals(b.indices(), a.indices(), what);
+                assertArrayEquals(b.scores(), a.scores(), what);
+                assertArrayEquals(a.indices(), c.indices(), what);
+                assertArrayEquals(a.scores(), c.scores(), what);
+                // and both are the documented arithmetic, summed in dimension order
+                for (int i = 0; i < q.rows(); i += 17) {
+                    int row = a.index(1, i, 0);
+                    assertEquals(dot(q, i, db, row), a.score(1, i, 0), 0f, what + " query " + i);
+                }
             }
         }
+    }
+
+    @Test
+    void theTileFitsTheRegisterFile() {
+        // x86: 512-bit vectors mean AVX-512's 32 registers; narrower ones mean AVX2's 16, where 6 x 4 spills
+        assertEquals("6x4", VectorTiles.choose("amd64", 512));
+        assertEquals("6x2", VectorTiles.choose("amd64", 256));
+        assertEquals("6x2", VectorTiles.choose("x86_64", 128));
+        // ARM64 has 32 vector registers at any width
+        assertEquals("6x4", VectorTiles.choose("aarch64", 128));
+        assertEquals(64, VectorTiles.create("6x4").width() * 512 / jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize());
+        assertEquals(6, VectorTiles.create("6x2").queries());
+        assertEquals(4, VectorTiles.create("4x3").queries());
+        // and this JVM got the tile for its own vectors (the second surefire run has -XX:UseAVX=2: 256-bit, 6 x 2)
+        int bits = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        StripKernel auto = StripKernel.best();
+        assertEquals(VectorTiles.choose(System.getProperty("os.arch"), bits).equals("6x4") ? 6 * 4 * bits / 32 : 6 * 2 * bits / 32,
+                auto.queries() * auto.width(), bits + "-bit vectors, " + auto.getClass().getSimpleName());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> VectorTiles.create("8x8"));
+        assertTrue(bad.getMessage().contains("encodertraces.knn.tile") && bad.getMessage().contains("'8x8'"), bad.getMessage());
+    }
+
+    @Test
+    void scoresAreFusedMultiplyAddsWhereTheCpuHasThem() {
+        // surefire runs this class twice: by default (auto) and with -Dencodertraces.knn.fma=false
+        String forced = System.getProperty(ScoreArithmetic.PROPERTY, "auto");
+        boolean expectFused = forced.equals("auto") ? ScoreArithmetic.hardwareFma() : Boolean.parseBoolean(forced);
+        assertEquals(expectFused, ScoreArithmetic.FUSED, "property " + forced + ", hardware " + ScoreArithmetic.hardwareFma());
+        assertEquals(expectFused, TopK.fusedMultiplyAdd());
+        assertTrue(TopK.arithmetic().contains(expectFused ? "fused" : "no hardware FMA"), TopK.arithmetic());
+        if (forced.equals("auto") && System.getProperty("os.arch").matches("amd64|x86_64|aarch64")) {
+            // every CPU this project runs on has FMA; a silent fall-back would cost Intel half its kNN speed
+            assertTrue(ScoreArithmetic.FUSED, "this " + System.getProperty("os.arch") + " JVM reports no hardware FMA");
+        }
+        // 1 * -1 + (1 + 2^-12)^2: the product 1 + 2^-11 + 2^-24 rounds to 1 + 2^-11 on its own (a tie, to even),
+        // so a multiply then an add gives 2^-11, and one fused multiply-add keeps the 2^-24
+        float a = 1f + 0x1p-12f;
+        float fused = 0x1p-11f + 0x1p-24f;
+        float unfused = 0x1p-11f;
+        assertEquals(fused, Math.fma(a, a, -1f), 0f);
+        assertEquals(unfused, -1f + a * a, 0f);
+        FloatMatrix q = new FloatMatrix(1, 2, new float[] {1f, a});
+        FloatMatrix db = new FloatMatrix(3, 2, new float[] {0f, 0f, -1f, a, 0f, 1f});
+        for (StripKernel kernel : new StripKernel[] {StripKernel.best(), new ScalarStripKernel()}) {
+            TopK.Result r = new TopK(1, kernel).search(q, db, 3);
+            assertEquals(2, r.index(0, 0), "row 2 scores a = 1 + 2^-12, the highest");
+            assertEquals(1, r.index(0, 1));
+            assertEquals(ScoreArithmetic.FUSED ? fused : unfused, r.score(0, 1), 0f, kernel.getClass().getSimpleName());
+        }
+    }
+
+    @Test
+    void theArithmeticPropertyIsParsedStrictly() {
+        assertTrue(ScoreArithmetic.decide("auto", true));
+        assertEquals(false, ScoreArithmetic.decide("auto", false));
+        assertEquals(false, ScoreArithmetic.decide(" FALSE ", true));
+        assertTrue(ScoreArithmetic.decide("true", true));
+        IllegalStateException noFma = assertThrows(IllegalStateException.class, () -> ScoreArithmetic.decide("true", false));
+        assertTrue(noFma.getMessage().contains("UseFMA"), noFma.getMessage());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> ScoreArithmetic.decide("yes", true));
+        assertTrue(bad.getMessage().contains("encodertraces.knn.fma") && bad.getMessage().contains("'yes'"), bad.getMessage());
     }
 
     @Test
