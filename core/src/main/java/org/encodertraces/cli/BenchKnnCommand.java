@@ -89,8 +89,8 @@ public final class BenchKnnCommand implements Callable<Integer> {
             long t2 = System.nanoTime();
             long c2 = cpu.getProcessCpuTime();
             double s = (t2 - t1) / 1e9;
-            out.printf(Locale.ROOT, "{\"impl\": \"java\", \"kernel\": \"%s\", \"fma\": %s, \"run\": %d, \"threads\": %d, \"normalize_s\": %.3f, \"search_s\": %.3f, \"gflops_search\": %.1f, \"cpu_s\": %.3f, \"gemm_peak_gflops\": %s, \"share_of_peak\": %s, \"gflops_per_cpu_s\": %s, \"share_of_peak_per_cpu_s\": %s}%n",
-                    search.vectorKernel() ? "vector" : "portable", TopK.fusedMultiplyAdd(), rep + 1, search.threads(), (t1 - t0) / 1e9, s, flops / s / 1e9, (c2 - c1) / 1e9,
+            out.printf(Locale.ROOT, "{\"impl\": \"java\", \"kernel\": \"%s\", \"tile\": \"%s\", \"fma\": %s, \"run\": %d, \"threads\": %d, \"normalize_s\": %.3f, \"search_s\": %.3f, \"gflops_search\": %.1f, \"cpu_s\": %.3f, \"gemm_peak_gflops\": %s, \"share_of_peak\": %s, \"gflops_per_cpu_s\": %s, \"share_of_peak_per_cpu_s\": %s}%n",
+                    search.vectorKernel() ? "vector" : "portable", search.tile(), TopK.fusedMultiplyAdd(), rep + 1, search.threads(), (t1 - t0) / 1e9, s, flops / s / 1e9, (c2 - c1) / 1e9,
                     Double.isNaN(peak) ? "null" : String.format(Locale.ROOT, "%.1f", peak),
                     Double.isNaN(peak) ? "null" : String.format(Locale.ROOT, "%.3f", flops / s / 1e9 / peak),
                     c2 <= c1 ? "null" : String.format(Locale.ROOT, "%.1f", flops / ((c2 - c1) / 1e9) / 1e9),

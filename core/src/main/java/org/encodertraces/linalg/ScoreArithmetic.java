@@ -6,14 +6,14 @@ import java.util.Locale;
 
 /**
  * How a kNN score is summed, fixed once per JVM: the one choice that both {@link StripKernel}s
- * follow, so that they stay bit-identical to each other and to {@link #dot}.
+ * follow, so that they stay bit-identical to each other.
  *
  * <p>Fused (the default wherever the CPU has fused multiply-add, i.e. every x86-64 CPU since
  * 2013 and every ARM64 one): {@code s = fma(q[d], x[d], s)} for d = 0..D-1, one rounding per
  * dimension. Java specifies {@code fma} exactly (the product and sum rounded once), so these
- * scores are the same float on every such machine, Intel or AMD. Fused multiply-add is also what
- * lets the kernel reach the FMA peak on Intel, whose two vector ports execute every multiply and
- * every add as well: a separate multiply and add caps the kernel at half of it there.
+ * scores are the same float on every such machine, Intel or AMD. Fused multiply-add also lifts
+ * the kernel's ceiling on Intel, whose two vector ports execute every multiply and every add as
+ * well: a separate multiply and add caps the kernel at half of the FMA peak there.
  *
  * <p>Unfused (only on a JVM without hardware FMA, where {@code Math.fma} would be emulated in
  * software, thousands of times slower): {@code s = s + q[d] * x[d]}, a rounded product then a
@@ -66,15 +66,6 @@ final class ScoreArithmetic {
     /** One step of the sum: {@code acc + a * b} in this JVM's arithmetic. */
     static float step(float acc, float a, float b) {
         return FUSED ? Math.fma(a, b, acc) : acc + a * b;
-    }
-
-    /** The reference score: rows {@code i} of {@code a} and {@code j} of {@code b} summed in dimension order. */
-    static float dot(float[] a, int ao, float[] b, int bo, int dims) {
-        float s = 0f;
-        for (int d = 0; d < dims; d++) {
-            s = step(s, a[ao + d], b[bo + d]);
-        }
-        return s;
     }
 
     /** For provenance: which summation ran. */

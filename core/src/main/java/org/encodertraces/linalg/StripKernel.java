@@ -23,7 +23,7 @@ interface StripKernel {
      */
     void scores(float[] q, int qo, int dims, float[][] strip, float[][] out);
 
-    /** The property that forces a Vector API tile ({@code 6x4}, {@code 6x2}, {@code 4x3}) instead of the automatic choice. */
+    /** The property that forces a Vector API tile ({@code 6x4} or {@code 6x2}) instead of the automatic choice. */
     String TILE_PROPERTY = "encodertraces.knn.tile";
 
     /**

@@ -112,6 +112,11 @@ public final class TopK {
         return ScoreArithmetic.FUSED;
     }
 
+    /** The kernel's register tile, queries x database rows, e.g. {@code 6x64} (speed only: every tile gives the same scores). */
+    public String tile() {
+        return kernel.queries() + "x" + kernel.width();
+    }
+
     /** The number of worker threads. */
     public int threads() {
         return threads;

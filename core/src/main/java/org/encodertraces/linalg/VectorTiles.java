@@ -18,7 +18,7 @@ final class VectorTiles {
     private VectorTiles() {
     }
 
-    /** The tile for this JVM ({@code auto}), or the one named: {@code 6x4}, {@code 6x2}, {@code 4x3}. */
+    /** The tile for this JVM ({@code auto}), or the one named: {@code 6x4} or {@code 6x2}. */
     static StripKernel create(String tile) {
         String t = tile.trim().toLowerCase(Locale.ROOT);
         if (t.isEmpty() || t.equals("auto")) {
@@ -29,10 +29,8 @@ final class VectorTiles {
                 return VectorStripKernel.create();
             case "6x2":
                 return VectorStripKernel6x2.create();
-            case "4x3":
-                return VectorStripKernel4x3.create();
             default:
-                throw new IllegalArgumentException("-D" + StripKernel.TILE_PROPERTY + " must be auto, 6x4, 6x2 or 4x3, got '"
+                throw new IllegalArgumentException("-D" + StripKernel.TILE_PROPERTY + " must be auto, 6x4 or 6x2, got '"
                         + tile + "'");
         }
     }

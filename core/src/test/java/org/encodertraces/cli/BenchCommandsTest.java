@@ -94,6 +94,10 @@ class BenchCommandsTest {
         assertTrue(with.out().startsWith("machine: "), with.out());
         JsonNode k = jsonLine(with.out());
         assertEquals(250.0, k.get("gemm_peak_gflops").asDouble());
+        // which kernel, tile and arithmetic ran: surefire loads the Vector API; this x86 or ARM64 JVM has FMA
+        assertEquals("vector", k.get("kernel").asText(), k.toString());
+        assertTrue(k.get("tile").asText().matches("6x(16|32|64)"), k.toString());
+        assertTrue(k.get("fma").asBoolean(), k.toString());
         assertEquals(k.get("gflops_search").asDouble() / 250.0, k.get("share_of_peak").asDouble(), 0.001);
         // this search is too short for the CPU clock: no rate rather than Infinity (which is not JSON)
         assertTrue(k.get("gflops_per_cpu_s").isNull() || k.get("gflops_per_cpu_s").isNumber(), k.toString());
