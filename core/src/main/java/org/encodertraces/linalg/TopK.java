@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * queries x rows is accumulated at a time: with the incubator Vector API present
  * ({@code --add-modules jdk.incubator.vector}) the tile lives in registers for the whole sum
  * (6 queries x 4 vectors); without it a portable loop that C2 auto-vectorises keeps a 4 x 256
- * tile in arrays. Queries are processed in blocks of about {@value #QUERY_BLOCK}; blocks are
+ * tile in arrays. Queries are processed in blocks of up to {@value #QUERY_BLOCK}; blocks are
  * handed to worker threads, and every query keeps a running top-k (a sorted array, insertion
  * from the end) per candidate list while the strips stream past in database order.
  *
@@ -38,8 +38,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * index -1 and score NaN.
  */
 public final class TopK {
-    /** Queries per unit of work handed to a thread (rounded up to a multiple of the kernel's query tile). */
-    public static final int QUERY_BLOCK = 64;
+    /**
+     * The most queries in one unit of work handed to a thread (rounded up to a multiple of the
+     * kernel's query tile). Every block streams the whole database past its queries, so larger
+     * blocks read the database fewer times: 256 against the former 64 made warm searches 15-25%
+     * faster on 10k x 100k and 2k x 1M x 512 (BENCHMARKS.md, "kNN top-k"). Fewer queries get
+     * smaller blocks, so that every thread has several (see {@link #queryBlock}).
+     */
+    public static final int QUERY_BLOCK = 256;
+
+    /** Bytes of queries one block may hold at most (wide embeddings get fewer queries per block). */
+    static final long QUERY_BLOCK_BYTES = 2L << 20;
+
+    /** The property that fixes the query block (for benchmarks; any value gives the same results). */
+    public static final String QUERY_BLOCK_PROPERTY = "encodertraces.knn.queryBlock";
 
     /** Which candidate lists a database row competes in for a given query: a bit mask, 0 = excluded. */
     @FunctionalInterface
@@ -82,19 +94,48 @@ public final class TopK {
 
     private final int threads;
     private final StripKernel kernel;
+    /** Queries per block if fixed, 0 for the automatic size. */
+    private final int fixedQueryBlock;
 
     /** A searcher using {@code threads} worker threads (0 = number of available processors). */
     public TopK(int threads) {
-        this(threads, StripKernel.best());
+        this(threads, StripKernel.best(), Integer.getInteger(QUERY_BLOCK_PROPERTY, 0));
     }
 
-    /** A searcher with a chosen kernel (tests compare the two kernels). */
+    /** A searcher with a chosen kernel (tests compare the kernels). */
     TopK(int threads, StripKernel kernel) {
+        this(threads, kernel, 0);
+    }
+
+    /** A searcher with a chosen kernel and query block ({@code 0}: automatic; tests vary it). */
+    TopK(int threads, StripKernel kernel, int queryBlock) {
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be >= 0, got " + threads);
         }
+        if (queryBlock < 0) {
+            throw new IllegalArgumentException("-D" + QUERY_BLOCK_PROPERTY + " must be >= 0 (0: automatic), got " + queryBlock);
+        }
         this.threads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         this.kernel = kernel;
+        this.fixedQueryBlock = queryBlock;
+    }
+
+    /**
+     * Queries per block for {@code queries} queries of {@code dims} dimensions, a multiple of the
+     * query tile {@code mq}: at most {@link #QUERY_BLOCK} and {@link #QUERY_BLOCK_BYTES}, and small
+     * enough that each thread gets about four blocks.
+     */
+    static int queryBlock(int queries, int dims, int threads, int mq, int fixed) {
+        long b;
+        if (fixed > 0) {
+            b = fixed;
+        } else {
+            long share = ((long) queries + 4L * threads - 1) / (4L * threads);
+            long bytes = QUERY_BLOCK_BYTES / (4L * Math.max(1, dims));
+            b = Math.min(Math.min(QUERY_BLOCK, bytes), share);
+        }
+        b = Math.max(b, 1);
+        return (int) ((b + mq - 1) / mq * mq);
     }
 
     /** Whether this searcher runs the Vector API kernel (false: the portable one). */
@@ -161,7 +202,7 @@ public final class TopK {
         try {
             float[][][] strips = pack(database, kernel.width(), pool);
             int mq = kernel.queries();
-            int queryBlock = (QUERY_BLOCK + mq - 1) / mq * mq;
+            int queryBlock = queryBlock(nq, queries.cols(), threads, mq, fixedQueryBlock);
             int blocks = (nq + queryBlock - 1) / queryBlock;
             AtomicInteger next = new AtomicInteger();
             Runnable worker = () -> {

@@ -84,6 +84,33 @@ class TopKTest {
     }
 
     @Test
+    void theQueryBlockChangesNoResult() {
+        FloatMatrix q = random(1001, 40, 31);
+        FloatMatrix db = random(3001, 40, 32);
+        TopK.Membership m = (qi, row) -> row == qi ? 0L : (row % 4 == 0 ? 1L : 3L);
+        TopK.Result auto = new TopK(2).search(q, db, 8, 2, m);
+        for (int block : new int[] {1, 6, 64, 250, 2000}) {
+            TopK.Result r = new TopK(2, StripKernel.best(), block).search(q, db, 8, 2, m);
+            assertArrayEquals(auto.indices(), r.indices(), "block " + block);
+            assertArrayEquals(auto.scores(), r.scores(), "block " + block);
+        }
+        assertThrows(IllegalArgumentException.class, () -> new TopK(1, StripKernel.best(), -1));
+    }
+
+    @Test
+    void queryBlocksAreLargeButLeaveEveryThreadSeveral() {
+        // 10k queries of 512 dims on 2 threads: the full 256 (rounded up to the 6-query tile)
+        assertEquals(258, TopK.queryBlock(10_000, 512, 2, 6, 0));
+        // 1,000 queries on 2 threads: about four blocks each
+        assertEquals(126, TopK.queryBlock(1_000, 512, 2, 6, 0));
+        assertEquals(6, TopK.queryBlock(10, 512, 16, 6, 0));
+        // 4096-dim embeddings: 2 MiB of queries is 128 of them
+        assertEquals(128, TopK.queryBlock(100_000, 4096, 2, 4, 0));
+        // a fixed size is only rounded to the tile
+        assertEquals(66, TopK.queryBlock(100_000, 512, 2, 6, 64));
+    }
+
+    @Test
     void listsExclusionsAndTiesFollowTheLowerIndexRule() {
         int n = 1500;
         FloatMatrix q = random(131, 24, 3); // not a multiple of 4 or of the query block
