@@ -167,7 +167,9 @@ public final class AuditCommand implements Callable<Integer> {
         o.flush();
         Audit.Outcome outcome;
         StageTimes clock;
-        try (Progress progress = new Progress(err, "audit", 1, quiet)) {
+        try (Progress progress = new Progress(err, "audit", 1, quiet);
+             Interruption interruption = Interruption.announce(err, "traces audit: interrupted; rerun the same command to"
+                     + " resume (finished embedding sets and committed shards are kept)")) {
             clock = new StageTimes(new Audit.Listener() {
                 @Override
                 public void stage(String message) {

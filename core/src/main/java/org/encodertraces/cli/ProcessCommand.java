@@ -84,7 +84,9 @@ public final class ProcessCommand implements Callable<Integer> {
         }
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         BatchProcessor.Result r;
-        try (Progress progress = new Progress(err, "process", list.size())) {
+        try (Progress progress = new Progress(err, "process", list.size());
+             Interruption interruption = Interruption.announce(err, "traces process: interrupted; rerun the same command to"
+                     + " resume (finished outputs are kept)")) {
             r = new BatchProcessor(new ImageDecoder(maxPixels, true), n, memoryBudget).run(list, parsed, seed, out, progress::step);
         } catch (IllegalArgumentException e) {
             err.println("traces process: " + e.getMessage());

@@ -222,6 +222,65 @@ class ReliabilityProcessTest {
         assertTrue(rerun.out().contains("resumed:") && rerun.out().contains("shard(s) reused from the interrupted run"), rerun.out());
     }
 
+    @Test
+    void ctrlCDuringAuditOrProcessSaysHowToResumeAndTheRerunFinishes(@TempDir Path tmp) throws Exception {
+        Path data = scenes(tmp.resolve("s"), 90);
+        // audit: interrupted while it embeds (its first stage), once a shard is committed
+        Path out = tmp.resolve("audit");
+        Path log = tmp.resolve("audit.log");
+        String[] audit = {"audit", "--images", data.toString(), "--model", "builtin:jpeg-forensic", "--tasks", "jpeg,sharpening",
+                "--mask", "0", "--trials", "2", "--seeds", "2", "--test-fraction", "0.5", "--threads", "1", "-o", out.toString()};
+        Process p = child("-Xmx512m", log, audit).start();
+        awaitFiles(p, out, "shard-\\d+\\.safetensors", 1, log);
+        assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        String text = Files.readString(log);
+        assertTrue(text.contains("traces audit: interrupted; rerun the same command to resume"), text);
+        assertEquals(130, p.exitValue(), text);
+        assertFalse(Files.exists(out.resolve("report.json")), "stopped before the end");
+        CliRun rerun = CliRun.of(audit);
+        assertEquals(0, rerun.exit(), rerun.err());
+        assertTrue(Files.exists(out.resolve("report.json")) && rerun.out().contains("report:"), rerun.out());
+        assertFalse(rerun.err().contains("interrupted"), "a run that finishes says nothing of interruption: " + rerun.err());
+
+        // process: interrupted once some outputs are written
+        Path big = tmp.resolve("big");
+        for (int i = 0; i < 24; i++) {
+            gradientJpeg(big.resolve(String.format("g%02d.jpg", i)), 1600, 1200, i);
+        }
+        Path pout = tmp.resolve("processed");
+        Path plog = tmp.resolve("process.log");
+        String[] process = {"process", "--op", "JPEG75_420,SHARPEN_4,RESIZE_HALF,JPEG85_444", "--threads", "1", "-o", pout.toString(),
+                big.toString()};
+        Process q = child("-Xmx512m", plog, process).start();
+        awaitFiles(q, pout, ".*\\.png", 2, plog);
+        assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(q.pid())).start().waitFor());
+        assertTrue(q.waitFor(30, TimeUnit.SECONDS));
+        String ptext = Files.readString(plog);
+        assertTrue(ptext.contains("traces process: interrupted; rerun the same command to resume"), ptext);
+        assertEquals(130, q.exitValue(), ptext);
+        CliRun prerun = CliRun.of(process);
+        assertEquals(0, prerun.exit(), prerun.err());
+        assertEquals(24 * 4, count(pout, ".*\\.png"), prerun.out());
+    }
+
+    private static long count(Path dir, String regex) throws IOException {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(f -> f.getFileName().toString().matches(regex)).count();
+        }
+    }
+
+    private static void awaitFiles(Process p, Path dir, String regex, int n, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (count(dir, regex) < n && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(count(dir, regex) >= n && p.isAlive(), "the child should be mid-run: " + Files.readString(log));
+    }
+
     /** A cheap large JPEG: a smooth gradient (rendering dead leaves at this size would dominate the test's time). */
     static Path gradientJpeg(Path file, int w, int h, int seed) throws IOException {
         byte[] px = new byte[w * h * 3];

@@ -179,7 +179,8 @@ public final class AblationCommand implements Callable<Integer> {
         AblationReport.Row[] rows = new AblationReport.Row[configs.size()];
         Object reportLock = new Object();
         ExecutorService pool = Executors.newFixedThreadPool(concurrent);
-        try {
+        try (Interruption interruption = Interruption.announce(err, "traces ablation: interrupted; rerun the same command to"
+                + " resume (finished runs are reused, unfinished ones resume from their last epoch)")) {
             List<Future<?>> fs = new ArrayList<>();
             for (int i = 0; i < configs.size(); i++) {
                 int index = i;

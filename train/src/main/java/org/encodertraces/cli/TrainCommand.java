@@ -147,7 +147,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         o.flush();
         TrainRun.Outcome r;
-        try (TrainProgress p = new TrainProgress(err, cfg, quiet)) {
+        try (TrainProgress p = new TrainProgress(err, cfg, quiet);
+             Interruption interruption = Interruption.announce(err, "traces train: interrupted; rerun the same command to"
+                     + " resume from the last finished epoch (" + out.resolve(TrainedEncoder.CHECKPOINT) + ")")) {
             r = TrainRun.run(cfg, data, testData, out, engine, p, stopAfter);
         }
         if (!r.complete()) {

@@ -54,6 +54,28 @@ class TrainCommandTest {
     }
 
     @Test
+    void ctrlCSaysHowToResume() throws Exception {
+        Path zip = tinyZip(tmp.resolve("tiny-int.zip"), 48);
+        Path out = tmp.resolve("interrupted");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), "org.encodertraces.cli.TracesCli"));
+        cmd.addAll(trainArgs(zip, out, 40));
+        Path log = tmp.resolve("interrupted.log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Path ckpt = out.resolve(TrainedEncoder.CHECKPOINT);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.exists(ckpt) && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(p.isAlive(), "the child finished before it could be interrupted: " + Files.readString(log));
+        assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        String text = Files.readString(log);
+        assertTrue(text.contains("traces train: interrupted; rerun the same command to resume from the last finished epoch"), text);
+        assertEquals(130, p.exitValue(), text);
+    }
+
+    @Test
     void killedRunResumesToTheSameWeights() throws Exception {
         Path zip = tinyZip(tmp.resolve("tiny.zip"), 48);
         int epochs = 12;
