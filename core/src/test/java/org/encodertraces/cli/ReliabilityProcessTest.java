@@ -166,22 +166,10 @@ class ReliabilityProcessTest {
         return dir;
     }
 
-    private static long shards(Path out) throws IOException {
-        Path work = out.resolve(".work");
-        if (!Files.exists(work)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.walk(work)) {
-            return s.filter(f -> f.getFileName().toString().matches("shard-\\d+\\.safetensors")).count();
-        }
-    }
+    private static final String SHARD = "shard-\\d+\\.safetensors";
 
     private static void awaitShards(Process p, Path out, int n, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (shards(out) < n && p.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertTrue(shards(out) >= n && p.isAlive(), "the child should be mid-run: " + Files.readString(log));
+        awaitFiles(p, out.resolve(".work"), SHARD, n, log);
     }
 
     @Test
@@ -211,11 +199,7 @@ class ReliabilityProcessTest {
         Path log = tmp.resolve("log");
         Process p = child("-Xmx256m", log, slowEmbed(data, out)).start();
         awaitShards(p, out, 2, log);
-        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start();
-        assertEquals(0, kill.waitFor());
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        String text = Files.readString(log);
-        assertTrue(text.contains("interrupted; rerun the same command to resume"), text);
+        interruptAndExpect(p, log, "traces embed: interrupted; rerun the same command to resume");
         assertFalse(Files.exists(out.resolve("s__JPEG75_420__builtin_jpeg-forensic.safetensors")), "stopped before the end");
         CliRun rerun = CliRun.of(slowEmbed(data, out));
         assertEquals(0, rerun.exit(), rerun.err());
@@ -231,12 +215,8 @@ class ReliabilityProcessTest {
         String[] audit = {"audit", "--images", data.toString(), "--model", "builtin:jpeg-forensic", "--tasks", "jpeg,sharpening",
                 "--mask", "0", "--trials", "2", "--seeds", "2", "--test-fraction", "0.5", "--threads", "1", "-o", out.toString()};
         Process p = child("-Xmx512m", log, audit).start();
-        awaitFiles(p, out, "shard-\\d+\\.safetensors", 1, log);
-        assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor());
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        String text = Files.readString(log);
-        assertTrue(text.contains("traces audit: interrupted; rerun the same command to resume"), text);
-        assertEquals(130, p.exitValue(), text);
+        awaitFiles(p, out, SHARD, 1, log);
+        interruptAndExpect(p, log, "traces audit: interrupted; rerun the same command to resume");
         assertFalse(Files.exists(out.resolve("report.json")), "stopped before the end");
         CliRun rerun = CliRun.of(audit);
         assertEquals(0, rerun.exit(), rerun.err());
@@ -254,14 +234,19 @@ class ReliabilityProcessTest {
                 big.toString()};
         Process q = child("-Xmx512m", plog, process).start();
         awaitFiles(q, pout, ".*\\.png", 2, plog);
-        assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(q.pid())).start().waitFor());
-        assertTrue(q.waitFor(30, TimeUnit.SECONDS));
-        String ptext = Files.readString(plog);
-        assertTrue(ptext.contains("traces process: interrupted; rerun the same command to resume"), ptext);
-        assertEquals(130, q.exitValue(), ptext);
+        interruptAndExpect(q, plog, "traces process: interrupted; rerun the same command to resume");
         CliRun prerun = CliRun.of(process);
         assertEquals(0, prerun.exit(), prerun.err());
         assertEquals(24 * 4, count(pout, ".*\\.png"), prerun.out());
+    }
+
+    /** Sends SIGINT, as Ctrl-C does, and expects the child to say {@code message} and exit 130. */
+    private static void interruptAndExpect(Process p, Path log, String message) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        String text = Files.readString(log);
+        assertTrue(text.contains(message), text);
+        assertEquals(130, p.exitValue(), text);
     }
 
     private static long count(Path dir, String regex) throws IOException {
