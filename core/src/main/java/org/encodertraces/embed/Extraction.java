@@ -32,6 +32,7 @@ import org.encodertraces.image.ImageDecoder;
 import org.encodertraces.image.RgbImage;
 import org.encodertraces.io.AtomicFiles;
 import org.encodertraces.io.OutputLock;
+import org.encodertraces.io.Tsv;
 import org.encodertraces.process.ImageFootprint;
 import org.encodertraces.process.MemoryBudget;
 import org.encodertraces.process.ProcessingOp;
@@ -546,8 +547,7 @@ public final class Extraction {
         Path file = job.outDir().resolve(base + ".safetensors");
         StringBuilder tsv = new StringBuilder("id\tfile\toperation\treason\n");
         for (Failure f : failures) {
-            tsv.append(f.id()).append('\t').append(f.file()).append('\t').append(f.operation()).append('\t')
-                    .append(f.reason().replace('\t', ' ').replace('\n', ' ')).append('\n');
+            tsv.append(Tsv.line(f.id(), f.file(), f.operation(), f.reason()));
         }
         // the failures and the run log first; the set's sidecar, moved into place last, commits the set
         AtomicFiles.writeString(job.outDir().resolve(base + ".failures.tsv"), tsv);
