@@ -382,6 +382,10 @@ public final class Extraction {
             System.arraycopy(tensors.get(j), 0, batch, j * per, per);
         }
         float[][] out = encoder.embed(new FloatTensorBatch(spec.tensorShape(n), batch));
+        if (out.length != n) {
+            throw new org.encodertraces.encoder.EncoderException("encoder " + encoder.info().id() + " returned " + out.length
+                    + " embeddings for a batch of " + n + " images: it must return one per image, in order");
+        }
         float[] flat = new float[n * dim];
         for (int j = 0; j < n; j++) {
             if (out[j].length != dim) {
