@@ -40,12 +40,7 @@ public final class Manifests {
 
     /** Reads and checks a manifest; errors name the file and line. */
     public static Dataset open(Path manifest) throws IOException {
-        CsvTable t;
-        try {
-            t = CsvTable.read(manifest);
-        } catch (java.nio.charset.MalformedInputException e) {
-            throw new IOException(manifest + ": not UTF-8 text (save the manifest as UTF-8 CSV or TSV)", e);
-        }
+        CsvTable t = CsvTable.read(manifest);
         List<String> header = t.header();
         int pathCol = header.indexOf("path");
         if (pathCol < 0) {
