@@ -90,9 +90,9 @@ public final class Audit {
         Path tsv = embDir.resolve(Extraction.setName(ds.name(), ops.get(0), fileName) + ".failures.tsv");
         if (java.nio.file.Files.exists(tsv)) {
             for (String line : java.nio.file.Files.readAllLines(tsv).stream().skip(1).toList()) {
-                String[] f = line.split("\t", -1);
-                if (f.length >= 3 && f[2].isEmpty()) {
-                    ids.add(f[0]);
+                List<String> f = org.encodertraces.io.Tsv.split(line);
+                if (f.size() >= 3 && f.get(2).isEmpty()) {
+                    ids.add(f.get(0));
                 }
             }
         }

@@ -97,6 +97,10 @@ public final class AuditCommand implements Callable<Integer> {
         AuditConfig cfg;
         Models models;
         try {
+            if (seeds < 1 || trials < 1) {
+                throw new IllegalArgumentException(seeds < 1 ? "--seeds (final fits per probe) must be at least 1, got " + seeds
+                        : "--trials (hyper-parameter trials) must be at least 1, got " + trials);
+            }
             models = Models.prepare(modelOptions, CliEnv.of(spec), List.of(), n, err, quiet);
             ds = DatasetArgs.open(images, err);
             List<ProcessingTask> t = tasks.equals(List.of("none")) ? List.of() : tasks.stream().map(ProcessingTask::parse).toList();

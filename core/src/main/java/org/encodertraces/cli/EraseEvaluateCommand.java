@@ -195,7 +195,7 @@ final class EraseEvaluateCommand implements Callable<Integer> {
             o.put("after_std", x.afterStd());
             o.set("before", om.valueToTree(x.before()));
             o.set("after", om.valueToTree(x.after()));
-            c.append(String.format(Locale.ROOT, "%s,%s,%.6f,%.6f,%.6f,%.6f%n", x.name(), Double.isNaN(x.chance()) ? "" : Double.toString(x.chance()),
+            c.append(String.format(Locale.ROOT, "%s,%s,%.6f,%.6f,%.6f,%.6f%n", org.encodertraces.io.Csv.field(x.name()), Double.isNaN(x.chance()) ? "" : Double.toString(x.chance()),
                     x.beforeMean(), x.beforeStd(), x.afterMean(), x.afterStd()));
         }
         ArrayNode in = doc.putArray("inputs");

@@ -82,7 +82,7 @@ public final class ExifCommand implements Callable<Integer> {
                 List<String> cells = new java.util.ArrayList<>();
                 for (String c : COLUMNS) {
                     Object v = row.get(c);
-                    cells.add(v == null ? "" : v.toString().replaceAll("[\\t\\r\\n]+", " "));
+                    cells.add(org.encodertraces.io.Tsv.field(v));
                 }
                 out.println(String.join("\t", cells));
             } else {

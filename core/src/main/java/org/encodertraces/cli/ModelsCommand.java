@@ -14,6 +14,7 @@ import org.encodertraces.encoder.Registry;
 import org.encodertraces.encoder.RegistryEntry;
 import org.encodertraces.encoder.builtin.BuiltinEncoders;
 import org.encodertraces.encoder.hub.HubFile;
+import org.encodertraces.io.Tsv;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -72,9 +73,9 @@ public final class ModelsCommand implements Callable<Integer> {
                 continue;
             }
             String size = local.map(ModelsCommand::megabytes).orElse("-");
-            o.printf("%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s%n", e.id(), e.family(), e.embeddingDim(), e.preprocessing().cropSize(),
-                    describe(e.source()), downloadSize(e.source()), weights(e.source()), local.isPresent() ? "yes" : "no", size,
-                    e.studyName() == null ? "-" : e.studyName());
+            o.print(Tsv.line(e.id(), e.family(), e.embeddingDim(), e.preprocessing().cropSize(), describe(e.source()),
+                    downloadSize(e.source()), weights(e.source()), local.isPresent() ? "yes" : "no", size,
+                    e.studyName() == null ? "-" : e.studyName()));
         }
         o.printf("# %d study encoders: %d download from the Hub (%d with the study's weights, %d likely the same), %d need the"
                 + " export recipe (tools/export-onnx/export_onnx.py)%n", study, hubSame + hubLikely, hubSame, hubLikely, recipes);

@@ -2,7 +2,6 @@ package org.encodertraces.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.encodertraces.embed.EmbeddingSet;
-import org.encodertraces.embed.EmbeddingSetIO;
 import org.encodertraces.probe.AcquisitionProbe;
 import org.encodertraces.probe.FeatureNormalization;
 import org.encodertraces.probe.FlickrExifSplit;
@@ -296,10 +294,7 @@ public final class ProbeCommand implements Callable<Integer> {
     }
 
     private static EmbeddingSet read(Path f) throws IOException {
-        if (!Files.isRegularFile(f)) {
-            throw new IOException(f + ": no such embedding set");
-        }
-        return Files.exists(EmbeddingSetIO.sidecarOf(f)) ? EmbeddingSetIO.read(f) : EmbeddingSetIO.readWithoutSidecar(f);
+        return EmbeddingInputs.read(f);
     }
 
     private static float[][] matrix(EmbeddingSet s) {

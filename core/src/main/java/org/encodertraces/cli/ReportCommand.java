@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code traces report}: renders a report.json again as the HTML page, Markdown summary and CSVs. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Render a report.json (written by a run) as a self-contained HTML report, summary.md and CSVs.")
+        description = "Render a report.json (written by a run) as a self-contained HTML report, summary.md and CSVs.",
+        exitCodeListHeading = "%nExit status:%n", exitCodeList = {"0:written", "2:a missing or invalid report.json or --paper folder"})
 final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -43,8 +44,16 @@ final class ReportCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--study-dataset must be ImageNet or iNaturalist, got "
                     + studyDataset);
         }
-        ReportData data = new ReportJson().read(json);
-        PaperResults p = paper == null ? null : PaperResults.load(paper);
+        ReportData data;
+        PaperResults p;
+        try {
+            data = new ReportJson().read(json);
+            p = paper == null ? null : PaperResults.load(paper);
+        } catch (java.io.IOException e) {
+            spec.commandLine().getErr().println("traces report: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return 2;
+        }
         PaperComparison cmp = new PaperComparison(studyDataset, PaperComparison.DEFAULT_ALIASES);
         ReportFiles files = HtmlReport.write(data, p, cmp, out);
         spec.commandLine().getOut().println(files.html().toAbsolutePath());

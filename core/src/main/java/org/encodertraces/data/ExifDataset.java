@@ -101,7 +101,7 @@ public final class ExifDataset {
                 failures.add(new ReadFailure(f, e.getMessage()));
             }
         }
-        List<String> ids = files.stream().map(f -> folder.relativize(f).toString().replace('\\', '/')).toList();
+        List<String> ids = files.stream().map(f -> ImageFolders.id(folder, f)).toList();
         String name = folder.toAbsolutePath().normalize().getFileName() == null ? "root"
                 : folder.toAbsolutePath().normalize().getFileName().toString();
         return new Opened(build(Dataset.sanitize(name), folder.toString(), ids, files, labels), failures);

@@ -69,6 +69,10 @@ public record FlickrExifTable(Path source, List<String> columns, List<Row> rows)
             if (id == null) {
                 throw new IOException(t.where(r) + ": Flickr ID '" + row.get(idCol) + "' is not a number");
             }
+            if (id.length() == 19 && id.compareTo(Long.toString(Long.MAX_VALUE)) > 0) {
+                throw new IOException(t.where(r) + ": Flickr ID " + id + " is larger than " + Long.MAX_VALUE
+                        + ", the largest id the 'Flickr ID' label tensor (int64) can hold");
+            }
             Integer prev = seen.put(id, r);
             if (prev != null) {
                 throw new IOException(t.where(r) + ": Flickr ID " + id + " already at " + t.where(prev));

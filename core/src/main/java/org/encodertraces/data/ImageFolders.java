@@ -50,8 +50,18 @@ public final class ImageFolders {
         return new Dataset(name, root.toString(), samples, Map.of("label", classes));
     }
 
-    private static String id(Path root, Path f) {
-        return root.relativize(f).toString().replace('\\', '/');
+    /**
+     * The sample id of a file under a folder: its path below the folder, folders joined by
+     * {@code /} on every platform. Only the platform's separator splits names: on Linux a
+     * backslash is part of a file name, so {@code back\\slash.jpg} and {@code back/slash.jpg} keep
+     * two ids.
+     */
+    static String id(Path root, Path f) {
+        StringBuilder b = new StringBuilder();
+        for (Path part : root.relativize(f)) {
+            b.append(b.length() == 0 ? "" : "/").append(part);
+        }
+        return b.toString();
     }
 
     private static List<Path> list(Path root) throws IOException {

@@ -105,7 +105,7 @@ public final class ImageNetLayout {
         }
         List<Sample> samples = new ArrayList<>();
         for (Path f : files) {
-            samples.add(new Sample(split + "/" + dir.relativize(f).toString().replace('\\', '/'), f, Map.of("label", idx.get(wnidOf.get(f)))));
+            samples.add(new Sample(split + "/" + ImageFolders.id(dir, f), f, Map.of("label", idx.get(wnidOf.get(f)))));
         }
         return new Dataset(Dataset.sanitize("imagenet-" + split), root.resolve(split).toString(), samples, Map.of("label", classes));
     }

@@ -1,7 +1,6 @@
 package org.encodertraces.data;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,8 +15,20 @@ import java.util.TreeSet;
  * manifest's folder, or absolute) and any number of label columns. Each label column becomes an
  * integer label tensor of the same name; its values are mapped to indices in sorted order (the
  * names are kept), or used as they are when every value is an integer. Rows keep file order.
+ *
+ * <p>The whole manifest is checked before anything is done with it, and every refusal names the
+ * file and line: a header without {@code path} (a UTF-8 byte-order mark, as Excel's "CSV UTF-8"
+ * writes, is skipped), a column named twice or not at all, a row with the wrong number of fields
+ * or no path, a path listed twice, a manifest with no rows, and an integer label that is not a
+ * class index ({@code -1} or {@code 0..}{@value #MAX_CLASS_INDEX}). A blank cell means "no
+ * label" ({@code -1}), as in the FlickrExif tables; it is never a class of its own.
  */
 public final class Manifests {
+    /** The largest integer label a manifest may hold: labels are class indices, not ids or measurements. */
+    public static final long MAX_CLASS_INDEX = 1_000_000;
+
+    private static final java.util.regex.Pattern INTEGER = java.util.regex.Pattern.compile("-?\\d+");
+
     private Manifests() {
     }
 
@@ -27,29 +38,38 @@ public final class Manifests {
         return Files.isRegularFile(p) && (n.endsWith(".csv") || n.endsWith(".tsv"));
     }
 
-    /** Reads a manifest; errors name the file and line. */
+    /** Reads and checks a manifest; errors name the file and line. */
     public static Dataset open(Path manifest) throws IOException {
-        List<String> lines = Files.readAllLines(manifest, StandardCharsets.UTF_8);
-        if (lines.isEmpty()) {
-            throw new IOException(manifest + ": empty manifest");
-        }
-        char sep = manifest.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".tsv") ? '\t' : ',';
-        List<String> header = split(lines.get(0), sep);
+        CsvTable t = CsvTable.read(manifest);
+        List<String> header = t.header();
         int pathCol = header.indexOf("path");
         if (pathCol < 0) {
-            throw new IOException(manifest + ": header has no 'path' column: " + header);
+            throw new IOException(manifest + ":1: header has no 'path' column: " + header);
+        }
+        for (int c = 0; c < header.size(); c++) {
+            if (header.get(c).isEmpty()) {
+                throw new IOException(manifest + ":1: header column " + (c + 1) + " has no name: " + header);
+            }
+            if (header.indexOf(header.get(c)) != c) {
+                throw new IOException(manifest + ":1: header names column '" + header.get(c) + "' twice: " + header);
+            }
         }
         Path base = manifest.toAbsolutePath().getParent();
         List<List<String>> rows = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) {
-            if (lines.get(i).isBlank()) {
+        List<Integer> lineOf = new ArrayList<>();
+        for (int i = 0; i < t.rows().size(); i++) {
+            List<String> r = t.rows().get(i);
+            if (r.stream().allMatch(String::isEmpty)) {
                 continue;
             }
-            List<String> r = split(lines.get(i), sep);
-            if (r.size() != header.size()) {
-                throw new IOException(manifest + ":" + (i + 1) + ": " + r.size() + " fields, header has " + header.size());
+            if (r.get(pathCol).isEmpty()) {
+                throw new IOException(t.where(i) + ": the 'path' field is empty");
             }
             rows.add(r);
+            lineOf.add(t.lines().get(i));
+        }
+        if (rows.isEmpty()) {
+            throw new IOException(manifest + ": lists no images (a header and no rows)");
         }
         Map<String, List<String>> names = new LinkedHashMap<>();
         Map<String, Map<String, Long>> codes = new HashMap<>();
@@ -61,12 +81,21 @@ public final class Manifests {
             TreeSet<String> values = new TreeSet<>();
             boolean integers = true;
             for (List<String> r : rows) {
-                values.add(r.get(c));
-                integers &= r.get(c).matches("-?\\d{1,18}");
+                String v = r.get(c);
+                if (!v.isEmpty()) {
+                    values.add(v);
+                    integers &= INTEGER.matcher(v).matches();
+                }
             }
             Map<String, Long> m = new HashMap<>();
+            m.put("", -1L);
             if (integers) {
-                values.forEach(v -> m.put(v, Long.parseLong(v)));
+                for (int k = 0; k < rows.size(); k++) {
+                    String v = rows.get(k).get(c);
+                    if (!v.isEmpty() && !m.containsKey(v)) {
+                        m.put(v, classIndex(v, manifest, lineOf.get(k), col));
+                    }
+                }
             } else {
                 List<String> sorted = new ArrayList<>(values);
                 for (int k = 0; k < sorted.size(); k++) {
@@ -77,12 +106,14 @@ public final class Manifests {
             codes.put(col, m);
         }
         List<Sample> samples = new ArrayList<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (List<String> r : rows) {
+        Map<String, Integer> seen = new HashMap<>();
+        for (int k = 0; k < rows.size(); k++) {
+            List<String> r = rows.get(k);
             String p = r.get(pathCol);
             Path file = base.resolve(p).normalize();
-            if (!seen.add(p)) {
-                throw new IOException(manifest + ": path listed twice: " + p);
+            Integer first = seen.putIfAbsent(p, lineOf.get(k));
+            if (first != null) {
+                throw new IOException(manifest + ":" + lineOf.get(k) + ": path listed twice (also on line " + first + "): " + p);
             }
             Map<String, Long> labels = new LinkedHashMap<>();
             for (int c = 0; c < header.size(); c++) {
@@ -96,32 +127,15 @@ public final class Manifests {
         return new Dataset(Dataset.sanitize(name), manifest.toString(), samples, names);
     }
 
-    /** Splits one line; double quotes may enclose a field containing the separator ("" is a quote). */
-    static List<String> split(String line, char sep) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (quoted) {
-                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cur.append('"');
-                    i++;
-                } else if (ch == '"') {
-                    quoted = false;
-                } else {
-                    cur.append(ch);
-                }
-            } else if (ch == '"') {
-                quoted = true;
-            } else if (ch == sep) {
-                out.add(cur.toString().trim());
-                cur.setLength(0);
-            } else {
-                cur.append(ch);
-            }
+    /** An integer label as a class index: -1 (no label) or 0 to {@link #MAX_CLASS_INDEX}. */
+    private static long classIndex(String v, Path manifest, int line, String column) throws IOException {
+        String digits = v.startsWith("-") ? v.substring(1) : v;
+        String trimmed = digits.replaceFirst("^0+(?=\\d)", "");
+        long value = trimmed.length() > 7 ? Long.MAX_VALUE : Long.parseLong(trimmed) * (v.startsWith("-") ? -1 : 1);
+        if (value < -1 || value > MAX_CLASS_INDEX) {
+            throw new IOException(manifest + ":" + line + ": column '" + column + "' holds " + v + ": an integer label is a class"
+                    + " index, 0 to " + MAX_CLASS_INDEX + ", or -1 or blank for no label (leave columns of ids or measurements out)");
         }
-        out.add(cur.toString().trim());
-        return out;
+        return value;
     }
 }

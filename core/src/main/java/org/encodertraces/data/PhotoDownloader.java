@@ -251,14 +251,10 @@ public final class PhotoDownloader {
         Path tsv = outDir.resolve(FAILURES_FILE);
         StringBuilder sb = new StringBuilder("id\turl\treason\n");
         for (Failure f : sorted) {
-            sb.append(clean(f.id())).append('\t').append(clean(f.url())).append('\t').append(clean(f.reason())).append('\n');
+            sb.append(org.encodertraces.io.Tsv.line(f.id(), f.url(), f.reason()));
         }
         AtomicFiles.writeString(tsv, sb);
         return new Result(jobs.size(), downloaded.get(), skipped.get(), sorted, tsv);
-    }
-
-    private static String clean(String s) {
-        return s == null ? "" : s.replaceAll("[\\t\\r\\n]+", " ");
     }
 
     /** Fetches one photo with retries; returns null on success or the reason it failed. */

@@ -112,6 +112,7 @@ public final class EmbeddingSetIO {
      * @throws EmbeddingFormatException naming the file and the mismatch
      */
     public static EmbeddingSet read(Path safetensorsFile) throws IOException {
+        requireFile(safetensorsFile);
         Path sidecar = sidecarOf(safetensorsFile);
         JsonNode side;
         try (InputStream in = Files.newInputStream(sidecar)) {
@@ -125,7 +126,7 @@ public final class EmbeddingSetIO {
         if (side == null || !side.isObject() || !FORMAT.equals(side.path("format").asText())) {
             throw new EmbeddingFormatException(sidecar, "not an embedding-set sidecar (format is not '" + FORMAT + "')");
         }
-        int version = side.path("format_version").asInt(-1);
+        long version = wholeNumber(side, "format_version", sidecar);
         if (version != FORMAT_VERSION) {
             throw new EmbeddingFormatException(sidecar, "format_version " + version + " is not supported (this build reads "
                     + FORMAT_VERSION + ")");
@@ -137,8 +138,8 @@ public final class EmbeddingSetIO {
                     + safetensorsFile.getFileName() + " has sha256 " + actual + " (replaced or modified since it was written?)");
         }
         Loaded l = load(safetensorsFile);
-        long rows = side.path("rows").asLong(-1);
-        long dim = side.path("dim").asLong(-1);
+        long rows = wholeNumber(side, "rows", sidecar);
+        long dim = wholeNumber(side, "dim", sidecar);
         if (rows != l.rows || dim != l.dim) {
             throw new EmbeddingFormatException(sidecar, "says " + rows + " x " + dim + " but "
                     + safetensorsFile.getFileName() + " holds " + l.rows + " x " + l.dim);
@@ -181,6 +182,7 @@ public final class EmbeddingSetIO {
      * and its metadata.
      */
     public static EmbeddingSet readWithoutSidecar(Path safetensorsFile) throws IOException {
+        requireFile(safetensorsFile);
         Loaded l = load(safetensorsFile);
         List<String> ids = new ArrayList<>(l.rows);
         for (int i = 0; i < l.rows; i++) {
@@ -192,6 +194,28 @@ public final class EmbeddingSetIO {
         ObjectNode meta = prov.putObject("safetensors_metadata");
         l.metadata.forEach(meta::put);
         return new EmbeddingSet(l.rows, l.dim, l.embeddings, l.labels, ids, prov);
+    }
+
+    /** A count the sidecar must hold as a whole number; text such as "thirty" is named, not read as -1. */
+    private static long wholeNumber(JsonNode side, String field, Path sidecar) throws EmbeddingFormatException {
+        JsonNode n = side.get(field);
+        if (n == null || n.isNull()) {
+            throw new EmbeddingFormatException(sidecar, "has no '" + field + "' field");
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 0) {
+            throw new EmbeddingFormatException(sidecar, "field '" + field + "' is " + n + ", not a whole number");
+        }
+        return n.asLong();
+    }
+
+    /** A missing file is named as missing ("x.safetensors: no such file"), not by its path alone. */
+    private static void requireFile(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new EmbeddingFormatException(file, "is a folder, not an embedding set (a .safetensors file)");
+        }
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString(), null, "no such file");
+        }
     }
 
     private record Loaded(int rows, int dim, float[] embeddings, Map<String, long[]> labels, List<String> tensorNames,

@@ -32,6 +32,7 @@ import org.encodertraces.image.ImageDecoder;
 import org.encodertraces.image.RgbImage;
 import org.encodertraces.io.AtomicFiles;
 import org.encodertraces.io.OutputLock;
+import org.encodertraces.io.Tsv;
 import org.encodertraces.process.ImageFootprint;
 import org.encodertraces.process.MemoryBudget;
 import org.encodertraces.process.ProcessingOp;
@@ -381,6 +382,10 @@ public final class Extraction {
             System.arraycopy(tensors.get(j), 0, batch, j * per, per);
         }
         float[][] out = encoder.embed(new FloatTensorBatch(spec.tensorShape(n), batch));
+        if (out.length != n) {
+            throw new org.encodertraces.encoder.EncoderException("encoder " + encoder.info().id() + " returned " + out.length
+                    + " embeddings for a batch of " + n + " images: it must return one per image, in order");
+        }
         float[] flat = new float[n * dim];
         for (int j = 0; j < n; j++) {
             if (out[j].length != dim) {
@@ -546,8 +551,7 @@ public final class Extraction {
         Path file = job.outDir().resolve(base + ".safetensors");
         StringBuilder tsv = new StringBuilder("id\tfile\toperation\treason\n");
         for (Failure f : failures) {
-            tsv.append(f.id()).append('\t').append(f.file()).append('\t').append(f.operation()).append('\t')
-                    .append(f.reason().replace('\t', ' ').replace('\n', ' ')).append('\n');
+            tsv.append(Tsv.line(f.id(), f.file(), f.operation(), f.reason()));
         }
         // the failures and the run log first; the set's sidecar, moved into place last, commits the set
         AtomicFiles.writeString(job.outDir().resolve(base + ".failures.tsv"), tsv);

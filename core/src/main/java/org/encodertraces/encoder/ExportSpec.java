@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
+import org.encodertraces.io.JsonErrors;
 
 /**
  * The {@code .spec.json} that {@code tools/export-onnx/export_onnx.py} writes beside an exported
@@ -67,16 +68,33 @@ public record ExportSpec(Path file, PreprocessSpec preprocessing, String inputNa
         if (root == null || !root.isObject() || !root.has("preprocessing")) {
             throw new IOException(as + ": not an export spec (no \"preprocessing\" object; see tools/export-onnx/export_onnx.py)");
         }
+        PreprocessSpec ps;
         try {
-            PreprocessSpec ps = mapper.treeToValue(root.get("preprocessing"), PreprocessSpec.class);
-            Pooling pooling = Pooling.valueOf(root.path("pooling").asText("NONE").toUpperCase(Locale.ROOT));
-            return new ExportSpec(as, ps, text(root, "inputName", "pixel_values"), text(root, "output", "embedding"), pooling,
-                    root.path("l2Normalize").asBoolean(false),
-                    root.hasNonNull("embeddingDim") ? root.get("embeddingDim").asInt() : null,
-                    text(root, "sha256", null), text(root, "registryId", null));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IOException(as + ": invalid export spec: " + e.getMessage(), e);
+            ps = mapper.treeToValue(root.get("preprocessing"), PreprocessSpec.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException(as + ": invalid export spec: " + JsonErrors.describe(e, root, "preprocessing"), e);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(as + ": invalid export spec: field 'preprocessing': " + e.getMessage(), e);
         }
+        JsonNode poolingNode = root.get("pooling");
+        Pooling pooling;
+        try {
+            pooling = poolingNode == null || poolingNode.isNull() ? Pooling.NONE : Pooling.valueOf(poolingNode.asText().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(as + ": invalid export spec: field 'pooling' is " + poolingNode + ", not one of "
+                    + java.util.Arrays.toString(Pooling.values()), e);
+        }
+        JsonNode l2 = root.get("l2Normalize");
+        if (l2 != null && !l2.isNull() && !l2.isBoolean()) {
+            throw new IOException(as + ": invalid export spec: field 'l2Normalize' is " + l2 + ", not true or false");
+        }
+        JsonNode dim = root.get("embeddingDim");
+        if (dim != null && !dim.isNull() && !(dim.isIntegralNumber() && dim.canConvertToInt() && dim.asInt() > 0)) {
+            throw new IOException(as + ": invalid export spec: field 'embeddingDim' is " + dim + ", not a positive whole number");
+        }
+        return new ExportSpec(as, ps, text(root, "inputName", "pixel_values"), text(root, "output", "embedding"), pooling,
+                l2 != null && l2.asBoolean(false), dim == null || dim.isNull() ? null : dim.asInt(),
+                text(root, "sha256", null), text(root, "registryId", null));
     }
 
     private static String text(JsonNode root, String field, String fallback) {

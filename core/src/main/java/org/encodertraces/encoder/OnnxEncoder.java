@@ -380,14 +380,30 @@ public final class OnnxEncoder implements Encoder {
                     throw new EncoderException("model file " + options.modelFile() + ": output '" + n
                             + "' is not a float tensor");
                 }
+                long[] shape = t.getInfo().getShape();
+                checkRows(n, shape, batch.batchSize());
                 FloatBuffer fb = t.getFloatBuffer();
                 float[] data = new float[fb.remaining()];
                 fb.get(data);
-                out.put(n, new OutputTensor(n, t.getInfo().getShape(), data));
+                out.put(n, new OutputTensor(n, shape, data));
             }
             return out;
         } catch (OrtException e) {
             throw new EncoderException("model file " + options.modelFile() + ": inference failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Every output must hold one row per input image, batch dimension first: a model that returns
+     * one row more (each embedding would land on the next image) or one row whatever the batch is
+     * refused on every run, not trusted.
+     */
+    private void checkRows(String output, long[] shape, int images) {
+        if (shape.length == 0 || shape[0] != images) {
+            throw new EncoderException("model file " + options.modelFile() + ": output '" + output + "' has "
+                    + (shape.length == 0 ? "no batch dimension (a scalar)" : shape[0] + (shape[0] == 1 ? " row" : " rows"))
+                    + " for a batch of " + images + (images == 1 ? " image" : " images") + " (shape " + Arrays.toString(shape)
+                    + "): a model's outputs must have one row per input image, batch dimension first");
         }
     }
 

@@ -148,7 +148,7 @@ public final class ResultFiles {
         writeJson(doc, json);
         StringBuilder sb = new StringBuilder("negatives,query_class,k,queries,hits,recall\n");
         for (RetrievalResult.Recall x : r.recalls()) {
-            sb.append(x.negatives()).append(',').append(csvField(x.queryClass())).append(',').append(x.k()).append(',')
+            sb.append(csvField(x.negatives())).append(',').append(csvField(x.queryClass())).append(',').append(x.k()).append(',')
                     .append(x.queries()).append(',').append(x.hits()).append(',').append(num(x.recall())).append('\n');
         }
         Files.writeString(csv, sb.toString(), StandardCharsets.UTF_8);
@@ -183,10 +183,7 @@ public final class ResultFiles {
     }
 
     private static String csvField(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.contains(",") || s.contains("\"") ? '"' + s.replace("\"", "\"\"") + '"' : s;
+        return org.encodertraces.io.Csv.field(s);
     }
 
     private static void writeJson(Map<String, Object> doc, Path json) throws IOException {

@@ -30,15 +30,23 @@ public record ProbeConfig(FeatureNormalization normalization, TrainerKind traine
                           HyperparameterSearch.Sampler sampler, double valFraction, long seed, int repeats,
                           int threads, int epochs, int batchSize, int maxIterations, Protocol protocol,
                           long searchSeed, Map<String, Double> fixedParams) {
+    private static void atLeastOne(String what, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(what + " must be at least 1, got " + value);
+        }
+    }
+
     /** The study's search seed of processing probes ({@code processing_prediction.py --seed} default). */
     public static final long STUDY_PROCESSING_SEARCH_SEED = 22;
     /** The study's search seed of acquisition probes ({@code scripts/acquisition_prediction.sh --seed=42}). */
     public static final long STUDY_ACQUISITION_SEARCH_SEED = 42;
 
     public ProbeConfig {
-        if (trials < 1 || repeats < 1 || epochs < 1 || batchSize < 1 || maxIterations < 1) {
-            throw new IllegalArgumentException("trials, repeats, epochs, batch size and iterations must be >= 1");
-        }
+        atLeastOne("trials", trials);
+        atLeastOne("repeats", repeats);
+        atLeastOne("epochs", epochs);
+        atLeastOne("batch size", batchSize);
+        atLeastOne("iterations", maxIterations);
         if (!(valFraction > 0 && valFraction < 1)) {
             throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + valFraction);
         }

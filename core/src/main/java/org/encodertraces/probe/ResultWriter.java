@@ -172,7 +172,7 @@ public final class ResultWriter {
     }
 
     private static String csv(String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+        return org.encodertraces.io.Csv.field(s);
     }
 
     /** Hex sha256 of a file's bytes. */

@@ -93,7 +93,9 @@ public final class BatchProcessor {
     }
 
     private static String outputName(String id, boolean keepExtension) {
-        String rel = id.replace('\\', '/');
+        // a backslash separates folders only where the platform says so; on Linux it is part of a name
+        // ("back\\slash.jpg" must not become back/slash.png, the output of another input)
+        String rel = java.io.File.separatorChar == '\\' ? id.replace('\\', '/') : id;
         int dot = rel.lastIndexOf('.');
         int slash = rel.lastIndexOf('/');
         String stem = dot > slash && !keepExtension ? rel.substring(0, dot) : rel;

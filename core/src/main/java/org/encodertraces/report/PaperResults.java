@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import org.encodertraces.io.Csv;
 
 /**
  * The study's published per-encoder figures, read from its four CSVs

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.encodertraces.io.Csv;
 
 /**
  * One CSV per row type of a {@link ReportData} ({@code encoders.csv}, {@code probes.csv},

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.encodertraces.io.JsonErrors;
 
 /**
  * {@link ReportData} to and from JSON, with snake_case keys (the study's CSV column style:
@@ -50,8 +51,19 @@ public final class ReportJson {
         } catch (java.nio.charset.MalformedInputException e) {
             throw new IOException(file + ": not a report.json (not UTF-8 text)", e);
         }
+        com.fasterxml.jackson.databind.JsonNode tree;
         try {
-            return fromJson(text);
+            tree = mapper.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException(file + ": not a report.json written by traces: " + JsonErrors.describe(e, null, ""), e);
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new IOException(file + ": not a report.json written by traces: the document is "
+                    + (tree == null || tree.isMissingNode() ? "empty" : tree.isArray() ? "a JSON array" : "a single JSON value")
+                    + ", not an object with the report's fields");
+        }
+        try {
+            return mapper.treeToValue(tree, ReportData.class);
         } catch (com.fasterxml.jackson.databind.exc.InvalidFormatException e) {
             Object[] allowed = e.getTargetType() != null && e.getTargetType().isEnum() ? e.getTargetType().getEnumConstants() : null;
             throw new IOException(file + ": not a valid report.json: " + where(e) + " has value '" + e.getValue() + "'"
@@ -63,8 +75,7 @@ public final class ReportJson {
                     : where(e) + " is invalid" + (c != null && c.getMessage() != null ? " (" + c.getMessage() + ")" : "");
             throw new IOException(file + ": not a report.json written by traces: " + what, e);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IOException(file + ": not a report.json written by traces: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
+            throw new IOException(file + ": not a report.json written by traces: " + JsonErrors.describe(e, tree, ""), e);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new IOException(file + ": not a report.json written by traces: " + e.getMessage(), e);
         }

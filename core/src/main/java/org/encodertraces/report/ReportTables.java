@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.encodertraces.io.Csv;
 
 /**
  * The report's tables as a researcher pastes them into a paper: for each table a CSV and a LaTeX

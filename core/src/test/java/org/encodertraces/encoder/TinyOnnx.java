@@ -2,6 +2,7 @@ package org.encodertraces.encoder;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.encodertraces.encoder.onnx.OnnxModelEditor;
 import org.encodertraces.encoder.onnx.ProtoWriter;
 
@@ -32,6 +33,32 @@ public final class TinyOnnx {
     /** Adds a node with one input and one output and no attributes. */
     public TinyOnnx node(String opType, String in, String out) {
         nodes.add(new ProtoWriter().string(1, in).string(2, out).string(3, opType + "_" + out).string(4, opType));
+        return this;
+    }
+
+    /**
+     * Adds a node with any number of inputs, one output and integer attributes: a {@code long}
+     * value is an INT attribute, a {@code long[]} an INTS one (e.g. ReduceMean's {@code axes}).
+     */
+    public TinyOnnx node(String opType, List<String> ins, String out, Map<String, Object> attributes) {
+        ProtoWriter n = new ProtoWriter();
+        for (String in : ins) {
+            n.string(1, in);
+        }
+        n.string(2, out).string(3, opType + "_" + out).string(4, opType);
+        for (Map.Entry<String, Object> a : attributes.entrySet()) {
+            ProtoWriter attr = new ProtoWriter().string(1, a.getKey());
+            if (a.getValue() instanceof long[] values) {
+                for (long v : values) {
+                    attr.varint(8, v);
+                }
+                attr.varint(20, 7);
+            } else {
+                attr.varint(3, ((Number) a.getValue()).longValue()).varint(20, 2);
+            }
+            n.message(5, attr);
+        }
+        nodes.add(n);
         return this;
     }
 

@@ -323,7 +323,7 @@ public final class AblationCommand implements Callable<Integer> {
         knn.forEach(t -> csv.append(",knn_gap_").append(t.replace(' ', '_')));
         csv.append(",train_seconds\n");
         for (AblationReport.Row r : rows) {
-            csv.append(r.recipe()).append(',').append(r.seed()).append(',').append(r.testAccuracy());
+            csv.append(org.encodertraces.io.Csv.field(r.recipe())).append(',').append(r.seed()).append(',').append(r.testAccuracy());
             tasks.forEach(t -> csv.append(',').append(r.probes().get(t)));
             knn.forEach(t -> csv.append(',').append(r.knnGap().get(t)));
             csv.append(',').append(r.trainSeconds()).append('\n');
