@@ -49,7 +49,8 @@ public final class ExifReader {
         try {
             data = org.encodertraces.io.FileBytes.read(file);
         } catch (IOException e) {
-            throw new ExifReadException(file.toString(), "cannot read file: " + org.encodertraces.io.FileProblems.describe(file, e), e);
+            String why = org.encodertraces.io.FileProblems.describe(file, e);
+            throw new ExifReadException(file.toString(), why.equals("no such file") ? why : "cannot read file: " + why, e);
         }
         return read(data, file.toString());
     }
