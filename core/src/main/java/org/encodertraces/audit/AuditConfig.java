@@ -67,6 +67,11 @@ public record AuditConfig(List<String> models, List<ProcessingTask> tasks, int m
         return new AuditConfig(models, tasks, maskPercent, probe, k, uniformSeeds, testFraction, m, seed, threads, batchSize);
     }
 
+    /** The encoder batch size (images per encoder call). */
+    public AuditConfig withBatchSize(int b) {
+        return new AuditConfig(models, tasks, maskPercent, probe, k, uniformSeeds, testFraction, minPerClass, seed, threads, b);
+    }
+
     public AuditConfig withSeed(long s) {
         return new AuditConfig(models, tasks, maskPercent, probe.withSeed(s), k, uniformSeeds, testFraction, minPerClass, s, threads, batchSize);
     }

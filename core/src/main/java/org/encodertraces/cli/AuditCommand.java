@@ -39,7 +39,7 @@ public final class AuditCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
-    @Option(names = {"-o", "--out"}, required = true, paramLabel = "REPORT_DIR", description = "output folder (embeddings are cached under it)")
+    @Option(names = {"-o", "--out"}, converter = OptionValues.OutputPath.class, required = true, paramLabel = "REPORT_DIR", description = "output folder (embeddings are cached under it)")
     Path out;
 
     @Option(names = "--tasks", defaultValue = "jpeg,sharpening,resizing,interpolation", split = ",",
@@ -74,8 +74,11 @@ public final class AuditCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "seed (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--threads", defaultValue = "0", description = "threads (0 = cores)")
+    @Option(names = "--threads", converter = OptionValues.Threads.class, defaultValue = "0", description = "threads (0 = cores)")
     int threads;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "images per encoder call (default ${DEFAULT-VALUE}); lower it for a small heap")
+    int batchSize;
 
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
@@ -107,7 +110,7 @@ public final class AuditCommand implements Callable<Integer> {
             AuditConfig base = AuditConfig.defaults(models.names(), n);
             cfg = base.withTasks(t).withMaskPercent(mask).withK(k).withTestFraction(testFraction)
                     .withProbe(base.probe().withTrainer(trainer).withNormalization(norm).withBudget(trials, seeds)
-                            .withProtocol(org.encodertraces.rng.Protocol.parse(protocol))).withSeed(seed);
+                            .withProtocol(org.encodertraces.rng.Protocol.parse(protocol))).withSeed(seed).withBatchSize(batchSize);
             requests = erasureRequests(cfg, n);
         } catch (IllegalArgumentException | java.io.IOException e) {
             err.println("traces audit: " + e.getMessage());

@@ -48,7 +48,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "256", description = "images to use (default ${DEFAULT-VALUE})")
     int limit;
 
-    @Option(names = "--threads", defaultValue = "0", description = "cores: decode workers, and ONNX Runtime threads unless --intra-op-threads (0 = cores)")
+    @Option(names = "--threads", converter = OptionValues.Threads.class, defaultValue = "0", description = "cores: decode workers, and ONNX Runtime threads unless --intra-op-threads (0 = cores)")
     int threads;
 
     @Option(names = "--intra-op-threads", defaultValue = "0", description = "ONNX Runtime intra-op threads (0 = --threads)")

@@ -33,7 +33,7 @@ public final class BenchKnnCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "folder with queries.f32, database.f32 and shape.json")
     Path dir;
 
-    @Option(names = "--threads", defaultValue = "0", description = "search threads (0 = number of cores)")
+    @Option(names = "--threads", converter = OptionValues.Threads.class, defaultValue = "0", description = "search threads (0 = number of cores)")
     int threads;
 
     @Option(names = "-k", defaultValue = "10", description = "neighbours (default ${DEFAULT-VALUE})")

@@ -74,6 +74,9 @@ final class CliErrors {
         if (e instanceof InterruptedException) {
             message = "interrupted";
             status = 130;
+        } else if (org.encodertraces.process.MemoryBudget.causedByOutOfMemory(e)) {
+            message = outOfMemory();
+            status = 2;
         } else if (e instanceof FileSystemException fs) {
             message = describe(fs);
             status = 2;
@@ -86,6 +89,13 @@ final class CliErrors {
         err.println(name + ": " + message);
         err.flush();
         return status;
+    }
+
+    /** What to say when the Java heap ran out where no budget caught it: the heap is too small for the run. */
+    static String outOfMemory() {
+        return "the Java heap (" + org.encodertraces.process.MemoryBudget.human(Runtime.getRuntime().maxMemory())
+                + ") ran out: it is too small for this run; raise it with TRACES_JAVA_OPTS=-Xmx<size> (e.g. -Xmx2g), or lower --threads"
+                + " and --batch-size";
     }
 
     /** One line for a file-system error: the path and what is wrong with it, in words. */
@@ -118,6 +128,9 @@ final class CliErrors {
      */
     static void checkOutputFolder(String option, Path dir) {
         // Checks only: nothing is created here, so a run refused later (a bad --model, say) leaves no folder behind.
+        if (dir.toString().isBlank()) {
+            throw new IllegalArgumentException(option + " is empty: name an output folder (to write into the current folder, say " + option + " .)");
+        }
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new IllegalArgumentException(option + " " + dir + " is an existing file, not a folder");
         }

@@ -31,7 +31,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-o", "--out"}, defaultValue = "traces-demo", description = "output folder (default ${DEFAULT-VALUE})")
+    @Option(names = {"-o", "--out"}, converter = OptionValues.OutputPath.class, defaultValue = "traces-demo", description = "output folder (default ${DEFAULT-VALUE})")
     Path out;
 
     @Option(names = "--scenes", defaultValue = "16", description = "scenes per class, each photographed twice (default ${DEFAULT-VALUE})")

@@ -40,13 +40,13 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--processing", defaultValue = "IDENTITY", paramLabel = "OP[,OP...]", description = "processing operations (default ${DEFAULT-VALUE})")
     String processing;
 
-    @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "output folder")
+    @Option(names = {"-o", "--out"}, converter = OptionValues.OutputPath.class, required = true, paramLabel = "DIR", description = "output folder")
     Path out;
 
     @Option(names = "--seed", defaultValue = "0", description = "seed for per-image random processing (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--threads", defaultValue = "0", description = "decode/processing threads and ONNX Runtime intra-op threads (0 = cores)")
+    @Option(names = "--threads", converter = OptionValues.Threads.class, defaultValue = "0", description = "decode/processing threads and ONNX Runtime intra-op threads (0 = cores)")
     int threads;
 
     @Option(names = "--batch-size", defaultValue = "32", description = "images per encoder call (default ${DEFAULT-VALUE})")

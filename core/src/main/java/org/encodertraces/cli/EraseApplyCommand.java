@@ -31,7 +31,7 @@ final class EraseApplyCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "IN", description = "embedding sets (safetensors with sidecar)")
     List<Path> inputs;
 
-    @Option(names = {"-o", "--out"}, required = true, paramLabel = "OUT", description = "output file (one input) or folder")
+    @Option(names = {"-o", "--out"}, converter = OptionValues.OutputPath.class, required = true, paramLabel = "OUT", description = "output file (one input) or folder")
     Path out;
 
     @Override

@@ -85,10 +85,10 @@ final class EraseEvaluateCommand implements Callable<Integer> {
     @Option(names = "-k", defaultValue = "10", description = "kNN neighbours (default ${DEFAULT-VALUE})")
     int k;
 
-    @Option(names = "--threads", defaultValue = "0", description = "worker threads (0 = number of cores; results do not depend on it)")
+    @Option(names = "--threads", converter = OptionValues.Threads.class, defaultValue = "0", description = "worker threads (0 = number of cores; results do not depend on it)")
     int threads;
 
-    @Option(names = {"-o", "--out"}, required = true, paramLabel = "OUTDIR", description = "output folder")
+    @Option(names = {"-o", "--out"}, converter = OptionValues.OutputPath.class, required = true, paramLabel = "OUTDIR", description = "output folder")
     Path out;
 
     @Override

@@ -58,10 +58,10 @@ final class EraseFitCommand implements Callable<Integer> {
             description = "fit on the train and val ids of a FlickrExif split (as traces probe --split uses it) instead of a random split")
     Path split;
 
-    @Option(names = "--threads", defaultValue = "0", description = "INLP probe threads (0 = number of cores)")
+    @Option(names = "--threads", converter = OptionValues.Threads.class, defaultValue = "0", description = "INLP probe threads (0 = number of cores)")
     int threads;
 
-    @Option(names = {"-o", "--out"}, required = true, paramLabel = "ERASER.safetensors", description = "the eraser file (sidecar .json beside it)")
+    @Option(names = {"-o", "--out"}, converter = OptionValues.OutputPath.class, required = true, paramLabel = "ERASER.safetensors", description = "the eraser file (sidecar .json beside it)")
     Path out;
 
     @Override

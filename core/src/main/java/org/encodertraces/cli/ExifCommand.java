@@ -95,27 +95,6 @@ public final class ExifCommand implements Callable<Integer> {
         return failed + partial == 0 ? 0 : 1;
     }
 
-    /** Why a file could not be read, in words: a link loop and a broken link are not "no such file". */
-    static String whyUnreadable(Path f, IOException e) {
-        if (Files.isSymbolicLink(f) && !Files.exists(f)) {
-            try {
-                f.toRealPath();
-            } catch (java.nio.file.NoSuchFileException nf) {
-                return "broken symbolic link (its target does not exist)";
-            } catch (IOException loop) {
-                return "symbolic link loop (" + (loop instanceof java.nio.file.FileSystemException fs && fs.getReason() != null
-                        ? fs.getReason().toLowerCase(java.util.Locale.ROOT) : loop.getMessage()) + ")";
-            }
-        }
-        if (!Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return "no such file";
-        }
-        if (e instanceof java.nio.file.FileSystemException fs) {
-            return CliErrors.describe(fs);
-        }
-        return e.getMessage();
-    }
-
     private static Map<String, Object> row(ExifReader reader, Path f) {
         Map<String, Object> row = new LinkedHashMap<>();
         for (String c : COLUMNS) {
@@ -124,9 +103,9 @@ public final class ExifCommand implements Callable<Integer> {
         row.put("path", f.toString());
         byte[] data;
         try {
-            data = Files.readAllBytes(f);
+            data = org.encodertraces.io.FileBytes.read(f);
         } catch (IOException e) {
-            return error(row, f + ": cannot read file: " + whyUnreadable(f, e));
+            return error(row, f + ": cannot read file: " + org.encodertraces.io.FileProblems.describe(f, e));
         }
         Acquisition a;
         try {

@@ -1,18 +1,18 @@
 package org.encodertraces.cli;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
+import org.encodertraces.io.FileTree;
 
 /**
- * Expands the files and folders given on a command line into a sorted list of regular files
- * (folders recursively; hidden files skipped), so batch commands see every input once and in
- * a stable order. A path that does not exist, or a folder that cannot be listed, is kept, so
- * the command reports it as a failure and goes on.
+ * Expands the files and folders given on a command line into a sorted list of files (folders
+ * recursively, symbolic links followed, hidden files skipped; see {@link FileTree}), so batch
+ * commands see every input once and in a stable order. A path that does not exist, a broken
+ * link, a link loop or a folder that cannot be listed is kept, so the command reports it as a
+ * failure with the reason and goes on.
  */
 final class InputFiles {
     private InputFiles() {
@@ -22,12 +22,9 @@ final class InputFiles {
         List<Path> out = new ArrayList<>();
         for (Path p : inputs) {
             if (Files.isDirectory(p)) {
-                try (Stream<Path> walk = Files.walk(p)) {
-                    walk.filter(Files::isRegularFile)
-                            .filter(f -> !f.getFileName().toString().startsWith("."))
-                            .sorted()
-                            .forEach(out::add);
-                } catch (IOException | UncheckedIOException e) {
+                try {
+                    FileTree.list(p, f -> true).forEach(e -> out.add(e.path()));
+                } catch (IOException e) {
                     // an unlistable folder becomes an input of its own, so the batch reports it as failed and goes on
                     out.add(p);
                 }

@@ -62,10 +62,10 @@ public class KnnCommand implements Callable<Integer> {
     @Option(names = "--label-tensor", defaultValue = "label", description = "integer class tensor (default ${DEFAULT-VALUE})")
     String labelTensor;
 
-    @Option(names = "--threads", defaultValue = "0", description = "search threads (0 = number of cores)")
+    @Option(names = "--threads", converter = OptionValues.Threads.class, defaultValue = "0", description = "search threads (0 = number of cores)")
     int threads;
 
-    @Option(names = {"-o", "--out"}, required = true, paramLabel = "OUTDIR", description = "output folder")
+    @Option(names = {"-o", "--out"}, converter = OptionValues.OutputPath.class, required = true, paramLabel = "OUTDIR", description = "output folder")
     Path out;
 
     @picocli.CommandLine.Mixin

@@ -117,10 +117,10 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--max-iter", defaultValue = "2000", description = "L-BFGS iteration limit (default ${DEFAULT-VALUE})")
     int maxIter;
 
-    @Option(names = "--threads", defaultValue = "0", description = "worker threads (0 = number of cores; results do not depend on it)")
+    @Option(names = "--threads", converter = OptionValues.Threads.class, defaultValue = "0", description = "worker threads (0 = number of cores; results do not depend on it)")
     int threads;
 
-    @Option(names = {"-o", "--out"}, required = true, paramLabel = "OUTDIR", description = "output folder")
+    @Option(names = {"-o", "--out"}, converter = OptionValues.OutputPath.class, required = true, paramLabel = "OUTDIR", description = "output folder")
     Path out;
 
     @picocli.CommandLine.Mixin

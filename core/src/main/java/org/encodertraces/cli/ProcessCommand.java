@@ -33,10 +33,10 @@ public final class ProcessCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "seed for per-image random draws (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = {"-o", "--out"}, required = true, paramLabel = "OUTDIR", description = "output folder")
+    @Option(names = {"-o", "--out"}, converter = OptionValues.OutputPath.class, required = true, paramLabel = "OUTDIR", description = "output folder")
     Path out;
 
-    @Option(names = "--threads", defaultValue = "0", description = "worker threads (0 = number of cores)")
+    @Option(names = "--threads", converter = OptionValues.Threads.class, defaultValue = "0", description = "worker threads (0 = number of cores)")
     int threads;
 
     @Option(names = "--max-pixels", defaultValue = "178956970",
@@ -64,7 +64,8 @@ public final class ProcessCommand implements Callable<Integer> {
         List<BatchProcessor.Input> list = new ArrayList<>();
         for (Path arg : inputs) {
             if (!Files.exists(arg)) {
-                err.println("traces process: no such file or folder: " + arg);
+                String link = Files.isSymbolicLink(arg) ? org.encodertraces.io.FileProblems.linkProblem(arg) : null;
+                err.println("traces process: " + (link != null ? arg + ": " + link : "no such file or folder: " + arg));
                 return 2;
             }
             for (Path f : InputFiles.expand(List.of(arg))) {
@@ -91,6 +92,10 @@ public final class ProcessCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             err.println("traces process: " + e.getMessage());
             return 2;
+        } catch (BatchProcessor.OutputFullException e) {
+            // the run stopped short of its inputs, through no fault of theirs: 1, as when inputs fail
+            err.println("traces process: " + e.getMessage());
+            return 1;
         }
         for (BatchProcessor.Failure f : r.failures()) {
             err.println("failed: " + f.file() + (f.operation().isEmpty() ? "" : " [" + f.operation() + "]") + ": " + f.reason());

@@ -44,10 +44,10 @@ public final class RetrievalCommand implements Callable<Integer> {
     @Option(names = "--recall-at", defaultValue = "1,5", split = ",", description = "recall cut-offs (default ${DEFAULT-VALUE})")
     int[] ks;
 
-    @Option(names = "--threads", defaultValue = "0", description = "search threads (0 = number of cores)")
+    @Option(names = "--threads", converter = OptionValues.Threads.class, defaultValue = "0", description = "search threads (0 = number of cores)")
     int threads;
 
-    @Option(names = {"-o", "--out"}, required = true, paramLabel = "OUTDIR", description = "output folder")
+    @Option(names = {"-o", "--out"}, converter = OptionValues.OutputPath.class, required = true, paramLabel = "OUTDIR", description = "output folder")
     Path out;
 
     @picocli.CommandLine.Mixin

@@ -72,7 +72,15 @@ public final class TracesCli implements java.util.concurrent.Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int status;
+        try {
+            status = commandLine().execute(args);
+        } catch (OutOfMemoryError e) {
+            // thrown on the command's own thread (a worker's comes wrapped, through CliErrors): a message, not a stack trace
+            System.err.println("traces: " + CliErrors.outOfMemory());
+            status = 2;
+        }
+        System.exit(status);
     }
 
     /** Reports the tool version, build commit and platform. */

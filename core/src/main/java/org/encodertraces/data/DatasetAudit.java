@@ -158,9 +158,9 @@ public final class DatasetAudit {
         for (Sample s : ds.samples()) {
             byte[] data;
             try {
-                data = Files.readAllBytes(s.file());
+                data = org.encodertraces.io.FileBytes.read(s.file());
             } catch (IOException e) {
-                failures.add(new ReadFailure(s.file(), "cannot read: " + e.getMessage()));
+                failures.add(new ReadFailure(s.file(), "cannot read: " + org.encodertraces.io.FileProblems.describe(s.file(), e)));
                 traces.add(new FileTraces(null, null, null, null));
                 continue;
             }

@@ -103,7 +103,8 @@ public final class Datasets {
 
     private static Opened open(Path p, String kind, Map<String, String> opts) throws IOException {
         if (!Files.exists(p)) {
-            throw new IOException(p + ": no such file or folder");
+            String link = Files.isSymbolicLink(p) ? org.encodertraces.io.FileProblems.linkProblem(p) : null;
+            throw new IOException(p + ": " + (link != null ? link : "no such file or folder"));
         }
         String k = kind != null ? kind : detect(p);
         Path parent = p.toAbsolutePath().getParent();
@@ -160,13 +161,16 @@ public final class Datasets {
                 }
                 return train ? "imagenet-train" : "imagenet-val";
             }
-            try (Stream<Path> walk = Files.walk(p)) {
-                List<Path> images = walk.filter(Files::isRegularFile).filter(ExifDataset::isImageName).toList();
-                if (images.isEmpty()) {
-                    throw new IOException(p + ": no image files found");
-                }
-                return images.stream().allMatch(f -> p.relativize(f).getNameCount() >= 2) ? "classes" : "exif";
+            List<org.encodertraces.io.FileTree.Entry> entries = org.encodertraces.io.FileTree.list(p, ExifDataset::isImageName);
+            List<Path> images = entries.stream().filter(org.encodertraces.io.FileTree.Entry::ok)
+                    .map(org.encodertraces.io.FileTree.Entry::path).toList();
+            if (images.isEmpty()) {
+                images = entries.stream().map(org.encodertraces.io.FileTree.Entry::path).toList();
             }
+            if (images.isEmpty()) {
+                throw new IOException(p + ": no image files found");
+            }
+            return images.stream().allMatch(f -> p.relativize(f).getNameCount() >= 2) ? "classes" : "exif";
         }
         String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
         if (n.endsWith(".csv") || n.endsWith(".tsv")) {

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.encodertraces.exif.Acquisition;
 import org.encodertraces.exif.DeviceClass;
 import org.encodertraces.exif.ExifReadException;
@@ -84,9 +83,9 @@ public final class ExifDataset {
             throw new IOException(folder + ": not a folder");
         }
         List<Path> files;
-        try (Stream<Path> walk = Files.walk(folder)) {
-            files = walk.filter(Files::isRegularFile).filter(ExifDataset::isImageName).sorted().toList();
-        }
+        // symbolic links followed; a broken link or a loop stays in, so it is read (and recorded as failed) like any file
+        files = org.encodertraces.io.FileTree.list(folder, ExifDataset::isImageName).stream()
+                .map(org.encodertraces.io.FileTree.Entry::path).toList();
         if (files.isEmpty()) {
             throw new IOException(folder + ": no image files found");
         }

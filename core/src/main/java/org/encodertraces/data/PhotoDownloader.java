@@ -354,6 +354,11 @@ public final class PhotoDownloader {
             if (c.getURL().toString().contains("photo_unavailable")) {
                 return Attempt.fatal("photo unavailable (redirected to " + c.getURL() + ")");
             }
+            if (code >= 400) {
+                // read the error page off the connection: left unread on a kept-alive connection it would be
+                // taken for the next reply's status line (and reported as "HTTP -1")
+                discardErrorBody(c);
+            }
             if (code == 416 && have > 0) {
                 Files.deleteIfExists(part); // our part does not fit the file any more: start again
                 return Attempt.retry("HTTP 416 for the resumed part; restarting", -1);
@@ -454,6 +459,17 @@ public final class PhotoDownloader {
             if (c != null) {
                 c.disconnect();
             }
+        }
+    }
+
+    /** Reads (up to 64 KiB of) an error reply's body and closes it, so the connection is left clean or closed. */
+    private static void discardErrorBody(HttpURLConnection c) {
+        try (InputStream err = c.getErrorStream()) {
+            if (err != null) {
+                err.readNBytes(64 * 1024);
+            }
+        } catch (IOException e) {
+            // nothing to keep: the connection is closed in any case
         }
     }
 

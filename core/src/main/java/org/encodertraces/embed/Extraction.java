@@ -81,6 +81,7 @@ public final class Extraction {
             if (!modelName.matches("[A-Za-z0-9._-]+")) {
                 throw new IllegalArgumentException("model name for file names must be letters, digits, '.', '_' or '-': " + modelName);
             }
+            checkTensorReserve(encoder.preprocessing(), threads, batchSize, memoryBudget);
         }
 
         /** A job with the default memory budget that refuses to replace sets made differently. */
@@ -128,6 +129,53 @@ public final class Extraction {
     private static final double TENSOR_SHARE = 0.25;
 
     private Extraction() {
+    }
+
+    /** Tensors that may wait for the encoder: a batch, plus two per worker ahead of it (at least two per core). */
+    static long tensorsInFlight(int threads, int batchSize) {
+        return batchSize + 2L * Math.max(threads, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Refuses settings whose tensors waiting for the encoder would take more than half of the memory
+     * budget, before any work: otherwise every image fails "needs about 1 MiB, more than the budget of
+     * 1 MiB" (what is left for images) without a word about the setting at fault, or the JVM runs out
+     * of heap. The message names the cost (the input tensor's size) and the options that drive it.
+     *
+     * @param memoryBudget the job's budget (0: the default share of the heap)
+     * @throws IllegalArgumentException naming the options to change
+     */
+    public static void checkTensorReserve(PreprocessSpec spec, int threads, int batchSize, long memoryBudget) {
+        long budget = memoryBudget > 0 ? memoryBudget : MemoryBudget.defaultBytes();
+        int crop = spec.cropSize();
+        long tensorBytes = 4L * 3 * crop * crop;
+        long inFlight = tensorsInFlight(threads, batchSize);
+        long reserve = tensorBytes * inFlight;
+        if (reserve <= budget / 2) {
+            return;
+        }
+        int ahead = 2 * Math.max(threads, Runtime.getRuntime().availableProcessors());
+        List<String> fixes = new ArrayList<>();
+        if (tensorBytes * 8 > budget / 2) {
+            fixes.add("a smaller --size (the model's input side, " + crop + " px)");
+        }
+        if (ahead >= batchSize && threads > Runtime.getRuntime().availableProcessors()) {
+            fixes.add("fewer --threads (" + threads + ")");
+        }
+        if (batchSize > ahead || fixes.isEmpty()) {
+            fixes.add("a smaller --batch-size (" + batchSize + ")");
+        }
+        throw new IllegalArgumentException("the input tensors waiting for the encoder would need " + MemoryBudget.human(reserve)
+                + ": " + inFlight + " tensors (--batch-size " + batchSize + " plus " + ahead + " for the workers ahead of the encoder, 2 per"
+                + " thread" + (threads < Runtime.getRuntime().availableProcessors() ? " and at least 2 per core" : "") + ") of 3x" + crop + "x"
+                + crop + " floats (" + human(tensorBytes) + " each, from the model's input size), more than half of the memory budget of "
+                + MemoryBudget.human(budget) + (memoryBudget > 0 ? " (--memory-budget)" : " (" + Math.round(MemoryBudget.DEFAULT_HEAP_SHARE * 100)
+                + "% of the Java heap)") + ". Use " + String.join(" or ", fixes) + ", or raise the heap with TRACES_JAVA_OPTS=-Xmx<size>"
+                + (memoryBudget > 0 ? " and --memory-budget" : ""));
+    }
+
+    private static String human(long bytes) {
+        return bytes < 1L << 20 ? (bytes + 1023) / 1024 + " KiB" : MemoryBudget.human(bytes);
     }
 
     /** The base name of a set: {@code <dataset>__<OP>__<model>}. */
@@ -192,7 +240,7 @@ public final class Extraction {
         int window = 2 * job.threads();
         // the tensors' reserve depends on the machine, not on --threads, so the budget (and its
         // messages) are the same for any number of workers
-        int reserveWindow = 2 * Math.max(job.threads(), Runtime.getRuntime().availableProcessors());
+        int reserveWindow = (int) (tensorsInFlight(job.threads(), 0));
         // operations per decode: their tensors waiting for the encoder stay within the tensor share of the budget
         int group = (int) Math.max(1, Math.min(todo.size(),
                 (long) (budget.total() * TENSOR_SHARE) / (tensorBytes * (job.batchSize() + reserveWindow))));

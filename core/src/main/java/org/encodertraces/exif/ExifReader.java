@@ -19,8 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Array;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,11 +47,10 @@ public final class ExifReader {
     public Acquisition read(Path file) throws ExifReadException {
         byte[] data;
         try {
-            data = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ExifReadException(file.toString(), "no such file", e);
+            data = org.encodertraces.io.FileBytes.read(file);
         } catch (IOException e) {
-            throw new ExifReadException(file.toString(), "cannot read file: " + e.getMessage(), e);
+            String why = org.encodertraces.io.FileProblems.describe(file, e);
+            throw new ExifReadException(file.toString(), why.equals("no such file") ? why : "cannot read file: " + why, e);
         }
         return read(data, file.toString());
     }
@@ -96,8 +93,8 @@ public final class ExifReader {
                 warnings.add(d.getName() + ": " + err);
             }
         }
-        String format = avif ? "AVIF" : type == FileType.Heif ? "HEIF" : type.getName();
         String make = string(md, ExifIFD0Directory.class, ExifDirectoryBase.TAG_MAKE);
+        String format = avif ? "AVIF" : type == FileType.Heif ? "HEIF" : type == FileType.Arw ? tiffOrArw(make) : type.getName();
         String model = string(md, ExifIFD0Directory.class, ExifDirectoryBase.TAG_MODEL);
         String software = string(md, ExifIFD0Directory.class, ExifDirectoryBase.TAG_SOFTWARE);
         Integer orientation = integer(md, ExifIFD0Directory.class, ExifDirectoryBase.TAG_ORIENTATION, "Orientation", warnings);
@@ -125,6 +122,15 @@ public final class ExifReader {
         }
         return new Acquisition(format, make, model, fNumber, exposure, iso, focal, flash, dto, orientation, software, lens,
                 width, height, warnings);
+    }
+
+    /**
+     * metadata-extractor takes every little-endian TIFF whose first IFD is at offset 8 ({@code II*\0 08 00 00 00},
+     * the layout Pillow, libtiff and most writers use) for Sony's ARW raw format, whose header is the same. Only a
+     * file made by a Sony camera is called ARW; anything else with that header is a plain TIFF.
+     */
+    static String tiffOrArw(String make) {
+        return make != null && make.strip().toUpperCase(java.util.Locale.ROOT).startsWith("SONY") ? "ARW" : "TIFF";
     }
 
     /**

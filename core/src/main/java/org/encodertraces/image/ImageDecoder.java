@@ -11,8 +11,6 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicReference;
@@ -43,6 +41,10 @@ import org.w3c.dom.NodeList;
  * is refused here too (CorpusParityTest).
  */
 public final class ImageDecoder {
+    static {
+        ImageIoCache.off(); // no imageio*.tmp spool files (see ImageIoCache)
+    }
+
     /** Pillow's default refusal threshold: twice {@code Image.MAX_IMAGE_PIXELS} (89,478,485). */
     public static final long PILLOW_MAX_PIXELS = 2L * 89_478_485L;
 
@@ -101,11 +103,9 @@ public final class ImageDecoder {
     public DecodedImage decode(Path file) throws ImageDecodeException {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ImageDecodeException(file.toString(), "no such file");
+            bytes = org.encodertraces.io.FileBytes.read(file);
         } catch (IOException e) {
-            throw new ImageDecodeException(file.toString(), "cannot read: " + e.getMessage(), e);
+            throw new ImageDecodeException(file.toString(), org.encodertraces.io.FileProblems.describe(file, e), e);
         }
         return decode(bytes, file.toString());
     }
@@ -447,6 +447,28 @@ public final class ImageDecoder {
 
     // ---------------------------------------------------------------- GIF
 
+    /**
+     * The JDK GIF reader's failures in words, where its own text is an internal one ("I/O error
+     * reading image: Invalid block length for LZW encoded image data", "Bad code size:12"); null
+     * for the others, which the generic {@link #reason} puts well enough.
+     */
+    static String gifReason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage() == null ? "" : t.getMessage();
+            if (m.contains("Invalid block length for LZW")) {
+                return "broken GIF: the image data ends early or its blocks are damaged (a truncated file?)";
+            }
+            java.util.regex.Matcher code = java.util.regex.Pattern.compile("Bad code size:\\s*(-?\\d+)").matcher(m);
+            if (code.find()) {
+                return "broken GIF: its LZW code size is " + code.group(1) + ", outside the 2 to 11 a GIF decoder can read";
+            }
+            if (t instanceof java.io.EOFException) {
+                return "broken GIF: the file ends before its image data (truncated)";
+            }
+        }
+        return null;
+    }
+
     private DecodedImage decodeGif(byte[] bytes, String name) throws IOException {
         if (bytes.length < 10) {
             throw new ImageDecodeException(name, "truncated GIF header");
@@ -474,7 +496,16 @@ public final class ImageDecoder {
             try {
                 reader.setInput(in, false, false);
                 checkSize(name, reader.getWidth(0), reader.getHeight(0));
-                BufferedImage frame = reader.read(0);
+                BufferedImage frame;
+                try {
+                    frame = reader.read(0);
+                } catch (IOException | RuntimeException e) {
+                    String why = gifReason(e);
+                    if (why != null) {
+                        throw new ImageDecodeException(name, why, e);
+                    }
+                    throw e;
+                }
                 IIOMetadata md = reader.getImageMetadata(0);
                 int left = 0;
                 int top = 0;

@@ -29,6 +29,10 @@ import org.w3c.dom.NodeList;
  * Pillow links, same bytes and pixels, faster): see {@link JpegBackend} for the choice.
  */
 public final class JpegCodec {
+    static {
+        ImageIoCache.off(); // no imageio*.tmp spool files (see ImageIoCache)
+    }
+
     private JpegCodec() {
     }
 

@@ -1,7 +1,6 @@
 package org.encodertraces.image;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -137,9 +136,9 @@ public record JpegQuantization(Map<Integer, QuantTable> tables, List<Component> 
     public static JpegQuantization read(Path file) throws IOException {
         byte[] data;
         try {
-            data = Files.readAllBytes(file);
+            data = org.encodertraces.io.FileBytes.read(file);
         } catch (IOException e) {
-            throw new ImageDecodeException(file.toString(), "cannot read file: " + e.getMessage(), e);
+            throw new ImageDecodeException(file.toString(), "cannot read file: " + org.encodertraces.io.FileProblems.describe(file, e), e);
         }
         return parse(data, file.toString());
     }

@@ -14,6 +14,10 @@ import javax.imageio.ImageIO;
  * (the decoded pixels, so no second lossy step), and conversion to and from AWT images.
  */
 public final class PngIo {
+    static {
+        ImageIoCache.off(); // no imageio*.tmp spool files (see ImageIoCache)
+    }
+
     private PngIo() {
     }
 

@@ -16,12 +16,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.encodertraces.image.DecodedImage;
 import org.encodertraces.image.ImageDecodeException;
 import org.encodertraces.image.ImageDecoder;
 import org.encodertraces.image.PngIo;
 import org.encodertraces.io.AtomicFiles;
+import org.encodertraces.io.FileProblems;
 import org.encodertraces.io.OutputLock;
 import org.encodertraces.provenance.ToolInfo;
 
@@ -44,6 +46,19 @@ public final class BatchProcessor {
 
     /** One failed (input, operation) or input: the file and the reason. */
     public record Failure(String file, String operation, String reason) {
+    }
+
+    /**
+     * The output's file system is full (or over quota): the batch stopped, the outputs written so
+     * far are kept (each is complete: written to a temporary and moved into place), and a rerun
+     * after freeing space resumes. The message says where it happened and what is kept.
+     */
+    public static final class OutputFullException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        OutputFullException(String message) {
+            super(message);
+        }
     }
 
     /** What a batch did. */
@@ -129,12 +144,15 @@ public final class BatchProcessor {
         List<Map<String, Object>> records = Collections.synchronizedList(new ArrayList<>());
         List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
         int[] counts = new int[2];
+        // set by the first write that finds the disk full: every later write would fail the same way
+        AtomicReference<String> full = new AtomicReference<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (Input in : inputs) {
                 futures.add(pool.submit(() -> {
-                    boolean ok = processOne(in, names.get(in.id()), ops, seed, outDir, records, failures, counts, budget);
+                    boolean ok = full.get() == null
+                            && processOne(in, names.get(in.id()), ops, seed, outDir, records, failures, counts, budget, full);
                     onInputDone.accept(ok);
                     return null;
                 }));
@@ -164,13 +182,34 @@ public final class BatchProcessor {
         doc.put("outputs", records);
         doc.put("failures", sortedFailures);
         Path prov = outDir.resolve("processing.json");
-        writeJson(prov, doc);
+        if (full.get() != null) {
+            String provenance;
+            try {
+                writeJson(prov, doc);
+                provenance = "; " + prov + " lists them";
+            } catch (IOException e) {
+                provenance = "; " + prov + " could not be written either (" + FileProblems.describe(prov, e) + ")";
+            }
+            throw new OutputFullException("the output disk is full: " + full.get() + ". Stopped; the " + counts[0]
+                    + " output(s) written are complete and kept, none is half-written" + provenance
+                    + ". Free some space (or choose another output folder) and rerun the same command to resume.");
+        }
+        try {
+            writeJson(prov, doc);
+        } catch (IOException e) {
+            if (FileProblems.isOutOfSpace(e)) {
+                throw new OutputFullException("the output disk is full: no space left writing " + prov + ". The " + counts[0]
+                        + " image output(s) are complete and kept, none is half-written, but " + prov.getFileName()
+                        + " was not written. Free some space (or choose another output folder) and rerun the same command.");
+            }
+            throw e;
+        }
         return new Result(counts[0], counts[1], sortedFailures, prov);
     }
 
     private boolean processOne(Input in, String outName, List<ProcessingOp> ops, long seed, Path outDir,
-            List<Map<String, Object>> records, List<Failure> failures, int[] counts, MemoryBudget budget)
-            throws InterruptedException {
+            List<Map<String, Object>> records, List<Failure> failures, int[] counts, MemoryBudget budget,
+            AtomicReference<String> full) throws InterruptedException {
         List<ProcessingOp> todo = new ArrayList<>();
         for (ProcessingOp op : ops) {
             if (Files.exists(outDir.resolve(op.name()).resolve(outName))) {
@@ -197,7 +236,7 @@ public final class BatchProcessor {
             return false;
         }
         try {
-            return decodeAndProcess(in, outName, todo, seed, outDir, records, failures, counts);
+            return decodeAndProcess(in, outName, todo, seed, outDir, records, failures, counts, full);
         } catch (OutOfMemoryError e) {
             failures.add(new Failure(in.file().toString(), "", "ran out of memory (estimated " + MemoryBudget.human(cost)
                     + ", budget " + MemoryBudget.human(budget.total()) + "): raise the heap with TRACES_JAVA_OPTS=-Xmx<size>"));
@@ -208,7 +247,7 @@ public final class BatchProcessor {
     }
 
     private boolean decodeAndProcess(Input in, String outName, List<ProcessingOp> todo, long seed, Path outDir,
-            List<Map<String, Object>> records, List<Failure> failures, int[] counts) {
+            List<Map<String, Object>> records, List<Failure> failures, int[] counts, AtomicReference<String> full) {
         DecodedImage decoded;
         try {
             decoded = decoder.decode(in.file());
@@ -240,6 +279,11 @@ public final class BatchProcessor {
                     counts[0]++;
                 }
             } catch (IOException | RuntimeException e) {
+                if (FileProblems.isOutOfSpace(e)) {
+                    // not this input's fault: the run stops (OutputFullException) instead of failing every input after it
+                    full.compareAndSet(null, "no space left writing " + out);
+                    return false;
+                }
                 failures.add(new Failure(in.file().toString(), op.name(), String.valueOf(e.getMessage())));
                 ok = false;
             }

@@ -124,6 +124,13 @@ class PhotoDownloaderTest {
                 }
                 return;
             }
+            if (path.startsWith("/error500/")) {
+                // an error page with a body, on a connection the server keeps alive
+                byte[] page = "<html><body>Internal Server Error: the photo service failed</body></html>".getBytes(StandardCharsets.UTF_8);
+                ex.sendResponseHeaders(500, 0); // chunked
+                ex.getResponseBody().write(page);
+                return;
+            }
             if (path.startsWith("/unavailable/")) {
                 ex.sendResponseHeaders(503, -1);
                 return;
@@ -239,6 +246,20 @@ class PhotoDownloaderTest {
         List<String> tsv = Files.readAllLines(out.resolve(PhotoDownloader.FAILURES_FILE));
         assertEquals(5, tsv.size());
         assertEquals("2\t" + base + "/plain/2.jpg\t" + r.failures().get(0).reason(), tsv.get(1));
+    }
+
+    @Test
+    void aServerErrorWithABodyIsNamedOnEveryAttemptNotAsHttpMinusOne(@TempDir Path out) throws IOException {
+        PhotoDownloader.Job a = job("61", "error500");
+        PhotoDownloader.Job b = job("62", "error500");
+        PhotoDownloader.Result r = downloader(1, 3).download(List.of(a, b), out, PhotoDownloader.Listener.NONE);
+        assertEquals(2, r.failures().size(), r.failures().toString());
+        for (PhotoDownloader.Failure f : r.failures()) {
+            assertTrue(f.reason().startsWith("HTTP 500") && f.reason().contains("after 3 attempts"), f.reason());
+            assertFalse(f.reason().contains("-1"), f.reason());
+        }
+        assertEquals(3, hits.get("/error500/61.jpg").get(), "each attempt reached the server as a request of its own");
+        assertEquals(3, hits.get("/error500/62.jpg").get());
     }
 
     @Test

@@ -42,8 +42,9 @@ import org.encodertraces.provenance.ToolInfo;
  * 401, 403, 404 and checksum mismatches are not.
  */
 public final class HubClient {
-    // streaming limits (issue 9): a body may not exceed the announced size; reads have a timeout and
-    // each attempt a total deadline (TransferWatchdog), since java.net.http bodies have neither
+    // streaming limits (issues 9, 23): a body may not exceed the announced size; reads have a timeout, the
+    // transfer a minimum throughput and each attempt a total deadline (TransferWatchdog), since java.net.http
+    // bodies have none of them
 
     /** The public Hub. */
     public static final URI DEFAULT_ENDPOINT = URI.create("https://huggingface.co");
@@ -62,6 +63,7 @@ public final class HubClient {
     private final Duration requestTimeout;
     private final Duration readTimeout;
     private final Duration attemptDeadline;
+    private final TransferWatchdog.MinThroughput minThroughput;
     private final int maxRetries;
     private final Duration retryBackoff;
     private final HttpClient http;
@@ -73,6 +75,7 @@ public final class HubClient {
         this.requestTimeout = b.requestTimeout;
         this.readTimeout = b.readTimeout;
         this.attemptDeadline = b.attemptDeadline;
+        this.minThroughput = b.minThroughput;
         this.maxRetries = b.maxRetries;
         this.retryBackoff = b.retryBackoff;
         this.http = HttpClient.newBuilder()
@@ -217,18 +220,35 @@ public final class HubClient {
         }
     }
 
-    private static Path verified(Path p, HubFile file, FileCheck check, boolean fresh) throws IOException {
+    private Path verified(Path p, HubFile file, FileCheck check, boolean fresh) throws IOException {
         try {
             check.check(p);
             return p;
         } catch (IOException | RuntimeException e) {
             if (fresh) {
                 Files.deleteIfExists(p);
+                throw new HubException(HubException.Reason.INVALID_CONTENT, "Downloaded " + file + " is not usable: " + e.getMessage()
+                        + ". Nothing was cached; check the repository, revision and path (and HF_ENDPOINT).", e);
             }
-            throw new HubException(HubException.Reason.INVALID_CONTENT, (fresh ? "Downloaded " : "The cached copy of ") + file
-                    + (fresh ? "" : " at " + p) + " is not usable: " + e.getMessage()
-                    + (fresh ? ". Nothing was cached; check the repository, revision and path (and HF_ENDPOINT)."
-                            : ". Delete the file to download it again."), e);
+            throw new HubException(HubException.Reason.INVALID_CONTENT, "The cached copy of " + file + " at " + p
+                    + " is not usable: " + e.getMessage() + ". " + quarantined(file, p), e);
+        }
+    }
+
+    /**
+     * Moves a bad cached copy aside (so it is not refused again and again) and says where, and
+     * what the next run does.
+     */
+    private String quarantined(HubFile file, Path bad) {
+        String next = cache.offline()
+                ? "the next run with the network allowed (without " + ModelCache.ENV_OFFLINE + "/" + ModelCache.ENV_HF_OFFLINE
+                        + ") downloads it again"
+                : "the next run downloads it again";
+        try {
+            Path moved = cache.quarantine(file, bad);
+            return "It was moved out of the cache to " + moved + ": " + next + ".";
+        } catch (IOException e) {
+            return "It could not be moved out of the cache (" + e.getMessage() + "): delete it, and " + next + ".";
         }
     }
 
@@ -377,7 +397,7 @@ public final class HubClient {
         StandardOpenOption mode = append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
         long done = have;
         // java.net.http bodies have no read timeout of their own: the watchdog aborts a stalled or endless read
-        try (TransferWatchdog watch = TransferWatchdog.start(readTimeout, attemptDeadline, abort);
+        try (TransferWatchdog watch = TransferWatchdog.start(readTimeout, attemptDeadline, minThroughput, abort);
              OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)) {
             byte[] buf = new byte[CHUNK];
             progress.update(done, total);
@@ -395,10 +415,13 @@ public final class HubClient {
                     break;
                 }
                 if (total >= 0 && done + n > total) {
-                    throw new HubException(HubException.Reason.HTTP_ERROR, "The server sent more than the announced " + total
-                            + " bytes (at least " + (done + n) + "); download refused");
+                    // the part holds a body that is not the file: a rerun must not resume it, nor take it for complete
+                    out.close();
+                    Files.deleteIfExists(part);
+                    throw new HubException(HubException.Reason.HTTP_ERROR, "The server sent a body longer than the announced size of "
+                            + total + " bytes (at least " + (done + n) + "); download refused and the partial file deleted");
                 }
-                watch.progress();
+                watch.progress(n);
                 out.write(buf, 0, n);
                 done += n;
                 progress.update(done, total);
@@ -546,7 +569,7 @@ public final class HubClient {
             if (!expected.equals(actual)) {
                 throw new HubException(HubException.Reason.CHECKSUM_MISMATCH,
                         "Checksum mismatch for the cached copy of " + file + " at " + p + ": expected sha256 "
-                                + expected + ", got " + actual + ". Delete the file to download it again.");
+                                + expected + ", got " + actual + ". " + quarantined(file, p));
             }
         }
         return p;
@@ -606,6 +629,7 @@ public final class HubClient {
         private Duration requestTimeout = Duration.ofSeconds(30);
         private Duration readTimeout = Duration.ofSeconds(60);
         private Duration attemptDeadline = Duration.ofHours(2);
+        private TransferWatchdog.MinThroughput minThroughput = new TransferWatchdog.MinThroughput(1024, Duration.ofSeconds(60));
         private int maxRetries = 4;
         private Duration retryBackoff = Duration.ofMillis(500);
 
@@ -654,6 +678,16 @@ public final class HubClient {
         /** Longest time one download attempt may take in all, however steadily bytes trickle in. */
         public Builder attemptDeadline(Duration d) {
             this.attemptDeadline = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /**
+         * The least average rate a body must keep up over every {@code window} (a server that drips a
+         * byte now and then never trips the read timeout); the attempt then fails and is retried
+         * (resuming). 0 turns the check off.
+         */
+        public Builder minThroughput(long bytesPerSecond, Duration window) {
+            this.minThroughput = new TransferWatchdog.MinThroughput(bytesPerSecond, window);
             return this;
         }
 

@@ -26,6 +26,7 @@ import java.util.Optional;
  *   hub/&lt;owner&gt;--&lt;name&gt;/&lt;revision&gt;/&lt;path in repo&gt;   finished, verified files
  *   tmp/&lt;key&gt;-&lt;etag key&gt;.part                      partial downloads (resumable)
  *   tmp/&lt;key&gt;.lock                                 one lock file per cached file
+ *   quarantine/&lt;owner&gt;--&lt;name&gt;/&lt;revision&gt;/&lt;path&gt;.&lt;time&gt;   cached copies found bad, moved aside
  * </pre>
  * A revision with slashes ({@code refs/pr/1}) is stored as one directory with each {@code /}
  * written {@code %2F}. Keys are hashes of the cached file's relative path, so temporary
@@ -198,6 +199,27 @@ public final class ModelCache {
             ch.close();
             throw e;
         }
+    }
+
+    /**
+     * Moves a cached copy that failed its check out of the cache, to
+     * {@code quarantine/<same relative path>.<UTC time>}, so the next run downloads the file again
+     * instead of refusing the same bad copy forever, and the bad bytes stay there to look at.
+     *
+     * @return where it went
+     */
+    public Path quarantine(HubFile file, Path bad) throws IOException {
+        Path rel = root.resolve("hub").relativize(pathFor(file));
+        String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
+        Path target = inside(root.resolve("quarantine").resolve(rel).normalize(), file);
+        target = target.resolveSibling(target.getFileName() + "." + stamp);
+        for (int i = 2; Files.exists(target); i++) {
+            target = target.resolveSibling(pathFor(file).getFileName() + "." + stamp + "-" + i);
+        }
+        Files.createDirectories(target.getParent());
+        org.encodertraces.io.AtomicFiles.moveIntoPlace(bad, target);
+        return target;
     }
 
     /**

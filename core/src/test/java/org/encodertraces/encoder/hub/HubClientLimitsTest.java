@@ -50,19 +50,28 @@ class HubClientLimitsTest {
     }
 
     private HubClient client(Duration read, Duration deadline) {
+        return builder(read, deadline).build();
+    }
+
+    private HubClient.Builder builder(Duration read, Duration deadline) {
         return HubClient.builder(new ModelCache(tmp.resolve("cache"), false))
                 .endpoint(URI.create("http://127.0.0.1:" + hub.getAddress().getPort()))
                 .retryBackoff(Duration.ofMillis(10)).maxRetries(0)
                 .connectTimeout(Duration.ofSeconds(5)).requestTimeout(Duration.ofSeconds(5))
-                .readTimeout(read).attemptDeadline(deadline).build();
+                .readTimeout(read).attemptDeadline(deadline);
     }
 
     /** HEAD announces 1000 bytes; GET runs {@code body}. */
     private void serve(String path, Body body) {
+        serve(path, 1000, body);
+    }
+
+    /** HEAD announces {@code size} bytes; GET runs {@code body}. */
+    private void serve(String path, long size, Body body) {
         hub.createContext(path, ex -> {
             try (ex) {
                 if (ex.getRequestMethod().equals("HEAD")) {
-                    ex.getResponseHeaders().set("Content-Length", "1000");
+                    ex.getResponseHeaders().set("Content-Length", Long.toString(size));
                     ex.getResponseHeaders().set("X-Repo-Commit", "c".repeat(40));
                     ex.sendResponseHeaders(200, -1);
                     return;
@@ -90,7 +99,7 @@ class HubClientLimitsTest {
         });
         HubException e = assertThrows(HubException.class,
                 () -> client(Duration.ofSeconds(5), Duration.ofSeconds(20)).download(HubFile.of("o/r", "model.onnx")));
-        assertTrue(e.getMessage().contains("more than the announced 1000 bytes"), e.getMessage());
+        assertTrue(e.getMessage().contains("longer than the announced size of 1000 bytes"), e.getMessage());
         assertTrue(sent.get() < 64L << 20, "refused early, not after the whole body: the server sent " + sent.get() + " bytes");
     }
 
@@ -127,5 +136,51 @@ class HubClientLimitsTest {
         // the drip lasts 45 s; 30 s separates "the 1 s deadline fired" from "it waited the drip out"
         // even at load averages of 30 on 2 cores (14-16 s was seen there), 1-2 s on a quiet machine
         assertTrue(s < 30, "one 1 s attempt, not the 45 s drip: " + s);
+    }
+
+    /**
+     * Issue 23: a body longer than announced, whose first announced bytes fill the part file exactly
+     * (the announced size is a whole number of the client's 64 KiB reads). The part used to be kept,
+     * so the next run took it for a finished download and reported a checksum mismatch (or, had
+     * the prefix been the real file, accepted it). Each run now says the body was longer than
+     * announced, and nothing is left to resume.
+     */
+    @Test
+    void aBodyLongerThanAnnouncedIsNamedSoOnEveryRunAndLeavesNoPart() throws IOException {
+        long announced = 2 * 64 * 1024;
+        serve("/o/r/resolve/main/long.onnx", announced, (ex, out) -> {
+            byte[] junk = new byte[(int) announced + 300];
+            java.util.Arrays.fill(junk, (byte) 7);
+            out.write(junk);
+        });
+        for (int run = 1; run <= 2; run++) {
+            HubException e = assertThrows(HubException.class,
+                    () -> client(Duration.ofSeconds(5), Duration.ofSeconds(20)).download(HubFile.of("o/r", "long.onnx")));
+            assertTrue(e.getMessage().contains("longer than the announced size of " + announced + " bytes"), "run " + run + ": " + e.getMessage());
+            assertFalse(e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("checksum"), e.getMessage());
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(tmp.resolve("cache"))) {
+                assertTrue(files.noneMatch(p -> p.toString().endsWith(".part")), "no part file kept after run " + run);
+            }
+        }
+    }
+
+    /**
+     * Issue 23: a Hub that drips a byte every 0.3 s never trips the read timeout (5 s here, 60 s by
+     * default) and the attempt deadline is hours away; the minimum throughput cuts it off after its
+     * window, and the message says that is the limit that tripped.
+     */
+    @Test
+    void aDrippingBodyFallsBelowTheMinimumThroughput() {
+        serve("/o/r/resolve/main/slow.onnx", 10L << 20, (ex, out) -> {
+            for (int i = 0; i < 200; i++) {
+                out.write(0);
+                out.flush();
+                Thread.sleep(300);
+            }
+        });
+        HubClient c = builder(Duration.ofSeconds(5), Duration.ofSeconds(60)).minThroughput(1024, Duration.ofSeconds(1)).build();
+        HubException e = assertThrows(HubException.class, () -> c.download(HubFile.of("o/r", "slow.onnx")));
+        assertTrue(e.getMessage().contains("fell below the minimum throughput of 1 KiB/s"), e.getMessage());
+        assertFalse(e.getMessage().contains("read timeout") || e.getMessage().contains("deadline"), e.getMessage());
     }
 }

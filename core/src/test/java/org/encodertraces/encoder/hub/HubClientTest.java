@@ -444,6 +444,71 @@ class HubClientTest {
         assertTrue(ModelCache.fromEnvironment(Map.of("TRACES_OFFLINE", "yes"), tmp, "Linux").offline());
     }
 
+    private List<Path> quarantined() throws IOException {
+        Path q = tmp.resolve("cache").resolve("quarantine");
+        if (!Files.isDirectory(q)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(q)) {
+            return s.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    /**
+     * Issue 23: a cached model replaced by garbage was refused, and stayed in the cache, so every
+     * later run refused it again. It is moved aside (quarantine), the message says where and that
+     * the next run downloads it again, and the next run does.
+     */
+    @Test
+    void aCachedCopyThatFailsItsChecksumIsMovedAsideAndDownloadedAgain() throws IOException {
+        String sha = sha256(model);
+        on(hub, hubLog, "/o/r/resolve/main/model.onnx", ex -> lfsRedirect(ex, cdnUri().resolve("/blob"), sha, model.length));
+        on(cdn, cdnLog, "/blob", ex -> serve(ex, model, true));
+        HubClient c = client(cache(false), null);
+        HubFile f = HubFile.of("o/r", "model.onnx");
+        Path cached = c.download(f, sha, DownloadProgress.NONE);
+        byte[] garbage = "<html>not a model</html>".getBytes(StandardCharsets.UTF_8);
+        Files.write(cached, garbage);
+
+        HubException e = assertThrows(HubException.class, () -> c.download(f, sha, DownloadProgress.NONE));
+        assertEquals(HubException.Reason.CHECKSUM_MISMATCH, e.reason());
+        assertTrue(e.getMessage().contains("moved out of the cache to") && e.getMessage().contains("the next run downloads it again"),
+                e.getMessage());
+        assertFalse(Files.exists(cached), "the bad copy is no longer in the cache");
+        List<Path> aside = quarantined();
+        assertEquals(1, aside.size(), aside.toString());
+        assertTrue(e.getMessage().contains(aside.get(0).toString()), e.getMessage());
+        assertArrayEquals(garbage, Files.readAllBytes(aside.get(0)), "the bad bytes are kept to look at");
+
+        long gets = cdnLog.stream().filter(l -> l.startsWith("GET")).count();
+        assertArrayEquals(model, Files.readAllBytes(c.download(f, sha, DownloadProgress.NONE)));
+        assertEquals(gets + 1, cdnLog.stream().filter(l -> l.startsWith("GET")).count(), "downloaded again");
+    }
+
+    /** Issue 23, offline: a cached copy its check refuses is moved aside too, and the next run online fetches it. */
+    @Test
+    void offlineACachedCopyRefusedByItsCheckIsMovedAsideForTheNextRunOnline() throws IOException {
+        on(hub, hubLog, "/o/r/resolve/main/config.json", ex -> serve(ex, small, true));
+        HubFile f = HubFile.of("o/r", "config.json");
+        FileCheck json = p -> {
+            if (!Files.readString(p).startsWith("{")) {
+                throw new IOException("not a JSON object");
+            }
+        };
+        Path cached = client(cache(false), null).download(f, null, DownloadProgress.NONE, json);
+        Files.writeString(cached, "garbage");
+        HubClient offline = client(cache(true), null);
+        HubException e = assertThrows(HubException.class, () -> offline.download(f, null, DownloadProgress.NONE, json));
+        assertEquals(HubException.Reason.INVALID_CONTENT, e.reason());
+        assertTrue(e.getMessage().contains("not a JSON object") && e.getMessage().contains("moved out of the cache to")
+                && e.getMessage().contains("the next run with the network allowed"), e.getMessage());
+        assertFalse(Files.exists(cached));
+        assertEquals(1, quarantined().size());
+        HubException missing = assertThrows(HubException.class, () -> offline.download(f, null, DownloadProgress.NONE, json));
+        assertEquals(HubException.Reason.OFFLINE_MISSING, missing.reason(), "offline, the bad copy is not served again");
+        assertArrayEquals(small, Files.readAllBytes(client(cache(false), null).download(f, null, DownloadProgress.NONE, json)));
+    }
+
     @Test
     void rejectsTraversalAndMalformedNames() {
         String[][] bad = {
