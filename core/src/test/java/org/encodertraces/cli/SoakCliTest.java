@@ -36,11 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * version ({@code -Dtraces.soak.full=true}: JPEGs up to 700 px, eight of 1200 to 2360 px, a
  * second image too large for the heap) and prints the timings.
  *
- * <p>Symbolic links: a link to a good file outside the folder is a good image. A dangling link, a
- * link loop and a class folder that is a link are issue 23's symlink rule (engineer A's part:
- * follow folder links, list broken links as failures); until that rule is in, they are held only
- * to what holds either way: never embedded as anything else, listed at most once, the same for 1
- * and 2 workers.
+ * <p>Symbolic links (docs/reliability.md's symlink rule): a link to a good file outside the folder
+ * is a good image, a class folder that is a link is followed (its images are good), and a dangling
+ * link or a link loop is listed once as a failure with its reason.
  */
 class SoakCliTest {
     private static final boolean FULL = Boolean.getBoolean("traces.soak.full");
@@ -147,11 +145,15 @@ class SoakCliTest {
         Set<String> ids = new TreeSet<>(e.ids());
         assertEquals(e.rows(), ids.size(), what + ": each image once");
         assertTrue(ids.containsAll(s.good()), what + ": good images missing: " + minus(s.good(), ids));
-        Set<String> extra = minus(ids, s.good());
-        assertTrue(s.linkedFolder().containsAll(extra), what + ": embedded but not good: " + extra);
+        assertTrue(ids.containsAll(s.linkedFolder()), what + ": images of the linked class folder missing: " + minus(s.linkedFolder(), ids));
+        Set<String> extra = minus(minus(ids, s.good()), s.linkedFolder());
+        assertTrue(extra.isEmpty(), what + ": embedded but not good: " + extra);
         Map<String, Integer> f = failures(failuresFile);
         for (String b : s.bad()) {
             assertEquals(1, f.getOrDefault(b, 0), what + ": " + b + " listed once: " + f);
+        }
+        for (String b : s.brokenLinks()) {
+            assertEquals(1, f.getOrDefault(b, 0), what + ": broken link " + b + " listed once: " + f);
         }
         for (Map.Entry<String, Integer> x : f.entrySet()) {
             assertTrue(s.bad().contains(x.getKey()) || s.brokenLinks().contains(x.getKey()), what + ": listed but not bad: " + x);
@@ -251,8 +253,14 @@ class SoakCliTest {
             for (String b : s.bad()) {
                 assertEquals(1, listed.getOrDefault(b, 0), "process lists " + b + " once: " + listed);
             }
-            assertTrue(s.bad().containsAll(listed.keySet()) || minus(listed.keySet(), s.bad()).stream().allMatch(s.brokenLinks()::contains),
-                    "process lists only bad files: " + listed);
+            for (String b : s.brokenLinks()) {
+                assertEquals(1, listed.getOrDefault(b, 0), "process lists the broken link " + b + " once: " + listed);
+            }
+            for (String l : s.linkedFolder()) {
+                Path png = pout.resolve("JPEG75_420").resolve(l.substring(0, l.lastIndexOf('.')) + ".png");
+                assertTrue(Files.isRegularFile(png), "process followed the linked class folder: " + png);
+            }
+            assertTrue(minus(minus(listed.keySet(), s.bad()), s.brokenLinks()).isEmpty(), "process lists only bad files: " + listed);
             ((ObjectNode) doc).remove("provenance");
             processingJson.put(threads, doc);
             processed.put(threads, contents(pout, rel -> rel.endsWith(".png")));
