@@ -41,6 +41,7 @@ public final class Manifests {
         }
         Path base = manifest.toAbsolutePath().getParent();
         List<List<String>> rows = new ArrayList<>();
+        List<Integer> lineNumbers = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
             if (lines.get(i).isBlank()) {
                 continue;
@@ -50,6 +51,7 @@ public final class Manifests {
                 throw new IOException(manifest + ":" + (i + 1) + ": " + r.size() + " fields, header has " + header.size());
             }
             rows.add(r);
+            lineNumbers.add(i + 1);
         }
         Map<String, List<String>> names = new LinkedHashMap<>();
         Map<String, Map<String, Long>> codes = new HashMap<>();
@@ -77,12 +79,19 @@ public final class Manifests {
             codes.put(col, m);
         }
         List<Sample> samples = new ArrayList<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (List<String> r : rows) {
+        // one file under two spellings (imgs/a.jpg, ./imgs/a.jpg, an absolute path) would become two samples
+        // that a split can put on both sides: the same file is refused, naming both lines
+        Map<Path, Integer> seen = new HashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            List<String> r = rows.get(i);
             String p = r.get(pathCol);
             Path file = base.resolve(p).normalize();
-            if (!seen.add(p)) {
-                throw new IOException(manifest + ": path listed twice: " + p);
+            Integer first = seen.putIfAbsent(file, i);
+            if (first != null) {
+                String a = rows.get(first).get(pathCol);
+                throw new IOException(manifest + ": lines " + lineNumbers.get(first) + " and " + lineNumbers.get(i) + " name the same file"
+                        + (a.equals(p) ? " (" + p + ", path listed twice)" : " (" + a + " and " + p + ")")
+                        + ": list each photo once, or a split could put it on both sides");
             }
             Map<String, Long> labels = new LinkedHashMap<>();
             for (int c = 0; c < header.size(); c++) {
@@ -90,10 +99,20 @@ public final class Manifests {
                     labels.put(header.get(c), codes.get(header.get(c)).get(r.get(c)));
                 }
             }
-            samples.add(new Sample(p.replace('\\', '/'), file, labels));
+            samples.add(new Sample(sampleId(p), file, labels));
         }
         String name = manifest.getFileName().toString().replaceFirst("\\.[^.]*$", "");
         return new Dataset(Dataset.sanitize(name), manifest.toString(), samples, names);
+    }
+
+    /** The sample id of a manifest path: as written, with '/' separators and a relative path's "./" and "x/.." steps removed. */
+    static String sampleId(String p) {
+        String s = p.replace('\\', '/');
+        if (s.startsWith("/") || s.matches("[A-Za-z]:/.*")) {
+            return s;
+        }
+        String n = Path.of(s).normalize().toString().replace('\\', '/');
+        return n.isEmpty() ? s : n;
     }
 
     /** Splits one line; double quotes may enclose a field containing the separator ("" is a quote). */
