@@ -9,6 +9,7 @@ import java.util.Locale;
 import org.encodertraces.embed.Extraction;
 import org.encodertraces.knn.KnnResult;
 import org.encodertraces.knn.KnnSetup;
+import org.encodertraces.knn.RetrievalResult;
 import org.encodertraces.knn.ResultFiles;
 import org.encodertraces.probe.ProbeResult;
 import org.encodertraces.probe.ResultWriter;
@@ -152,9 +153,13 @@ public final class AuditFiles {
                         marks.isEmpty() ? "" : "; " + String.join("; ", marks)));
             }
             if (run.retrieval() != null) {
-                sb.append(String.format("%-28s %-26s %8.1f%%   (negatives=query-device); %.1f%% (negatives=other-device)%n", run.model(),
-                        "retrieval R@1", 100 * run.retrieval().recall("negatives=query-device", "all", 1),
-                        100 * run.retrieval().recall("negatives=other-device", "all", 1)));
+                // chance: 1 / candidates (the pair and the other subjects' photos); n: the queries
+                int queries = run.retrieval().recalls().stream().filter(x -> x.queryClass().equals("all")).mapToInt(RetrievalResult.Recall::queries)
+                        .findFirst().orElse(0);
+                sb.append(String.format(Locale.ROOT, "%-28s %-26s %8.1f%% %8s %7.1f%% %6d   (negatives=query-device); %.1f%% (negatives=other-device)%s%n",
+                        run.model(), "retrieval R@1", 100 * run.retrieval().recall("negatives=query-device", "all", 1), "",
+                        100.0 / Math.max(1, run.retrieval().subjects()), queries, 100 * run.retrieval().recall("negatives=other-device", "all", 1),
+                        Validity.smallSample(queries) ? "; small sample" : ""));
             }
             for (AcquisitionStage.AttributeProbe a : run.acquisition()) {
                 probeLine(sb, run.model(), "acquisition " + a.attribute() + (a.masked() ? " (masked)" : ""), a.result());
