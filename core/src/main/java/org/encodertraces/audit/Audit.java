@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.encodertraces.data.ContentDuplicates;
 import org.encodertraces.data.Dataset;
 import org.encodertraces.data.DatasetAudit;
 import org.encodertraces.embed.EmbeddingSet;
@@ -125,12 +126,17 @@ public final class Audit {
 
     /**
      * Decides what to run, by the validity rules ({@link Validity}) applied to the dataset's size and
-     * classes before any work: a figure that cannot be formed is left out with a note naming the reason
+     * classes before any work: byte-identical files are kept once ({@link ContentDuplicates}, the plan's
+     * dataset is the merged one); a figure that cannot be formed is left out with a note naming the reason
      * and the minimum, a figure on fewer than {@link Validity#SMALL_SAMPLE} test images says so in its
      * step, and the operations only a left-out figure needed are not embedded.
      */
-    public static Plan plan(Dataset ds, AuditConfig cfg) {
+    public static Plan plan(Dataset dataset, AuditConfig cfg) {
         List<String> notes = new ArrayList<>();
+        // a photo saved twice under two names would be two samples that a split can put on both sides
+        ContentDuplicates.Result merged = ContentDuplicates.merge(dataset);
+        Dataset ds = merged.dataset();
+        notes.addAll(merged.notes());
         List<Step> steps = new ArrayList<>();
         Set<String> ops = new LinkedHashSet<>();
         boolean semantic = ds.labelTensors().contains(LABEL);

@@ -185,7 +185,7 @@ public final class AuditCommand implements Callable<Integer> {
             err.println("traces audit: " + nothing);
             return 2;
         }
-        o.printf("audit plan: %d images of '%s' (%s), %d model(s): %s%n", ds.samples().size(), ds.name(),
+        o.printf("audit plan: %d images of '%s' (%s), %d model(s): %s%n", plan.dataset().samples().size(), ds.name(),
                 ds.labelNames().containsKey("label") ? ds.labelNames().get("label").size() + " classes" : "no class labels",
                 cfg.models().size(), String.join(", ", cfg.models()));
         o.printf("  %d processing operations -> %d embeddings; estimated %s on 2 cores (per-stage costs measured on a"

@@ -19,6 +19,9 @@ import org.encodertraces.provenance.Hashes;
  *
  * <p>Only files of equal size are hashed (sha256), so a folder without copies costs one size
  * look-up per file. Files that cannot be read here are left as they are (the extraction records them).
+ * The audit merges before it plans; {@code embed} keeps every file it is given (its sets are not split),
+ * and the experiment commands catch a copy on both sides of their split by its identical embedding
+ * ({@code validity.Overlap}).
  */
 public final class ContentDuplicates {
     /**

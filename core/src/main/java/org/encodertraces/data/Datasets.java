@@ -67,28 +67,13 @@ public final class Datasets {
     private Datasets() {
     }
 
-    /** Opens a path, choosing the reader from what it holds; byte-identical files are kept once ({@link ContentDuplicates}). */
+    /** Opens a path, choosing the reader from what it holds. */
     public static Opened open(Path path) throws IOException {
-        return merged(open(path, null, Map.of()));
+        return open(path, null, Map.of());
     }
 
-    /** Opens a spec ({@code [kind:]path[?key=value&...]}); byte-identical files are kept once ({@link ContentDuplicates}). */
+    /** Opens a spec ({@code [kind:]path[?key=value&...]}). */
     public static Opened open(String spec) throws IOException {
-        return merged(openSpec(spec));
-    }
-
-    /** The opened dataset with byte-identical copies left out and a note saying so. */
-    private static Opened merged(Opened o) {
-        ContentDuplicates.Result r = ContentDuplicates.merge(o.dataset());
-        if (r.removed() == 0) {
-            return o;
-        }
-        List<String> notes = new java.util.ArrayList<>(o.notes());
-        notes.addAll(r.notes());
-        return new Opened(r.dataset(), o.kind(), o.failures(), notes);
-    }
-
-    private static Opened openSpec(String spec) throws IOException {
         String kind = null;
         String rest = spec;
         int colon = spec.indexOf(':');

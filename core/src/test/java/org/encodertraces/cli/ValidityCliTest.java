@@ -310,17 +310,46 @@ class ValidityCliTest {
     }
 
     @Test
-    void aByteIdenticalCopyIsKeptOnceWithANote(@TempDir Path tmp) throws Exception {
+    void anAuditKeepsAByteIdenticalCopyOnceWithANote(@TempDir Path tmp) throws Exception {
         Path data = photos(tmp.resolve("c"), 2, 6, false);
         Files.copy(data.resolve("autumn/autumn_001.jpg"), data.resolve("ocean/copy_of_autumn.jpg"));
-        Path out = tmp.resolve("e");
-        CliRun r = CliRun.of("embed", "--images", data.toString(), "--model", "builtin:jpeg-forensic", "--quiet", "-o", out.toString());
+        Path out = tmp.resolve("a");
+        CliRun r = audit(data, out);
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.err().contains("1 file(s) are byte-identical copies") && r.err().contains("ocean/copy_of_autumn.jpg = autumn/autumn_001.jpg")
-                && r.err().contains("labelled differently there"), r.err());
-        EmbeddingSet s = EmbeddingSetIO.read(out.resolve("c__IDENTITY__builtin_jpeg-forensic.safetensors"));
+        assertTrue(r.out().contains("audit plan: 12 images"), r.out());
+        assertTrue(r.out().contains("1 file(s) are byte-identical copies") && r.out().contains("ocean/copy_of_autumn.jpg = autumn/autumn_001.jpg")
+                && r.out().contains("labelled differently there"), r.out());
+        EmbeddingSet s = EmbeddingSetIO.read(out.resolve("embeddings/c__JPEG75_420__builtin_jpeg-forensic.safetensors"));
         assertEquals(12, s.rows(), "the copy is not a sample of its own");
         assertFalse(s.ids().contains("ocean/copy_of_autumn.jpg"));
+        assertTrue(Files.readString(out.resolve("summary.md")).contains("byte-identical copies"));
+
+        // embed keeps what it is given, and probe's split of those sets refuses the copy on both sides
+        Path emb = tmp.resolve("e");
+        assertEquals(0, CliRun.of("embed", "--images", data.toString(), "--model", "builtin:jpeg-forensic", "--processing",
+                "JPEG95_444,SHARPEN_2,SHARPEN_4", "--quiet", "-o", emb.toString()).exit());
+        List<String> ids = EmbeddingSetIO.read(emb.resolve("c__SHARPEN_2__builtin_jpeg-forensic.safetensors")).ids();
+        assertEquals(13, ids.size());
+        int copy = ids.indexOf("ocean/copy_of_autumn.jpg");
+        int orig = ids.indexOf("autumn/autumn_001.jpg");
+        long seed = 0;
+        while (inTest(org.encodertraces.probe.ProcessingProbe.ImageSplit.random(13, 0.5, seed).test(), copy)
+                == inTest(org.encodertraces.probe.ProcessingProbe.ImageSplit.random(13, 0.5, seed).test(), orig)) {
+            seed++; // a seed whose split puts the copy and its original on different sides
+        }
+        List<String> probe = new ArrayList<>(List.of("probe", "--task", "sharpening", "--C", "1", "--repeats", "1", "--test-fraction", "0.5",
+                "--seed", Long.toString(seed), "-o", tmp.resolve("p").toString()));
+        for (String op : List.of("JPEG95_444", "SHARPEN_2", "SHARPEN_4")) {
+            probe.addAll(List.of("--set", op + "=" + emb.resolve("c__" + op + "__builtin_jpeg-forensic.safetensors")));
+        }
+        CliRun p = CliRun.of(probe.toArray(String[]::new));
+        assertEquals(2, p.exit(), p.out());
+        assertTrue(p.err().contains("1 of the 7 test images are also in the training side of the split: 1 by content, the same embedding bit for bit"),
+                p.err());
+    }
+
+    private static boolean inTest(int[] test, int i) {
+        return java.util.Arrays.stream(test).anyMatch(t -> t == i);
     }
 
     // ---------------------------------------------------------------- eraser identity
