@@ -44,60 +44,63 @@ public record Overlap(int testRows, List<String> byId, List<String> byContent) {
      * @param operations names for the messages, one per pair of sets
      */
     public static Overlap find(List<String> operations, List<EmbeddingSet> train, List<EmbeddingSet> test) {
+        return find(operations, train, null, test, null);
+    }
+
+    /** The rows of one set on both sides of a split of it (for copies inside one set), without copying the rows. */
+    public static Overlap within(List<String> operations, List<EmbeddingSet> sets, int[] train, int[] test) {
+        return find(operations, sets, train, sets, test);
+    }
+
+    private static Overlap find(List<String> operations, List<EmbeddingSet> train, int[] trainRows, List<EmbeddingSet> test, int[] testRows) {
         if (train.isEmpty() || train.size() != test.size() || operations.size() != train.size()) {
             throw new IllegalArgumentException("one training and one test set per operation needed");
         }
+        int[] tr = trainRows != null ? trainRows : java.util.stream.IntStream.range(0, train.get(0).rows()).toArray();
+        int[] te = testRows != null ? testRows : java.util.stream.IntStream.range(0, test.get(0).rows()).toArray();
         List<String> trainKeys = SampleIdentity.keys(train.get(0));
         List<String> testKeys = SampleIdentity.keys(test.get(0));
-        Set<String> trainSet = new HashSet<>(trainKeys);
+        Set<String> trainSet = new HashSet<>();
+        for (int r : tr) {
+            trainSet.add(trainKeys.get(r));
+        }
         List<String> byId = new ArrayList<>();
-        boolean[] flagged = new boolean[testKeys.size()];
-        for (int i = 0; i < testKeys.size(); i++) {
-            if (trainSet.contains(testKeys.get(i))) {
-                byId.add(test.get(0).ids().get(i));
+        boolean[] flagged = new boolean[te.length];
+        for (int i = 0; i < te.length; i++) {
+            if (trainSet.contains(testKeys.get(te[i]))) {
+                byId.add(test.get(0).ids().get(te[i]));
                 flagged[i] = true;
             }
         }
         List<String> byContent = new ArrayList<>();
         for (int o = 0; o < train.size(); o++) {
-            EmbeddingSet tr = train.get(o);
-            EmbeddingSet te = test.get(o);
-            if (tr.dim() != te.dim()) {
+            EmbeddingSet a = train.get(o);
+            EmbeddingSet b = test.get(o);
+            if (a.dim() != b.dim()) {
                 continue;
             }
             Map<Integer, List<Integer>> byHash = new HashMap<>();
-            for (int r = 0; r < tr.rows(); r++) {
-                byHash.computeIfAbsent(hash(tr, r), h -> new ArrayList<>()).add(r);
+            for (int r : tr) {
+                byHash.computeIfAbsent(hash(a, r), h -> new ArrayList<>()).add(r);
             }
-            for (int q = 0; q < te.rows(); q++) {
-                if (flagged[q]) {
+            for (int i = 0; i < te.length; i++) {
+                if (flagged[i]) {
                     continue;
                 }
-                List<Integer> candidates = byHash.get(hash(te, q));
+                List<Integer> candidates = byHash.get(hash(b, te[i]));
                 if (candidates == null) {
                     continue;
                 }
                 for (int r : candidates) {
-                    if (same(te, q, tr, r)) {
-                        byContent.add(te.ids().get(q) + " = " + tr.ids().get(r) + " (" + operations.get(o) + ")");
-                        flagged[q] = true;
+                    if (same(b, te[i], a, r)) {
+                        byContent.add(b.ids().get(te[i]) + " = " + a.ids().get(r) + " (" + operations.get(o) + ")");
+                        flagged[i] = true;
                         break;
                     }
                 }
             }
         }
-        return new Overlap(testKeys.size(), byId, byContent);
-    }
-
-    /** The rows of one set on both sides of a split of it (for content duplicates inside one set). */
-    public static Overlap within(List<String> operations, List<EmbeddingSet> sets, int[] train, int[] test) {
-        List<EmbeddingSet> tr = new ArrayList<>();
-        List<EmbeddingSet> te = new ArrayList<>();
-        for (EmbeddingSet s : sets) {
-            tr.add(s.select(train));
-            te.add(s.select(test));
-        }
-        return find(operations, tr, te);
+        return new Overlap(te.length, byId, byContent);
     }
 
     /**
