@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.encodertraces.data.ContentDuplicates;
 import org.encodertraces.data.Dataset;
 import org.encodertraces.data.DatasetAudit;
 import org.encodertraces.embed.EmbeddingSet;
@@ -29,6 +30,7 @@ import org.encodertraces.probe.ProbeResult;
 import org.encodertraces.probe.ProcessingProbe;
 import org.encodertraces.probe.ProcessingTask;
 import org.encodertraces.process.ProcessingOp;
+import org.encodertraces.validity.Validity;
 
 /**
  * The one-command audit: extracts (or reuses) every embedding set the experiments need, then
@@ -60,6 +62,15 @@ public final class Audit {
      */
     public record Plan(Dataset dataset, List<String> models, List<ProcessingOp> operations, List<Step> steps,
                        long embeddings, double estimatedSeconds, List<String> notes) {
+        /** This plan with further notes (e.g. what the dataset reader merged), first. */
+        public Plan withNotes(List<String> first) {
+            if (first.isEmpty()) {
+                return this;
+            }
+            List<String> all = new ArrayList<>(first);
+            all.addAll(notes);
+            return new Plan(dataset, models, operations, steps, embeddings, estimatedSeconds, all);
+        }
     }
 
     /** One task's probe on one model. */
@@ -113,27 +124,60 @@ public final class Audit {
         return t.operations().stream().map(op -> op + "+BORDER_" + maskPercent).toList();
     }
 
-    /** Decides what to run. */
-    public static Plan plan(Dataset ds, AuditConfig cfg) {
+    /**
+     * Decides what to run, by the validity rules ({@link Validity}) applied to the dataset's size and
+     * classes before any work: byte-identical files are kept once ({@link ContentDuplicates}, the plan's
+     * dataset is the merged one); a figure that cannot be formed is left out with a note naming the reason
+     * and the minimum, a figure on fewer than {@link Validity#SMALL_SAMPLE} test images says so in its
+     * step, and the operations only a left-out figure needed are not embedded.
+     */
+    public static Plan plan(Dataset dataset, AuditConfig cfg) {
         List<String> notes = new ArrayList<>();
+        // a photo saved twice under two names would be two samples that a split can put on both sides
+        ContentDuplicates.Result merged = ContentDuplicates.merge(dataset);
+        Dataset ds = merged.dataset();
+        notes.addAll(merged.notes());
         List<Step> steps = new ArrayList<>();
         Set<String> ops = new LinkedHashSet<>();
         boolean semantic = ds.labelTensors().contains(LABEL);
         int n = ds.samples().size();
+        double f = cfg.testFraction();
+        int nTest = Validity.testCount(n, f);
+        int nTrain = n - nTest;
+        String probeProblem = Validity.probeProblem(n, f);
+        String knnProblem = semantic ? Validity.knnProblem(n, classes(ds), cfg.k(), f) : null;
+        List<String> probesSkipped = new ArrayList<>();
         for (ProcessingTask t : cfg.tasks()) {
+            String name = taskName(t);
+            if (probeProblem != null) {
+                probesSkipped.add(name);
+                continue;
+            }
             ops.addAll(taskOps(t, cfg.maskPercent(), false));
-            steps.add(new Step("probe", taskName(t), "predict which of " + t.operations() + " was applied"));
-            if (semantic) {
-                steps.add(new Step("knn", taskName(t), "kNN (k=" + cfg.k() + ") accuracy under the five processing set-ups"));
+            steps.add(new Step("probe", name, "predict which of " + t.operations() + " was applied" + size(nTest * t.operations().size(),
+                    "test rows, " + nTest + " images x " + t.operations().size() + " operations")));
+            searchNote(name, t, nTrain, cfg, notes);
+            if (semantic && knnProblem == null) {
+                steps.add(new Step("knn", name, "kNN (k=" + cfg.k() + ", database of " + nTrain + ") accuracy under the five processing set-ups"
+                        + size(nTest, "queries")));
             }
         }
-        if (cfg.maskPercent() > 0 && cfg.tasks().contains(ProcessingTask.JPEG)) {
+        if (cfg.maskPercent() > 0 && cfg.tasks().contains(ProcessingTask.JPEG) && probeProblem == null) {
             ops.addAll(taskOps(ProcessingTask.JPEG, cfg.maskPercent(), true));
-            steps.add(new Step("probe", "JPEG masked " + cfg.maskPercent() + "%", "the JPEG task with " + cfg.maskPercent()
-                    + "% of the crop painted black after the encoder's crop"));
+            String name = "JPEG masked " + cfg.maskPercent() + "%";
+            steps.add(new Step("probe", name, "the JPEG task with " + cfg.maskPercent()
+                    + "% of the crop painted black after the encoder's crop" + size(nTest * ProcessingTask.JPEG.operations().size(),
+                    "test rows, " + nTest + " images x " + ProcessingTask.JPEG.operations().size() + " operations")));
+            searchNote(name, ProcessingTask.JPEG, nTrain, cfg, notes);
+        }
+        if (!probesSkipped.isEmpty()) {
+            notes.add(probeNote(probesSkipped, probeProblem));
         }
         if (!semantic) {
             notes.add("kNN skipped: the dataset has no semantic class labels (use a folder with one subfolder per class)");
+        } else if (!cfg.tasks().isEmpty() && (knnProblem != null || probeProblem != null)) {
+            notes.add(knnNote(knnProblem != null ? knnProblem
+                    : "it runs on the processing probes' embeddings, and those are skipped (" + probeProblem + ")"));
         }
         boolean pairs = ds.labelTensors().contains("subject") && ds.labelTensors().contains("device");
         if (pairs) {
@@ -144,11 +188,57 @@ public final class Audit {
         }
         AcquisitionStage.plan(ds, cfg, ops, steps, notes);
         if (semantic) {
-            steps.add(new Step("dataset", "audit", "Cramér's V between the classes and JPEG quality, subsampling, camera make, device class"));
+            String why = n < Validity.MIN_DATASET_AUDIT_IMAGES ? "needs at least " + Validity.MIN_DATASET_AUDIT_IMAGES + " images, has " + n
+                    : classes(ds) < Validity.MIN_CLASSES ? "needs at least " + Validity.MIN_CLASSES + " classes to correlate with, has "
+                    + classes(ds) : null;
+            if (why == null) {
+                steps.add(new Step("dataset", "audit", "Cramér's V between the classes and JPEG quality, subsampling, camera make, device class"));
+            } else {
+                notes.add("dataset audit skipped: " + why);
+            }
         }
         List<ProcessingOp> parsed = ops.stream().map(ProcessingOp::parse).toList();
         long embeddings = (long) n * parsed.size() * cfg.models().size();
         return new Plan(ds, cfg.models(), parsed, steps, embeddings, estimate(n, parsed.size(), steps, cfg), notes);
+    }
+
+    /**
+     * Why the plan cannot run at all (no figure can be formed on this dataset), naming what each figure
+     * needs, or null when something will run. Said before any embedding.
+     */
+    public static String nothingToRun(Plan plan) {
+        if (!plan.steps().isEmpty()) {
+            return null;
+        }
+        Dataset ds = plan.dataset();
+        return ds.samples().size() + " image(s) of '" + ds.name() + "' are too few or too uniform for any figure of the audit: "
+                + String.join("; ", plan.notes());
+    }
+
+    /** The number of semantic classes with at least one sample. */
+    static int classes(Dataset ds) {
+        return (int) ds.samples().stream().map(x -> x.labels().get(LABEL)).filter(v -> v != null && v >= 0).distinct().count();
+    }
+
+    /** " (n = 24 test rows, ...; weak: ...)" for a plan step: the test count its figure will rest on. */
+    private static String size(int n, String what) {
+        return " (n = " + n + " " + what + (Validity.smallSample(n) ? "; weak: fewer than " + Validity.SMALL_SAMPLE
+                + ", wide intervals" : "") + ")";
+    }
+
+    private static void searchNote(String name, ProcessingTask t, int nTrain, AuditConfig cfg, List<String> notes) {
+        String note = ProcessingProbe.searchNote(t.operations(), nTrain, cfg.probe());
+        if (note != null) {
+            notes.add(name + " probe: " + note);
+        }
+    }
+
+    static String probeNote(List<String> tasks, String problem) {
+        return "processing probes skipped (" + String.join(", ", tasks) + "): " + problem;
+    }
+
+    static String knnNote(String problem) {
+        return problem.equals(Validity.ONE_CLASS) ? "kNN " + problem : "kNN skipped: " + problem;
     }
 
     // Per-stage costs of the estimate, seconds on a quiet 2-core machine. Measured by StageTimes on a
@@ -224,7 +314,17 @@ public final class Audit {
         List<ModelRun> runs = new ArrayList<>();
         List<String> notes = new ArrayList<>(plan.notes());
         DatasetAudit.Report datasetAudit = null;
-        boolean datasetAuditDue = ds.labelTensors().contains(LABEL);
+        boolean datasetAuditDue = plan.steps().stream().anyMatch(st -> st.kind().equals("dataset"));
+        if (plan.operations().isEmpty()) {
+            // nothing to embed (e.g. --tasks none on class folders): the dataset audit is all there is
+            if (datasetAuditDue) {
+                listener.stage("dataset audit: do the classes correlate with JPEG settings or cameras?");
+                datasetAudit = DatasetAudit.run(ds, LABEL, false);
+            }
+            notes.add("no embedding set was needed: the plan holds no experiment on the models' embeddings ("
+                    + String.join(", ", cfg.models()) + " not run)");
+            return new Outcome(plan, runs, datasetAudit, notes, started, Instant.now());
+        }
         for (String model : cfg.models()) {
             String fileName = ModelRef.fileSafe(model);
             Map<String, Object> encoderProv;
@@ -272,6 +372,7 @@ public final class Audit {
             AuditConfig mcfg = info.isReference()
                     ? cfg.withProbe(cfg.probe().withNormalization(org.encodertraces.probe.FeatureNormalization.STANDARD)) : cfg;
             Analysis an = analyse(ds, mcfg, sets, listener, model, modelNotes);
+            modelNotes.removeIf(plan.notes()::contains); // the plan said it already, for every model
             List<ErasureStage.Result> erased = ErasureStage.run(erasures, ds, mcfg, sets, listener, model, fileName,
                     embDir.resolve(Extraction.setName(ds.name(), plan.operations().get(0), fileName) + ".safetensors"), modelNotes);
             runs.add(new ModelRun(model, fileName, encoderProv, dim, an.probes(), an.knn(), an.retrieval(), an.acquisition(), modelNotes, info,
@@ -307,19 +408,31 @@ public final class Audit {
             ProcessingTask t = (ProcessingTask) v[0];
             boolean masked = (Boolean) v[1];
             List<String> ops = taskOps(t, mcfg.maskPercent(), masked);
+            if (!ops.stream().allMatch(sets::containsKey)) {
+                continue; // left out by the plan
+            }
             Aligned a = Aligned.of(ops.stream().map(sets::get).toList());
-            if (a.ids().size() < 10) {
-                notes.add(taskName(t) + (masked ? " (masked)" : "") + ": only " + a.ids().size() + " images embedded under every operation; skipped");
+            String name = masked ? taskName(t) + " masked " + mcfg.maskPercent() + "%" : taskName(t);
+            String problem = Validity.probeProblem(a.ids().size(), mcfg.testFraction());
+            if (problem != null) {
+                addOnce(notes, probeNote(List.of(name), problem));
                 continue;
             }
-            String name = masked ? taskName(t) + " masked " + mcfg.maskPercent() + "%" : taskName(t);
             ProcessingProbe.ImageSplit split = ProcessingProbe.ImageSplit.random(a.ids().size(), mcfg.testFraction(), mcfg.seed());
             listener.stage(label + ": probe " + name);
             ProbeResult pr = new ProcessingProbe(mcfg.probe()).run(name, t.operations(), a.rows(), split);
             probes.add(new TaskProbe(name, masked, ops, pr));
+            for (String pn : pr.notes()) {
+                addOnce(notes, name + " probe: " + pn);
+            }
             if (semantic && !masked) {
-                listener.stage(label + ": kNN " + name);
                 int[] labels = a.labels(LABEL);
+                String knnProblem = Validity.knnProblem(a.ids().size(), Validity.classes(labels), mcfg.k(), mcfg.testFraction());
+                if (knnProblem != null) {
+                    addOnce(notes, knnNote(knnProblem));
+                    continue;
+                }
+                listener.stage(label + ": kNN " + name);
                 List<KnnInfluence.OperationEmbeddings> oe = new ArrayList<>();
                 for (int o = 0; o < ops.size(); o++) {
                     FloatMatrix m = FloatMatrix.of(a.rows().get(o));
@@ -342,6 +455,12 @@ public final class Audit {
         }
         List<AcquisitionStage.AttributeProbe> acq = AcquisitionStage.run(ds, mcfg, sets, listener, label, notes);
         return new Analysis(probes, knn, retrieval, acq);
+    }
+
+    private static void addOnce(List<String> notes, String note) {
+        if (!notes.contains(note)) {
+            notes.add(note);
+        }
     }
 
     /** The study's name of a task group: JPEG, Sharpening, Resizing, Interpolation. */

@@ -7,10 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.encodertraces.embed.Extraction;
+import org.encodertraces.knn.KnnResult;
 import org.encodertraces.knn.KnnSetup;
+import org.encodertraces.knn.RetrievalResult;
 import org.encodertraces.knn.ResultFiles;
+import org.encodertraces.probe.ProbeResult;
 import org.encodertraces.probe.ResultWriter;
 import org.encodertraces.process.ProcessingOp;
+import org.encodertraces.validity.Validity;
 
 /**
  * Writes an audit's results as the experiments' own JSON/CSV documents under
@@ -104,6 +108,12 @@ public final class AuditFiles {
         return f;
     }
 
+    /** One probe's line: accuracy, spread over seeds, chance, test rows, and the small-sample mark. */
+    private static void probeLine(StringBuilder sb, String model, String experiment, ProbeResult r) {
+        sb.append(String.format(Locale.ROOT, "%-28s %-26s %8.1f%% %8.1f %7.1f%% %6d%s%n", model, experiment, 100 * r.accuracyMean(),
+                100 * r.accuracyStd(), 100 * r.metrics().chance(), r.testSize(), Validity.smallSample(r.testSize()) ? "   small sample" : ""));
+    }
+
     static String maskOp(Audit.Outcome o) {
         return o.plan().operations().stream().map(ProcessingOp::name).filter(n -> n.startsWith("MASK_")).findFirst().orElse("MASK_90");
     }
@@ -116,29 +126,43 @@ public final class AuditFiles {
         return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_|_$", "");
     }
 
-    /** A fixed-width text table of the headline numbers, for the terminal. */
+    /**
+     * A fixed-width text table of the headline numbers, for the terminal: every figure with its chance
+     * level and its test count n (test rows for probes, queries for kNN), marked when n is a small
+     * sample or a kNN figure sits at its ceiling.
+     */
     public static String summary(Audit.Outcome o) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%-28s %-26s %9s %8s %8s%n", "model", "experiment", "accuracy", "+/-", "chance"));
+        sb.append(String.format("%-28s %-26s %9s %8s %8s %6s%n", "model", "experiment", "accuracy", "+/-", "chance", "n"));
         for (Audit.ModelRun run : o.runs()) {
             for (Audit.TaskProbe p : run.probes()) {
-                sb.append(String.format("%-28s %-26s %8.1f%% %7.1f %7.1f%%%n", run.model(), "probe " + p.task(), 100 * p.result().accuracyMean(),
-                        100 * p.result().accuracyStd(), 100 * p.result().metrics().chance()));
+                probeLine(sb, run.model(), "probe " + p.task(), p.result());
             }
             for (Audit.TaskKnn k : run.knn()) {
-                sb.append(String.format("%-28s %-26s %8.1f%% %8s %8s   pos-same %.1f%%, neg-same %.1f%%, gap %+.1f points%n", run.model(),
-                        "kNN " + k.task() + " all-same", 100 * k.result().accuracy().get(KnnSetup.ALL_SAME), "", "",
-                        100 * k.result().accuracy().get(KnnSetup.POS_SAME), 100 * k.result().accuracy().get(KnnSetup.NEG_SAME),
-                        100 * k.result().gapPosMinusNeg()));
+                KnnResult r = k.result();
+                List<String> marks = new ArrayList<>();
+                if (Validity.smallSample(r.queries())) {
+                    marks.add("small sample");
+                }
+                if (r.atCeiling()) {
+                    marks.add("ceiling: every set-up >= " + Math.round(100 * Validity.CEILING) + "%, the gap says nothing");
+                }
+                sb.append(String.format(Locale.ROOT, "%-28s %-26s %8.1f%% %8s %7.1f%% %6d   pos-same %.1f%%, neg-same %.1f%%, gap %+.1f points%s%n",
+                        run.model(), "kNN " + k.task() + " all-same", 100 * r.accuracy().get(KnnSetup.ALL_SAME), "", 100 * r.chance(), r.queries(),
+                        100 * r.accuracy().get(KnnSetup.POS_SAME), 100 * r.accuracy().get(KnnSetup.NEG_SAME), 100 * r.gapPosMinusNeg(),
+                        marks.isEmpty() ? "" : "; " + String.join("; ", marks)));
             }
             if (run.retrieval() != null) {
-                sb.append(String.format("%-28s %-26s %8.1f%%   (negatives=query-device); %.1f%% (negatives=other-device)%n", run.model(),
-                        "retrieval R@1", 100 * run.retrieval().recall("negatives=query-device", "all", 1),
-                        100 * run.retrieval().recall("negatives=other-device", "all", 1)));
+                // chance: 1 / candidates (the pair and the other subjects' photos); n: the queries
+                int queries = run.retrieval().recalls().stream().filter(x -> x.queryClass().equals("all")).mapToInt(RetrievalResult.Recall::queries)
+                        .findFirst().orElse(0);
+                sb.append(String.format(Locale.ROOT, "%-28s %-26s %8.1f%% %8s %7.1f%% %6d   (negatives=query-device); %.1f%% (negatives=other-device)%s%n",
+                        run.model(), "retrieval R@1", 100 * run.retrieval().recall("negatives=query-device", "all", 1), "",
+                        100.0 / Math.max(1, run.retrieval().subjects()), queries, 100 * run.retrieval().recall("negatives=other-device", "all", 1),
+                        Validity.smallSample(queries) ? "; small sample" : ""));
             }
             for (AcquisitionStage.AttributeProbe a : run.acquisition()) {
-                sb.append(String.format("%-28s %-26s %8.1f%% %7.1f %7.1f%%%n", run.model(), "acquisition " + a.attribute() + (a.masked() ? " (masked)" : ""),
-                        100 * a.result().accuracyMean(), 100 * a.result().accuracyStd(), 100 * a.result().metrics().chance()));
+                probeLine(sb, run.model(), "acquisition " + a.attribute() + (a.masked() ? " (masked)" : ""), a.result());
             }
             for (ErasureStage.Result e : run.erasures()) {
                 for (ErasureStage.Measure m : e.measures()) {

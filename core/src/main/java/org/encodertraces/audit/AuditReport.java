@@ -81,7 +81,7 @@ public final class AuditReport {
                 KnnResult r = k.result();
                 knn.add(KnnRow.of(k.task(), run.model(), r.k(), r.accuracy().get(KnnSetup.ALL_SAME), r.accuracy().get(KnnSetup.POS_SAME),
                         r.accuracy().get(KnnSetup.NEG_SAME), r.accuracy().get(KnnSetup.ALL_DIFF), r.accuracy().get(KnnSetup.UNIFORM),
-                        r.queries()));
+                        r.queries(), r.chance()));
             }
             if (run.retrieval() != null) {
                 RetrievalResult r = run.retrieval();

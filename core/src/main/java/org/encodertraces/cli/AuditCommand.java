@@ -104,20 +104,32 @@ public final class AuditCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(seeds < 1 ? "--seeds (final fits per probe) must be at least 1, got " + seeds
                         : "--trials (hyper-parameter trials) must be at least 1, got " + trials);
             }
-            models = Models.prepare(modelOptions, CliEnv.of(spec), List.of(), n, err, quiet);
-            ds = DatasetArgs.open(images, err);
+            // the dataset and the plan first: a folder too small for any figure is refused before any
+            // model is downloaded or image embedded
+            List<org.encodertraces.encoder.ModelRef> refs = modelOptions.parse(CliEnv.of(spec), List.of());
+            org.encodertraces.data.Datasets.Opened opened = DatasetArgs.opened(images, err);
+            ds = opened.dataset();
+            datasetNotes = opened.notes();
             List<ProcessingTask> t = tasks.equals(List.of("none")) ? List.of() : tasks.stream().map(ProcessingTask::parse).toList();
-            AuditConfig base = AuditConfig.defaults(models.names(), n);
+            AuditConfig base = AuditConfig.defaults(refs.stream().map(org.encodertraces.encoder.ModelRef::name).toList(), n);
             cfg = base.withTasks(t).withMaskPercent(mask).withK(k).withTestFraction(testFraction)
                     .withProbe(base.probe().withTrainer(trainer).withNormalization(norm).withBudget(trials, seeds)
                             .withProtocol(org.encodertraces.rng.Protocol.parse(protocol))).withSeed(seed).withBatchSize(batchSize);
+            String refused = refusal(ds, cfg, spec.commandLine().getParseResult().hasMatchedOption("-k"));
+            if (refused != null) {
+                err.println("traces audit: " + refused);
+                return 2;
+            }
+            models = Models.prepare(refs, CliEnv.of(spec), n, err, quiet);
             requests = erasureRequests(cfg, n);
         } catch (IllegalArgumentException | java.io.IOException e) {
             err.println("traces audit: " + e.getMessage());
             return 2;
         }
-        return run(ds, cfg, models, out, quiet, o, err, requests);
+        return run(ds, cfg, models, out, quiet, o, err, requests, datasetNotes);
     }
+
+    private List<String> datasetNotes = List.of();
 
     private List<ErasureStage.Request> requests = List.of();
 
@@ -150,11 +162,37 @@ public final class AuditCommand implements Callable<Integer> {
         return run(ds, cfg, models, out, quiet, o, err, List.of());
     }
 
+    /**
+     * Why the audit of this dataset cannot run at all, or null: a {@code -k} given that this dataset's
+     * database (the training side of the split) cannot satisfy, or no figure that can be formed on it.
+     * (The default k on a small folder only leaves kNN out, with a note.)
+     */
+    static String refusal(Dataset ds, AuditConfig cfg, boolean kGiven) {
+        int n = ds.samples().size();
+        int db = org.encodertraces.validity.Validity.trainCount(n, cfg.testFraction());
+        if (kGiven && !cfg.tasks().isEmpty() && ds.labelTensors().contains(Audit.LABEL) && cfg.k() >= db) {
+            return "-k " + cfg.k() + ": " + org.encodertraces.validity.Validity.kProblem(cfg.k(), db) + " (the training side of the "
+                    + n + " images of '" + ds.name() + "' at --test-fraction " + cfg.testFraction() + ")";
+        }
+        return Audit.nothingToRun(Audit.plan(ds, cfg));
+    }
+
     /** Plans, runs and reports, with the "after erasure" measurements of these erasers. */
     static int run(Dataset ds, AuditConfig cfg, Models models, Path out, boolean quiet, PrintWriter o, PrintWriter err,
                    List<ErasureStage.Request> erasures) throws Exception {
-        Audit.Plan plan = Audit.plan(ds, cfg);
-        o.printf("audit plan: %d images of '%s' (%s), %d model(s): %s%n", ds.samples().size(), ds.name(),
+        return run(ds, cfg, models, out, quiet, o, err, erasures, List.of());
+    }
+
+    /** As above; {@code datasetNotes} (what the dataset reader left out or merged) go into the plan's notes and the report. */
+    static int run(Dataset ds, AuditConfig cfg, Models models, Path out, boolean quiet, PrintWriter o, PrintWriter err,
+                   List<ErasureStage.Request> erasures, List<String> datasetNotes) throws Exception {
+        Audit.Plan plan = Audit.plan(ds, cfg).withNotes(datasetNotes);
+        String nothing = Audit.nothingToRun(plan);
+        if (nothing != null) {
+            err.println("traces audit: " + nothing);
+            return 2;
+        }
+        o.printf("audit plan: %d images of '%s' (%s), %d model(s): %s%n", plan.dataset().samples().size(), ds.name(),
                 ds.labelNames().containsKey("label") ? ds.labelNames().get("label").size() + " classes" : "no class labels",
                 cfg.models().size(), String.join(", ", cfg.models()));
         o.printf("  %d processing operations -> %d embeddings; estimated %s on 2 cores (per-stage costs measured on a"

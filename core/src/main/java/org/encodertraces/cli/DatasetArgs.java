@@ -17,6 +17,11 @@ final class DatasetArgs {
     }
 
     static Dataset open(Path p, PrintWriter err) throws IOException {
+        return opened(p, err).dataset();
+    }
+
+    /** Opens and reports as {@link #open}, keeping the reader's notes (copies merged, photos missing) for the report. */
+    static Datasets.Opened opened(Path p, PrintWriter err) throws IOException {
         Datasets.Opened opened = Datasets.open(p.toString());
         if (!opened.failures().isEmpty()) {
             err.printf("%d file(s) could not be read while listing %s (%s):%n", opened.failures().size(), p, opened.kind());
@@ -32,6 +37,6 @@ final class DatasetArgs {
             err.println("note: " + n);
         }
         err.flush();
-        return opened.dataset();
+        return opened;
     }
 }

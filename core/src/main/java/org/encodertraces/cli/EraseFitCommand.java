@@ -109,7 +109,11 @@ final class EraseFitCommand implements Callable<Integer> {
             String manifest = first.provenance().path("dataset").path("manifest_sha256").asText("");
             String heldOut = split != null ? "the test ids of " + split.getFileName()
                     : allImages ? "none (--all-images)" : "test fraction " + testFraction + ", seed " + seed + " (as traces probe splits images)";
-            EraserFile ef = ErasureFit.fit(o, data, id, manifest, ts.fitInputs(ops), heldOut, started);
+            EraserFile fitted = ErasureFit.fit(o, data, id, manifest, ts.fitInputs(ops), heldOut, started);
+            // the fitted images by real identity: sample ids, or file sha256 and row for sets without a sidecar
+            // (whose ids are only row numbers, the same in a train file and its val file)
+            EraserFile ef = new EraserFile(fitted.eraser(), fitted.encoder(),
+                    org.encodertraces.validity.SampleIdentity.keys(list, data.imageIds()), fitted.datasetSha256(), fitted.description());
             ef.write(out);
             outw.printf(Locale.ROOT, "%s eraser for %s: rank %d of D=%d, fitted on %d images (%d rows) of %s; wrote %s%n", m.id(),
                     String.join(", ", ef.conceptNames()), ef.eraser().rank(), ef.eraser().dim(), data.imageIds().size(), data.rows(),

@@ -17,7 +17,10 @@ import org.encodertraces.knn.KnnResult;
 import org.encodertraces.knn.KnnSetup;
 import org.encodertraces.knn.ResultFiles;
 import org.encodertraces.embed.EmbeddingSet;
+import org.encodertraces.probe.ProcessingProbe;
 import org.encodertraces.rng.Protocol;
+import org.encodertraces.validity.Overlap;
+import org.encodertraces.validity.Validity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,31 +31,49 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"kNN classification with the training images (the database) under chosen processing operations:",
                 "all-same, pos-same, neg-same, all-diff and uniform set-ups, averaged over test operations.",
                 "Inputs are embedding sets (safetensors with 'image_embeddings' [N,D] and a label tensor), one per",
-                "operation and split, rows of the same image aligned across operations.",
-                "Writes OUTDIR/knn.json (inputs with sha256, parameters, seeds, metrics, per-class figures, provenance)",
+                "operation, rows of the same image aligned across operations: --train/--test OP=FILE (a database and",
+                "query split), or --set OP=FILE (one folder, its images split by --test-fraction and --seed, as traces probe",
+                "--set splits them).",
+                "Query images that are also in the database (the same sample id, or the same embedding bit for bit) are",
+                "refused: evaluating an image against itself inflates the figure (--allow-overlap goes on, with a warning",
+                "recorded in the result). k must be below the database size. With a single class kNN is not applicable",
+                "(every set-up would read 100%%): that is said and nothing is computed.",
+                "Writes OUTDIR/knn.json (inputs with sha256, parameters, seeds, metrics, chance, per-class figures, provenance)",
                 "and OUTDIR/knn.csv. Exit status: 0 done, 2 bad usage or unreadable input."})
 public class KnnCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--train", required = true, paramLabel = "OP=PATH",
+    @Option(names = "--train", paramLabel = "OP=PATH",
             description = "training (database) embeddings under operation OP; repeat for every operation")
     Map<String, Path> train = new LinkedHashMap<>();
 
-    @Option(names = "--test", required = true, paramLabel = "OP=PATH",
+    @Option(names = "--test", paramLabel = "OP=PATH",
             description = "test (query) embeddings under operation OP; the same operations as --train")
     Map<String, Path> test = new LinkedHashMap<>();
+
+    @Option(names = "--set", paramLabel = "OP=PATH",
+            description = "embeddings of one folder under operation OP (repeat per operation), split into database and queries by"
+                    + " --test-fraction and --seed (instead of --train/--test)")
+    Map<String, Path> set = new LinkedHashMap<>();
+
+    @Option(names = "--test-fraction", defaultValue = "0.2",
+            description = "with --set: images held out as queries, seeded by --seed as traces probe --set splits them (default ${DEFAULT-VALUE})")
+    double testFraction;
+
+    @Option(names = "--allow-overlap", description = "go on when query images are also in the database (a warning is printed and recorded)")
+    boolean allowOverlap;
 
     @Option(names = "--task", defaultValue = "", description = "task group recorded in the output: jpeg, sharpening, resizing, interpolation")
     String task;
 
-    @Option(names = "-k", defaultValue = "10", description = "neighbours (default ${DEFAULT-VALUE}; the study used 1 for iNaturalist)")
-    int k;
+    @Option(names = "-k", defaultValue = "10", description = "neighbours, below the database size (default ${DEFAULT-VALUE}; the study used 1 for iNaturalist)")
+    long k;
 
     @Option(names = "--uniform-seeds", defaultValue = "10", description = "uniform set-up draws averaged (default ${DEFAULT-VALUE})")
     int seeds;
 
-    @Option(names = "--seed", defaultValue = "0", description = "first uniform seed (default ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "0", description = "first uniform seed, and with --set the seed of the split (default ${DEFAULT-VALUE})")
     long seed;
 
     @Option(names = "--protocol", defaultValue = "study",
@@ -75,13 +96,19 @@ public class KnnCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter outw = spec.commandLine().getOut();
-        if (!train.keySet().equals(test.keySet())) {
-            err.println("traces knn: --train operations " + train.keySet() + " and --test operations " + test.keySet() + " differ");
-            return 2;
-        }
         Protocol prot;
         try {
             prot = Protocol.parse(protocol);
+            if (set.isEmpty() == (train.isEmpty() && test.isEmpty())) {
+                throw new IllegalArgumentException("give either --train and --test OP=FILE (database and queries) or --set OP=FILE"
+                        + " (one folder, split by --test-fraction)");
+            }
+            if (set.isEmpty() && !train.keySet().equals(test.keySet())) {
+                throw new IllegalArgumentException("--train operations " + train.keySet() + " and --test operations " + test.keySet() + " differ");
+            }
+            if (k < 1) {
+                throw new IllegalArgumentException(Validity.kProblem(k, Long.MAX_VALUE));
+            }
         } catch (IllegalArgumentException e) {
             err.println("traces knn: " + e.getMessage());
             return 2;
@@ -89,50 +116,96 @@ public class KnnCommand implements Callable<Integer> {
         Instant start = Instant.now();
         List<KnnInfluence.OperationEmbeddings> ops = new ArrayList<>();
         List<ResultFiles.InputFile> inputs = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         int[] trainLabels = null;
         int[] testLabels = null;
-        List<String> trainIds = null;
-        List<String> testIds = null;
         try {
-            for (String op : train.keySet()) {
-                EmbeddingSet tr = erasure.apply(EmbeddingInputs.read(train.get(op)), train.get(op));
-                EmbeddingSet te = erasure.apply(EmbeddingInputs.read(test.get(op)), test.get(op));
+            List<String> names = new ArrayList<>();
+            List<EmbeddingSet> trainSets = new ArrayList<>();
+            List<EmbeddingSet> testSets = new ArrayList<>();
+            if (set.isEmpty()) {
+                for (String op : train.keySet()) {
+                    names.add(op);
+                    trainSets.add(erasure.apply(EmbeddingInputs.read(train.get(op)), train.get(op)));
+                    testSets.add(erasure.apply(EmbeddingInputs.read(test.get(op)), test.get(op)));
+                    inputs.add(ResultFiles.InputFile.of("train " + op, train.get(op)));
+                    inputs.add(ResultFiles.InputFile.of("test " + op, test.get(op)));
+                }
+            } else {
+                List<EmbeddingSet> whole = new ArrayList<>();
+                for (String op : set.keySet()) {
+                    names.add(op);
+                    EmbeddingSet s = erasure.apply(EmbeddingInputs.read(set.get(op)), set.get(op));
+                    if (!whole.isEmpty() && !whole.get(0).ids().equals(s.ids())) {
+                        throw new IllegalArgumentException(set.get(op) + " (" + op + ") does not hold the same images in the same order as the "
+                                + names.get(0) + " set (sample ids differ)");
+                    }
+                    whole.add(s);
+                    inputs.add(ResultFiles.InputFile.of("set " + op, set.get(op)));
+                }
+                ProcessingProbe.ImageSplit split = ProcessingProbe.ImageSplit.random(whole.get(0).rows(), testFraction, seed);
+                for (EmbeddingSet s : whole) {
+                    trainSets.add(s.select(split.train()));
+                    testSets.add(s.select(split.test()));
+                }
+                notes.add("one folder split by --test-fraction " + testFraction + " and --seed " + seed + ": " + split.train().length
+                        + " database and " + split.test().length + " query images");
+            }
+            for (int i = 0; i < names.size(); i++) {
+                String op = names.get(i);
+                EmbeddingSet tr = trainSets.get(i);
+                EmbeddingSet te = testSets.get(i);
                 erasure.requireUnseen(te, te.ids(), "query (--test) images");
-                int[] yTr = EmbeddingInputs.ints(tr, labelTensor, train.get(op));
-                int[] yTe = EmbeddingInputs.ints(te, labelTensor, test.get(op));
+                int[] yTr = EmbeddingInputs.ints(tr, labelTensor, set.isEmpty() ? train.get(op) : set.get(op));
+                int[] yTe = EmbeddingInputs.ints(te, labelTensor, set.isEmpty() ? test.get(op) : set.get(op));
                 if (trainLabels != null && (!Arrays.equals(trainLabels, yTr) || !Arrays.equals(testLabels, yTe)
-                        || !tr.ids().equals(trainIds) || !te.ids().equals(testIds))) {
-                    err.println("traces knn: sample ids or labels of operation " + op
+                        || !tr.ids().equals(trainSets.get(0).ids()) || !te.ids().equals(testSets.get(0).ids()))) {
+                    throw new IllegalArgumentException("sample ids or labels of operation " + op
                             + " differ from the first operation's: rows are not the same images in the same order");
-                    return 2;
                 }
                 trainLabels = yTr;
                 testLabels = yTe;
-                trainIds = tr.ids();
-                testIds = te.ids();
                 ops.add(new KnnInfluence.OperationEmbeddings(op, EmbeddingInputs.matrix(tr), EmbeddingInputs.matrix(te)));
-                inputs.add(ResultFiles.InputFile.of("train " + op, train.get(op)));
-                inputs.add(ResultFiles.InputFile.of("test " + op, test.get(op)));
             }
             if (erasure.active()) {
                 inputs.add(ResultFiles.InputFile.of("eraser", erasure.file));
             }
+            Overlap overlap = Overlap.find(names, trainSets, testSets);
+            if (!overlap.none()) {
+                String what = overlap.describe("query images", "the database");
+                if (!allowOverlap) {
+                    throw new IllegalArgumentException(what + ". Give queries the database does not hold (or one folder with --set OP=FILE"
+                            + " --test-fraction F, which splits it), or pass --allow-overlap to go on with a warning");
+                }
+                err.println("traces knn: warning: " + what + " (--allow-overlap: going on; the result records it)");
+                notes.add("warning: " + what);
+            }
+            Validity.requireK(k, trainLabels.length);
         } catch (IOException | IllegalArgumentException e) {
-            err.println("traces knn: " + e.getMessage());
-            return 2;
-        }
-        KnnResult r;
-        try {
-            r = compute(new KnnInfluence(new KnnInfluence.Config(k, seeds, seed, threads, prot)), ops, trainLabels, testLabels);
-        } catch (IllegalArgumentException e) {
             err.println("traces knn: " + e.getMessage());
             return 2;
         }
         Files.createDirectories(out);
         Path json = out.resolve("knn.json");
         Path csv = out.resolve("knn.csv");
-        ResultFiles.writeKnn(r, task, inputs, threads, new ResultFiles.RunTimes(start, Instant.now()), json, csv);
+        if (Validity.classes(trainLabels) < Validity.MIN_CLASSES) {
+            ResultFiles.writeNotApplicable(task, inputs, Validity.ONE_CLASS, notes, new ResultFiles.RunTimes(start, Instant.now()), json, csv);
+            outw.printf(Locale.ROOT, "kNN %s%nwrote %s and %s%n", Validity.ONE_CLASS, json, csv);
+            outw.flush();
+            return 0;
+        }
+        KnnResult r;
+        try {
+            r = compute(new KnnInfluence(new KnnInfluence.Config((int) k, seeds, seed, threads, prot)), ops, trainLabels, testLabels);
+        } catch (IllegalArgumentException e) {
+            err.println("traces knn: " + e.getMessage());
+            return 2;
+        }
+        ResultFiles.writeKnn(r, task, inputs, threads, new ResultFiles.RunTimes(start, Instant.now()), json, csv, notes);
         Map<KnnSetup, Integer> ties = r.voteTies();
+        String marks = String.join("; ", marks(r));
+        outw.printf(Locale.ROOT, "k = %d, database %d images, n = %d queries per operation, chance %.4f (the largest class's share)%s%n",
+                r.k(), r.databaseSize(), r.queries(), r.chance(), marks.isEmpty() ? "" : "; " + marks);
         for (KnnSetup s : KnnSetup.values()) {
             if (r.accuracy().containsKey(s)) {
                 outw.printf(Locale.ROOT, "%-9s %.4f  (vote ties: %d)%n", s.label(), r.accuracy().get(s), ties.getOrDefault(s, 0));
@@ -141,6 +214,18 @@ public class KnnCommand implements Callable<Integer> {
         outw.printf(Locale.ROOT, "pos-same minus neg-same: %.4f%nwrote %s and %s%n", r.gapPosMinusNeg(), json, csv);
         outw.flush();
         return 0;
+    }
+
+    /** The validity marks of a result: small sample, ceiling. */
+    static List<String> marks(KnnResult r) {
+        List<String> m = new ArrayList<>();
+        if (Validity.smallSample(r.queries())) {
+            m.add(Validity.smallSampleMark(r.queries()));
+        }
+        if (r.atCeiling()) {
+            m.add(Validity.CEILING_NOTE);
+        }
+        return m;
     }
 
     /** Runs the experiment; {@code traces spark knn} overrides this to partition the database over a cluster. */

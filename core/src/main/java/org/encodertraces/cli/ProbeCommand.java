@@ -22,6 +22,8 @@ import org.encodertraces.probe.ProcessingTask;
 import org.encodertraces.probe.ResultWriter;
 import org.encodertraces.probe.TrainerKind;
 import org.encodertraces.rng.Protocol;
+import org.encodertraces.validity.Overlap;
+import org.encodertraces.validity.Validity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -123,6 +125,9 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, converter = OptionValues.OutputPath.class, required = true, paramLabel = "OUTDIR", description = "output folder")
     Path out;
 
+    @Option(names = "--allow-overlap", description = "go on when test images are also in the training set (a warning is printed and recorded)")
+    boolean allowOverlap;
+
     @picocli.CommandLine.Mixin
     EraserOption erasure = new EraserOption();
 
@@ -180,9 +185,12 @@ public final class ProbeCommand implements Callable<Integer> {
                 requireOperations(t, te.keySet(), "--test");
                 List<float[][]> trainM = new ArrayList<>();
                 List<float[][]> testM = new ArrayList<>();
-                readAligned(t, tr, "train", trainM, inputs);
-                EmbeddingSet firstTest = readAligned(t, te, "test", testM, inputs);
+                List<EmbeddingSet> trainS = new ArrayList<>();
+                List<EmbeddingSet> testS = new ArrayList<>();
+                readAligned(t, tr, "train", trainM, inputs, trainS);
+                EmbeddingSet firstTest = readAligned(t, te, "test", testM, inputs, testS);
                 erasure.requireUnseen(firstTest, firstTest.ids(), "test images");
+                checkOverlap(Overlap.find(t.operations(), trainS, testS), "the training set (--train)", err);
                 name = t.name().toLowerCase(Locale.ROOT);
                 result = new ProcessingProbe(cfg).run(name, t.operations(), trainM, testM);
             } else {
@@ -200,7 +208,8 @@ public final class ProbeCommand implements Callable<Integer> {
                 }
                 requireOperations(t, byOp.keySet(), "--set");
                 List<float[][]> matrices = new ArrayList<>();
-                EmbeddingSet firstSet = readAligned(t, byOp, "embeddings", matrices, inputs);
+                List<EmbeddingSet> whole = new ArrayList<>();
+                EmbeddingSet firstSet = readAligned(t, byOp, "embeddings", matrices, inputs, whole);
                 List<String> firstIds = firstSet.ids();
                 ProcessingProbe.ImageSplit images = ProcessingProbe.ImageSplit.random(firstIds.size(), testFraction, seed);
                 List<String> testIds = new ArrayList<>();
@@ -208,21 +217,31 @@ public final class ProbeCommand implements Callable<Integer> {
                     testIds.add(firstIds.get(i));
                 }
                 erasure.requireUnseen(firstSet, testIds, "test images");
+                checkOverlap(Overlap.within(t.operations(), whole, images.train(), images.test()), "the training side of the split", err);
                 result = new ProcessingProbe(cfg).run(t.name().toLowerCase(Locale.ROOT), t.operations(), matrices, images);
                 name = t.name().toLowerCase(Locale.ROOT);
             }
             if (erasure.active()) {
                 inputs.add(ResultWriter.Input.of("eraser", erasure.file));
             }
+            if (overlapWarning != null) {
+                List<String> notes = new ArrayList<>(result.notes());
+                notes.add(overlapWarning);
+                result = new ProbeResult(result.task(), result.classNames(), result.config(), result.metrics(), result.repeats(),
+                        result.accuracyMean(), result.accuracyStd(), result.bestParams(), result.trials(), result.trainSize(),
+                        result.searchTrainSize(), result.valSize(), result.testSize(), notes);
+            }
             String stem = "probe-" + name.replaceAll("[^A-Za-z0-9._-]+", "_");
             Path json = new ResultWriter().write(out, stem, "probe", result, inputs, started, Instant.now());
             for (String note : result.notes()) {
                 err.println("note: " + note);
             }
-            outw.printf(Locale.ROOT, "%s: accuracy %.2f%% +- %.2f (%d repeats), mean per-class %.2f%%, chance %.2f%%; %s %s; protocol %s; wrote %s%n",
+            outw.printf(Locale.ROOT, "%s: accuracy %.2f%% +- %.2f (%d repeats), mean per-class %.2f%%, chance %.2f%%, n = %d test rows%s; %s %s;"
+                    + " protocol %s; wrote %s%n",
                     name, 100 * result.accuracyMean(), 100 * result.accuracyStd(), result.repeats().size(),
-                    100 * result.metrics().meanPerClassAccuracy(), 100 * result.metrics().chance(), cfg.fixed() ? "fixed" : "best",
-                    result.bestParams(), prot.label(), json);
+                    100 * result.metrics().meanPerClassAccuracy(), 100 * result.metrics().chance(), result.testSize(),
+                    Validity.smallSample(result.testSize()) ? " (" + Validity.smallSampleMark(result.testSize()) + ")" : "",
+                    cfg.fixed() ? "fixed" : "best", result.bestParams(), prot.label(), json);
             outw.flush();
             return 0;
         } catch (IllegalArgumentException | IOException e) {
@@ -230,6 +249,22 @@ public final class ProbeCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+    }
+
+    private String overlapWarning;
+
+    /** Refuses test images found on the training side, or (with --allow-overlap) warns and keeps the warning for the result. */
+    private void checkOverlap(Overlap overlap, String where, PrintWriter err) {
+        if (overlap.none()) {
+            return;
+        }
+        String what = overlap.describe("test images", where);
+        if (!allowOverlap) {
+            throw new IllegalArgumentException(what + ". Give test images the training set does not hold, or pass --allow-overlap to go on"
+                    + " with a warning");
+        }
+        err.println("traces probe: warning: " + what + " (--allow-overlap: going on; the result records it)");
+        overlapWarning = "warning: " + what;
     }
 
     private TrainerKind trainerKind() {
@@ -274,7 +309,7 @@ public final class ProbeCommand implements Callable<Integer> {
     /** Reads one set per operation of the task (in task order), checking they hold the same images in the same order; returns the ids. */
     /** Reads one set per operation (erased when --eraser is given), checks they hold the same images in order; returns the first. */
     private EmbeddingSet readAligned(ProcessingTask t, Map<String, Path> byOp, String role, List<float[][]> matrices,
-                                     List<ResultWriter.Input> inputs) throws IOException {
+                                     List<ResultWriter.Input> inputs, List<EmbeddingSet> setsOut) throws IOException {
         EmbeddingSet first = null;
         String firstOp = null;
         for (String op : t.operations()) {
@@ -288,6 +323,7 @@ public final class ProbeCommand implements Callable<Integer> {
                         + firstOp + " " + role + " set (sample ids differ)");
             }
             matrices.add(matrix(set));
+            setsOut.add(set);
             inputs.add(ResultWriter.Input.of(role + ":" + op, f));
         }
         return first;

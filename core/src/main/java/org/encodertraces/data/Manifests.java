@@ -106,14 +106,19 @@ public final class Manifests {
             codes.put(col, m);
         }
         List<Sample> samples = new ArrayList<>();
-        Map<String, Integer> seen = new HashMap<>();
+        // one file under two spellings (imgs/a.jpg, ./imgs/a.jpg, an absolute path) would become two samples
+        // that a split can put on both sides: the same file is refused, naming both lines
+        Map<Path, Integer> seen = new HashMap<>();
         for (int k = 0; k < rows.size(); k++) {
             List<String> r = rows.get(k);
             String p = r.get(pathCol);
             Path file = base.resolve(p).normalize();
-            Integer first = seen.putIfAbsent(p, lineOf.get(k));
+            Integer first = seen.putIfAbsent(file, k);
             if (first != null) {
-                throw new IOException(manifest + ":" + lineOf.get(k) + ": path listed twice (also on line " + first + "): " + p);
+                String a = rows.get(first).get(pathCol);
+                throw new IOException(manifest + ": lines " + lineOf.get(first) + " and " + lineOf.get(k) + " name the same file"
+                        + (a.equals(p) ? " (" + p + ", path listed twice)" : " (" + a + " and " + p + ")")
+                        + ": list each photo once, or a split could put it on both sides");
             }
             Map<String, Long> labels = new LinkedHashMap<>();
             for (int c = 0; c < header.size(); c++) {
@@ -121,10 +126,20 @@ public final class Manifests {
                     labels.put(header.get(c), codes.get(header.get(c)).get(r.get(c)));
                 }
             }
-            samples.add(new Sample(p.replace('\\', '/'), file, labels));
+            samples.add(new Sample(sampleId(p), file, labels));
         }
         String name = manifest.getFileName().toString().replaceFirst("\\.[^.]*$", "");
         return new Dataset(Dataset.sanitize(name), manifest.toString(), samples, names);
+    }
+
+    /** The sample id of a manifest path: as written, with '/' separators and a relative path's "./" and "x/.." steps removed. */
+    static String sampleId(String p) {
+        String s = p.replace('\\', '/');
+        if (s.startsWith("/") || s.matches("[A-Za-z]:/.*")) {
+            return s;
+        }
+        String n = Path.of(s).normalize().toString().replace('\\', '/');
+        return n.isEmpty() ? s : n;
     }
 
     /** An integer label as a class index: -1 (no label) or 0 to {@link #MAX_CLASS_INDEX}. */

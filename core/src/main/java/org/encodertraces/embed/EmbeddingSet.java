@@ -62,6 +62,23 @@ public record EmbeddingSet(int rows, int dim, float[] embeddings, Map<String, lo
         provenance = provenance == null ? JsonNodeFactory.instance.objectNode() : provenance.deepCopy();
     }
 
+    /** The set of these rows, in this order (labels and ids follow; the provenance is kept). */
+    public EmbeddingSet select(int[] rowIndices) {
+        float[] e = new float[rowIndices.length * dim];
+        List<String> sel = new java.util.ArrayList<>(rowIndices.length);
+        Map<String, long[]> lab = new LinkedHashMap<>();
+        labels.forEach((name, v) -> lab.put(name, new long[rowIndices.length]));
+        for (int r = 0; r < rowIndices.length; r++) {
+            int i = Objects.checkIndex(rowIndices[r], rows);
+            System.arraycopy(embeddings, i * dim, e, r * dim, dim);
+            sel.add(ids.get(i));
+            for (Map.Entry<String, long[]> l : lab.entrySet()) {
+                l.getValue()[r] = labels.get(l.getKey())[i];
+            }
+        }
+        return new EmbeddingSet(rowIndices.length, dim, e, lab, sel, provenance);
+    }
+
     /** Row {@code i}'s embedding (a copy). */
     public float[] row(int i) {
         Objects.checkIndex(i, rows);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import org.encodertraces.embed.EmbeddingSet;
 import org.encodertraces.provenance.Hashes;
+import org.encodertraces.validity.SampleIdentity;
 
 /**
  * Applies an eraser file to embedding sets: refuses sets of another encoder, erases every row,
@@ -56,9 +57,12 @@ public final class ErasedSets {
             return 0;
         }
         Set<String> fitted = new HashSet<>(eraser.fittedIds());
+        // by real identity: a set without a sidecar names its rows "0", "1", ... in every file, so its rows
+        // are known by the file's sha256 and row (as erase fit records them), never by the row number alone
+        boolean anonymous = SampleIdentity.anonymous(set);
         int n = 0;
         for (String id : ids) {
-            n += fitted.contains(id) ? 1 : 0;
+            n += fitted.contains(anonymous ? SampleIdentity.key(set, id) : id) ? 1 : 0;
         }
         return n;
     }

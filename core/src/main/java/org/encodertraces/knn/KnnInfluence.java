@@ -10,6 +10,7 @@ import org.encodertraces.linalg.FloatMatrix;
 import org.encodertraces.linalg.TopK;
 import org.encodertraces.rng.NumpyGenerator;
 import org.encodertraces.rng.Protocol;
+import org.encodertraces.validity.Validity;
 
 /**
  * The study's kNN experiment under controlled processing: how much does the operation that
@@ -129,6 +130,7 @@ public final class KnnInfluence {
         }
         int n = databaseLabels.length;
         int nq = queryLabels.length;
+        Validity.requireK(config.k(), n);
         for (OperationEmbeddings e : ops) {
             if (e.database().rows() != n || e.queries().rows() != nq) {
                 throw new IllegalArgumentException("operation " + e.operation() + ": " + e.database().rows()
@@ -220,7 +222,7 @@ public final class KnnInfluence {
                 ? accuracy.get(KnnSetup.POS_SAME) - accuracy.get(KnnSetup.NEG_SAME) : Double.NaN;
         List<String> names = ops.stream().map(OperationEmbeddings::operation).toList();
         return new KnnResult(names, k, KnnVote.TIE_RULE, n, nq, List.copyOf(seedList), accuracy, gap, perClass,
-                List.copyOf(configs), config.protocol());
+                List.copyOf(configs), config.protocol(), Validity.chance(queryLabels));
     }
 
     /**

@@ -2,6 +2,7 @@ package org.encodertraces.knn;
 
 import java.util.List;
 import java.util.Map;
+import org.encodertraces.validity.Validity;
 
 /**
  * The outcome of a {@link KnnInfluence} run: per set-up accuracy (a fraction in [0, 1], averaged
@@ -19,11 +20,17 @@ import java.util.Map;
  * @param perClass       per set-up, per class label: mean accuracy over the set-up's configurations
  * @param configurations every (set-up, test op, positive op, negative op or seed) evaluated
  * @param protocol       whose uniform draw: the study's numpy draw or the robust per-image hash
+ * @param chance         chance level: the share of the queries' most common class ({@link Validity#chance})
  */
 public record KnnResult(List<String> operations, int k, String tieRule, int databaseSize, int queries,
                         List<Long> uniformSeeds, Map<KnnSetup, Double> accuracy, double gapPosMinusNeg,
                         Map<KnnSetup, Map<Integer, Double>> perClass, List<Configuration> configurations,
-                        org.encodertraces.rng.Protocol protocol) {
+                        org.encodertraces.rng.Protocol protocol, double chance) {
+
+    /** Whether every set-up reached the ceiling ({@link Validity#ceiling}): the gap then says nothing. */
+    public boolean atCeiling() {
+        return Validity.ceiling(accuracy.values().stream().mapToDouble(Double::doubleValue).toArray());
+    }
 
     /** Queries with a vote tie, summed over the configurations of each set-up. */
     public Map<KnnSetup, Integer> voteTies() {

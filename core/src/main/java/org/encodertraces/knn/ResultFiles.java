@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.encodertraces.provenance.ToolInfo;
+import org.encodertraces.validity.Validity;
 
 /**
  * Writes experiment results as one JSON document (inputs with sha256, parameters, seeds, metrics,
@@ -50,10 +51,38 @@ public final class ResultFiles {
     /** Writes {@code json} and {@code csv} for a kNN run. */
     public static void writeKnn(KnnResult r, String task, List<InputFile> inputs, int threads, RunTimes times,
                                 Path json, Path csv) throws IOException {
+        writeKnn(r, task, inputs, threads, times, json, csv, List.of());
+    }
+
+    /**
+     * Writes {@code json} and {@code csv} for a kNN run that was not applicable (a single class in the
+     * database): the reason instead of metrics, so that nothing reads as a measured 100%.
+     */
+    public static void writeNotApplicable(String task, List<InputFile> inputs, String reason, List<String> notes, RunTimes times,
+                                          Path json, Path csv) throws IOException {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("experiment", "knn");
         doc.put("task", task);
         doc.put("inputs", inputs(inputs));
+        doc.put("not_applicable", reason);
+        if (!notes.isEmpty()) {
+            doc.put("notes", notes);
+        }
+        doc.put("provenance", provenance(times));
+        writeJson(doc, json);
+        Files.writeString(csv, "task,not_applicable\n" + csvField(task) + "," + csvField(reason) + "\n", StandardCharsets.UTF_8);
+    }
+
+    /** Writes {@code json} and {@code csv} for a kNN run, with notes (the split, an overlap warning) in the JSON. */
+    public static void writeKnn(KnnResult r, String task, List<InputFile> inputs, int threads, RunTimes times,
+                                Path json, Path csv, List<String> notes) throws IOException {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("experiment", "knn");
+        doc.put("task", task);
+        doc.put("inputs", inputs(inputs));
+        if (!notes.isEmpty()) {
+            doc.put("notes", notes);
+        }
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("operations", r.operations());
         params.put("k", r.k());
@@ -74,6 +103,14 @@ public final class ResultFiles {
         r.accuracy().forEach((s, v) -> acc.put(s.label(), v));
         metrics.put("accuracy", acc);
         metrics.put("gap_pos_minus_neg", finite(r.gapPosMinusNeg()));
+        metrics.put("chance", r.chance());
+        metrics.put("chance_rule", "share of the queries' most common class (what answering it for every query scores)");
+        metrics.put("queries", r.queries());
+        metrics.put("small_sample", Validity.smallSample(r.queries()));
+        metrics.put("ceiling", r.atCeiling());
+        if (r.atCeiling()) {
+            metrics.put("ceiling_note", Validity.CEILING_NOTE);
+        }
         Map<String, Object> ties = new LinkedHashMap<>();
         r.voteTies().forEach((s, v) -> ties.put(s.label(), v));
         metrics.put("vote_ties", ties);
@@ -105,12 +142,13 @@ public final class ResultFiles {
         doc.put("configurations", cfgs);
         doc.put("provenance", provenance(times));
         writeJson(doc, json);
-        StringBuilder sb = new StringBuilder("task,k,all_same,pos_same,neg_same,all_diff,uniform,pos_minus_neg\n");
+        StringBuilder sb = new StringBuilder("task,k,all_same,pos_same,neg_same,all_diff,uniform,pos_minus_neg,chance,queries,database,ceiling\n");
         sb.append(csvField(task)).append(',').append(r.k());
         for (KnnSetup s : KnnSetup.values()) {
             sb.append(',').append(num(r.accuracy().getOrDefault(s, Double.NaN)));
         }
-        sb.append(',').append(num(r.gapPosMinusNeg())).append('\n');
+        sb.append(',').append(num(r.gapPosMinusNeg())).append(',').append(num(r.chance())).append(',').append(r.queries())
+                .append(',').append(r.databaseSize()).append(',').append(r.atCeiling()).append('\n');
         Files.writeString(csv, sb.toString(), StandardCharsets.UTF_8);
     }
 

@@ -74,11 +74,17 @@ public final class LinearProbe {
 
     /** The protocol without a validation set: a stratified {@code valFraction} of train (seeded) is held out for the search. */
     public ProbeResult run(String task, List<String> classNames, float[][] train, int[] yTrain, float[][] test, int[] yTest) {
-        StratifiedSplit sp = config.protocol() == org.encodertraces.rng.Protocol.STUDY
-                ? StratifiedSplit.study(yTrain, config.valFraction(), new org.encodertraces.rng.PythonRandom(config.searchSeed()))
-                : StratifiedSplit.of(yTrain, classNames.size(), config.valFraction(), config.searchSeed());
-        return run(task, classNames, rows(train, sp.train()), pick(yTrain, sp.train()), rows(train, sp.val()), pick(yTrain, sp.val()),
+        SearchSplit chosen = SearchSplit.of(yTrain, classNames.size(), config, classNames, "class");
+        StratifiedSplit sp = chosen.split();
+        ProbeResult r = run(task, classNames, rows(train, sp.train()), pick(yTrain, sp.train()), rows(train, sp.val()), pick(yTrain, sp.val()),
                 test, yTest);
+        if (chosen.note() == null) {
+            return r;
+        }
+        List<String> notes = new ArrayList<>(r.notes());
+        notes.add(chosen.note());
+        return new ProbeResult(r.task(), r.classNames(), r.config(), r.metrics(), r.repeats(), r.accuracyMean(), r.accuracyStd(),
+                r.bestParams(), r.trials(), r.trainSize(), r.searchTrainSize(), r.valSize(), r.testSize(), notes);
     }
 
     ProbeResult assemble(String task, List<String> classNames, HyperparameterSearch.Result search, List<Evaluation> evals,

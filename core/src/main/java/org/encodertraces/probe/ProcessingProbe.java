@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.encodertraces.rng.NumpyGenerator;
 import org.encodertraces.rng.Protocol;
-import org.encodertraces.rng.PythonRandom;
 
 /**
  * The study's processing-prediction protocol. Input: K embedding matrices of the same N images
@@ -111,13 +110,17 @@ public final class ProcessingProbe {
         HyperparameterSearch.Result search;
         int searchTrain = 0;
         int searchVal = 0;
+        List<String> notes = new ArrayList<>();
         if (cfg.fixed()) {
             search = HyperparameterSearch.Result.fixed(cfg.fixedParams());
         } else {
             int[] draw = study ? new NumpyGenerator(cfg.searchSeed()).choice(k, nTrain) : draw(nTrain, k, cfg.searchSeed());
             float[][] train = trainRows(trainSets, draw);
-            StratifiedSplit sp = study ? StratifiedSplit.study(draw, cfg.valFraction(), new PythonRandom(cfg.searchSeed()))
-                    : StratifiedSplit.of(draw, k, cfg.valFraction(), cfg.searchSeed());
+            SearchSplit chosen = SearchSplit.of(draw, k, cfg, operations, "processing operation");
+            StratifiedSplit sp = chosen.split();
+            if (chosen.note() != null) {
+                notes.add(searchNote(chosen.note(), k, cfg));
+            }
             search = probe.search(LinearProbe.rows(train, sp.train()), LinearProbe.pick(draw, sp.train()),
                     LinearProbe.rows(train, sp.val()), LinearProbe.pick(draw, sp.val()), k);
             searchTrain = sp.train().length;
@@ -129,7 +132,57 @@ public final class ProcessingProbe {
             int[] y = study ? studyDraw(nTrain, k, seed) : draw(nTrain, k, seed);
             evals.add(probe.evaluate(search.best().params(), trainRows(trainSets, y), y, test, yTest, k, seed));
         }
-        return probe.assemble(task, operations, search, evals, nTrain, searchTrain, searchVal, test.length, List.of());
+        return probe.assemble(task, operations, search, evals, nTrain, searchTrain, searchVal, test.length, notes);
+    }
+
+    /**
+     * What {@link #run} will note about the search's validation split on nTrain training images: null
+     * when it is the protocol's own (always with fixed hyper-parameters), else why the fallback split
+     * is used and, under the study's protocol, from how many training images the study's split forms.
+     * The draw depends only on nTrain, K and the search seed, so a plan can say this before any work.
+     */
+    public static String searchNote(List<String> operations, int nTrain, ProbeConfig cfg) {
+        if (cfg.fixed() || nTrain < 1) {
+            return null;
+        }
+        int k = operations.size();
+        int[] draw = cfg.protocol() == Protocol.STUDY ? new NumpyGenerator(cfg.searchSeed()).choice(k, nTrain) : draw(nTrain, k, cfg.searchSeed());
+        try {
+            String note = SearchSplit.of(draw, k, cfg, operations, "processing operation").note();
+            return note == null ? null : searchNote(note, k, cfg);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static String searchNote(String note, int k, ProbeConfig cfg) {
+        int min = cfg.protocol() == Protocol.STUDY ? studySplitMinTrain(k, cfg.searchSeed()) : -1;
+        return note + (min > 0 ? "; with search seed " + cfg.searchSeed() + " the study's split forms from " + min + " training images on" : "");
+    }
+
+    /**
+     * The fewest training images from which the study's search draw (seed {@code searchSeed}, K operations)
+     * gives every operation at least 2 images, so that the study's validation split can always be formed
+     * (the draw of N images is the first N of any longer draw); -1 beyond 100,000.
+     */
+    public static int studySplitMinTrain(int k, long searchSeed) {
+        int[] draw = new NumpyGenerator(searchSeed).choice(k, 100_000);
+        int[] counts = new int[k];
+        int below = k;
+        for (int i = 0; i < draw.length; i++) {
+            if (++counts[draw[i]] == 2) {
+                below--;
+            }
+            if (below == 0) {
+                return i + 1;
+            }
+        }
+        return -1;
+    }
+
+    /** Whether the study's search split can be formed on nTrain training images (seed {@code searchSeed}, K operations). */
+    public static boolean studySplitForms(int nTrain, int k, long searchSeed) {
+        return StratifiedSplit.studySingleton(new NumpyGenerator(searchSeed).choice(k, nTrain)) < 0;
     }
 
     /** The study's training-version draw of a seed: {@code np.random.default_rng(seed).choice(k, nTrain)}. */

@@ -62,6 +62,61 @@ public record StratifiedSplit(int[] train, int[] val) {
     }
 
     /**
+     * A stratified split for few rows: every class with at least two rows gives
+     * {@code max(1, round(fraction * n_c))} of them (at most n_c - 1) to validation, chosen with the
+     * seed; a class with a single row keeps it for training. Used for the hyper-parameter search when
+     * the study's split cannot be formed ({@link #studySingleton}) or {@link #of} would leave no
+     * validation row.
+     */
+    public static StratifiedSplit fallback(int[] y, int k, double fraction, long seed) {
+        if (!(fraction > 0 && fraction < 1)) {
+            throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + fraction);
+        }
+        List<List<Integer>> byClass = new ArrayList<>();
+        for (int c = 0; c < k; c++) {
+            byClass.add(new ArrayList<>());
+        }
+        for (int i = 0; i < y.length; i++) {
+            byClass.get(y[i]).add(i);
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        boolean[] isVal = new boolean[y.length];
+        for (List<Integer> members : byClass) {
+            int n = members.size();
+            int take = n < 2 ? 0 : (int) Math.min(n - 1, Math.max(1, Math.round(fraction * n)));
+            int[] idx = members.stream().mapToInt(Integer::intValue).toArray();
+            for (int i = 0; i < take; i++) {
+                int j = i + rnd.nextInt(n - i);
+                int t = idx[i];
+                idx[i] = idx[j];
+                idx[j] = t;
+                isVal[idx[i]] = true;
+            }
+        }
+        int[] train = java.util.stream.IntStream.range(0, y.length).filter(i -> !isVal[i]).toArray();
+        int[] val = java.util.stream.IntStream.range(0, y.length).filter(i -> isVal[i]).toArray();
+        return new StratifiedSplit(train, val);
+    }
+
+    /**
+     * The label of the first class (ascending) with exactly one row, which the study's
+     * {@link #study} split cannot take (it needs 0 or at least 2 rows per class), or -1 when the
+     * study's split can be formed.
+     */
+    public static int studySingleton(int[] y) {
+        java.util.TreeMap<Integer, Integer> counts = new java.util.TreeMap<>();
+        for (int v : y) {
+            counts.merge(v, 1, Integer::sum);
+        }
+        for (Map.Entry<Integer, Integer> e : counts.entrySet()) {
+            if (e.getValue() == 1) {
+                return e.getKey();
+            }
+        }
+        return -1;
+    }
+
+    /**
      * The study's {@code _split_trainval(X, Y, per_val)}: for each class in ascending label order,
      * its row indices (ascending) are shuffled with Python's {@code random.shuffle} on the one
      * shared generator, the last {@code int(n_c * per_val)} go to validation and the rest to

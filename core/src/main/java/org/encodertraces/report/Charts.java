@@ -354,7 +354,10 @@ final class Charts {
         }
         b.append(line(lx, ly - 10, lx, ly + 2, "#000", 1.5, ""));
         b.append(text(lx + 6, ly, "uniform (zero line)", "start", ""));
-        studyLegend(b, 12, ly + 18, comparison.processingLabel());
+        // the panels draw bars and text only (the gap's interval and the study's figure are written out,
+        // not drawn), so the legend names the bars and the zero line and nothing else
+        b.append(text(12, ly + 18, "right: the gap with its 95% interval in brackets, and the study's gap ("
+                + comparison.processingLabel() + ") or its family's range, as text", "start", "fill=\"#444\""));
         double y0 = legendH;
         int p = 0;
         for (String task : tasks) {
@@ -429,7 +432,8 @@ final class Charts {
             }
             Interval gci = Intervals.knnGap(r);
             StudyFigure s = study.knnGap(e, task);
-            String gap = "gap " + Html.pp(r.gap()) + (gci == null ? "" : " " + Html.ciSigned(gci));
+            String gap = "gap " + Html.pp(r.gap()) + (gci == null ? "" : " " + Html.ciSigned(gci))
+                    + (r.atCeiling() ? " \u00b7 ceiling" : "") + (r.smallSample() ? " \u00b7 n=" + r.queries() : "");
             b.append(text(px + pw + 16, cy - 2, gap, "start", "class=\"gap\" font-weight=\"600\""));
             String st = s.isExact() || s.isBand() ? s.cell(true) : s.absent();
             b.append(text(px + pw + 16, cy + 12, "study: " + Html.shorten(st, 40), "start", "fill=\"#555\"")

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.encodertraces.validity.Validity;
 import org.encodertraces.provenance.ToolInfo;
 
 /**
@@ -341,8 +342,10 @@ public final class HtmlReport {
     private void headline(StringBuilder b) {
         b.append("<section id=\"headline\">\n<h2>Trace sensitivity</h2>\n<p class=\"explain\">How much of each trace")
                 .append(" an encoder carries, one row per encoder. Probe columns give accuracy <i>above chance</i> in")
-                .append(" percentage points with its 95% interval; below it, the study's accuracy for the same")
-                .append(" encoder or its family's range. A cell is coloured only when its interval excludes chance")
+                .append(" percentage points with its 95% interval; below it, the study's figure for the same")
+                .append(" encoder or its family's range, also in points above chance: the study's accuracy minus the")
+                .append(" study's own chance level (the same operations for a processing task; for an acquisition")
+                .append(" attribute the study's label set, whose chance can differ from yours). A cell is coloured only when its interval excludes chance")
                 .append(" (0 pp). The kNN gap (pos-same minus neg-same) is how much sharing processing with a class")
                 .append(" pulls a query's neighbours towards it; the retrieval change is how recall@1 moves when the")
                 .append(" distractors come from the query's own device instead of the other one (negative: device")
@@ -368,11 +371,18 @@ public final class HtmlReport {
                 }
                 Interval ci = Intervals.probe(p);
                 Interval above = ci == null ? null : ci.shift(-p.chance());
-                heat(b, p.aboveChance(), above, 0.5, true, study.probe(e, p.kind(), t), false, p.testSamples());
+                // like for like: the study's figure as points above the study's own chance level
+                StudyFigure sf = study.probe(e, p.kind(), t);
+                Double studyChance = comparison.studyChance(p.kind(), t, p.chance());
+                heat(b, p.aboveChance(), above, 0.5, true, sf.aboveChance(studyChance), studyChance != null, p.testSamples());
             }
             Headline h = headline(data, e);
+            List<KnnRow> ownKnn = data.knn().stream().filter(r -> r.encoderId().equals(e.id())).toList();
             if (h.knnGap() == null) {
                 b.append("<td class=\"num na\">\u2014</td>");
+            } else if (ownKnn.stream().allMatch(KnnRow::atCeiling)) {
+                b.append("<td class=\"num ceiling\" data-ceiling=\"1\" title=\"").append(esc(Validity.CEILING_NOTE)).append("\">")
+                        .append(esc(Html.pp(h.knnGap()))).append("<br><span class=\"ceiling-mark\">ceiling: says nothing</span></td>");
             } else {
                 heat(b, h.knnGap(), h.knnGapCi(), 0.05, false, null, false, -1);
             }
@@ -464,7 +474,7 @@ public final class HtmlReport {
                     + " family bands stand in for them)").append(".</p>\n</section>\n");
             return;
         }
-        b.append("<table>\n<thead><tr><th>Encoder</th><th>Experiment</th><th>Ours</th><th>95% CI</th>")
+        b.append("<div class=\"wide\"><table>\n<thead><tr><th>Encoder</th><th>Experiment</th><th>Ours</th><th>95% CI</th>")
                 .append("<th class=\"study\">Study</th><th>Ours \u2212 study</th><th>Study within our CI</th></tr></thead>\n")
                 .append("<tbody>\n");
         for (List<String> r : rows) {
@@ -475,7 +485,7 @@ public final class HtmlReport {
             }
             b.append("</tr>\n");
         }
-        b.append("</tbody>\n</table>\n</section>\n");
+        b.append("</tbody>\n</table></div>\n</section>\n");
     }
 
     private void probes(StringBuilder b, ProbeKind kind) {
@@ -506,7 +516,7 @@ public final class HtmlReport {
         }
         figure(b, charts.probeChart(kind, "chart-" + id), "chart-" + id);
         String label = comparison.label(kind);
-        b.append("<table class=\"probes\">\n<thead><tr><th>Task</th><th>Encoder</th><th>Family</th><th>Accuracy<br>")
+        b.append("<div class=\"wide\"><table class=\"probes\">\n<thead><tr><th>Task</th><th>Encoder</th><th>Family</th><th>Accuracy<br>")
                 .append("<small>95% interval</small></th><th>Seeds<br><small>std</small></th><th>Chance</th>")
                 .append("<th>Above chance</th><th>Mean per-class</th><th>n test</th><th class=\"study\">Study<br><small>")
                 .append(esc(label)).append("</small></th><th>Ours \u2212 study</th></tr></thead>\n<tbody>\n");
@@ -550,7 +560,7 @@ public final class HtmlReport {
                 }
             }
         }
-        b.append("</tbody>\n</table>\n");
+        b.append("</tbody>\n</table></div>\n");
         if (!confusions.isEmpty()) {
             b.append("<details class=\"confusions\"><summary>Confusion matrices (").append(confusions.size())
                     .append(", test counts summed over seeds; rows true, columns predicted)</summary>\n");
@@ -566,7 +576,7 @@ public final class HtmlReport {
     private static String confusion(ProbeRow r, EncoderInfo e) {
         List<List<Long>> m = r.confusion();
         StringBuilder b = new StringBuilder("<details class=\"confusion\"><summary>").append(esc(r.task()))
-                .append(" \u00b7 ").append(esc(e.displayName())).append("</summary>\n<table class=\"cm\"><thead><tr>")
+                .append(" \u00b7 ").append(esc(e.displayName())).append("</summary>\n<div class=\"wide\"><table class=\"cm\"><thead><tr>")
                 .append("<th>true \\ predicted</th>");
         List<String> names = r.classNames();
         for (int j = 0; j < m.size(); j++) {
@@ -585,7 +595,7 @@ public final class HtmlReport {
             b.append("<td class=\"num\">").append(sum == 0 ? "\u2014" : Html.pct(m.get(i).get(i) / (double) sum))
                     .append("</td></tr>\n");
         }
-        return b.append("</tbody></table>\n</details>\n").toString();
+        return b.append("</tbody></table></div>\n</details>\n").toString();
     }
 
     private static void studyCells(StringBuilder b, StudyFigure s, double ours) {
@@ -618,7 +628,8 @@ public final class HtmlReport {
             return;
         }
         figure(b, charts.knnChart("chart-knn"), "chart-knn");
-        b.append("<table>\n<thead><tr><th>Task</th><th>Encoder</th><th>k</th><th>Queries</th><th>all-same</th>")
+        b.append("<div class=\"wide\"><table class=\"knn\">\n<thead><tr><th>Task</th><th>Encoder</th><th>k</th><th>Queries</th>")
+                .append("<th>Chance<br><small>largest class</small></th><th>all-same</th>")
                 .append("<th>pos-same</th><th>neg-same</th><th>all-diff</th><th>uniform</th><th>Gap<br><small>95%")
                 .append(" interval</small></th><th class=\"study\">Study gap<br><small>")
                 .append(esc(comparison.processingLabel())).append("</small></th><th class=\"study\">Study uniform</th>")
@@ -632,7 +643,11 @@ public final class HtmlReport {
                     b.append("<tr class=\"encoder-row").append(e.isReference() ? " yardstick" : "")
                             .append("\" data-encoder=\"").append(esc(e.id())).append("\"><td>").append(esc(task))
                             .append("</td><td>").append(encoderCell(e)).append("</td><td class=\"num\">").append(r.k())
-                            .append("</td><td class=\"num\">").append(r.queries() == null ? "\u2014" : r.queries())
+                            .append("</td><td class=\"num\">").append(r.queries() == null ? "\u2014" : r.queries());
+                    if (r.smallSample()) {
+                        b.append(smallSample(r.queries()));
+                    }
+                    b.append("</td><td class=\"num chance\">").append(r.chance() == null ? "\u2014" : Html.pct(r.chance()))
                             .append("</td>");
                     cell(b, r, r.allSame(), r.allSameStd());
                     cell(b, r, r.posSame(), r.posSameStd());
@@ -640,7 +655,13 @@ public final class HtmlReport {
                     cell(b, r, r.allDiff(), r.allDiffStd());
                     cell(b, r, r.uniform(), r.uniformStd());
                     Interval gci = Intervals.knnGap(r);
-                    heat(b, r.gap(), gci, 0.05, false, null, true, -1);
+                    if (r.atCeiling()) {
+                        b.append("<td class=\"num ceiling\" data-ceiling=\"1\" title=\"").append(esc(Validity.CEILING_NOTE)).append("\">")
+                                .append(esc(Html.pp(r.gap()))).append("<br><span class=\"ceiling-mark\">ceiling: every set-up \u2265 ")
+                                .append(Math.round(100 * Validity.CEILING)).append("%, the gap says nothing</span></td>");
+                    } else {
+                        heat(b, r.gap(), gci, 0.05, false, null, true, -1);
+                    }
                     StudyFigure sg = study.knnGap(e, task);
                     StudyFigure su = study.knnUniform(e, task);
                     b.append("<td class=\"num study\" data-study=\"").append(sg.isExact() ? "exact" : sg.isBand()
@@ -652,7 +673,7 @@ public final class HtmlReport {
                 }
             }
         }
-        b.append("</tbody>\n</table>\n</section>\n");
+        b.append("</tbody>\n</table></div>\n</section>\n");
     }
 
     private static void cell(StringBuilder b, KnnRow r, double v, Double std) {
@@ -695,7 +716,7 @@ public final class HtmlReport {
             return;
         }
         figure(b, charts.retrievalChart("chart-retrieval"), "chart-retrieval");
-        b.append("<table>\n<thead><tr><th>Encoder</th><th>Query</th><th>Queries</th><th>Candidates</th>")
+        b.append("<div class=\"wide\"><table>\n<thead><tr><th>Encoder</th><th>Query</th><th>Queries</th><th>Candidates</th>")
                 .append("<th>Chance R@1</th><th>R@1 other device</th><th>R@1 own device</th><th>Change<br><small>")
                 .append("own \u2212 other, 95% interval</small></th><th>R@5 other device</th><th>R@5 own device</th>")
                 .append("<th class=\"study\">Study R@1 other<br><small>").append(esc(comparison.retrievalLabel()))
@@ -744,7 +765,7 @@ public final class HtmlReport {
                 b.append("</tr>\n");
             }
         }
-        b.append("</tbody>\n</table>\n</section>\n");
+        b.append("</tbody>\n</table></div>\n</section>\n");
     }
 
     private void erasure(StringBuilder b) {
@@ -762,7 +783,7 @@ public final class HtmlReport {
             b.append("</section>\n");
             return;
         }
-        b.append("<table class=\"erasure\">\n<thead><tr><th>Encoder</th><th>Eraser</th><th>Measure</th>")
+        b.append("<div class=\"wide\"><table class=\"erasure\">\n<thead><tr><th>Encoder</th><th>Eraser</th><th>Measure</th>")
                 .append("<th>Images<br><small>evaluated, test</small></th><th>Chance</th><th>Raw</th><th>Erased</th>")
                 .append("<th>Change</th></tr></thead>\n<tbody>\n");
         for (EncoderInfo e : charts.byFamily()) {
@@ -783,7 +804,7 @@ public final class HtmlReport {
                 b.append("<td class=\"num change\">").append(esc(Html.pp(r.change()))).append("</td></tr>\n");
             }
         }
-        b.append("</tbody>\n</table>\n</section>\n");
+        b.append("</tbody>\n</table></div>\n</section>\n");
     }
 
     private static void erasureCell(StringBuilder b, ErasureRow r, double v, Double std, boolean markChance) {
@@ -817,7 +838,7 @@ public final class HtmlReport {
             return;
         }
         figure(b, charts.auditChart("chart-audit"), "chart-audit");
-        b.append("<table>\n<thead><tr><th>Trace</th><th>Cram\u00e9r's V</th><th>n</th><th>Reading</th></tr></thead>\n")
+        b.append("<div class=\"wide\"><table>\n<thead><tr><th>Trace</th><th>Cram\u00e9r's V</th><th>n</th><th>Reading</th></tr></thead>\n")
                 .append("<tbody>\n");
         for (AuditRow r : data.audit()) {
             String reading = r.cramersV() >= 0.5 ? "strong" : r.cramersV() >= 0.3 ? "moderate"
@@ -826,7 +847,7 @@ public final class HtmlReport {
                     .append(Html.num(r.cramersV(), 3)).append("</td><td class=\"num\">").append(r.n())
                     .append("</td><td>").append(reading).append("</td></tr>\n");
         }
-        b.append("</tbody>\n</table>\n</section>\n");
+        b.append("</tbody>\n</table></div>\n</section>\n");
     }
 
     private void exports(StringBuilder b) {
@@ -845,7 +866,7 @@ public final class HtmlReport {
     private void provenance(StringBuilder b) {
         b.append("<section id=\"provenance\">\n<h2>Provenance</h2>\n<details>\n<summary>Every input, model hash,")
                 .append(" parameter, seed, version and codec</summary>\n");
-        b.append("<h3>Encoders</h3>\n<table>\n<thead><tr><th>Id</th><th>Name</th><th>Family</th><th>Study name</th>")
+        b.append("<h3>Encoders</h3>\n<div class=\"wide\"><table>\n<thead><tr><th>Id</th><th>Name</th><th>Family</th><th>Study name</th>")
                 .append("<th>Dim</th><th>Model sha256</th></tr></thead>\n<tbody>\n");
         for (EncoderInfo e : data.encoders()) {
             b.append("<tr><td><code>").append(esc(e.id())).append("</code></td><td>").append(esc(e.displayName()))
@@ -854,7 +875,7 @@ public final class HtmlReport {
                     .append("</td><td class=\"num\">").append(e.embeddingDim()).append("</td><td><code>")
                     .append(e.modelSha256() == null ? "\u2014" : esc(e.modelSha256())).append("</code></td></tr>\n");
         }
-        b.append("</tbody>\n</table>\n<h3>Study figures</h3>\n");
+        b.append("</tbody>\n</table></div>\n<h3>Study figures</h3>\n");
         if (paper == null) {
             b.append("<p>Not loaded.</p>\n");
         } else {
@@ -865,12 +886,12 @@ public final class HtmlReport {
                 b.append("<li><code>").append(esc(a.getKey())).append("</code> \u2192 <code>").append(esc(a.getValue()))
                         .append("</code></li>\n");
             }
-            b.append("</ul>\n<table>\n<thead><tr><th>File</th><th>sha256</th></tr></thead>\n<tbody>\n");
+            b.append("</ul>\n<div class=\"wide\"><table>\n<thead><tr><th>File</th><th>sha256</th></tr></thead>\n<tbody>\n");
             for (Map.Entry<String, String> f : paper.fileSha256().entrySet()) {
                 b.append("<tr><td><code>").append(esc(f.getKey())).append("</code></td><td><code>")
                         .append(esc(f.getValue())).append("</code></td></tr>\n");
             }
-            b.append("</tbody>\n</table>\n");
+            b.append("</tbody>\n</table></div>\n");
         }
         b.append("<h3>Run</h3>\n");
         if (data.provenance().isEmpty()) {
@@ -940,10 +961,10 @@ public final class HtmlReport {
             td.na { color: #9aa0a6; text-align: center; }
             small.ci { color: #444; }
             small.study-line { color: #6b5a2e; white-space: normal; display: inline-block; max-width: 150px; }
-            div.wide { overflow-x: auto; }
-            section > table { display: block; overflow-x: auto; max-width: 100%; }
+            div.wide { overflow-x: auto; max-width: 100%; }
             small.study-line.none { color: #9aa0a6; }
             .small-sample { color: #b35900; font-size: 11px; font-weight: 600; }
+            .ceiling-mark { color: #5f6368; font-size: 11px; font-weight: 600; white-space: normal; }
             th.study, td.study { background: var(--study); }
             tr.yardstick td { border-top: 2px dashed #6b6b6b; border-bottom: 2px dashed #6b6b6b; background-color: #f7f7f7; }
             .yardstick-badge { display: inline-block; font-size: 11px; padding: 0 6px; border-radius: 8px;

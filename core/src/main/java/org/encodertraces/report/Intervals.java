@@ -14,7 +14,7 @@ public final class Intervals {
     /** The two-sided 95% normal quantile. */
     public static final double Z = 1.959963984540054;
     /** Below this many test images (per seed) a figure is flagged as a small sample. */
-    public static final int SMALL_SAMPLE = 50;
+    public static final int SMALL_SAMPLE = org.encodertraces.validity.Validity.SMALL_SAMPLE;
     /** The method, in the words the page and the exported tables use. */
     public static final String METHOD = "95% intervals: Wilson score interval on the test count n (per seed), widened"
             + " by the spread s over seeds where there are seeds (effective n = n / (1 + n s\u00b2 / (p(1\u2212p))));"

@@ -1,6 +1,7 @@
 package org.encodertraces.report;
 
 import java.util.Objects;
+import org.encodertraces.validity.Validity;
 
 /**
  * kNN classification accuracy of one encoder on one processing task under the study's five
@@ -23,10 +24,12 @@ import java.util.Objects;
  * @param uniformStd spread of {@code uniform}, or null
  * @param queries test images (queries) each configuration was evaluated on, or null when not recorded;
  *     the report's intervals need it
+ * @param chance chance level: the share of the queries' most common class (1 / classes when balanced),
+ *     or null when not recorded (reports written before it was)
  */
 public record KnnRow(String task, String encoderId, int k, double allSame, double posSame, double negSame,
                      double allDiff, double uniform, Double allSameStd, Double posSameStd, Double negSameStd,
-                     Double allDiffStd, Double uniformStd, Integer queries) {
+                     Double allDiffStd, Double uniformStd, Integer queries, Double chance) {
     /** Validates ranges. */
     public KnnRow {
         Objects.requireNonNull(task, "knn task");
@@ -48,6 +51,27 @@ public record KnnRow(String task, String encoderId, int k, double allSame, doubl
         if (queries != null && queries < 0) {
             throw new IllegalArgumentException(w + "queries must be non-negative, got " + queries);
         }
+        if (chance != null) {
+            Checks.fraction(chance, w + "chance");
+        }
+    }
+
+    /** A row without a recorded chance level. */
+    public KnnRow(String task, String encoderId, int k, double allSame, double posSame, double negSame, double allDiff,
+                  double uniform, Double allSameStd, Double posSameStd, Double negSameStd, Double allDiffStd,
+                  Double uniformStd, Integer queries) {
+        this(task, encoderId, k, allSame, posSame, negSame, allDiff, uniform, allSameStd, posSameStd, negSameStd,
+                allDiffStd, uniformStd, queries, null);
+    }
+
+    /** Whether every set-up is at the ceiling ({@link Validity#ceiling}): the gap then says nothing about the encoder. */
+    public boolean atCeiling() {
+        return Validity.ceiling(allSame, posSame, negSame, allDiff, uniform);
+    }
+
+    /** Whether the row rests on fewer than {@link Validity#SMALL_SAMPLE} queries (false when not recorded). */
+    public boolean smallSample() {
+        return queries != null && Validity.smallSample(queries);
     }
 
     /** A row without the query count. */
@@ -55,21 +79,28 @@ public record KnnRow(String task, String encoderId, int k, double allSame, doubl
                   double uniform, Double allSameStd, Double posSameStd, Double negSameStd, Double allDiffStd,
                   Double uniformStd) {
         this(task, encoderId, k, allSame, posSame, negSame, allDiff, uniform, allSameStd, posSameStd, negSameStd,
-                allDiffStd, uniformStd, null);
+                allDiffStd, uniformStd, null, null);
     }
 
     /** A row without spreads (single seed). */
     public static KnnRow of(String task, String encoderId, int k, double allSame, double posSame, double negSame,
                             double allDiff, double uniform) {
         return new KnnRow(task, encoderId, k, allSame, posSame, negSame, allDiff, uniform, null, null, null, null,
-                null, null);
+                null, null, null);
     }
 
     /** A row without spreads, with the number of queries each set-up was evaluated on. */
     public static KnnRow of(String task, String encoderId, int k, double allSame, double posSame, double negSame,
                             double allDiff, double uniform, int queries) {
         return new KnnRow(task, encoderId, k, allSame, posSame, negSame, allDiff, uniform, null, null, null, null,
-                null, queries);
+                null, queries, null);
+    }
+
+    /** A row without spreads, with its query count and chance level. */
+    public static KnnRow of(String task, String encoderId, int k, double allSame, double posSame, double negSame,
+                            double allDiff, double uniform, int queries, double chance) {
+        return new KnnRow(task, encoderId, k, allSame, posSame, negSame, allDiff, uniform, null, null, null, null,
+                null, queries, chance);
     }
 
     /** The study's headline: posSame minus negSame, how far shared processing pulls neighbours (fraction units). */

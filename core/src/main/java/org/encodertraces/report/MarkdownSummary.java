@@ -59,9 +59,34 @@ public final class MarkdownSummary {
                 b.append(" |");
             }
             HtmlReport.Headline h = HtmlReport.headline(d, e);
+            boolean ceiling = d.knn().stream().filter(r -> r.encoderId().equals(e.id())).allMatch(KnnRow::atCeiling);
             b.append(' ').append(h.knnGap() == null ? "\u2014" : Html.pp(h.knnGap())
-                    + (h.knnGapCi() == null ? "" : " " + Html.ciSigned(h.knnGapCi()))).append(" | ")
+                    + (h.knnGapCi() == null ? "" : " " + Html.ciSigned(h.knnGapCi())) + (ceiling ? " (ceiling)" : "")).append(" | ")
                     .append(h.retrieval() == null ? "\u2014" : HtmlReport.changeText(h.retrieval())).append(" |\n");
+        }
+        if (!d.knn().isEmpty()) {
+            b.append("\n## kNN\n\nAccuracy (%) under the five processing set-ups; chance is the share of the queries' largest class;"
+                    + " gap: pos-same minus neg-same (pp) with its 95% interval. \u26a0: fewer than " + Intervals.SMALL_SAMPLE
+                    + " queries. Ceiling: every set-up at " + Math.round(100 * org.encodertraces.validity.Validity.CEILING) + "%"
+                    + " or more, where the gap says nothing about the encoder.\n\n")
+                    .append("| Task | Encoder | k | Queries | Chance | all-same | pos-same | neg-same | all-diff | uniform | Gap | Marks |\n")
+                    .append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            for (KnnRow r : d.knn()) {
+                Interval gci = Intervals.knnGap(r);
+                List<String> marks = new java.util.ArrayList<>();
+                if (r.smallSample()) {
+                    marks.add("\u26a0 small sample");
+                }
+                if (r.atCeiling()) {
+                    marks.add("ceiling");
+                }
+                b.append("| ").append(md(r.task())).append(" | ").append(md(d.encoder(r.encoderId()).displayName())).append(" | ")
+                        .append(r.k()).append(" | ").append(r.queries() == null ? "\u2014" : r.queries()).append(" | ")
+                        .append(r.chance() == null ? "\u2014" : Html.pct(r.chance())).append(" | ").append(Html.pct(r.allSame()))
+                        .append(" | ").append(Html.pct(r.posSame())).append(" | ").append(Html.pct(r.negSame())).append(" | ")
+                        .append(Html.pct(r.allDiff())).append(" | ").append(Html.pct(r.uniform())).append(" | ").append(Html.pp(r.gap()))
+                        .append(gci == null ? "" : " " + Html.ciSigned(gci)).append(" | ").append(String.join(", ", marks)).append(" |\n");
+            }
         }
         if (!d.erasure().isEmpty()) {
             b.append("\n## After erasure\n\nOn images the eraser was never fitted on, raw \u2192 erased, mean \u00b1 std over")

@@ -64,6 +64,28 @@ public record PaperComparison(String processingDataset, Map<String, String> task
         return kind == ProbeKind.PROCESSING ? processingLabel() : acquisitionLabel();
     }
 
+    /**
+     * Classes of each FlickrExif attribute in the study's published splits ({@code label_encoder_classes}
+     * of {@code ../shared/data/flickrexif-splits}); the splits are balanced, so the study's chance is 1 /
+     * classes.
+     */
+    public static final Map<String, Integer> STUDY_ACQUISITION_CLASSES = Map.of("Make", 9, "Model (all)", 88, "Model (smart)", 12,
+            "Model (smart vs non-smart)", 2, "Exposure", 16, "Aperture", 17, "Focal Length", 13, "ISO Speed", 16, "Flash", 2, "Year", 25);
+
+    /**
+     * The chance level of the study's own figure for our task, so that a study accuracy can be set
+     * beside ours as points above chance like for like: a processing task has the same operations in
+     * the study ({@code ourChance}); an acquisition attribute has the study's label set (1 / its classes),
+     * which may differ from ours. Null when unknown.
+     */
+    public Double studyChance(ProbeKind kind, String task, double ourChance) {
+        if (kind == ProbeKind.PROCESSING) {
+            return ourChance;
+        }
+        Integer classes = STUDY_ACQUISITION_CLASSES.get(studyTask(task));
+        return classes == null ? null : 1.0 / classes;
+    }
+
     /** The study's probe accuracy for our task and encoder, if it published one. */
     public java.util.OptionalDouble probe(PaperResults paper, ProbeKind kind, String task, String studyName) {
         if (paper == null || studyName == null) {

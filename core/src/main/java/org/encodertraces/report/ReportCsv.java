@@ -34,11 +34,12 @@ public final class ReportCsv {
         }
         out.add(write(dir.resolve("probes.csv"), b));
         b = new StringBuilder(Csv.line("task", "encoder_id", "k", "all_same", "pos_same", "neg_same", "all_diff",
-                "uniform", "gap", "all_same_std", "pos_same_std", "neg_same_std", "all_diff_std", "uniform_std"));
+                "uniform", "gap", "all_same_std", "pos_same_std", "neg_same_std", "all_diff_std", "uniform_std", "queries",
+                "chance", "small_sample", "ceiling"));
         for (KnnRow r : d.knn()) {
             b.append(Csv.line(r.task(), r.encoderId(), r.k(), r.allSame(), r.posSame(), r.negSame(), r.allDiff(),
                     r.uniform(), r.gap(), r.allSameStd(), r.posSameStd(), r.negSameStd(), r.allDiffStd(),
-                    r.uniformStd()));
+                    r.uniformStd(), r.queries(), r.chance(), r.smallSample(), r.atCeiling()));
         }
         out.add(write(dir.resolve("knn.csv"), b));
         b = new StringBuilder(Csv.line("encoder_id", "query_class", "recall_at1_query_device",

@@ -60,7 +60,7 @@ public final class ReportTables {
         List<String> h = new ArrayList<>(List.of("Encoder", "Family"));
         for (String t : tasks) {
             h.add(t + " (pp above chance) [95% CI]");
-            h.add(t + " study accuracy (%)");
+            h.add(t + " study (pp above the study's chance)");
         }
         h.add("kNN gap (pp) [95% CI]");
         h.add("Retrieval R@1 change, own-device distractors (pp) [95% CI]");
@@ -77,8 +77,10 @@ public final class ReportTables {
                 } else {
                     Interval ci = Intervals.probe(p);
                     r.add(Html.signed(p.aboveChance()) + (ci == null ? "" : " " + Html.ciSigned(ci.shift(-p.chance()))));
-                    StudyFigure s = study.probe(e, p.kind(), t);
-                    r.add(s.isExact() || s.isBand() ? s.cell(false) : s.absent());
+                    Double studyChance = comparison.studyChance(p.kind(), t, p.chance());
+                    StudyFigure s = study.probe(e, p.kind(), t).aboveChance(studyChance);
+                    r.add(s.isExact() || s.isBand() ? s.cell(studyChance != null) + (studyChance == null ? " (accuracy; study chance unknown)" : "")
+                            : s.absent());
                 }
             }
             HtmlReport.Headline hl = HtmlReport.headline(d, e);
@@ -89,7 +91,8 @@ public final class ReportTables {
             rows.add(r);
         }
         out.add(new Table("headline", "Trace sensitivity per encoder: probe accuracy above chance, kNN gap and"
-                + " retrieval change, with 95% intervals. " + Intervals.METHOD, h, rows));
+                + " retrieval change, with 95% intervals; the study's figures also as points above the study's own chance level"
+                + " (the same operations for processing tasks, the study's label set for acquisition attributes). " + Intervals.METHOD, h, rows));
 
         rows = new ArrayList<>();
         for (ProbeRow p : d.probes()) {
@@ -114,17 +117,27 @@ public final class ReportTables {
             EncoderInfo e = d.encoder(k.encoderId());
             Interval gci = Intervals.knnGap(k);
             StudyFigure s = study.knnGap(e, k.task());
+            List<String> marks = new ArrayList<>();
+            if (k.smallSample()) {
+                marks.add("small sample (n=" + k.queries() + ")");
+            }
+            if (k.atCeiling()) {
+                marks.add("ceiling");
+            }
             rows.add(List.of(k.task(), e.displayName(), Integer.toString(k.k()),
-                    k.queries() == null ? "" : Integer.toString(k.queries()), Html.pctNum(k.allSame()),
+                    k.queries() == null ? "" : Integer.toString(k.queries()), k.chance() == null ? "" : Html.pctNum(k.chance()),
+                    Html.pctNum(k.allSame()),
                     Html.pctNum(k.posSame()), Html.pctNum(k.negSame()), Html.pctNum(k.allDiff()),
                     Html.pctNum(k.uniform()), Html.signed(k.gap()), gci == null ? "" : Html.ciSigned(gci),
-                    s.isExact() || s.isBand() ? s.cell(true) : s.absent()));
+                    s.isExact() || s.isBand() ? s.cell(true) : s.absent(), String.join("; ", marks)));
         }
         if (!rows.isEmpty()) {
-            out.add(new Table("knn", "kNN accuracy (%) under the five processing set-ups and the gap pos-same minus"
-                    + " neg-same (pp) with its 95% interval.", List.of("Task", "Encoder", "k", "Queries",
+            out.add(new Table("knn", "kNN accuracy (%) under the five processing set-ups, chance (the share of the queries'"
+                    + " largest class) and the gap pos-same minus neg-same (pp) with its 95% interval. Marks: small sample, fewer than "
+                    + Intervals.SMALL_SAMPLE + " queries; ceiling, every set-up at " + Math.round(100 * org.encodertraces.validity.Validity.CEILING) + "%"
+                    + " or more, where the gap says nothing about the encoder.", List.of("Task", "Encoder", "k", "Queries", "Chance (%)",
                     "all-same", "pos-same", "neg-same", "all-diff", "uniform", "Gap (pp)", "Gap 95% CI",
-                    "Study gap (pp)"), rows));
+                    "Study gap (pp)", "Marks"), rows));
         }
 
         rows = new ArrayList<>();

@@ -27,6 +27,22 @@ public record StudyFigure(String source, Double value, String studyName, PaperRe
         return new StudyFigure(source, null, null, null, why);
     }
 
+    /**
+     * The same figure as points above the study's chance level ({@code value - chance}, the band shifted
+     * alike), to sit beside our own accuracy above chance; the source says so. Null chance: unchanged.
+     */
+    public StudyFigure aboveChance(Double chance) {
+        if (chance == null || absent != null) {
+            return this;
+        }
+        String src = source + ", points above its chance of " + Html.pct(chance);
+        if (value != null) {
+            return new StudyFigure(src, value - chance, studyName, null, null);
+        }
+        return new StudyFigure(src, null, null, new PaperResults.Range(range.group(), range.min() - chance, range.mean() - chance,
+                range.max() - chance, range.encoders()), null);
+    }
+
     /** Whether the study's figure for this very encoder is known. */
     public boolean isExact() {
         return value != null;

@@ -44,7 +44,7 @@ class KnnCommandsTest {
         assertTrue(doc.get("provenance").has("java_version"));
         assertEquals(5, doc.get("per_class_accuracy").get("pos-same").size());
         List<String> csv = Files.readAllLines(tmp.resolve("knn.csv"));
-        assertEquals("task,k,all_same,pos_same,neg_same,all_diff,uniform,pos_minus_neg", csv.get(0));
+        assertEquals("task,k,all_same,pos_same,neg_same,all_diff,uniform,pos_minus_neg,chance,queries,database,ceiling", csv.get(0));
         assertTrue(csv.get(1).startsWith("jpeg,10,"), csv.get(1));
     }
 

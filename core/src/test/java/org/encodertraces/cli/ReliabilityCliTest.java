@@ -151,7 +151,9 @@ class ReliabilityCliTest {
         assertEquals(0, forced.exit(), forced.err());
         assertEquals(7, EmbeddingSetIO.read(set).provenance().get("seed").asLong());
 
-        Files.copy(data.resolve("autumn/autumn_000.jpg"), data.resolve("autumn/autumn_009.jpg"));
+        // a new photo (a byte-identical copy would be merged into its original, leaving the dataset as it was)
+        Files.write(data.resolve("autumn/autumn_009.jpg"), JpegCodec.encode(DeadLeaves.render(DeadLeaves.CLASSES.get(0), 9, 160, 120, 1), 90,
+                ChromaSubsampling.S420));
         CliRun grown = CliRun.of(embed(data, out, "--seed", "7"));
         assertEquals(2, grown.exit());
         assertTrue(grown.err().contains("different dataset"), grown.err());
