@@ -25,12 +25,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code traces knn}: kNN classification under controlled processing (the study's five set-ups). */
 @Command(name = "knn", header = "kNN accuracy under controlled processing (the five set-ups) on embedding sets.", mixinStandardHelpOptions = true,
-        description = {"kNN classification with the training images (the database) under chosen processing operations:",
-                "all-same, pos-same, neg-same, all-diff and uniform set-ups, averaged over test operations.",
-                "Inputs are embedding sets (safetensors with 'image_embeddings' [N,D] and a label tensor), one per",
-                "operation and split, rows of the same image aligned across operations.",
-                "Writes OUTDIR/knn.json (inputs with sha256, parameters, seeds, metrics, per-class figures, provenance)",
-                "and OUTDIR/knn.csv. Exit status: 0 done, 2 bad usage or unreadable input."})
+        description = {"kNN classification with the training images (the database) under chosen processing operations: "
+                        + "all-same, pos-same, neg-same, all-diff and uniform set-ups, averaged over test operations.",
+                "Inputs are embedding sets (safetensors with 'image_embeddings' [N,D] and a label tensor), one per "
+                        + "operation and split, rows of the same image aligned across operations.",
+                "Writes OUTDIR/knn.json (inputs with sha256, parameters, seeds, metrics, per-class figures, "
+                        + "provenance) and OUTDIR/knn.csv. Exit status: 0 done, 2 bad usage or unreadable input."})
 public class KnnCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
