@@ -103,8 +103,11 @@ public record AuditEstimate(Map<String, Double> seconds, ImageSizes sizes) {
     static final double DECODE_MS = 1.1;
     /** CPU milliseconds per megapixel to decode one image (once per model, for all its operations). */
     static final double DECODE_MP_MS = 8.5;
-    /** What two cores give the embedding pipeline when it is bound by the CPU (the flowers17 audit). */
-    static final double EFFECTIVE_CORES = 1.86;
+    /**
+     * What two cores give the embedding pipeline when it is bound by the CPU: the flowers17 audit's
+     * embedding, about 510 s of CPU time in about 285 s on a quiet 2-core machine.
+     */
+    static final double EFFECTIVE_CORES = 1.8;
     /** Wall-clock seconds per image and operation below which the pipeline does not go on 2 cores (the demo). */
     static final double FLOOR_IMAGE_OP = 0.009;
     /** Seconds per probe training row and fit (hyper-parameter trials plus final seeds). */

@@ -106,7 +106,10 @@ public final class AuditCommand implements Callable<Integer> {
         Models models;
         try {
             // a folder another run holds is refused before models are fetched or anything printed
-            org.encodertraces.io.OutputLock.checkFree(out);
+            // (a dry run only reads: it may look at a running audit's folder)
+            if (!dryRun) {
+                org.encodertraces.io.OutputLock.checkFree(out);
+            }
             models = Models.prepare(modelOptions, CliEnv.of(spec), List.of(), n, err, quiet);
             ds = DatasetArgs.open(images, err);
             List<ProcessingTask> t = tasks.equals(List.of("none")) ? List.of() : tasks.stream().map(ProcessingTask::parse).toList();
@@ -121,6 +124,11 @@ public final class AuditCommand implements Callable<Integer> {
         }
         if (dryRun) {
             printPlan(Audit.plan(ds, cfg), cfg, out, o, requests);
+            java.util.Optional<String> holder = OutputLock.holder(out);
+            if (holder.isPresent()) {
+                o.println("  note: " + out + " is in use by another traces run (" + holder.get() + "): what it reuses is what"
+                        + " that run had finished when this plan was made");
+            }
             o.println("dry run: nothing embedded or written");
             o.flush();
             return 0;

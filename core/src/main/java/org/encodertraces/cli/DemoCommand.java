@@ -63,6 +63,8 @@ public final class DemoCommand implements Callable<Integer> {
         names.addAll(modelOptions.models);
         Models models;
         try {
+            // a demo already running into this folder: refused before anything is generated
+            org.encodertraces.io.OutputLock.checkFree(out.resolve("report"));
             List<ModelRef> refs = new ArrayList<>(modelOptions.parseNames(env, names));
             if (!noReal && refs.stream().noneMatch(r -> r.name().equals(REAL))) {
                 List<ModelRef> real = modelOptions.parseNames(env, List.of(REAL));

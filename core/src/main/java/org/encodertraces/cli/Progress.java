@@ -172,15 +172,15 @@ final class Progress implements AutoCloseable {
             int width = 30;
             int filled = t > 0 ? (int) Math.min(width, width * d / t) : width;
             String bar = "=".repeat(filled) + " ".repeat(width - filled);
-            err.print(String.format("\r%s [%s] %d/%d %.1f/s ETA %s%s", label, bar, d, t, rate, eta, fails) + (closing ? "\n" : ""));
+            err.print(String.format(java.util.Locale.ROOT, "\r%s [%s] %d/%d %.1f/s ETA %s%s", label, bar, d, t, rate, eta, fails) + (closing ? "\n" : ""));
         } else {
             String what = stage.isEmpty() ? label : label + ": " + stage;
             String elapsed = "elapsed " + clock((now - created) / 1e9);
             if (updated) {
-                err.println(String.format("%s: %d/%d (%.0f%%), %.1f/s, ETA %s, %s%s", what, d, t, t > 0 ? 100.0 * d / t : 100.0, rate,
+                err.println(String.format(java.util.Locale.ROOT, "%s: %d/%d (%.0f%%), %.1f/s, ETA %s, %s%s", what, d, t, t > 0 ? 100.0 * d / t : 100.0, rate,
                         eta, elapsed, fails));
             } else {
-                err.println(String.format("%s: running for %s, %s", what, clock((now - stageStart) / 1e9), elapsed));
+                err.println(String.format(java.util.Locale.ROOT, "%s: running for %s, %s", what, clock((now - stageStart) / 1e9), elapsed));
             }
         }
         err.flush();

@@ -104,7 +104,8 @@ public final class OutputLock implements AutoCloseable {
             }
             l.release();
             return java.util.Optional.empty();
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (java.nio.file.NoSuchFileException | java.nio.file.AccessDeniedException e) {
+            // gone meanwhile, or not ours to open: taking the lock will say what is wrong
             return java.util.Optional.empty();
         }
     }

@@ -238,7 +238,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (!terminal) {
                 if (now - lastLine >= intervalNanos && step + 1 < steps) {
                     lastLine = now;
-                    err.printf("%sepoch %d/%d: step %d/%d, loss %.4f (running mean), %.0f img/s, elapsed %s, ETA %s%n", label, epoch + 1,
+                    err.printf(java.util.Locale.ROOT, "%sepoch %d/%d: step %d/%d, loss %.4f (running mean), %.0f img/s, elapsed %s, ETA %s%n", label, epoch + 1,
                             cfg.epochs(), step + 1, steps, ema, rate * cfg.batchSize(), clock(secs), clock(remaining / rate));
                     err.flush();
                 }
