@@ -19,8 +19,8 @@ import org.encodertraces.embed.Extraction;
 import org.encodertraces.encoder.Encoder;
 import org.encodertraces.encoder.EncoderDescription;
 import org.encodertraces.encoder.ModelRef;
-import org.encodertraces.encoder.builtin.BuiltinEncoders;
 import org.encodertraces.image.ImageDecoder;
+import org.encodertraces.io.OutputLock;
 import org.encodertraces.knn.KnnInfluence;
 import org.encodertraces.knn.KnnResult;
 import org.encodertraces.knn.PairRetrieval;
@@ -58,10 +58,15 @@ public final class Audit {
 
     /**
      * What will run: the operations to extract per model, the experiments, how many embeddings,
-     * a rough time estimate, and why anything is left out.
+     * the time estimate (per stage, scaled by the images' decoded sizes), and why anything is left out.
      */
     public record Plan(Dataset dataset, List<String> models, List<ProcessingOp> operations, List<Step> steps,
-                       long embeddings, double estimatedSeconds, List<String> notes) {
+                       long embeddings, AuditEstimate estimate, List<String> notes) {
+        /** The estimate of the whole audit, nothing reused, in seconds. */
+        public double estimatedSeconds() {
+            return estimate.total();
+        }
+
         /** This plan with further notes (e.g. what the dataset reader merged), first. */
         public Plan withNotes(List<String> first) {
             if (first.isEmpty()) {
@@ -69,9 +74,12 @@ public final class Audit {
             }
             List<String> all = new ArrayList<>(first);
             all.addAll(notes);
-            return new Plan(dataset, models, operations, steps, embeddings, estimatedSeconds, all);
+            return new Plan(dataset, models, operations, steps, embeddings, estimate, all);
         }
     }
+
+    /** Images per committed shard of the audit's embedding sets. */
+    static final int SHARD_SIZE = 128;
 
     /** One task's probe on one model. */
     public record TaskProbe(String task, boolean masked, List<String> operations, ProbeResult result) {
@@ -199,7 +207,8 @@ public final class Audit {
         }
         List<ProcessingOp> parsed = ops.stream().map(ProcessingOp::parse).toList();
         long embeddings = (long) n * parsed.size() * cfg.models().size();
-        return new Plan(ds, cfg.models(), parsed, steps, embeddings, estimate(n, parsed.size(), steps, cfg), notes);
+        return new Plan(ds, cfg.models(), parsed, steps, embeddings,
+                AuditEstimate.of(ds, parsed, steps, cfg, AuditEstimate.sizes(ds)), notes);
     }
 
     /**
@@ -241,59 +250,17 @@ public final class Audit {
         return problem.equals(Validity.ONE_CLASS) ? "kNN " + problem : "kNN skipped: " + problem;
     }
 
-    // Per-stage costs of the estimate, seconds on a quiet 2-core machine. Measured by StageTimes on a
-    // fresh-clone demo (embedding 95.8% of the audit, processing probes 2.5%, kNN 1.5%; per-model embedding
-    // ratio 1 : 2.3 : 5 for jpeg-forensic, lowlevel-stats, MobileNetV2 INT8) and scaled to the 1 min 52 s the
-    // demo takes on a quiet 2-core machine; they predict about 7 min for the flowers17 audit (measured 6:56).
-    /** Seconds per image and operation, embedding with builtin:jpeg-forensic. */
-    static final double EMBED_FORENSIC = 0.004;
-    /** Seconds per image and operation, embedding with builtin:lowlevel-stats. */
-    static final double EMBED_LOWLEVEL = 0.009;
-    /** Seconds per image and operation, embedding with a MobileNet-sized ONNX model (larger models take longer). */
-    static final double EMBED_ONNX = 0.015;
-    /** Seconds per probe training row and fit (hyper-parameter trials plus final seeds). */
-    static final double PROBE_ROW_FIT = 2e-5;
-    /** Seconds per (operation pair x image pair) of a kNN task. */
-    static final double KNN_PAIR = 3.2e-7;
-    /** Seconds per image of the dataset audit (JPEG tables and EXIF). */
-    static final double AUDIT_IMAGE = 0.006;
+    /** What an audit records in its output folders' locks, for whoever is refused meanwhile. */
+    public static String holder(Dataset ds, List<String> models) {
+        return "traces audit " + ds.name() + " with " + String.join(", ", models);
+    }
 
-    /** The plan's time estimate from the per-stage costs above. */
-    static double estimate(int n, int operations, List<Step> steps, AuditConfig cfg) {
-        double fits = cfg.probe().trials() + cfg.probe().repeats();
-        double perModel = 0;
-        for (Step s : steps) {
-            switch (s.kind()) {
-                case "probe" -> {
-                    int ops = 1;
-                    for (ProcessingTask t : ProcessingTask.values()) {
-                        if (s.name().startsWith(taskName(t))) {
-                            ops = t.operations().size();
-                        }
-                    }
-                    perModel += PROBE_ROW_FIT * n * ops * fits;
-                }
-                case "knn" -> {
-                    int ops = 1;
-                    for (ProcessingTask t : ProcessingTask.values()) {
-                        if (s.name().equals(taskName(t))) {
-                            ops = t.operations().size();
-                        }
-                    }
-                    perModel += KNN_PAIR * ops * ops * (double) n * n;
-                }
-                case "acquisition" -> perModel += 2 * PROBE_ROW_FIT * n * fits;
-                default -> {
-                }
-            }
-        }
-        double seconds = steps.stream().anyMatch(s -> s.kind().equals("dataset")) ? AUDIT_IMAGE * n : 0;
-        for (String m : cfg.models()) {
-            double perImageOp = m.equals("builtin:jpeg-forensic") ? EMBED_FORENSIC
-                    : BuiltinEncoders.IDS.contains(m) ? EMBED_LOWLEVEL : EMBED_ONNX;
-            seconds += (double) n * operations * perImageOp + perModel;
-        }
-        return seconds;
+    /**
+     * Takes the audit's output folder for the whole run, before its plan is printed: a second run
+     * into the same folder is refused at once, naming this one ({@link OutputLock.HeldException}).
+     */
+    public static OutputLock lock(Path outDir, Dataset ds, List<String> models) throws IOException {
+        return OutputLock.acquire(outDir, holder(ds, models));
     }
 
     /** Runs the plan, writing embedding sets under {@code outDir/embeddings}. */
@@ -337,8 +304,8 @@ public final class Audit {
                 info = enc.info();
                 dim = enc.embeddingDim();
                 extracted = Extraction.run(new Extraction.Job(ds, fileName, enc, plan.operations(), cfg.seed(), embDir, cfg.threads(),
-                        cfg.batchSize(), 128, new ImageDecoder(ImageDecoder.PILLOW_MAX_PIXELS, false)),
-                        (d, t) -> listener.progress("embed " + model, d, t));
+                        cfg.batchSize(), SHARD_SIZE, new ImageDecoder(ImageDecoder.PILLOW_MAX_PIXELS, false)),
+                        (d, t) -> listener.progress("embed " + model, d, t), holder(ds, cfg.models()));
             }
             if (datasetAuditDue) {
                 // after the first extraction, so that images which could not even be decoded are left out of it too

@@ -5,13 +5,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.encodertraces.audit.Audit;
+import org.encodertraces.audit.AuditEstimate;
 import org.encodertraces.audit.StageTimes;
 import org.encodertraces.audit.AuditConfig;
 import org.encodertraces.audit.AuditFiles;
 import org.encodertraces.audit.ErasureStage;
 import org.encodertraces.data.Dataset;
+import org.encodertraces.io.OutputLock;
 import org.encodertraces.probe.FeatureNormalization;
 import org.encodertraces.probe.ProcessingTask;
 import org.encodertraces.probe.TrainerKind;
@@ -23,11 +26,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code traces audit}: every experiment the data allows, for one or more encoders, and the report. */
 @Command(name = "audit", header = "Audit encoders for processing and acquisition traces on your images; write the report.", mixinStandardHelpOptions = true,
-        description = {"Audit encoders for processing and acquisition traces on your images: extracts (and caches) the embedding",
-                "sets, runs the processing probes of each task group and their masked variant, kNN under controlled processing",
-                "(with class labels), pair retrieval (with subject/device labels), acquisition probes (with EXIF), and writes",
-                "the results and the report to OUT. With --eraser/--erase the report adds an 'After erasure' section: the same",
-                "experiments raw and erased on images the eraser never saw. A plan is printed first.",
+        description = {"Audit encoders for processing and acquisition traces on your images: extracts (and caches) the "
+                        + "embedding sets, runs the processing probes of each task group and their masked variant, kNN under "
+                        + "controlled processing (with class labels), pair retrieval (with subject/device labels), acquisition "
+                        + "probes (with EXIF), and writes the results and the report to OUT. With --eraser/--erase the report "
+                        + "adds an 'After erasure' section: the same experiments raw and erased on images the eraser never "
+                        + "saw. A plan is printed first.",
                 "Exit status: 0 done, 1 some images failed or an eraser could not be evaluated, 2 bad usage."})
 public final class AuditCommand implements Callable<Integer> {
     @Spec
@@ -83,6 +87,10 @@ public final class AuditCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
 
+    @Option(names = "--dry-run", description = "print the plan, what an earlier run into OUT left to reuse and the time estimate, "
+            + "then stop: nothing is embedded or written")
+    boolean dryRun;
+
     @Option(names = "--eraser", paramLabel = "FILE", description = {"an eraser (traces erase fit) to measure in the report's 'After erasure'"
             + " section: raw and erased, on the images it was not fitted on (repeatable; each applies to the audited model it was fitted on)"})
     List<Path> erasers = new ArrayList<>();
@@ -103,6 +111,11 @@ public final class AuditCommand implements Callable<Integer> {
             if (seeds < 1 || trials < 1) {
                 throw new IllegalArgumentException(seeds < 1 ? "--seeds (final fits per probe) must be at least 1, got " + seeds
                         : "--trials (hyper-parameter trials) must be at least 1, got " + trials);
+            }
+            // a folder another run holds is refused before models are fetched or anything printed
+            // (a dry run only reads: it may look at a running audit's folder)
+            if (!dryRun) {
+                org.encodertraces.io.OutputLock.checkFree(out);
             }
             // the dataset and the plan first: a folder too small for any figure is refused before any
             // model is downloaded or image embedded
@@ -126,7 +139,18 @@ public final class AuditCommand implements Callable<Integer> {
             err.println("traces audit: " + e.getMessage());
             return 2;
         }
-        return run(ds, cfg, models, out, quiet, o, err, requests, datasetNotes);
+        if (dryRun) {
+            printPlan(Audit.plan(ds, cfg).withNotes(datasetNotes), cfg, out, o, requests);
+            java.util.Optional<String> holder = OutputLock.holder(out);
+            if (holder.isPresent()) {
+                o.println("  note: " + out + " is in use by another traces run (" + holder.get() + "): what it reuses is what"
+                        + " that run had finished when this plan was made");
+            }
+            o.println("dry run: nothing embedded or written");
+            o.flush();
+            return 0;
+        }
+        return run(ds, cfg, models, out, quiet, o, err, requests, CliEnv.of(spec), datasetNotes);
     }
 
     private List<String> datasetNotes = List.of();
@@ -158,8 +182,9 @@ public final class AuditCommand implements Callable<Integer> {
     }
 
     /** Plans, runs and reports; shared with the demo. */
-    static int run(Dataset ds, AuditConfig cfg, Models models, Path out, boolean quiet, PrintWriter o, PrintWriter err) throws Exception {
-        return run(ds, cfg, models, out, quiet, o, err, List.of());
+    static int run(Dataset ds, AuditConfig cfg, Models models, Path out, boolean quiet, PrintWriter o, PrintWriter err,
+                   Map<String, String> env) throws Exception {
+        return run(ds, cfg, models, out, quiet, o, err, List.of(), env);
     }
 
     /**
@@ -177,42 +202,44 @@ public final class AuditCommand implements Callable<Integer> {
         return Audit.nothingToRun(Audit.plan(ds, cfg));
     }
 
-    /** Plans, runs and reports, with the "after erasure" measurements of these erasers. */
+    /**
+     * Plans, runs and reports, with the "after erasure" measurements of these erasers. The output
+     * folder is taken first, so a folder another run holds is refused before the plan is printed.
+     */
     static int run(Dataset ds, AuditConfig cfg, Models models, Path out, boolean quiet, PrintWriter o, PrintWriter err,
-                   List<ErasureStage.Request> erasures) throws Exception {
-        return run(ds, cfg, models, out, quiet, o, err, erasures, List.of());
+                   List<ErasureStage.Request> erasures, Map<String, String> env) throws Exception {
+        return run(ds, cfg, models, out, quiet, o, err, erasures, env, List.of());
     }
 
     /** As above; {@code datasetNotes} (what the dataset reader left out or merged) go into the plan's notes and the report. */
     static int run(Dataset ds, AuditConfig cfg, Models models, Path out, boolean quiet, PrintWriter o, PrintWriter err,
-                   List<ErasureStage.Request> erasures, List<String> datasetNotes) throws Exception {
+                   List<ErasureStage.Request> erasures, Map<String, String> env, List<String> datasetNotes) throws Exception {
+        OutputLock lock;
+        try {
+            lock = Audit.lock(out, ds, cfg.models());
+        } catch (java.io.IOException e) {
+            err.println("traces audit: " + e.getMessage());
+            return 2;
+        }
+        try (lock) {
+            return runLocked(ds, cfg, models, out, quiet, o, err, erasures, env, datasetNotes);
+        }
+    }
+
+    private static int runLocked(Dataset ds, AuditConfig cfg, Models models, Path out, boolean quiet, PrintWriter o, PrintWriter err,
+                                 List<ErasureStage.Request> erasures, Map<String, String> env, List<String> datasetNotes) throws Exception {
         Audit.Plan plan = Audit.plan(ds, cfg).withNotes(datasetNotes);
         String nothing = Audit.nothingToRun(plan);
         if (nothing != null) {
             err.println("traces audit: " + nothing);
             return 2;
         }
-        o.printf("audit plan: %d images of '%s' (%s), %d model(s): %s%n", plan.dataset().samples().size(), ds.name(),
-                ds.labelNames().containsKey("label") ? ds.labelNames().get("label").size() + " classes" : "no class labels",
-                cfg.models().size(), String.join(", ", cfg.models()));
-        o.printf("  %d processing operations -> %d embeddings; estimated %s on 2 cores (per-stage costs measured on a"
-                + " 2-core machine; see README)%n", plan.operations().size(), plan.embeddings(), minutes(plan.estimatedSeconds()));
-        for (Audit.Step s : plan.steps()) {
-            o.printf("  - %-9s %-22s %s%n", s.kind(), s.name(), s.detail());
-        }
-        for (ErasureStage.Request q : erasures) {
-            o.printf("  - %-9s %-22s %s%n", "erasure", q.name(), q.fitsHere()
-                    ? "fit " + q.fit().method().id() + " on the training split of " + q.task().name().toLowerCase(java.util.Locale.ROOT)
-                    + ", then every experiment raw and erased on the other images (about twice their cost again)"
-                    : "every experiment raw and erased on the images it was not fitted on (about twice their cost again)");
-        }
-        for (String note : plan.notes()) {
-            o.println("  note: " + note);
-        }
-        o.flush();
+        Printed printed = printPlan(plan, cfg, out, o, erasures);
+        AuditEstimate left = printed.left();
+        boolean resumed = printed.resumed();
         Audit.Outcome outcome;
         StageTimes clock;
-        try (Progress progress = new Progress(err, "audit", 1, quiet);
+        try (Progress progress = Progress.of(env, err, "audit", 0, quiet);
              Interruption interruption = Interruption.announce(err, "traces audit: interrupted; rerun the same command to"
                      + " resume (finished embedding sets and committed shards are kept)")) {
             clock = new StageTimes(new Audit.Listener() {
@@ -222,6 +249,7 @@ public final class AuditCommand implements Callable<Integer> {
                         err.println("  " + message);
                         err.flush();
                     }
+                    progress.stage(message);
                 }
 
                 @Override
@@ -239,8 +267,16 @@ public final class AuditCommand implements Callable<Integer> {
         Path report = ReportOutput.write(outcome, models.sharedDir(), out);
         o.println();
         o.print(AuditFiles.summary(outcome));
-        o.printf("%ntook %s (estimated %s); per stage:", minutes(clock.elapsed()), minutes(plan.estimatedSeconds()));
-        clock.seconds().forEach((k, v) -> o.printf(" %s %.0f s;", k, v));
+        o.printf("%ntook %s (estimated %s%s); per stage, measured (estimated):", minutes(clock.elapsed()), minutes(left.total()),
+                resumed ? " for what was left" : "");
+        java.util.Set<String> kinds = new java.util.LinkedHashSet<>(clock.seconds().keySet());
+        kinds.addAll(left.seconds().keySet());
+        for (String k : kinds) {
+            Double m = clock.seconds().get(k);
+            Double e = left.seconds().get(k);
+            o.printf(" %s %s (%s);", k, m == null ? "-" : String.format(java.util.Locale.ROOT, "%.0f s", m),
+                    e == null ? "-" : String.format(java.util.Locale.ROOT, "%.0f s", e));
+        }
         o.printf("%nresults: %s%nreport:  %s%n", out.resolve("results"), report);
         long failed = failedImages(outcome, out);
         if (failed > 0) {
@@ -258,6 +294,76 @@ public final class AuditCommand implements Callable<Integer> {
         }
         o.flush();
         return failed > 0 || notErased > 0 ? 1 : 0;
+    }
+
+    /** What {@link #printPlan} found: the estimate of what is left, and whether an earlier run left anything. */
+    private record Printed(AuditEstimate left, boolean resumed) {
+    }
+
+    /**
+     * Prints the plan: images and their sizes, what an earlier run into {@code out} left to reuse,
+     * the time estimate per stage (of what is left), the experiments and the notes.
+     */
+    private static Printed printPlan(Audit.Plan plan, AuditConfig cfg, Path out, PrintWriter o, List<ErasureStage.Request> erasures)
+            throws java.io.IOException {
+        Dataset ds = plan.dataset();
+        List<AuditEstimate.Reuse> reuse = AuditEstimate.reuse(plan, cfg, out);
+        AuditEstimate left = AuditEstimate.remaining(plan, cfg, reuse);
+        boolean resumed = reuse.stream().anyMatch(r -> r.complete() > 0 || r.partial() > 0);
+        o.printf("audit plan: %d images of '%s' (%s), %d model(s): %s%n", ds.samples().size(), ds.name(),
+                ds.labelNames().containsKey("label") ? ds.labelNames().get("label").size() + " classes" : "no class labels",
+                cfg.models().size(), String.join(", ", cfg.models()));
+        o.printf("  %d processing operations -> %d embeddings; images %s%n", plan.operations().size(), plan.embeddings(),
+                plan.estimate().sizes().describe());
+        if (resumed) {
+            o.printf("  reused from %s (an earlier run; the experiments themselves are computed again):%n", out.resolve("embeddings"));
+            for (AuditEstimate.Reuse r : reuse) {
+                o.printf("    %s: %s%n", r.model(), reuseLine(r));
+            }
+            o.printf("  estimated %s on 2 cores for what is left (%s; the whole audit %s)%n", minutes(left.total()), stages(left),
+                    minutes(plan.estimatedSeconds()));
+        } else {
+            o.printf("  estimated %s on 2 cores (%s; per-stage costs measured on a 2-core machine, embedding scaled by"
+                    + " the images' pixels; see README)%n", minutes(left.total()), stages(left));
+        }
+        for (Audit.Step s : plan.steps()) {
+            o.printf("  - %-9s %-22s %s%n", s.kind(), s.name(), s.detail());
+        }
+        for (ErasureStage.Request q : erasures) {
+            o.printf("  - %-9s %-22s %s%n", "erasure", q.name(), q.fitsHere()
+                    ? "fit " + q.fit().method().id() + " on the training split of " + q.task().name().toLowerCase(java.util.Locale.ROOT)
+                    + ", then every experiment raw and erased on the other images (about twice their cost again)"
+                    : "every experiment raw and erased on the images it was not fitted on (about twice their cost again)");
+        }
+        for (String note : plan.notes()) {
+            o.println("  note: " + note);
+        }
+        o.flush();
+        return new Printed(left, resumed);
+    }
+
+    /** "20 of 20 embedding sets complete: nothing to embed", or what is left. */
+    static String reuseLine(AuditEstimate.Reuse r) {
+        if (r.allReused()) {
+            return r.complete() + " of " + r.sets() + " embedding sets complete: nothing to embed";
+        }
+        if (r.complete() == 0 && r.partial() == 0) {
+            return "nothing reusable: all " + r.sets() + " embedding sets to embed";
+        }
+        return r.complete() + " of " + r.sets() + " embedding sets complete" + (r.partial() > 0 ? ", " + r.partial()
+                + " resume from committed shards" : "") + "; " + r.imageOpsLeft() + " of " + r.imageOps() + " image embeddings left";
+    }
+
+    /** "embedding 1 min 30 s, processing probes 3 s, kNN 2 s". */
+    static String stages(AuditEstimate e) {
+        List<String> parts = new ArrayList<>();
+        // stages under 0.05 s would read "0.0 s"
+        e.seconds().forEach((k, v) -> {
+            if (v >= 0.05) {
+                parts.add(k + " " + minutes(v));
+            }
+        });
+        return parts.isEmpty() ? "nothing to do" : String.join(", ", parts);
     }
 
     /** Failed (image, operation) pairs of the run's embedding sets, from their failures files. */
@@ -280,6 +386,9 @@ public final class AuditCommand implements Callable<Integer> {
 
     /** A duration such as {@code 1 min 52 s} or {@code 40 s}. */
     static String minutes(double seconds) {
+        if (seconds < 9.95) {
+            return String.format(java.util.Locale.ROOT, "%.1f s", seconds);
+        }
         long s = Math.round(seconds);
         return s < 60 ? s + " s" : s / 60 + " min " + s % 60 + " s";
     }

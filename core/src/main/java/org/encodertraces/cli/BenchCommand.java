@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
  * BENCHMARKS.md.
  */
 @Command(name = "bench-embed", mixinStandardHelpOptions = true,
-        description = {"Benchmark: per-image CPU cost of decode, processing operation, preprocessing and inference,",
-                "the ideal throughput those costs allow on --threads cores, and the measured extraction throughput."})
+        description = {"Benchmark: per-image CPU cost of decode, processing operation, preprocessing and inference, the "
+                        + "ideal throughput those costs allow on --threads cores, and the measured extraction throughput."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

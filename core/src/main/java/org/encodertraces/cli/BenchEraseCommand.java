@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code traces bench-erase}: times the LEACE fit on the data tools/erase/bench_leace.py generates, beside numpy. */
 @Command(name = "bench-erase", header = "Benchmark: LEACE fit, to compare with numpy (BENCHMARKS.md).", mixinStandardHelpOptions = true,
-        description = {"Times Leace.fit on DIR/x_<D>.f32 with DIR/y.i32 (written by tools/erase/bench_leace.py --generate) and,",
-                "when DIR/map_<D>.f64 (numpy's map, from bench_leace.py --run) is there, prints the largest difference of the maps."})
+        description = {"Times Leace.fit on DIR/x_<D>.f32 with DIR/y.i32 (written by tools/erase/bench_leace.py --generate) "
+                        + "and, when DIR/map_<D>.f64 (numpy's map, from bench_leace.py --run) is there, prints the largest "
+                        + "difference of the maps."})
 final class BenchEraseCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

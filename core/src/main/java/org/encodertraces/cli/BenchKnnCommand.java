@@ -23,9 +23,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code traces bench-knn}: times the blocked top-k search on the data tools/reference/bench_knn.py generates. */
 @Command(name = "bench-knn", header = "Benchmark: blocked top-k search, to compare with PyTorch (BENCHMARKS.md).", mixinStandardHelpOptions = true,
-        description = {"Time TopK search (normalise, blocked dot products, running top-k) on DIR/queries.f32 and",
-                "DIR/database.f32 written by tools/reference/bench_knn.py --generate, and compare the indices",
-                "with DIR/torch_topk.npy when present. See BENCHMARKS.md."})
+        description = {"Time TopK search (normalise, blocked dot products, running top-k) on DIR/queries.f32 and "
+                        + "DIR/database.f32 written by tools/reference/bench_knn.py --generate, and compare the indices with "
+                        + "DIR/torch_topk.npy when present. See BENCHMARKS.md."})
 public final class BenchKnnCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -77,6 +77,10 @@ final class CliErrors {
         } else if (org.encodertraces.process.MemoryBudget.causedByOutOfMemory(e)) {
             message = outOfMemory();
             status = 2;
+        } else if (e instanceof org.encodertraces.io.OutputLock.HeldException) {
+            // another run holds the output folder: the command was refused, as README's exit status 2 says
+            message = e.getMessage();
+            status = 2;
         } else if (e instanceof FileSystemException fs) {
             message = describe(fs);
             status = 2;

@@ -84,7 +84,7 @@ public final class DatasetsCommand implements Runnable {
                 jobs = jobs.subList(0, limit);
             }
             PhotoDownloader.Result r;
-            try (Progress p = new Progress(err, "download", jobs.size(), quiet)) {
+            try (Progress p = Progress.of(CliEnv.of(spec), err, "download", jobs.size(), quiet)) {
                 r = new PhotoDownloader(opts).download(jobs, out, (job, outcome, done, total) -> p.step(outcome != PhotoDownloader.Outcome.FAILED));
             } catch (IOException e) {
                 err.println("traces datasets download-flickrexif: " + e.getMessage());

@@ -24,9 +24,10 @@ import picocli.CommandLine.Spec;
  * the shared MobileNetV2 when it is present).
  */
 @Command(name = "demo", header = "Offline demo: the full audit on generated camera/phone scenes, with the report.", mixinStandardHelpOptions = true,
-        description = {"Offline demo: generates dead-leaves scenes in 5 classes, each photographed by a simulated camera and a",
-                "simulated phone, and runs the full audit (processing probes, masked variant, kNN set-ups, pair retrieval) with the",
-                "built-in reference encoders and any real local encoder; writes the report and prints where it is."})
+        description = {"Offline demo: generates dead-leaves scenes in 5 classes, each photographed by a simulated camera "
+                        + "and a simulated phone, and runs the full audit (processing probes, masked variant, kNN set-ups, "
+                        + "pair retrieval) with the built-in reference encoders and any real local encoder; writes the report "
+                        + "and prints where it is."})
 public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -62,6 +63,8 @@ public final class DemoCommand implements Callable<Integer> {
         names.addAll(modelOptions.models);
         Models models;
         try {
+            // a demo already running into this folder: refused before anything is generated
+            org.encodertraces.io.OutputLock.checkFree(out.resolve("report"));
             List<ModelRef> refs = new ArrayList<>(modelOptions.parseNames(env, names));
             if (!noReal && refs.stream().noneMatch(r -> r.name().equals(REAL))) {
                 List<ModelRef> real = modelOptions.parseNames(env, List.of(REAL));
@@ -84,6 +87,6 @@ public final class DemoCommand implements Callable<Integer> {
         o.printf("traces demo: %d generated photos (%d classes x %d scenes x 2 devices) in %s%n", ds.samples().size(),
                 5, scenes, out.resolve("data"));
         o.flush();
-        return AuditCommand.run(ds, cfg, models, out.resolve("report"), quiet, o, err);
+        return AuditCommand.run(ds, cfg, models, out.resolve("report"), quiet, o, err, env);
     }
 }

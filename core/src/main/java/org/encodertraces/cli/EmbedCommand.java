@@ -23,9 +23,9 @@ import picocli.CommandLine.Spec;
 /** {@code traces embed}: extract embedding sets per (dataset, processing, model). */
 @Command(name = "embed", mixinStandardHelpOptions = true,
         description = {"Embed a folder of images with one or more encoders under one or more processing operations.",
-                "Writes OUT/<dataset>__<OP>__<model>.safetensors (image_embeddings [N,D] + label tensors) with a .json sidecar",
-                "(provenance, ids in row order), a .failures.tsv and a .run.json. Work is committed in shards: re-running the",
-                "same command after an interruption finishes the job with identical output.",
+                "Writes OUT/<dataset>__<OP>__<model>.safetensors (image_embeddings [N,D] + label tensors) with a "
+                        + ".json sidecar (provenance, ids in row order), a .failures.tsv and a .run.json. Work is committed in "
+                        + "shards: re-running the same command after an interruption finishes the job with identical output.",
                 "Exit status: 0 all images embedded, 1 some images failed, 2 bad usage or model."})
 public final class EmbedCommand implements Callable<Integer> {
     @Spec
@@ -77,7 +77,8 @@ public final class EmbedCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         try {
             CliErrors.checkOutputFolder("-o", out);
-        } catch (IllegalArgumentException e) {
+            org.encodertraces.io.OutputLock.checkFree(out);
+        } catch (IllegalArgumentException | java.io.IOException e) {
             err.println("traces embed: " + e.getMessage());
             return 2;
         }
@@ -107,7 +108,7 @@ public final class EmbedCommand implements Callable<Integer> {
                 o.flush();
                 Extraction.Job job = new Extraction.Job(dataset, model.ref().fileName(), encoder, ops, seed, out, n,
                         batchSize, shardSize, new ImageDecoder(maxPixels, false), memoryBudget, force);
-                try (Progress p = new Progress(err, "embed " + name, (long) dataset.samples().size() * ops.size(), quiet);
+                try (Progress p = Progress.of(CliEnv.of(spec), err, "embed " + name, (long) dataset.samples().size() * ops.size(), quiet);
                      Interruption i = Interruption.announce(err, "traces embed: interrupted; rerun the same command to resume"
                              + " (committed shards are kept)")) {
                     outputs = Extraction.run(job, p::set);

@@ -18,9 +18,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code traces erase apply}: writes erased copies of embedding sets, with the eraser appended to their provenance. */
 @Command(name = "apply", header = "Apply an eraser to embedding sets of the same encoder.", mixinStandardHelpOptions = true,
-        description = {"Writes an erased embedding set (same ids and labels; provenance: the set's own plus an 'erasures' entry with",
-                "the eraser's sha256, method and concepts). -o OUT.safetensors for one input, -o DIR for several (file names kept).",
-                "Sets made by another encoder (other width or model sha256) are refused. Exit status: 0 written, 2 bad usage or input."})
+        description = {"Writes an erased embedding set (same ids and labels; provenance: the set's own plus an 'erasures' "
+                        + "entry with the eraser's sha256, method and concepts). -o OUT.safetensors for one input, -o DIR for "
+                        + "several (file names kept).",
+                "Sets made by another encoder (other width or model sha256) are refused. Exit status: 0 written, 2 "
+                        + "bad usage or input."})
 final class EraseApplyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

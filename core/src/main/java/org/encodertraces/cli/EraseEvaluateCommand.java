@@ -34,10 +34,12 @@ import picocli.CommandLine.Spec;
 /** {@code traces erase evaluate}: the before/after measurement of erasing a processing task, over seeds, on unseen images. */
 @Command(name = "evaluate", header = "Measure an erasure before and after: trace probes, kNN gap, semantic accuracy, over seeds.",
         mixinStandardHelpOptions = true,
-        description = {"Per seed: fit the eraser on --fit-fraction of the images (all operations of --task), then on the other images",
-                "only, raw and erased: the --task probe and each --check-task probe (fresh probes: their own seeds, the --trainer),",
-                "kNN under the five set-ups (all-same accuracy, pos-same minus neg-same gap) and a semantic linear probe.",
-                "Writes OUTDIR/erasure-<task>-<method>.json (per seed, provenance, inputs with sha256) and .csv; prints mean +- std.",
+        description = {"Per seed: fit the eraser on --fit-fraction of the images (all operations of --task), then on the "
+                        + "other images only, raw and erased: the --task probe and each --check-task probe (fresh probes: "
+                        + "their own seeds, the --trainer), kNN under the five set-ups (all-same accuracy, pos-same minus "
+                        + "neg-same gap) and a semantic linear probe.",
+                "Writes OUTDIR/erasure-<task>-<method>.json (per seed, provenance, inputs with sha256) and .csv; "
+                        + "prints mean +- std.",
                 "Exit status: 0 done, 2 bad usage or input."})
 final class EraseEvaluateCommand implements Callable<Integer> {
     @Spec

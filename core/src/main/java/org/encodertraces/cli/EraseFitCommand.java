@@ -23,10 +23,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code traces erase fit}: fits an eraser on the training images of embedding sets and writes it with its sidecar. */
 @Command(name = "fit", header = "Fit a trace eraser (LEACE or INLP) on the training images of embedding sets.", mixinStandardHelpOptions = true,
-        description = {"Processing concept: --task T --set OP=FILE for each operation of the task; a row's label is the operation of its set.",
-                "Acquisition (or any label) concept: --set FILE --label-tensor NAME (rows labelled -1 are left out). Both may be given:",
-                "LEACE erases all concepts at once. Only training images are used: the images traces probe would test on with the same",
-                "--test-fraction and --seed are held out (probe, knn and retrieval --eraser refuse to evaluate on fitted images).",
+        description = {"Processing concept: --task T --set OP=FILE for each operation of the task; a row's label is the "
+                        + "operation of its set.",
+                "Acquisition (or any label) concept: --set FILE --label-tensor NAME (rows labelled -1 are left out). "
+                        + "Both may be given:",
+                "LEACE erases all concepts at once. Only training images are used: the images traces probe would "
+                        + "test on with the same --test-fraction and --seed are held out (probe, knn and retrieval --eraser "
+                        + "refuse to evaluate on fitted images).",
                 "--all-images fits on every image (to apply the eraser to another dataset of the same encoder).",
                 "Exit status: 0 written, 2 bad usage or input."})
 final class EraseFitCommand implements Callable<Integer> {

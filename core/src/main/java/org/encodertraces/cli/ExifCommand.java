@@ -25,11 +25,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** The {@code exif} subcommand: one row per photo with raw EXIF, FlickrExif labels and JPEG quality. */
 @Command(name = "exif", mixinStandardHelpOptions = true,
-        description = {
-                "Print each photo's acquisition metadata: raw EXIF values, labels in the FlickrExif "
-                        + "benchmark's vocabulary, the JPEG's IJG quality estimate and chroma subsampling.",
-                "Folders are read recursively; bad files get a row with the error and the run goes on.",
-                "status is ok, partial (HEIC/HEIF: EXIF read, pixels and JPEG quantization not supported) or error."},
+        description = {"Print each photo's acquisition metadata: raw EXIF values, labels in the FlickrExif benchmark's "
+                        + "vocabulary, the JPEG's IJG quality estimate and chroma subsampling.",
+                "Folders are read recursively; bad files get a row with the error and the run goes on. status is ok, "
+                        + "partial (HEIC/HEIF: EXIF read, pixels and JPEG quantization not supported) or error."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
                 "0:every file was read completely (status ok)",

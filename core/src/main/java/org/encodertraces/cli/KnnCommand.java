@@ -28,18 +28,18 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code traces knn}: kNN classification under controlled processing (the study's five set-ups). */
 @Command(name = "knn", header = "kNN accuracy under controlled processing (the five set-ups) on embedding sets.", mixinStandardHelpOptions = true,
-        description = {"kNN classification with the training images (the database) under chosen processing operations:",
-                "all-same, pos-same, neg-same, all-diff and uniform set-ups, averaged over test operations.",
-                "Inputs are embedding sets (safetensors with 'image_embeddings' [N,D] and a label tensor), one per",
-                "operation, rows of the same image aligned across operations: --train/--test OP=FILE (a database and",
-                "query split), or --set OP=FILE (one folder, its images split by --test-fraction and --seed, as traces probe",
-                "--set splits them).",
-                "Query images that are also in the database (the same sample id, or the same embedding bit for bit) are",
-                "refused: evaluating an image against itself inflates the figure (--allow-overlap goes on, with a warning",
-                "recorded in the result). k must be below the database size. With a single class kNN is not applicable",
-                "(every set-up would read 100%%): that is said and nothing is computed.",
-                "Writes OUTDIR/knn.json (inputs with sha256, parameters, seeds, metrics, chance, per-class figures, provenance)",
-                "and OUTDIR/knn.csv. Exit status: 0 done, 2 bad usage or unreadable input."})
+        description = {"kNN classification with the training images (the database) under chosen processing operations: "
+                        + "all-same, pos-same, neg-same, all-diff and uniform set-ups, averaged over test operations.",
+                "Inputs are embedding sets (safetensors with 'image_embeddings' [N,D] and a label tensor), one per "
+                        + "operation, rows of the same image aligned across operations: --train/--test OP=FILE (a database "
+                        + "and query split), or --set OP=FILE (one folder, its images split by --test-fraction and --seed, "
+                        + "as traces probe --set splits them).",
+                "Query images that are also in the database (the same sample id, or the same embedding bit for bit) are "
+                        + "refused: evaluating an image against itself inflates the figure (--allow-overlap goes on, with a "
+                        + "warning recorded in the result). k must be below the database size. With a single class kNN is "
+                        + "not applicable (every set-up would read 100%%): that is said and nothing is computed.",
+                "Writes OUTDIR/knn.json (inputs with sha256, parameters, seeds, metrics, chance, per-class figures, "
+                        + "provenance) and OUTDIR/knn.csv. Exit status: 0 done, 2 bad usage or unreadable input."})
 public class KnnCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -22,9 +22,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code traces models}: the registry, where each model comes from, and what is available locally. */
 @Command(name = "models", header = "List the encoders (registry, shared, built-in) and what is available locally.", mixinStandardHelpOptions = true,
-        description = {"List the encoders: the study's 47 (registry), the local shared models and the built-in reference encoders,",
-                "with family, embedding size, input size, where the ONNX file comes from (a Hub download with its size, the shared",
-                "folder, or an export recipe to run first), whether it is available locally, and the counts."})
+        description = {"List the encoders: the study's 47 (registry), the local shared models and the built-in reference "
+                        + "encoders, with family, embedding size, input size, where the ONNX file comes from (a Hub download "
+                        + "with its size, the shared folder, or an export recipe to run first), whether it is available "
+                        + "locally, and the counts."})
 public final class ModelsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -31,19 +31,21 @@ import picocli.CommandLine.Spec;
 
 /** {@code traces probe}: linear probes on frozen embeddings predicting processing or acquisition. */
 @Command(name = "probe", header = "Linear probe on embedding sets: processing or acquisition prediction.", mixinStandardHelpOptions = true,
-        description = {"Linear probe (multinomial logistic regression) on frozen embeddings, with the study's protocol:",
-                "hyper-parameter search on a validation set, refit on train+val, evaluation on the test set.",
-                "Processing, the study's layout: --task T --train OP=FILE --test OP=FILE for each operation (train and val splits).",
+        description = {"Linear probe (multinomial logistic regression) on frozen embeddings, with the study's protocol: "
+                        + "hyper-parameter search on a validation set, refit on train+val, evaluation on the test set.",
+                "Processing, the study's layout: --task T --train OP=FILE --test OP=FILE for each operation (train "
+                        + "and val splits).",
                 "Processing, one split: --task T --set OP=FILE for each operation (images split by --test-fraction).",
-                "--protocol study (default) uses the study's own draws, splits and search seeds; --C or --lr/--wd fix the",
-                "hyper-parameters and skip the search.",
+                "--protocol study (default) uses the study's own draws, splits and search seeds; --C or --lr/--wd "
+                        + "fix the hyper-parameters and skip the search.",
                 "Acquisition: --set FILE --split SPLIT.json (FlickrExif split format; ids map to the set's sample ids).",
-                "Writes OUT/probe-<task>.json (inputs with sha256, parameters, seeds, metrics, per-class figures, provenance)",
-                "and OUT/probe-<task>.csv (headline numbers). Exit status: 0 done, 2 bad usage or input."},
-        footer = {"", "Tasks: jpeg (JPEG75_420 .. JPEG95_444), sharpening (JPEG95_444, SHARPEN_2, SHARPEN_4),",
-                "resizing (JPEG95_444, RESIZE_HALF, RESIZE_DOUBLE), interpolation (INTERPOLATION_BILINEAR|BICUBIC|LANCZOS|BOX).",
-                "Embedding sets: safetensors with 'image_embeddings' [N,D] and the JSON sidecar; a file without sidecar is read",
-                "with row numbers as ids (or the --id-label tensor, e.g. 'Flickr ID')."})
+                "Writes OUT/probe-<task>.json (inputs with sha256, parameters, seeds, metrics, per-class figures, "
+                        + "provenance) and OUT/probe-<task>.csv (headline numbers). Exit status: 0 done, 2 bad usage or input."},
+        footer = {"",
+                "Tasks: jpeg (JPEG75_420 .. JPEG95_444), sharpening (JPEG95_444, SHARPEN_2, SHARPEN_4), resizing "
+                        + "(JPEG95_444, RESIZE_HALF, RESIZE_DOUBLE), interpolation (INTERPOLATION_BILINEAR|BICUBIC|LANCZOS|BOX).",
+                "Embedding sets: safetensors with 'image_embeddings' [N,D] and the JSON sidecar; a file without "
+                        + "sidecar is read with row numbers as ids (or the --id-label tensor, e.g. 'Flickr ID')."})
 public final class ProbeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

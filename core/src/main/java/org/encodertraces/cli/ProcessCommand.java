@@ -17,12 +17,15 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code traces process}: apply the study's processing operations and write lossless PNGs. */
 @Command(name = "process", header = "Apply the study's processing operations to images; write lossless PNGs with provenance.", mixinStandardHelpOptions = true,
-        description = {"Apply processing operations (the study's names) to images and write the decoded results as lossless PNG,",
-                "one per input and operation, under OUTDIR/<OP>/, plus OUTDIR/processing.json with provenance and failures.",
-                "Existing outputs are kept, so an interrupted run resumes. Exit status: 0 all done, 1 some inputs failed, 2 bad usage."},
-        footer = {"", "Operations: IDENTITY, JPEG75_420 .. JPEG95_444 (any JPEG<q>_<420|422|444>), SHARPEN_2, SHARPEN_4,",
-                "RESIZE_HALF, RESIZE_DOUBLE, INTERPOLATION_BILINEAR|BICUBIC|LANCZOS|BOX, MASK_90, MASK_95 (any MASK_<r>),",
-                "MASK_<r>_KEEP_CENTER; chain with '+', e.g. SHARPEN_2+RESIZE_HALF."})
+        description = {"Apply processing operations (the study's names) to images and write the decoded results as lossless "
+                        + "PNG, one per input and operation, under OUTDIR/<OP>/, plus OUTDIR/processing.json with provenance "
+                        + "and failures.",
+                "Existing outputs are kept, so an interrupted run resumes. Exit status: 0 all done, 1 some inputs "
+                        + "failed, 2 bad usage."},
+        footer = {"",
+                "Operations: IDENTITY, JPEG75_420 .. JPEG95_444 (any JPEG<q>_<420|422|444>), SHARPEN_2, SHARPEN_4, "
+                        + "RESIZE_HALF, RESIZE_DOUBLE, INTERPOLATION_BILINEAR|BICUBIC|LANCZOS|BOX, MASK_90, MASK_95 (any "
+                        + "MASK_<r>), MASK_<r>_KEEP_CENTER; chain with '+', e.g. SHARPEN_2+RESIZE_HALF."})
 public final class ProcessCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -79,17 +82,18 @@ public final class ProcessCommand implements Callable<Integer> {
         }
         try {
             CliErrors.checkOutputFolder("-o", out);
-        } catch (IllegalArgumentException e) {
+            org.encodertraces.io.OutputLock.checkFree(out);
+        } catch (IllegalArgumentException | java.io.IOException e) {
             err.println("traces process: " + e.getMessage());
             return 2;
         }
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         BatchProcessor.Result r;
-        try (Progress progress = new Progress(err, "process", list.size());
+        try (Progress progress = Progress.of(CliEnv.of(spec), err, "process", list.size(), false);
              Interruption interruption = Interruption.announce(err, "traces process: interrupted; rerun the same command to"
                      + " resume (finished outputs are kept)")) {
             r = new BatchProcessor(new ImageDecoder(maxPixels, true), n, memoryBudget).run(list, parsed, seed, out, progress::step);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | org.encodertraces.io.OutputLock.HeldException e) {
             err.println("traces process: " + e.getMessage());
             return 2;
         } catch (BatchProcessor.OutputFullException e) {

@@ -19,10 +19,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code traces retrieval}: PairCams pair retrieval, recall@k with distractors from one device class. */
 @Command(name = "retrieval", header = "Phone/camera pair retrieval (recall@k in the two distractor set-ups).", mixinStandardHelpOptions = true,
-        description = {"PairCams retrieval: each subject has one photo per device class; a query's target is the other photo",
-                "of its subject. Recall@k with distractors from the query's own device class (negatives=query-device,",
-                "the hard case) and from the other class (negatives=other-device), per query class and overall.",
-                "Writes OUTDIR/retrieval.json and OUTDIR/retrieval.csv. Exit status: 0 done, 2 bad usage or unreadable input."})
+        description = {"PairCams retrieval: each subject has one photo per device class; a query's target is the other "
+                        + "photo of its subject. Recall@k with distractors from the query's own device class "
+                        + "(negatives=query-device, the hard case) and from the other class (negatives=other-device), per "
+                        + "query class and overall.",
+                "Writes OUTDIR/retrieval.json and OUTDIR/retrieval.csv. Exit status: 0 done, 2 bad usage or "
+                        + "unreadable input."})
 public final class RetrievalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

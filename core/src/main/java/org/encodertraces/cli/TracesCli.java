@@ -65,6 +65,8 @@ public final class TracesCli implements java.util.concurrent.Callable<Integer> {
         for (CommandPlugin plugin : java.util.ServiceLoader.load(CommandPlugin.class)) {
             plugin.commands().forEach(cl::addSubcommand);
         }
+        // the optional modules' commands are listed (and say how they are built) even when not built
+        OptionalCommands.addMissing(cl);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler(CliErrors::usageError);
         cl.setExecutionExceptionHandler(CliErrors::executionError);

@@ -185,8 +185,16 @@ public final class Extraction {
 
     /** Runs the job; returns one output per operation. */
     public static List<Output> run(Job job, Listener listener) throws IOException, InterruptedException {
+        return run(job, listener, "traces embed " + job.dataset().name() + " with " + job.modelName());
+    }
+
+    /**
+     * Runs the job, recording {@code holder} in the output folder's lock, so that a run refused
+     * meanwhile is told what holds the folder (e.g. {@code traces audit ...} rather than embed).
+     */
+    public static List<Output> run(Job job, Listener listener, String holder) throws IOException, InterruptedException {
         Files.createDirectories(job.outDir());
-        try (OutputLock lock = OutputLock.acquire(job.outDir(), "traces embed " + job.dataset().name() + " with " + job.modelName())) {
+        try (OutputLock lock = OutputLock.acquire(job.outDir(), holder)) {
             // our temporaries live beside the sets and under .work/; the rest of the folder is not ours to walk
             AtomicFiles.cleanStale(job.outDir(), 1);
             AtomicFiles.cleanStale(job.outDir().resolve(".work"));
@@ -233,6 +241,19 @@ public final class Extraction {
         }
         long total = (long) samples.size() * todo.size();
         long[] done = {0};
+        // shards an interrupted run committed count as done from the start, all at once, so that a
+        // progress bar's rate and ETA measure only the work this run does
+        for (int s = 0; s < shards; s++) {
+            int size = Math.min(samples.size(), (s + 1) * job.shardSize()) - s * job.shardSize();
+            for (ProcessingOp op : todo) {
+                if (Files.exists(shardFile(job, op, s))) {
+                    done[0] += size;
+                }
+            }
+        }
+        if (!todo.isEmpty()) {
+            listener.progress(done[0], total);
+        }
         Instant start = Instant.now();
         MemoryBudget budget = MemoryBudget.ofOrDefault(job.memoryBudget());
         PreprocessSpec spec = job.encoder().preprocessing();
@@ -252,7 +273,6 @@ public final class Extraction {
                 List<ProcessingOp> missing = new ArrayList<>();
                 for (ProcessingOp op : todo) {
                     if (Files.exists(shardFile(job, op, s))) {
-                        done[0] += shard.size();
                         resumed[job.ops().indexOf(op)]++;
                     } else {
                         missing.add(op);
@@ -280,6 +300,67 @@ public final class Extraction {
             }
         }
         return outputs;
+    }
+
+    /**
+     * What an earlier run left of one set in {@code outDir}, seen without an encoder: whether the set
+     * is complete for this seed, processing and dataset, or else how many of its shards an
+     * interrupted run with them committed. Why: a plan can say what it will reuse and estimate only
+     * the rest. The encoder's identity is not compared here ({@link #run} still refuses a set made
+     * by another model), so it is a forecast, not a promise.
+     *
+     * @param complete the set is there and was made with this seed, processing and dataset
+     * @param shardsDone shards an interrupted run committed (0 when complete)
+     * @param shards shards of the whole set at {@code shardSize}
+     */
+    public record Committed(boolean complete, int shardsDone, int shards) {
+        /** Images of the set already done. */
+        public long imagesDone(int images, int shardSize) {
+            return complete ? images : Math.min(images, (long) shardsDone * shardSize);
+        }
+    }
+
+    /** What an earlier run left of the set of {@code op} and {@code modelName} in {@code outDir} (see {@link Committed}). */
+    public static Committed committed(Path outDir, Dataset dataset, ProcessingOp op, String modelName, long seed, int shardSize)
+            throws IOException {
+        int n = dataset.samples().size();
+        int shards = (n + shardSize - 1) / shardSize;
+        String base = setName(dataset.name(), op, modelName);
+        Path file = outDir.resolve(base + ".safetensors");
+        JsonNode processing = JSON.readTree(JSON.writeValueAsString(op.describe()));
+        String manifest = dataset.manifestSha256();
+        Path sidecar = EmbeddingSetIO.sidecarOf(file);
+        if (Files.isRegularFile(sidecar) && Files.isRegularFile(file) && Files.exists(outDir.resolve(base + ".failures.tsv"))
+                && Files.exists(outDir.resolve(base + ".run.json"))) {
+            try {
+                JsonNode prov = JSON.readTree(sidecar.toFile()).path("provenance");
+                if (prov.path("seed").asLong(Long.MIN_VALUE) == seed && prov.path("processing").equals(processing)
+                        && prov.path("dataset").path("manifest_sha256").asText().equals(manifest)) {
+                    return new Committed(true, 0, shards);
+                }
+            } catch (IOException e) {
+                // unreadable: not complete
+            }
+        }
+        Path work = outDir.resolve(".work").resolve(base);
+        Path keyFile = work.resolve("job.json");
+        int done = 0;
+        if (Files.isRegularFile(keyFile)) {
+            try {
+                JsonNode key = JSON.readTree(keyFile.toFile());
+                if (key.path("seed").asLong(Long.MIN_VALUE) == seed && key.path("processing").equals(processing)
+                        && key.path("manifest_sha256").asText().equals(manifest)) {
+                    for (int sh = 0; sh < shards; sh++) {
+                        if (Files.exists(work.resolve(String.format("shard-%06d.safetensors", sh)))) {
+                            done++;
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // unreadable: nothing reusable
+            }
+        }
+        return new Committed(false, done, shards);
     }
 
     private static Path setFile(Job job, ProcessingOp op) {

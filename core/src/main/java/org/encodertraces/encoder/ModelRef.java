@@ -283,8 +283,24 @@ public sealed interface ModelRef permits ModelRef.Builtin, ModelRef.Onnx, ModelR
         return "hf:" + hf.repoId().replace('/', '_') + "_" + stem;
     }
 
+    /**
+     * The name of a model file: its stem, except for the generic {@code model.onnx} that
+     * {@code traces train} (and many exporters) write into a run folder, which is named after that
+     * folder ({@code runs/crop-flip-s0/model.onnx} is {@code crop-flip-s0}), so that two trained
+     * models in one embed or audit get sets of their own.
+     */
     private static String stem(Path file) {
         String n = file.getFileName().toString();
-        return n.substring(0, n.length() - 5);
+        String stem = n.substring(0, n.length() - 5);
+        if (stem.equals("model")) {
+            Path parent = file.toAbsolutePath().normalize().getParent();
+            if (parent != null && parent.getFileName() != null) {
+                String folder = parent.getFileName().toString().replaceAll("[^A-Za-z0-9._@-]+", "_");
+                if (!folder.isEmpty() && !folder.matches("[._]+")) {
+                    return folder;
+                }
+            }
+        }
+        return stem;
     }
 }

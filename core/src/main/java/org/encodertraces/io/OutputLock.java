@@ -82,6 +82,42 @@ public final class OutputLock implements AutoCloseable {
         return new OutputLock(ch, l);
     }
 
+    /**
+     * Who holds the folder's lock now, without taking it and without creating anything: empty when
+     * the folder, its lock file or a holder is missing. Lets a command refuse a busy folder before
+     * it prints a plan or does any work; the lock itself is still taken with {@link #acquire}.
+     */
+    public static java.util.Optional<String> holder(Path dir) throws IOException {
+        Path file = dir.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            return java.util.Optional.empty();
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock l;
+            try {
+                l = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                l = null;
+            }
+            if (l == null) {
+                return java.util.Optional.of(holder(ch));
+            }
+            l.release();
+            return java.util.Optional.empty();
+        } catch (java.nio.file.NoSuchFileException | java.nio.file.AccessDeniedException e) {
+            // gone meanwhile, or not ours to open: taking the lock will say what is wrong
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Fails at once, naming the holder, when another run holds {@code dir} (see {@link #holder(Path)}). */
+    public static void checkFree(Path dir) throws IOException {
+        java.util.Optional<String> h = holder(dir);
+        if (h.isPresent()) {
+            throw new HeldException(dir, h.get());
+        }
+    }
+
     private static String holder(FileChannel ch) {
         try {
             ByteBuffer b = ByteBuffer.allocate(512);

@@ -29,11 +29,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code traces spark embed}: {@code traces embed} with the images partitioned over a Spark cluster. */
 @Command(name = "embed", mixinStandardHelpOptions = true,
-        description = {"Embed a dataset on Spark: the samples are cut into partitions of whole shards, each partition is",
-                "extracted on an executor with the same pipeline as 'traces embed', and the driver assembles the parts into",
-                "OUT/<dataset>__<OP>__<model>.safetensors + .json + .failures.tsv: byte-identical to 'traces embed' (only the",
-                ".run.json differs). OUT may be any Hadoop file system path (file:, hdfs:, s3a:, ...). Re-running after a",
-                "failure reuses finished partitions (and, on a local or mounted OUT, the shards of an unfinished one).",
+        description = {"Embed a dataset on Spark: the samples are cut into partitions of whole shards, each partition is "
+                        + "extracted on an executor with the same pipeline as 'traces embed', and the driver assembles the "
+                        + "parts into OUT/<dataset>__<OP>__<model>.safetensors + .json + .failures.tsv: byte-identical to "
+                        + "'traces embed' (only the .run.json differs). OUT may be any Hadoop file system path (file:, hdfs:, "
+                        + "s3a:, ...). Re-running after a failure reuses finished partitions (and, on a local or mounted OUT, "
+                        + "the shards of an unfinished one).",
                 "Exit status: 0 all images embedded, 1 some images failed, 2 bad usage or model."})
 public final class SparkEmbedCommand implements Callable<Integer> {
     /** The model options re-parsed on executors (the rest are the driver's alone). */

@@ -14,10 +14,11 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "knn", header = "traces knn with the database rows partitioned over Spark (identical results).",
         mixinStandardHelpOptions = true,
-        description = {"kNN classification under controlled processing, as 'traces knn': the training (database) rows of",
-                "every operation are cut into partitions held by the executors; each top-k pass runs our kernel on every",
-                "partition and merges the lists exactly (ties to the lower database row, as on one machine). Writes the same",
-                "OUTDIR/knn.json and knn.csv. Exit status: 0 done, 2 bad usage, unreadable input or a failed Spark job."})
+        description = {"kNN classification under controlled processing, as 'traces knn': the training (database) rows of "
+                        + "every operation are cut into partitions held by the executors; each top-k pass runs our kernel on "
+                        + "every partition and merges the lists exactly (ties to the lower database row, as on one machine). "
+                        + "Writes the same OUTDIR/knn.json and knn.csv. Exit status: 0 done, 2 bad usage, unreadable input or "
+                        + "a failed Spark job."})
 public final class SparkKnnCommand extends KnnCommand {
     @Mixin
     SparkOptions sparkOptions;

@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
  * writes one report section. Every run resumes; finished runs are reused.
  */
 @Command(name = "ablation", mixinStandardHelpOptions = true,
+        header = "Train one network under several recipes and seeds; measure each one's traces and semantic accuracy.",
         description = "Train the same network under several augmentation recipes and seeds, then measure each one's processing traces "
                 + "(probes, kNN) and semantic accuracy; writes OUT/ablation.md, ablation.json, ablation.csv. Re-running continues.")
 public final class AblationCommand implements Callable<Integer> {
@@ -230,7 +231,8 @@ public final class AblationCommand implements Callable<Integer> {
         o.println(label + "training -> " + dir);
         o.flush();
         TrainRun.Outcome t;
-        try (TrainCommand.TrainProgress p = new TrainCommand.TrainProgress(err, cfg, quiet, concurrent ? label : null)) {
+        try (TrainCommand.TrainProgress p = new TrainCommand.TrainProgress(err, cfg, quiet, concurrent ? label : null,
+                Progress.interval(CliEnv.of(spec)))) {
             t = TrainRun.run(cfg, data, testData, dir, engine, p, 0);
         }
         o.printf("%stest accuracy %.2f%%%s%n", label, 100 * t.testAccuracy(), t.reused() ? " (reused)" : "");

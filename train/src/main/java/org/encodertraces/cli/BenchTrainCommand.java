@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
  * {@code tools/bench/train_throughput.sh} sets beside the same network in PyTorch.
  */
 @Command(name = "bench-train", mixinStandardHelpOptions = true,
+        header = "Benchmark: training steps of the residual CNN on random batches.",
         description = "Time training steps of the residual CNN on random batches (no data pipeline); see tools/bench/train_throughput.sh")
 public final class BenchTrainCommand implements Callable<Integer> {
     @Spec

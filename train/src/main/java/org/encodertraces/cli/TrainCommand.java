@@ -22,10 +22,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code traces train}: trains a small encoder under an augmentation recipe and writes it as an ONNX encoder. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a small residual CNN on class labels (or with SimCLR's contrastive loss) under an augmentation recipe (DJL + libtorch, CPU, offline) "
-                + "and write DIR/model.onnx, model.spec.json and training.json; resumes from DIR/checkpoint.bin.",
-                "Use the result anywhere: --model DIR/model.onnx --output embedding --size S --filter BICUBIC "
-                        + "--mean 0.4914,0.4822,0.4465 --std 0.2470,0.2435,0.2616"})
+        header = "Train a small residual CNN under an augmentation recipe (DJL + libtorch) and write it as an ONNX encoder.",
+        description = {"Train a small residual CNN on class labels (or with SimCLR's contrastive loss) under an augmentation "
+                        + "recipe (DJL + libtorch, CPU, offline) and write DIR/model.onnx, model.spec.json and training.json; "
+                        + "resumes from DIR/checkpoint.bin.",
+                "Use the result anywhere as --model DIR/model.onnx: the model.spec.json beside it gives its input, "
+                        + "embedding output and preprocessing, and its sets are named after DIR (e.g. "
+                        + "flowers__IDENTITY__crop-flip-s0)."})
 public final class TrainCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -147,7 +150,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         o.flush();
         TrainRun.Outcome r;
-        try (TrainProgress p = new TrainProgress(err, cfg, quiet);
+        try (TrainProgress p = new TrainProgress(err, cfg, quiet, null, Progress.interval(CliEnv.of(spec)));
              Interruption interruption = Interruption.announce(err, "traces train: interrupted; rerun the same command to"
                      + " resume from the last finished epoch (" + out.resolve(TrainedEncoder.CHECKPOINT) + ")")) {
             r = TrainRun.run(cfg, data, testData, out, engine, p, stopAfter);
@@ -185,30 +188,39 @@ public final class TrainCommand implements Callable<Integer> {
         err.flush();
     }
 
-    /** Progress with loss, images per second and ETA: redrawn on a terminal, one line per epoch otherwise. */
+    /**
+     * Progress with loss, images per second and ETA: redrawn on a terminal; otherwise a plain line
+     * every interval within an epoch (30 s; {@code TRACES_PROGRESS_SECONDS}) and one per epoch.
+     */
     static final class TrainProgress implements Training.Listener, AutoCloseable {
         private final PrintWriter err;
         private final TrainConfig cfg;
         private final boolean quiet;
         private final boolean terminal;
         private final String label;
+        private final long intervalNanos;
         private final long start = System.nanoTime();
         private long stepsDone;
         private long lastDraw;
+        private long lastLine = System.nanoTime();
         private double ema = Double.NaN;
         private int stepsPerEpoch;
 
         TrainProgress(PrintWriter err, TrainConfig cfg, boolean quiet) {
-            this(err, cfg, quiet, null);
+            this(err, cfg, quiet, null, Progress.DEFAULT_INTERVAL_SECONDS * 1_000_000_000L);
         }
 
-        /** @param label null: the only run, redrawn on a terminal; else a run among others, one line per epoch starting with the label */
-        TrainProgress(PrintWriter err, TrainConfig cfg, boolean quiet, String label) {
+        /**
+         * @param label null: the only run, redrawn on a terminal; else a run among others, plain lines starting with the label
+         * @param intervalNanos the time between two plain lines within an epoch when not redrawn on a terminal
+         */
+        TrainProgress(PrintWriter err, TrainConfig cfg, boolean quiet, String label, long intervalNanos) {
             this.err = err;
             this.cfg = cfg;
             this.quiet = quiet;
             this.label = label == null ? "" : label;
             this.terminal = label == null && System.console() != null;
+            this.intervalNanos = intervalNanos;
         }
 
         @Override
@@ -217,13 +229,25 @@ public final class TrainCommand implements Callable<Integer> {
             stepsPerEpoch = steps;
             ema = Double.isNaN(ema) ? loss : 0.9 * ema + 0.1 * loss;
             long now = System.nanoTime();
-            if (quiet || !terminal || now - lastDraw < 200_000_000L) {
+            if (quiet) {
                 return;
             }
-            lastDraw = now;
             double secs = (now - start) / 1e9;
             long remaining = (long) steps * cfg.epochs() - ((long) epoch * steps + step + 1);
             double rate = stepsDone / secs;
+            if (!terminal) {
+                if (now - lastLine >= intervalNanos && step + 1 < steps) {
+                    lastLine = now;
+                    err.printf(java.util.Locale.ROOT, "%sepoch %d/%d: step %d/%d, loss %.4f (running mean), %.0f img/s, elapsed %s, ETA %s%n", label, epoch + 1,
+                            cfg.epochs(), step + 1, steps, ema, rate * cfg.batchSize(), clock(secs), clock(remaining / rate));
+                    err.flush();
+                }
+                return;
+            }
+            if (now - lastDraw < 200_000_000L) {
+                return;
+            }
+            lastDraw = now;
             int filled = (int) (30L * (step + 1) / steps);
             err.printf("\rtrain epoch %d/%d [%s%s] %d/%d loss %.4f %.0f img/s ETA %s   ", epoch + 1, cfg.epochs(), "=".repeat(filled),
                     " ".repeat(30 - filled), step + 1, steps, ema, rate * cfg.batchSize(), clock(remaining / rate));
@@ -232,6 +256,7 @@ public final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void epoch(int epoch, double meanLoss, double trainAccuracy) {
+            lastLine = System.nanoTime();
             if (quiet) {
                 return;
             }

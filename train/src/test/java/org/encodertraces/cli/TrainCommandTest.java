@@ -179,8 +179,21 @@ class TrainCommandTest {
     void trainedEncoderEmbedsThroughTracesEmbed() throws Exception {
         Path zip = tinyZip(tmp.resolve("tiny.zip"), 16);
         Path run = tmp.resolve("run");
-        Run r = cli(trainArgs(zip, run, 2).toArray(String[]::new));
+        // not --quiet, and a progress line for every step (standard error is not a terminal here)
+        List<String> args = new ArrayList<>(trainArgs(zip, run, 2));
+        args.remove("--quiet");
+        java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.put("TRACES_PROGRESS_SECONDS", "0");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cl = TracesCli.commandLine(env);
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        Run r = new Run(cl.execute(args.toArray(String[]::new)), out.toString(), err.toString());
         assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(java.util.regex.Pattern.compile("(?m)^epoch 1/2: step 1/2, loss [0-9.]+ \\(running mean\\), \\d+ img/s, elapsed [0-9:]+,"
+                + " ETA [0-9:]+$").matcher(r.err()).find(), "a plain line within the epoch: " + r.err());
+        assertTrue(!r.err().contains("\r"), r.err());
         JsonNode spec = new ObjectMapper().readTree(run.resolve(TrainedEncoder.SPEC).toFile());
         assertEquals("embedding", spec.path("output").asText());
         assertEquals(32, spec.path("preprocessing").path("cropSize").asInt());
@@ -191,11 +204,14 @@ class TrainCommandTest {
         assertTrue(prov.path("libraries").path("libtorch").asText().startsWith("2.7"), prov.path("libraries").toString());
 
         Path emb = tmp.resolve("emb");
-        Run e = cli("embed", "--images", "zip:" + zip, "--model", run.resolve("model.onnx").toString(), "--output", "embedding",
-                "--size", "32", "--filter", "BICUBIC", "--mean", "0.4914,0.4822,0.4465", "--std", "0.2470,0.2435,0.2616",
+        // model.spec.json beside it says everything: no --output, --size, --mean or --std; its sets are named after the run folder
+        Run e = cli("embed", "--images", "zip:" + zip, "--model", run.resolve("model.onnx").toString(),
                 "--processing", "IDENTITY,JPEG75_420", "--threads", "1", "--quiet", "-o", emb.toString());
         assertEquals(0, e.exit(), e.out() + e.err());
         assertTrue(e.out().contains("32 rows, 0 failed"), e.out());
+        try (var sets = Files.list(emb)) {
+            assertTrue(sets.anyMatch(f -> f.getFileName().toString().endsWith("__IDENTITY__run.safetensors")), e.out());
+        }
     }
 
     @Test
