@@ -60,13 +60,15 @@ class ModelOutputRowsCliTest {
         assertTrue(r.err().contains("one-row.onnx") && r.err().contains("output 'y' has 1 row for a batch of 4 images"), r.err());
         assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), r.err());
 
+        // the audit needs a folder large enough for a figure (12 images: the sharpening probe), else it is refused before embedding
+        Path adata = ReliabilityCliTest.scenes(tmp.resolve("a"), 6, false);
         Path aout = tmp.resolve("audit");
-        CliRun a = CliRun.of("audit", "--images", data.toString(), "--model", "builtin:lowlevel-stats", "--model",
+        CliRun a = CliRun.of("audit", "--images", adata.toString(), "--model", "builtin:lowlevel-stats", "--model",
                 tmp.resolve("one-row.onnx").toString(), "--output", "y", "--size", "32", "--mean", "0.5,0.5,0.5", "--std", "0.25,0.25,0.25",
                 "--tasks", "sharpening", "--mask", "0", "--trainer", "LBFGS", "--trials", "2", "--seeds", "1", "--quiet",
                 "-o", aout.toString());
         assertEquals(2, a.exit(), a.out() + a.err());
-        assertTrue(a.err().contains("one-row.onnx") && a.err().contains("has 1 row for a batch of 6 images"), a.err());
+        assertTrue(a.err().contains("one-row.onnx") && a.err().contains("has 1 row for a batch of 12 images"), a.err());
         assertFalse(a.err().contains("\tat ") || a.err().contains("Exception"), a.err());
     }
 }
