@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.encodertraces.data.AcquisitionSplit;
 import org.encodertraces.data.Dataset;
 import org.encodertraces.data.ExifDataset;
 import org.encodertraces.data.SplitBuilder;
@@ -120,7 +121,7 @@ final class AcquisitionStage {
         }
     }
 
-    /** The split sizes of an attribute: the audit's test fraction of the smallest kept class, the probe's validation fraction of the rest. */
+    /** The split sizes of an attribute: the audit's test fraction of the smallest class, the probe's validation fraction of the rest. */
     static SplitBuilder.Options sizes(Map<String, String> labels, AuditConfig cfg) {
         return SplitBuilder.Options.sized(labels, cfg.minPerClass(), cfg.testFraction(), cfg.probe().valFraction(), cfg.seed());
     }
@@ -171,44 +172,30 @@ final class AcquisitionStage {
         SplitGroups g = groups.mapIds(toSplitId::get);
         for (String attr : attrs) {
             Map<String, String> labels = ExifDataset.labelStrings(ds, attr);
-            SplitBuilder.Options o;
+            List<String> why = new ArrayList<>();
+            AcquisitionSplit a;
             try {
-                o = sizes(labels, cfg);
+                a = AcquisitionSplit.of(attr, labels, cfg.minPerClass(), cfg.testFraction(), cfg.probe().valFraction(), cfg.seed(), g, why);
             } catch (IllegalArgumentException e) {
+                why.forEach(w -> notes.add("acquisition probe '" + attr + "': " + w));
                 notes.add("acquisition probe '" + attr + "' skipped: " + e.getMessage());
                 continue;
             }
-            SplitFile plain = SplitBuilder.build(attr, labels, o);
-            String sized = plain.testIds().size() + " test photos (" + o.testPerClass() + " per class: "
-                    + Math.round(100 * cfg.testFraction()) + "% of the smallest class's " + (o.testPerClass() + o.valPerClass()
-                    + plain.trainIds().size() / plain.classes().size()) + ")";
-            SplitGroups here = g.restrictTo(labels.keySet());
-            List<String> trainVal = new ArrayList<>(plain.trainIds());
-            trainVal.addAll(plain.valIds());
-            List<String> leaking = here.leaking(trainVal, plain.testIds());
-            if (leaking.isEmpty() && here.leaking(plain.trainIds(), plain.valIds()).isEmpty()) {
-                // the plain split already keeps every group on one side: it is the one measured
-                out.put(attr, new Splits(attr, plain, null, List.of(), "split sized by the data: " + sized
-                        + (here.isEmpty() ? "" : "; no group of " + cfg.grouping().describe() + " straddles it")));
-                continue;
-            }
-            List<String> why = new ArrayList<>();
-            SplitFile grouped;
-            try {
-                grouped = SplitBuilder.build(attr, labels, o, here, why);
-            } catch (IllegalArgumentException e) {
-                why.forEach(w -> notes.add("acquisition probe '" + attr + "': " + w));
-                notes.add("acquisition probe '" + attr + "' skipped: " + e.getMessage() + " (" + cfg.grouping().describe()
-                        + "); a plain split would put " + leaking.size() + " of its " + plain.testIds().size()
-                        + " test photos beside a photo of their group in training");
-                continue;
-            }
             why.forEach(w -> notes.add("acquisition probe '" + attr + "': " + w));
-            String how = "split keeping " + cfg.grouping().describe() + " together: " + grouped.testIds().size() + " test photos";
-            notes.add("acquisition probe '" + attr + "': a plain split would put " + leaking.size() + " of its " + plain.testIds().size()
-                    + " test photos beside a photo of their group in training; the figure is on a split that keeps groups together ("
-                    + grouped.testIds().size() + " test photos), and '" + attr + UNGROUPED + "' on the plain split, for contrast only");
-            out.put(attr, new Splits(attr, grouped, leaking.isEmpty() ? null : plain, leaking, how));
+            String sized = a.split().testIds().size() + " test photos (" + a.sizes().testPerClass() + " per class: "
+                    + Math.round(100 * cfg.testFraction()) + "% of the smallest class's " + a.smallestClass() + ")";
+            if (a.ungrouped() == null) {
+                out.put(attr, new Splits(attr, a.split(), null, List.of(), "split sized by the data: " + sized
+                        + (g.restrictTo(labels.keySet()).isEmpty() ? "" : "; every group of " + cfg.grouping().describe()
+                        + " on one side")));
+                continue;
+            }
+            String how = "split keeping " + cfg.grouping().describe() + " together: " + a.split().testIds().size() + " test photos";
+            notes.add("acquisition probe '" + attr + "': a plain split would put " + a.leaking().size() + " of its "
+                    + a.ungrouped().testIds().size() + " test photos beside a photo of their group in training; the figure is on a split"
+                    + " that keeps groups together (" + a.split().testIds().size() + " test photos), and '" + attr + UNGROUPED
+                    + "' on the plain split, for contrast only");
+            out.put(attr, new Splits(attr, a.split(), a.ungrouped(), a.leaking(), how));
         }
         return out;
     }
@@ -245,12 +232,13 @@ final class AcquisitionStage {
                     x[i] = set.row(i);
                     rowIds.add(toSplitId.getOrDefault(set.ids().get(i), set.ids().get(i)));
                 }
-                out.add(new AttributeProbe(attr, !op.equals("IDENTITY"), withNote(new AcquisitionProbe(pc).run(x, rowIds, fes(s.split())), s.how())));
+                ProbeResult r = new AcquisitionProbe(pc).run(x, rowIds, FlickrExifSplit.of(s.split()));
+                out.add(new AttributeProbe(attr, !op.equals("IDENTITY"), withNote(r, s.how())));
                 if (s.ungrouped() != null && op.equals("IDENTITY")) {
                     listener.stage(model + ": acquisition probe " + attr + UNGROUPED);
-                    out.add(new AttributeProbe(attr + UNGROUPED, false, withNote(new AcquisitionProbe(pc).run(x, rowIds, fes(s.ungrouped())),
-                            "contrast only: a split that ignores the groups; " + s.leaking().size() + " of its test photos have a photo of"
-                                    + " their group in training")));
+                    ProbeResult u = new AcquisitionProbe(pc).run(x, rowIds, FlickrExifSplit.of(s.ungrouped()));
+                    out.add(new AttributeProbe(attr + UNGROUPED, false, withNote(u, "contrast only: a split that ignores the groups; "
+                            + s.leaking().size() + " of its test photos have a photo of their group in training")));
                 }
             }
         }
@@ -262,14 +250,5 @@ final class AcquisitionStage {
         notes.add(0, note);
         return new ProbeResult(r.task(), r.classNames(), r.config(), r.metrics(), r.repeats(), r.accuracyMean(), r.accuracyStd(),
                 r.bestParams(), r.trials(), r.trainSize(), r.searchTrainSize(), r.valSize(), r.testSize(), notes);
-    }
-
-    private static FlickrExifSplit fes(SplitFile split) {
-        return new FlickrExifSplit(split.targetAttribute(), split.classes(), part(split.trainIds(), split.trainLabels()),
-                part(split.valIds(), split.valLabels()), part(split.testIds(), split.testLabels()));
-    }
-
-    private static FlickrExifSplit.Part part(List<String> ids, List<Integer> labels) {
-        return new FlickrExifSplit.Part(ids, labels.stream().mapToInt(Integer::intValue).toArray());
     }
 }

@@ -247,6 +247,34 @@ public final class NearDuplicates {
         return i;
     }
 
+    /**
+     * The groups of a {@code near_duplicates.json} an audit wrote ({@code groups[].ids}), to keep
+     * them together in other splits ({@code traces probe --groups}).
+     */
+    public static List<List<String>> readGroups(Path file) throws IOException {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IOException(file + ": not a readable JSON file: " + e.getMessage(), e);
+        }
+        JsonNode gs = root == null ? null : root.get("groups");
+        if (gs == null || !gs.isArray()) {
+            throw new IOException(file + ": no 'groups' array (not the near_duplicates.json of an audit?)");
+        }
+        List<List<String>> out = new ArrayList<>();
+        for (JsonNode g : gs) {
+            JsonNode ids = g.get("ids");
+            if (ids == null || !ids.isArray()) {
+                throw new IOException(file + ": a group without an 'ids' array");
+            }
+            List<String> l = new ArrayList<>();
+            ids.forEach(i -> l.add(i.asText()));
+            out.add(l);
+        }
+        return out;
+    }
+
     /** Earlier hashes: id to {file size, hash}; an unreadable cache is ignored (everything is hashed again). */
     static Map<String, long[]> readCache(Path cache) {
         Map<String, long[]> m = new TreeMap<>();

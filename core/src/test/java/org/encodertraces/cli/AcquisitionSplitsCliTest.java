@@ -92,6 +92,24 @@ class AcquisitionSplitsCliTest {
         SplitFile split = SplitFile.read(out.resolve("results/acquisition_splits").resolve(SplitFile.fileName("Make")));
         assertEquals(Set.of(), sides(split, "train").stream().filter(sides(split, "test")::contains).collect(java.util.stream.Collectors.toSet()));
         assertEquals(Set.of(), sides(split, "val").stream().filter(sides(split, "test")::contains).collect(java.util.stream.Collectors.toSet()));
+        // traces probe on the audit's set, with the audit's groups: the same kind of split, the same finding
+        Path set = out.resolve("embeddings/planted__IDENTITY__builtin_lowlevel-stats.safetensors");
+        CliRun pg = CliRun.of("probe", "--set", set.toString(), "--attribute", "Make", "--test-fraction", "0.3", "--groups",
+                out.resolve("results/near_duplicates.json").toString(), "--trials", "3", "--norm", "standard", "-o",
+                tmp.resolve("probe-grouped").toString());
+        assertEquals(0, pg.exit(), pg.out() + pg.err());
+        assertTrue(pg.out().matches("(?s)Make: accuracy \\d+\\.\\d+% \\[\\d+\\.\\d, \\d+\\.\\d\\] on n=40 test rows, chance 20\\.00% \\(5 classes\\).*"),
+                pg.out());
+        assertTrue(pg.err().contains("a plain split would put 35 of its 35 test photos beside a photo of their group"), pg.err());
+        SplitFile probeSplit = SplitFile.read(tmp.resolve("probe-grouped").resolve(SplitFile.fileName("Make")));
+        assertEquals(40, probeSplit.testIds().size());
+        CliRun pp = CliRun.of("probe", "--set", set.toString(), "--attribute", "Make", "--test-fraction", "0.3", "--trials", "3", "--norm",
+                "standard", "-o", tmp.resolve("probe-plain").toString());
+        assertEquals(0, pp.exit(), pp.out() + pp.err());
+        assertTrue(pp.out().contains("on n=35 test rows"), pp.out());
+        JsonNode g = new ObjectMapper().readTree(tmp.resolve("probe-grouped/probe-Make.json").toFile()).get("metrics");
+        JsonNode p = new ObjectMapper().readTree(tmp.resolve("probe-plain/probe-Make.json").toFile()).get("metrics");
+        assertTrue(p.get("accuracy_mean").asDouble() > g.get("accuracy_mean").asDouble() + 0.3, "plain " + p + " grouped " + g);
         // and without the near-duplicate rule, only the plain figure
         Path off = tmp.resolve("off");
         CliRun o = audit(images, off, "--near-duplicates", "off");
