@@ -14,6 +14,7 @@ import org.encodertraces.data.ExifDataset;
 import org.encodertraces.data.SplitBuilder;
 import org.encodertraces.data.SplitFile;
 import org.encodertraces.data.SplitGroups;
+import org.encodertraces.data.SplitRules;
 import org.encodertraces.embed.EmbeddingSet;
 import org.encodertraces.exif.FlickrExifLabels;
 import org.encodertraces.probe.AcquisitionProbe;
@@ -158,7 +159,7 @@ final class AcquisitionStage {
      * The split of every qualifying attribute, with the groups of {@code groups} (keyed by sample id)
      * kept together; what a reader should know about each goes to {@code notes}.
      */
-    static Map<String, Splits> splits(Dataset ds, AuditConfig cfg, SplitGroups groups, List<String> notes) {
+    static Map<String, Splits> splits(Dataset ds, AuditConfig cfg, SplitRules rules, List<String> notes) {
         Map<String, Splits> out = new LinkedHashMap<>();
         List<String> attrs = qualifying(ds, cfg.minPerClass(), null);
         if (attrs.isEmpty()) {
@@ -169,13 +170,15 @@ final class AcquisitionStage {
         for (int i = 0; i < ds.samples().size(); i++) {
             toSplitId.put(ds.samples().get(i).id(), splitIds.get(i));
         }
-        SplitGroups g = groups.mapIds(toSplitId::get);
+        SplitRules r = rules.mapIds(toSplitId::get);
+        SplitGroups g = r.together();
         for (String attr : attrs) {
             Map<String, String> labels = ExifDataset.labelStrings(ds, attr);
             List<String> why = new ArrayList<>();
             AcquisitionSplit a;
             try {
-                a = AcquisitionSplit.of(attr, labels, cfg.minPerClass(), cfg.testFraction(), cfg.probe().valFraction(), cfg.seed(), g, why);
+                a = AcquisitionSplit.of(attr, labels, cfg.minPerClass(), cfg.testFraction(), cfg.probe().valFraction(), cfg.seed(), g,
+                        r.nearDuplicates(), why);
             } catch (IllegalArgumentException e) {
                 why.forEach(w -> notes.add("acquisition probe '" + attr + "': " + w));
                 notes.add("acquisition probe '" + attr + "' skipped: " + e.getMessage());
@@ -183,27 +186,30 @@ final class AcquisitionStage {
             }
             why.forEach(w -> notes.add("acquisition probe '" + attr + "': " + w));
             String sized = a.split().testIds().size() + " test photos (" + a.sizes().testPerClass() + " per class: "
-                    + Math.round(100 * cfg.testFraction()) + "% of the smallest class's " + a.smallestClass() + ")";
+                    + Math.round(100 * cfg.testFraction()) + "% of the smallest class's " + a.smallestClass() + ")"
+                    + (a.collapsed() > 0 ? ", each near-duplicate group counted once (" + a.collapsed() + " test photos left out)" : "");
             if (a.ungrouped() == null) {
                 out.put(attr, new Splits(attr, a.split(), null, List.of(), "split sized by the data: " + sized
                         + (g.restrictTo(labels.keySet()).isEmpty() ? "" : "; every group of " + cfg.grouping().describe()
                         + " on one side")));
                 continue;
             }
-            String how = "split keeping " + cfg.grouping().describe() + " together: " + a.split().testIds().size() + " test photos";
+            String how = "split keeping " + cfg.grouping().describe() + " together: " + a.split().testIds().size() + " test photos"
+                    + (a.collapsed() > 0 ? ", each near-duplicate group counted once (" + a.collapsed() + " test photos left out)" : "");
             notes.add("acquisition probe '" + attr + "': a plain split would put " + a.leaking().size() + " of its "
                     + a.ungrouped().testIds().size() + " test photos beside a photo of their group in training; the figure is on a split"
-                    + " that keeps groups together (" + a.split().testIds().size() + " test photos), and '" + attr + UNGROUPED
-                    + "' on the plain split, for contrast only");
+                    + " that keeps groups together (" + a.split().testIds().size() + " test photos" + (a.collapsed() > 0
+                    ? ", a near-duplicate group counted once" : "") + "), and '" + attr + UNGROUPED + "' on the plain split, for"
+                    + " contrast only");
             out.put(attr, new Splits(attr, a.split(), a.ungrouped(), a.leaking(), how));
         }
         return out;
     }
 
     static List<AttributeProbe> run(Dataset ds, AuditConfig cfg, Map<String, EmbeddingSet> sets, Audit.Listener listener, String model,
-            List<String> notes, SplitGroups groups) {
+            List<String> notes, SplitRules rules) {
         List<AttributeProbe> out = new ArrayList<>();
-        Map<String, Splits> splits = splits(ds, cfg, groups, new ArrayList<>());
+        Map<String, Splits> splits = splits(ds, cfg, rules, new ArrayList<>());
         if (splits.isEmpty()) {
             return out;
         }

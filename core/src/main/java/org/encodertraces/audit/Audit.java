@@ -14,6 +14,7 @@ import org.encodertraces.data.Dataset;
 import org.encodertraces.data.DatasetAudit;
 import org.encodertraces.data.NearDuplicates;
 import org.encodertraces.data.SplitGroups;
+import org.encodertraces.data.SplitRules;
 import org.encodertraces.embed.EmbeddingSet;
 import org.encodertraces.embed.EmbeddingSetIO;
 import org.encodertraces.embed.Extraction;
@@ -243,12 +244,14 @@ public final class Audit {
         NearDuplicates.Result nearDuplicates = null;
         Map<String, org.encodertraces.data.SplitFile> acquisitionSplits = new LinkedHashMap<>();
         SplitGroups groups = SplitGroups.none();
+        SplitGroups near = SplitGroups.none();
         if (plan.steps().stream().anyMatch(s -> s.kind().equals("acquisition"))) {
             if (cfg.grouping().nearDuplicates()) {
                 listener.stage("near-duplicates: hashing the pixels of " + ds.samples().size() + " photos");
                 nearDuplicates = NearDuplicates.find(ds.samples(), cfg.grouping().nearDuplicateDistance(), cfg.threads(),
                         embDir.resolve(ds.name() + ".near-duplicates.json"), (d, t) -> listener.progress("near-duplicates", d, t));
-                groups = SplitGroups.byKey(nearDuplicates.groupOf());
+                near = SplitGroups.byKey(nearDuplicates.groupOf());
+                groups = near;
                 notes.addAll(nearDuplicateNotes(nearDuplicates, ds));
             }
             if (cfg.grouping().groupBy() != null) {
@@ -257,7 +260,10 @@ public final class Audit {
                         + user.groups().size() + " group(s) of two or more, " + user.groupedPhotos() + " photos");
                 groups = groups.union(user);
             }
-            AcquisitionStage.splits(ds, cfg, groups, notes).forEach((a, sp) -> acquisitionSplits.put(a, sp.split()));
+        }
+        SplitRules rules = new SplitRules(groups, near);
+        if (plan.steps().stream().anyMatch(s -> s.kind().equals("acquisition"))) {
+            AcquisitionStage.splits(ds, cfg, rules, notes).forEach((a, sp) -> acquisitionSplits.put(a, sp.split()));
         }
         for (String model : cfg.models()) {
             String fileName = ModelRef.fileSafe(model);
@@ -305,9 +311,9 @@ public final class Audit {
             // learned embeddings get the configured normalisation (the study's L2 by default)
             AuditConfig mcfg = info.isReference()
                     ? cfg.withProbe(cfg.probe().withNormalization(org.encodertraces.probe.FeatureNormalization.STANDARD)) : cfg;
-            Analysis an = analyse(ds, mcfg, sets, listener, model, modelNotes, groups);
+            Analysis an = analyse(ds, mcfg, sets, listener, model, modelNotes, rules);
             List<ErasureStage.Result> erased = ErasureStage.run(erasures, ds, mcfg, sets, listener, model, fileName,
-                    embDir.resolve(Extraction.setName(ds.name(), plan.operations().get(0), fileName) + ".safetensors"), modelNotes, groups);
+                    embDir.resolve(Extraction.setName(ds.name(), plan.operations().get(0), fileName) + ".safetensors"), modelNotes, rules);
             runs.add(new ModelRun(model, fileName, encoderProv, dim, an.probes(), an.knn(), an.retrieval(), an.acquisition(), modelNotes, info,
                     erased));
         }
@@ -360,10 +366,10 @@ public final class Audit {
      *
      * @param label names the model in stage messages
      * @param notes receives what was skipped and why
-     * @param groups photos the acquisition splits keep together (by sample id)
+     * @param rules photos the acquisition splits keep together, and the near-duplicates among them (by sample id)
      */
     static Analysis analyse(Dataset ds, AuditConfig mcfg, Map<String, EmbeddingSet> sets, Listener listener, String label,
-                            List<String> notes, SplitGroups groups) {
+                            List<String> notes, SplitRules rules) {
         List<TaskProbe> probes = new ArrayList<>();
         List<TaskKnn> knn = new ArrayList<>();
         boolean semantic = ds.labelTensors().contains(LABEL);
@@ -411,7 +417,7 @@ public final class Audit {
             retrieval = new PairRetrieval(mcfg.threads()).run(new FloatMatrix(id.rows(), id.dim(), id.embeddings()), subject, device,
                     deviceNames, 1, 5);
         }
-        List<AcquisitionStage.AttributeProbe> acq = AcquisitionStage.run(ds, mcfg, sets, listener, label, notes, groups);
+        List<AcquisitionStage.AttributeProbe> acq = AcquisitionStage.run(ds, mcfg, sets, listener, label, notes, rules);
         return new Analysis(probes, knn, retrieval, acq);
     }
 

@@ -133,7 +133,7 @@ public final class ErasureStage {
      */
     static List<Result> run(List<Request> requests, Dataset ds, AuditConfig mcfg, Map<String, EmbeddingSet> sets, Audit.Listener listener,
                             String model, String fileName, Path setFile, List<String> notes,
-                            org.encodertraces.data.SplitGroups groups) throws IOException {
+                            org.encodertraces.data.SplitRules groups) throws IOException {
         List<Result> out = new ArrayList<>();
         if (requests.isEmpty() || sets.isEmpty()) {
             return out;
@@ -214,7 +214,7 @@ public final class ErasureStage {
     /** Every experiment on the held-out images, raw and erased. */
     private static List<Measure> measure(Request q, Eraser eraser, List<String> concepts, Set<String> unseen, Dataset ds, AuditConfig mcfg,
                                          Map<String, EmbeddingSet> sets, Audit.Listener listener, String model, List<String> notes,
-                                         org.encodertraces.data.SplitGroups groups) {
+                                         org.encodertraces.data.SplitRules groups) {
         Map<String, EmbeddingSet> raw = new LinkedHashMap<>();
         Map<String, EmbeddingSet> erased = new LinkedHashMap<>();
         for (Map.Entry<String, EmbeddingSet> e : sets.entrySet()) {

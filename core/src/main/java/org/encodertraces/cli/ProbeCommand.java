@@ -193,12 +193,13 @@ public final class ProbeCommand implements Callable<Integer> {
                         groupKey.put(set.ids().get(i), by[i] >= 0 ? Long.toString(by[i]) : null);
                     }
                 }
-                SplitGroups groups = SplitGroups.byKey(groupKey);
-                if (groupsFile != null) {
-                    groups = groups.union(SplitGroups.of(NearDuplicates.readGroups(groupsFile)));
-                }
+                SplitGroups near = groupsFile == null ? SplitGroups.none() : SplitGroups.of(NearDuplicates.readGroups(groupsFile));
+                SplitGroups groups = SplitGroups.byKey(groupKey).union(near);
                 List<String> why = new ArrayList<>();
-                AcquisitionSplit as = AcquisitionSplit.of(attribute, labels, minPerClass, testFraction, valFraction, seed, groups, why);
+                AcquisitionSplit as = AcquisitionSplit.of(attribute, labels, minPerClass, testFraction, valFraction, seed, groups, near, why);
+                if (as.collapsed() > 0) {
+                    why.add(as.collapsed() + " test photos left out: each near-duplicate group counts once in test");
+                }
                 why.forEach(w -> err.println("note: " + w));
                 if (as.ungrouped() != null) {
                     err.println("note: a plain split would put " + as.leaking().size() + " of its " + as.ungrouped().testIds().size()

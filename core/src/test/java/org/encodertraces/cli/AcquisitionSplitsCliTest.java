@@ -77,9 +77,11 @@ class AcquisitionSplitsCliTest {
                         "a group is one burst: " + g);
             }
         }
-        // the figure shown keeps bursts together: the camera cannot be told from the pixels, so chance is inside its interval
+        // the figure shown keeps bursts together: the camera cannot be told from the pixels, so chance is inside its interval;
+        // a burst's frames answer alike, so each burst in test counts once
         JsonNode grouped = probe(out, "Make");
         assertNotNull(grouped, "Make probed");
+        assertEquals(10, grouped.get("test_samples").asInt(), "2 bursts of each of the 5 makes");
         assertEquals(0.2, grouped.get("chance").asDouble(), 1e-9);
         assertTrue(interval(grouped).contains(0.2), "grouped Make " + grouped);
         // the plain split, for contrast: test frames beside their burst in training read far above chance
@@ -98,11 +100,11 @@ class AcquisitionSplitsCliTest {
                 out.resolve("results/near_duplicates.json").toString(), "--trials", "3", "--norm", "standard", "-o",
                 tmp.resolve("probe-grouped").toString());
         assertEquals(0, pg.exit(), pg.out() + pg.err());
-        assertTrue(pg.out().matches("(?s)Make: accuracy \\d+\\.\\d+% \\[\\d+\\.\\d, \\d+\\.\\d\\] on n=40 test rows, chance 20\\.00% \\(5 classes\\).*"),
+        assertTrue(pg.out().matches("(?s)Make: accuracy \\d+\\.\\d+% \\[\\d+\\.\\d, \\d+\\.\\d\\] on n=10 test rows, chance 20\\.00% \\(5 classes\\).*"),
                 pg.out());
         assertTrue(pg.err().contains("a plain split would put 35 of its 35 test photos beside a photo of their group"), pg.err());
         SplitFile probeSplit = SplitFile.read(tmp.resolve("probe-grouped").resolve(SplitFile.fileName("Make")));
-        assertEquals(40, probeSplit.testIds().size());
+        assertEquals(10, probeSplit.testIds().size(), "two bursts of each make in test, each burst counted once");
         CliRun pp = CliRun.of("probe", "--set", set.toString(), "--attribute", "Make", "--test-fraction", "0.3", "--trials", "3", "--norm",
                 "standard", "-o", tmp.resolve("probe-plain").toString());
         assertEquals(0, pp.exit(), pp.out() + pp.err());

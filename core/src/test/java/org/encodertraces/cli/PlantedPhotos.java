@@ -26,8 +26,8 @@ final class PlantedPhotos {
     }
 
     /**
-     * Writes {@code makes.size()} x {@code bursts} x {@code shots} photos into {@code dir}: burst b of
-     * every make is a new scene of class b mod 5 (so the kind of scene says nothing about the make),
+     * Writes {@code makes.size()} x {@code bursts} x {@code shots} photos into {@code dir}: every burst
+     * is a new scene of one and the same kind (so nothing but the burst itself ties a scene to a make),
      * shot k moves it by (k mod 2, k / 2 mod 2) pixels. File {@code m<m>_b<b>_<k>.jpg}, EXIF Make as given.
      *
      * @return make per file name
@@ -37,7 +37,7 @@ final class PlantedPhotos {
         Map<String, String> out = new LinkedHashMap<>();
         for (int m = 0; m < makes.size(); m++) {
             for (int b = 0; b < bursts; b++) {
-                DeadLeaves.SceneClass cls = DeadLeaves.CLASSES.get(b % DeadLeaves.CLASSES.size());
+                DeadLeaves.SceneClass cls = DeadLeaves.CLASSES.get(0);
                 RgbImage scene = DeadLeaves.render(cls, 100 * m + b, width + 2, height + 2, 11);
                 for (int k = 0; k < shots; k++) {
                     RgbImage shot = scene.crop(k % 2, (k / 2) % 2, width, height);
