@@ -144,15 +144,26 @@ final class AcquisitionStage {
             return null;
         }
         List<String> kept = counts.entrySet().stream().filter(e -> e.getValue() >= minPerClass).map(Map.Entry::getKey).toList();
-        if (kept.size() == study) {
+        String makers = "";
+        if (attribute.equals("Make")) {
+            java.util.Set<String> here = new java.util.TreeSet<>();
+            kept.forEach(k -> here.add(org.encodertraces.exif.MakeLabels.normalise(k)));
+            List<String> notThere = here.stream().filter(m -> !FlickrExifLabels.STUDY_MAKES.contains(m)).toList();
+            List<String> missing = FlickrExifLabels.STUDY_MAKES.stream().filter(m -> !here.contains(m)).toList();
+            if (kept.size() == study && notThere.isEmpty()) {
+                return null;
+            }
+            makers = "; " + (notThere.isEmpty() ? "" : "not among the study's makes: " + String.join(", ", notThere) + "; ")
+                    + (missing.isEmpty() ? "every make of the study is here" : "the study's makes missing here: " + String.join(", ", missing));
+        } else if (kept.size() == study) {
             return null;
         }
         List<String> shown = kept.size() <= 6 ? kept : kept.subList(0, 6);
         return String.format(Locale.ROOT, "acquisition probe '%s': %d classes here (%s%s) against %d in the study's FlickrExif split, so"
                         + " chance is %.1f%% here and %.1f%% there: the study's range is drawn for orientation, not as the same task"
-                        + " (classes with fewer than %d photos here are left out; the study kept its %d most frequent)",
+                        + " (classes with fewer than %d photos here are left out; the study kept its %d most frequent%s)",
                 attribute, kept.size(), String.join(", ", shown), kept.size() > shown.size() ? ", ..." : "", study, 100.0 / kept.size(),
-                100.0 / study, minPerClass, study);
+                100.0 / study, minPerClass, study, makers);
     }
 
     /**

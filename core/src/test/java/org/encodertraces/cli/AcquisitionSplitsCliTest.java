@@ -218,7 +218,8 @@ class AcquisitionSplitsCliTest {
         assertEquals(List.of("CANON", "KODAK"), names(make.get("class_names")));
         // 2 classes here, 9 in the study: said, with both chance levels
         assertTrue(r.out().contains("acquisition probe 'Make': 2 classes here (CANON, KODAK) against 9 in the study's FlickrExif split")
-                && r.out().contains("chance is 50.0% here and 11.1% there"), r.out());
+                && r.out().contains("chance is 50.0% here and 11.1% there")
+                && r.out().contains("the study's makes missing here: APPLE, FUJIFILM, NIKON, OLYMPUS, PANASONIC, SAMSUNG, SONY"), r.out());
         assertTrue(Files.readString(tmp.resolve("norm/report.html")).contains("against 9 in the study"), "and the report says it");
         CliRun exact = audit(images, tmp.resolve("exact"), "--make-labels", "flickrexif");
         assertEquals(0, exact.exit(), exact.out() + exact.err());

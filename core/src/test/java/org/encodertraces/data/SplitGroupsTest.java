@@ -152,6 +152,24 @@ class SplitGroupsTest {
         assertEquals(List.of(new NearDuplicates.Group(List.of("x", "y", "z"), 10)), NearDuplicates.groups(h, 10));
     }
 
+    @Test
+    void groupByReadsAManifestColumnAFolderLevelOrSaysWhatItHas(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws java.io.IOException {
+        java.nio.file.Path m = tmp.resolve("photos.csv");
+        java.nio.file.Files.writeString(m, "path,Make,session\nday1/a.jpg,Canon,s1\nday1/b.jpg,Canon,s1\nday2/c.jpg,SONY,s2\n"
+                + "day2/d.jpg,SONY,s3\ne.jpg,SONY,s3\n");
+        Dataset ds = Manifests.open(m);
+        assertEquals(List.of(List.of("day1/a.jpg", "day1/b.jpg"), List.of("day2/d.jpg", "e.jpg")),
+                GroupBy.parse("column:session").groups(ds).groups());
+        assertEquals(GroupBy.parse("column:session").groups(ds).groups(), GroupBy.parse("SESSION").groups(ds).groups(), "any case");
+        assertEquals(List.of(List.of("day1/a.jpg", "day1/b.jpg"), List.of("day2/c.jpg", "day2/d.jpg")),
+                GroupBy.parse("folder:1").groups(ds).groups(), "a file at the root is in no folder group");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GroupBy.parse("exif:Model").groups(ds));
+        assertTrue(e.getMessage().contains("no label 'Model'") && e.getMessage().contains("Make, session"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> GroupBy.parse("folder:0"));
+        assertThrows(IllegalArgumentException.class, () -> GroupBy.parse(" "));
+    }
+
     private static Set<String> keys(SplitGroups g, List<String> ids) {
         Set<String> out = new HashSet<>();
         ids.forEach(id -> out.add(g.keyOf(id)));

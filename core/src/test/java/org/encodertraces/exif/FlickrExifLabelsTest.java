@@ -48,6 +48,7 @@ class FlickrExifLabelsTest {
     void theStudysMakeClassesAreNineManufacturersUnderTheNormalisedRule() throws IOException {
         List<String> merged = classes("Make").stream().map(MakeLabels::normalise).distinct().toList();
         assertEquals(List.of("APPLE", "CANON", "KODAK", "FUJIFILM", "NIKON", "OLYMPUS", "PANASONIC", "SONY", "SAMSUNG"), merged);
+        assertEquals(FlickrExifLabels.STUDY_MAKES, merged.stream().sorted().toList());
     }
 
     @Test
