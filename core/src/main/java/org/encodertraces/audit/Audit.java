@@ -13,6 +13,9 @@ import java.util.Set;
 import org.encodertraces.data.ContentDuplicates;
 import org.encodertraces.data.Dataset;
 import org.encodertraces.data.DatasetAudit;
+import org.encodertraces.data.NearDuplicates;
+import org.encodertraces.data.SplitGroups;
+import org.encodertraces.data.SplitRules;
 import org.encodertraces.embed.EmbeddingSet;
 import org.encodertraces.embed.EmbeddingSetIO;
 import org.encodertraces.embed.Extraction;
@@ -95,9 +98,18 @@ public final class Audit {
                            List<String> notes, EncoderDescription info, List<ErasureStage.Result> erasures) {
     }
 
-    /** The audit's results. */
+    /**
+     * The audit's results.
+     *
+     * @param nearDuplicates    the near-duplicates found (null when not looked for)
+     * @param acquisitionSplits the split each acquisition probe was measured on, by attribute (the
+     *                          FlickrExif format, so {@code traces probe --split} can rerun it)
+     */
     public record Outcome(Plan plan, List<ModelRun> runs, DatasetAudit.Report datasetAudit, List<String> notes, Instant started,
-                          Instant finished) {
+                          Instant finished, NearDuplicates.Result nearDuplicates, Map<String, org.encodertraces.data.SplitFile> acquisitionSplits) {
+        public Outcome {
+            acquisitionSplits = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(acquisitionSplits));
+        }
     }
 
     /** Ids of the samples that failed to decode (operation "" in a set's failures file). */
@@ -290,7 +302,31 @@ public final class Audit {
             }
             notes.add("no embedding set was needed: the plan holds no experiment on the models' embeddings ("
                     + String.join(", ", cfg.models()) + " not run)");
-            return new Outcome(plan, runs, datasetAudit, notes, started, Instant.now());
+            return new Outcome(plan, runs, datasetAudit, notes, started, Instant.now(), null, Map.of());
+        }
+        NearDuplicates.Result nearDuplicates = null;
+        Map<String, org.encodertraces.data.SplitFile> acquisitionSplits = new LinkedHashMap<>();
+        SplitGroups groups = SplitGroups.none();
+        SplitGroups near = SplitGroups.none();
+        if (plan.steps().stream().anyMatch(s -> s.kind().equals("acquisition"))) {
+            if (cfg.grouping().nearDuplicates()) {
+                listener.stage("near-duplicates: hashing the pixels of " + ds.samples().size() + " photos");
+                nearDuplicates = NearDuplicates.find(ds.samples(), cfg.grouping().nearDuplicateDistance(), cfg.threads(),
+                        embDir.resolve(ds.name() + ".near-duplicates.json"), (d, t) -> listener.progress("near-duplicates", d, t));
+                near = SplitGroups.byKey(nearDuplicates.groupOf());
+                groups = near;
+                notes.addAll(nearDuplicateNotes(nearDuplicates, ds));
+            }
+            if (cfg.grouping().groupBy() != null) {
+                SplitGroups user = cfg.grouping().groupBy().groups(ds);
+                notes.add("acquisition splits keep photos sharing " + cfg.grouping().groupBy().describe() + " together: "
+                        + user.groups().size() + " group(s) of two or more, " + user.groupedPhotos() + " photos");
+                groups = groups.union(user);
+            }
+        }
+        SplitRules rules = new SplitRules(groups, near);
+        if (plan.steps().stream().anyMatch(s -> s.kind().equals("acquisition"))) {
+            AcquisitionStage.splits(ds, cfg, rules, notes).forEach((a, sp) -> acquisitionSplits.put(a, sp.split()));
         }
         for (String model : cfg.models()) {
             String fileName = ModelRef.fileSafe(model);
@@ -338,15 +374,51 @@ public final class Audit {
             // learned embeddings get the configured normalisation (the study's L2 by default)
             AuditConfig mcfg = info.isReference()
                     ? cfg.withProbe(cfg.probe().withNormalization(org.encodertraces.probe.FeatureNormalization.STANDARD)) : cfg;
-            Analysis an = analyse(ds, mcfg, sets, listener, model, modelNotes);
+            Analysis an = analyse(ds, mcfg, sets, listener, model, modelNotes, rules);
             modelNotes.removeIf(plan.notes()::contains); // the plan said it already, for every model
             List<ErasureStage.Result> erased = ErasureStage.run(erasures, ds, mcfg, sets, listener, model, fileName,
-                    embDir.resolve(Extraction.setName(ds.name(), plan.operations().get(0), fileName) + ".safetensors"), modelNotes);
+                    embDir.resolve(Extraction.setName(ds.name(), plan.operations().get(0), fileName) + ".safetensors"), modelNotes, rules);
             runs.add(new ModelRun(model, fileName, encoderProv, dim, an.probes(), an.knn(), an.retrieval(), an.acquisition(), modelNotes, info,
                     erased));
         }
-        return new Outcome(plan, runs, datasetAudit, notes, started, Instant.now());
+        return new Outcome(plan, runs, datasetAudit, notes, started, Instant.now(), nearDuplicates, acquisitionSplits);
     }
+
+    /** How many near-duplicates there are, and which (the first groups by name; all of them are in the results). */
+    static List<String> nearDuplicateNotes(NearDuplicates.Result r, Dataset ds) {
+        List<String> out = new ArrayList<>();
+        out.add("acquisition splits: " + r.groups().size() + " near-duplicate group(s), " + r.photos() + " photos (" + NearDuplicates.METHOD
+                + " at most " + r.maxDistance() + " of 64 bits; " + r.hashes().size() + " photos hashed" + (r.failures().isEmpty() ? ""
+                : ", " + r.failures().size() + " could not be decoded") + "); each group stays on one side of every acquisition split"
+                + (r.groups().isEmpty() ? "" : "; all groups in results/near_duplicates.json"));
+        Map<String, String> makes = new HashMap<>();
+        if (ds.labelNames().containsKey("Make")) {
+            List<String> names = ds.labelNames().get("Make");
+            for (org.encodertraces.data.Sample x : ds.samples()) {
+                Long v = x.labels().get("Make");
+                if (v != null && v >= 0 && v < names.size()) {
+                    makes.put(x.id(), names.get(v.intValue()));
+                }
+            }
+        }
+        int shown = Math.min(NOTED_GROUPS, r.groups().size());
+        for (int i = 0; i < shown; i++) {
+            NearDuplicates.Group g = r.groups().get(i);
+            java.util.Set<String> m = new java.util.TreeSet<>();
+            g.ids().forEach(id -> m.add(makes.getOrDefault(id, "unknown")));
+            List<String> ids = g.ids().size() <= 6 ? g.ids() : g.ids().subList(0, 5);
+            out.add("acquisition splits: near-duplicate group " + (i + 1) + " of " + r.groups().size() + " (" + g.ids().size() + " photos"
+                    + (makes.isEmpty() ? "" : ", Make " + String.join(" / ", m)) + ", up to " + g.maxDistance() + " bits apart): "
+                    + String.join(", ", ids) + (ids.size() < g.ids().size() ? " and " + (g.ids().size() - ids.size()) + " more" : ""));
+        }
+        if (shown < r.groups().size()) {
+            out.add("acquisition splits: " + (r.groups().size() - shown) + " more near-duplicate group(s) in results/near_duplicates.json");
+        }
+        return out;
+    }
+
+    /** Near-duplicate groups named one by one in the notes (the rest are in the results file). */
+    static final int NOTED_GROUPS = 10;
 
     /** What the experiments measured on one model's embedding sets. */
     record Analysis(List<TaskProbe> probes, List<TaskKnn> knn, RetrievalResult retrieval, List<AcquisitionStage.AttributeProbe> acquisition) {
@@ -358,9 +430,10 @@ public final class Audit {
      *
      * @param label names the model in stage messages
      * @param notes receives what was skipped and why
+     * @param rules photos the acquisition splits keep together, and the near-duplicates among them (by sample id)
      */
     static Analysis analyse(Dataset ds, AuditConfig mcfg, Map<String, EmbeddingSet> sets, Listener listener, String label,
-                            List<String> notes) {
+                            List<String> notes, SplitRules rules) {
         List<TaskProbe> probes = new ArrayList<>();
         List<TaskKnn> knn = new ArrayList<>();
         boolean semantic = ds.labelTensors().contains(LABEL);
@@ -420,7 +493,7 @@ public final class Audit {
             retrieval = new PairRetrieval(mcfg.threads()).run(new FloatMatrix(id.rows(), id.dim(), id.embeddings()), subject, device,
                     deviceNames, 1, 5);
         }
-        List<AcquisitionStage.AttributeProbe> acq = AcquisitionStage.run(ds, mcfg, sets, listener, label, notes);
+        List<AcquisitionStage.AttributeProbe> acq = AcquisitionStage.run(ds, mcfg, sets, listener, label, notes, rules);
         return new Analysis(probes, knn, retrieval, acq);
     }
 

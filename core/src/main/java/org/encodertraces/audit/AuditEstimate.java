@@ -116,6 +116,8 @@ public record AuditEstimate(Map<String, Double> seconds, ImageSizes sizes) {
     static final double KNN_PAIR = 3.2e-7;
     /** Seconds per image of the dataset audit (JPEG tables and EXIF). */
     static final double AUDIT_IMAGE = 0.006;
+    /** CPU milliseconds to hash one decoded image for the near-duplicate search, besides its decode. */
+    static final double NEAR_DUPLICATE_HASH_MS = 2;
 
     /** Reads the decoded sizes from the headers of all images, or of {@value #SIZE_SAMPLE} spread evenly over a larger dataset. */
     public static ImageSizes sizes(Dataset ds) {
@@ -173,6 +175,16 @@ public record AuditEstimate(Map<String, Double> seconds, ImageSizes sizes) {
         return sum / mp.length;
     }
 
+    /** Seconds per image of the near-duplicate search: one more decode and a hash, on the cores the pipeline gets. */
+    static double nearDuplicateSeconds(ImageSizes sizes) {
+        double[] mp = sizes.sample().length == 0 ? new double[] {0} : sizes.sample();
+        double sum = 0;
+        for (double p : mp) {
+            sum += (DECODE_MS + DECODE_MP_MS * p + NEAR_DUPLICATE_HASH_MS) / 1000 / EFFECTIVE_CORES;
+        }
+        return sum / mp.length;
+    }
+
     /** The whole audit's estimate, nothing reused. */
     static AuditEstimate of(Dataset ds, List<ProcessingOp> ops, List<Audit.Step> steps, AuditConfig cfg, ImageSizes sizes) {
         int n = ds.samples().size();
@@ -199,6 +211,7 @@ public record AuditEstimate(Map<String, Double> seconds, ImageSizes sizes) {
         double probes = 0;
         double knn = 0;
         double acquisition = 0;
+        double nearDuplicates = 0;
         for (Audit.Step s : steps) {
             switch (s.kind()) {
                 case "probe" -> probes += PROBE_ROW_FIT * n * taskOps(s.name(), false) * fits;
@@ -207,12 +220,14 @@ public record AuditEstimate(Map<String, Double> seconds, ImageSizes sizes) {
                     knn += KNN_PAIR * o * o * (double) n * n;
                 }
                 case "acquisition" -> acquisition += 2 * PROBE_ROW_FIT * n * fits;
+                case "grouping" -> nearDuplicates += cfg.grouping().nearDuplicates() ? n * nearDuplicateSeconds(sizes) : 0;
                 default -> {
                 }
             }
         }
         int models = cfg.models().size();
         Map<String, Double> seconds = new LinkedHashMap<>();
+        seconds.put("near-duplicates", nearDuplicates);
         seconds.put("embedding", embedding);
         if (steps.stream().anyMatch(s -> s.kind().equals("dataset"))) {
             seconds.put("dataset audit", AUDIT_IMAGE * n);

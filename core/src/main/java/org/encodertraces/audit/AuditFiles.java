@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import org.encodertraces.data.SplitFile;
 import org.encodertraces.embed.Extraction;
 import org.encodertraces.knn.KnnResult;
 import org.encodertraces.knn.KnnSetup;
@@ -15,6 +17,8 @@ import org.encodertraces.probe.ProbeResult;
 import org.encodertraces.probe.ResultWriter;
 import org.encodertraces.process.ProcessingOp;
 import org.encodertraces.validity.Validity;
+import org.encodertraces.report.Interval;
+import org.encodertraces.report.Intervals;
 
 /**
  * Writes an audit's results as the experiments' own JSON/CSV documents under
@@ -33,6 +37,12 @@ public final class AuditFiles {
             Path f = outDir.resolve("results").resolve("dataset_audit.json");
             Files.createDirectories(f.getParent());
             org.encodertraces.data.DatasetAudit.write(o.datasetAudit(), f);
+            written.add(f);
+        }
+        for (Map.Entry<String, SplitFile> e : o.acquisitionSplits().entrySet()) {
+            Path f = outDir.resolve("results").resolve(ACQUISITION_SPLITS).resolve(SplitFile.fileName(e.getKey()));
+            Files.createDirectories(f.getParent());
+            e.getValue().write(f);
             written.add(f);
         }
         for (Audit.ModelRun run : o.runs()) {
@@ -64,6 +74,9 @@ public final class AuditFiles {
             for (ErasureStage.Result e : run.erasures()) {
                 written.add(writeErasure(dir, run, e, o));
             }
+            if (o.nearDuplicates() != null && run == o.runs().get(0)) {
+                written.add(writeNearDuplicates(o, outDir.resolve("results").resolve(NEAR_DUPLICATES)));
+            }
             for (AcquisitionStage.AttributeProbe a : run.acquisition()) {
                 String op = a.masked() ? maskOp(o) : "IDENTITY";
                 written.add(probeWriter.write(dir, "acquisition_" + slug(a.attribute()) + (a.masked() ? "_masked" : ""), a.attribute(), a.result(),
@@ -71,6 +84,42 @@ public final class AuditFiles {
             }
         }
         return written;
+    }
+
+    /** Folder under {@code results/} of the acquisition splits, one FlickrExif-format file per attribute. */
+    public static final String ACQUISITION_SPLITS = "acquisition_splits";
+
+    /** File name of the near-duplicate groups under {@code results/}. */
+    public static final String NEAR_DUPLICATES = "near_duplicates.json";
+
+    /** The near-duplicate groups (ids, how far apart), the method and threshold, and the photos that could not be hashed. */
+    private static Path writeNearDuplicates(Audit.Outcome o, Path f) throws IOException {
+        var r = o.nearDuplicates();
+        com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+        com.fasterxml.jackson.databind.node.ObjectNode doc = om.createObjectNode();
+        doc.put("experiment", "near-duplicates");
+        doc.put("dataset", o.plan().dataset().name());
+        doc.put("manifest_sha256", o.plan().dataset().manifestSha256());
+        doc.put("method", org.encodertraces.data.NearDuplicates.METHOD);
+        doc.put("max_distance_bits", r.maxDistance());
+        doc.put("photos_hashed", r.hashes().size());
+        doc.put("groups_count", r.groups().size());
+        doc.put("photos_in_groups", r.photos());
+        com.fasterxml.jackson.databind.node.ArrayNode gs = doc.putArray("groups");
+        for (var g : r.groups()) {
+            com.fasterxml.jackson.databind.node.ObjectNode n = gs.addObject();
+            n.put("size", g.ids().size());
+            n.put("max_link_distance_bits", g.maxDistance());
+            n.set("ids", om.valueToTree(g.ids()));
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode fs = doc.putArray("not_hashed");
+        r.failures().forEach(x -> fs.addObject().put("file", x.file().toString()).put("reason", x.reason()));
+        com.fasterxml.jackson.databind.node.ObjectNode prov = doc.putObject("provenance");
+        org.encodertraces.provenance.ToolInfo.platform().forEach(prov::putPOJO);
+        Files.createDirectories(f.getParent());
+        org.encodertraces.io.AtomicFiles.writeString(f, om.writeValueAsString(doc));
+        return f;
     }
 
     /** {@code erasure_<eraser>.json}: the eraser, where it was fitted, the images, and each measure raw and erased. */
@@ -127,6 +176,19 @@ public final class AuditFiles {
     }
 
     /**
+     * One acquisition probe for the terminal: accuracy with its 95% interval from the test count
+     * (its final fits all refit one split, so the spread over seeds is not an uncertainty and is not
+     * shown), chance, and the number of test photos n.
+     */
+    static String acquisitionLine(String model, AcquisitionStage.AttributeProbe a) {
+        ProbeResult r = a.result();
+        Interval ci = Intervals.withSeeds(r.accuracyMean(), r.testSize(), r.accuracyStd());
+        return String.format(Locale.ROOT, "%-28s %-26s %8.1f%% %8s %7.1f%% %6d   [%.1f, %.1f] 95%% interval, %d classes%s%n", model,
+                "acquisition " + a.attribute() + (a.masked() ? " (masked)" : ""), 100 * r.accuracyMean(), "", 100 * r.chanceLevel(),
+                r.testSize(), 100 * ci.lo(), 100 * ci.hi(), r.classNames().size(), Validity.smallSample(r.testSize()) ? "; small sample" : "");
+    }
+
+    /**
      * A fixed-width text table of the headline numbers, for the terminal: every figure with its chance
      * level and its test count n (test rows for probes, queries for kNN), marked when n is a small
      * sample or a kNN figure sits at its ceiling.
@@ -162,7 +224,7 @@ public final class AuditFiles {
                         Validity.smallSample(queries) ? "; small sample" : ""));
             }
             for (AcquisitionStage.AttributeProbe a : run.acquisition()) {
-                probeLine(sb, run.model(), "acquisition " + a.attribute() + (a.masked() ? " (masked)" : ""), a.result());
+                sb.append(acquisitionLine(run.model(), a));
             }
             for (ErasureStage.Result e : run.erasures()) {
                 for (ErasureStage.Measure m : e.measures()) {
@@ -181,8 +243,9 @@ public final class AuditFiles {
                 if (t.notMeasurable() != null) {
                     sb.append(String.format("%-28s %-26s not measured: %s%n", "dataset", "class vs " + t.trace(), t.notMeasurable()));
                 } else {
-                    sb.append(String.format("%-28s %-26s Cramer's V %.3f (n=%d)%n", "dataset", "class vs " + t.trace(),
-                            t.association().v(), t.association().n()));
+                    sb.append(String.format("%-28s %-26s Cramer's V %.3f (n=%d)%s%n", "dataset", "class vs " + t.trace(),
+                            t.association().v(), t.association().n(), t.association().v() >= org.encodertraces.data.DatasetAudit.NOTABLE_V
+                                    ? "; driven by " + t.describeDrivers(3) : ""));
                 }
             }
         }

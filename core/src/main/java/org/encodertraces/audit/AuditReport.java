@@ -57,6 +57,9 @@ public final class AuditReport {
             for (var t : o.datasetAudit().traces()) {
                 if (t.notMeasurable() != null) {
                     notes.add("dataset audit: class vs " + t.trace() + " not measured: " + t.notMeasurable());
+                } else if (t.association().v() >= org.encodertraces.data.DatasetAudit.NOTABLE_V) {
+                    notes.add(String.format(java.util.Locale.ROOT, "dataset audit: class vs %s, Cramér's V %.2f, is driven by %s", t.trace(),
+                            t.association().v(), t.describeDrivers(3)));
                 }
             }
         }
@@ -138,7 +141,7 @@ public final class AuditReport {
             confusion.add(java.util.Arrays.stream(row).boxed().toList());
         }
         return new ProbeRow(task, kind, encoder, r.accuracyMean(), r.repeats().size() > 1 ? r.accuracyStd() : null, r.repeats().size(),
-                r.metrics().chance(), r.metrics().meanPerClassAccuracy(), r.testSize(), r.classNames(), confusion);
+                r.chanceLevel(), r.metrics().meanPerClassAccuracy(), r.testSize(), r.classNames(), confusion);
     }
 
     private static EncoderInfo encoderInfo(Audit.ModelRun run) {

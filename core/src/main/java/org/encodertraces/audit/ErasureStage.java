@@ -132,7 +132,8 @@ public final class ErasureStage {
      * @throws IllegalArgumentException when an eraser file names this model but was fitted on another encoder
      */
     static List<Result> run(List<Request> requests, Dataset ds, AuditConfig mcfg, Map<String, EmbeddingSet> sets, Audit.Listener listener,
-                            String model, String fileName, Path setFile, List<String> notes) throws IOException {
+                            String model, String fileName, Path setFile, List<String> notes,
+                            org.encodertraces.data.SplitRules groups) throws IOException {
         List<Result> out = new ArrayList<>();
         if (requests.isEmpty() || sets.isEmpty()) {
             return out;
@@ -199,7 +200,7 @@ public final class ErasureStage {
                 continue;
             }
             try {
-                List<Measure> measures = measure(q, eraser, concepts, unseen, ds, mcfg, sets, listener, model, notes);
+                List<Measure> measures = measure(q, eraser, concepts, unseen, ds, mcfg, sets, listener, model, notes, groups);
                 out.add(new Result(q.name(), eraser.method(), concepts, eraser.rank(), sha, transfer, fittedHere, unseen.size(), measures, null));
             } catch (IllegalArgumentException e) {
                 // too few held-out images for one of the experiments' splits: the audit goes on without this eraser
@@ -212,7 +213,8 @@ public final class ErasureStage {
 
     /** Every experiment on the held-out images, raw and erased. */
     private static List<Measure> measure(Request q, Eraser eraser, List<String> concepts, Set<String> unseen, Dataset ds, AuditConfig mcfg,
-                                         Map<String, EmbeddingSet> sets, Audit.Listener listener, String model, List<String> notes) {
+                                         Map<String, EmbeddingSet> sets, Audit.Listener listener, String model, List<String> notes,
+                                         org.encodertraces.data.SplitRules groups) {
         Map<String, EmbeddingSet> raw = new LinkedHashMap<>();
         Map<String, EmbeddingSet> erased = new LinkedHashMap<>();
         for (Map.Entry<String, EmbeddingSet> e : sets.entrySet()) {
@@ -227,8 +229,9 @@ public final class ErasureStage {
         ProbeConfig pc = mcfg.probe();
         AuditConfig ccfg = mcfg.withProbe(pc.withSeed(pc.seed() + SEED_OFFSET).withSearchSeed(pc.searchSeed() + SEED_OFFSET));
         List<String> scratch = new ArrayList<>();
-        Audit.Analysis before = Audit.analyse(held, ccfg, raw, listener, model + " (raw, for " + q.name() + ")", scratch);
-        Audit.Analysis after = Audit.analyse(held, ccfg, erased, listener, model + " (erased by " + q.name() + ")", new ArrayList<>());
+        Audit.Analysis before = Audit.analyse(held, ccfg, raw, listener, model + " (raw, for " + q.name() + ")", scratch, groups);
+        Audit.Analysis after = Audit.analyse(held, ccfg, erased, listener, model + " (erased by " + q.name() + ")", new ArrayList<>(),
+                groups);
         for (String n : scratch) {
             notes.add("after erasure by " + q.name() + ": " + n);
         }

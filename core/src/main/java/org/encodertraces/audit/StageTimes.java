@@ -62,6 +62,9 @@ public final class StageTimes implements Audit.Listener {
         if (message.startsWith("dataset audit")) {
             return "dataset audit";
         }
+        if (message.startsWith("near-duplicates")) {
+            return "near-duplicates";
+        }
         if (message.startsWith("embedding ")) {
             return "embedding";
         }

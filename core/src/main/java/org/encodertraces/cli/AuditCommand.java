@@ -91,6 +91,21 @@ public final class AuditCommand implements Callable<Integer> {
             + "then stop: nothing is embedded or written")
     boolean dryRun;
 
+    @Option(names = "--group-by", paramLabel = "GROUP", description = {"keep photos of one group on one side of every acquisition split:"
+            + " folder, folder:N (the top N folder levels), or a label: an EXIF field of an exif: folder (Model, Make) or a manifest"
+            + " column (session)"})
+    String groupBy;
+
+    @Option(names = "--near-duplicates", paramLabel = "on|off|BITS", defaultValue = "on", description = {"find near-duplicate photos from"
+            + " their pixels (perceptual hash) and keep each group on one side of every acquisition split; on = at most "
+            + org.encodertraces.data.NearDuplicates.DEFAULT_MAX_DISTANCE + " of 64 bits apart, or give the bits (default ${DEFAULT-VALUE})"})
+    String nearDuplicates;
+
+    @Option(names = "--make-labels", paramLabel = "RULE", defaultValue = "normalised", description = {"camera make labels of an EXIF"
+            + " folder: normalised (one per manufacturer: case and company suffixes merged) or flickrexif (the FlickrExif benchmark's"
+            + " labels exactly) (default ${DEFAULT-VALUE})"})
+    String makeLabels;
+
     @Option(names = "--eraser", paramLabel = "FILE", description = {"an eraser (traces erase fit) to measure in the report's 'After erasure'"
             + " section: raw and erased, on the images it was not fitted on (repeatable; each applies to the audited model it was fitted on)"})
     List<Path> erasers = new ArrayList<>();
@@ -120,14 +135,19 @@ public final class AuditCommand implements Callable<Integer> {
             // the dataset and the plan first: a folder too small for any figure is refused before any
             // model is downloaded or image embedded
             List<org.encodertraces.encoder.ModelRef> refs = modelOptions.parse(CliEnv.of(spec), List.of());
-            org.encodertraces.data.Datasets.Opened opened = DatasetArgs.opened(images, err);
+            org.encodertraces.data.Datasets.Opened opened = DatasetArgs.opened(images, err, org.encodertraces.exif.MakeLabels.parse(makeLabels));
             ds = opened.dataset();
             datasetNotes = opened.notes();
             List<ProcessingTask> t = tasks.equals(List.of("none")) ? List.of() : tasks.stream().map(ProcessingTask::parse).toList();
             AuditConfig base = AuditConfig.defaults(refs.stream().map(org.encodertraces.encoder.ModelRef::name).toList(), n);
             cfg = base.withTasks(t).withMaskPercent(mask).withK(k).withTestFraction(testFraction)
                     .withProbe(base.probe().withTrainer(trainer).withNormalization(norm).withBudget(trials, seeds)
-                            .withProtocol(org.encodertraces.rng.Protocol.parse(protocol))).withSeed(seed).withBatchSize(batchSize);
+                            .withProtocol(org.encodertraces.rng.Protocol.parse(protocol))).withSeed(seed).withBatchSize(batchSize)
+                    .withGrouping(new org.encodertraces.audit.Grouping(groupBy == null ? null : org.encodertraces.data.GroupBy.parse(groupBy),
+                            nearDuplicateDistance(nearDuplicates)));
+            if (cfg.grouping().groupBy() != null) {
+                cfg.grouping().groupBy().groups(ds); // a label the dataset lacks: refused before any work
+            }
             String refused = refusal(ds, cfg, spec.commandLine().getParseResult().hasMatchedOption("-k"));
             if (refused != null) {
                 err.println("traces audit: " + refused);
@@ -382,6 +402,21 @@ public final class AuditCommand implements Callable<Integer> {
             }
         }
         return failed;
+    }
+
+    /** {@code --near-duplicates}: on (the default distance), off (-1), or a number of bits. */
+    static int nearDuplicateDistance(String v) {
+        String t = v.trim().toLowerCase(java.util.Locale.ROOT);
+        if (t.equals("on")) {
+            return org.encodertraces.data.NearDuplicates.DEFAULT_MAX_DISTANCE;
+        }
+        if (t.equals("off")) {
+            return -1;
+        }
+        if (t.matches("\\d{1,2}") && Integer.parseInt(t) <= 64) {
+            return Integer.parseInt(t);
+        }
+        throw new IllegalArgumentException("--near-duplicates " + v + ": give on, off, or the largest Hamming distance in bits (0 to 64)");
     }
 
     /** A duration such as {@code 1 min 52 s} or {@code 40 s}. */

@@ -20,9 +20,19 @@ final class DatasetArgs {
         return opened(p, err).dataset();
     }
 
+    /** As {@link #open(Path, PrintWriter)}, with the Make rule of EXIF folders that do not name one in their spec. */
+    static Dataset open(Path p, PrintWriter err, org.encodertraces.exif.MakeLabels make) throws IOException {
+        return opened(p, err, make).dataset();
+    }
+
     /** Opens and reports as {@link #open}, keeping the reader's notes (copies merged, photos missing) for the report. */
     static Datasets.Opened opened(Path p, PrintWriter err) throws IOException {
-        Datasets.Opened opened = Datasets.open(p.toString());
+        return opened(p, err, org.encodertraces.exif.MakeLabels.NORMALISED);
+    }
+
+    /** As {@link #opened(Path, PrintWriter)}, with the Make rule of EXIF folders that do not name one in their spec. */
+    static Datasets.Opened opened(Path p, PrintWriter err, org.encodertraces.exif.MakeLabels make) throws IOException {
+        Datasets.Opened opened = Datasets.open(p.toString(), make);
         if (!opened.failures().isEmpty()) {
             err.printf("%d file(s) could not be read while listing %s (%s):%n", opened.failures().size(), p, opened.kind());
             for (ReadFailure f : opened.failures().subList(0, Math.min(10, opened.failures().size()))) {

@@ -119,6 +119,10 @@ public final class DatasetsCommand implements Runnable {
         long seed;
         @Option(names = "--unbalanced-train", description = "put every remaining photo in train (the published splits balance train too)")
         boolean unbalancedTrain;
+        @Option(names = "--make-labels", paramLabel = "RULE", defaultValue = "normalised", description = "camera make labels: normalised"
+                + " (one per manufacturer: case and company suffixes merged) or flickrexif (the FlickrExif benchmark's labels exactly, for"
+                + " parity with the study's splits). Default: ${DEFAULT-VALUE}")
+        String makeLabels;
         @Option(names = "--attribute", description = "only these attributes (default: all of ${COMPLETION-CANDIDATES})",
                 completionCandidates = Attributes.class)
         List<String> attributes;
@@ -138,7 +142,7 @@ public final class DatasetsCommand implements Runnable {
                         throw new IllegalArgumentException("unknown attribute '" + a + "'; one of " + ExifDataset.ATTRIBUTES);
                     }
                 }
-                ds = ExifDataset.open(images);
+                ds = ExifDataset.open(images, org.encodertraces.exif.MakeLabels.parse(makeLabels));
             } catch (IOException | IllegalArgumentException e) {
                 err.println("traces datasets build-splits: " + e.getMessage());
                 return 2;
@@ -218,6 +222,9 @@ public final class DatasetsCommand implements Runnable {
                 }
                 o.printf("%-14s %8.4f %8d %12.3f %5d %10.3g %s%n", t.trace(), a.v(), a.n(), a.chiSquare(), a.dof(), a.pValue(),
                         String.join(", ", t.traceClasses()));
+                if (a.v() >= DatasetAudit.NOTABLE_V) {
+                    o.printf("%-14s driven by %s%n", "", t.describeDrivers(3));
+                }
             }
             if (!r.failures().isEmpty()) {
                 o.printf("%d file(s) partly unreadable:%n", r.failures().size());

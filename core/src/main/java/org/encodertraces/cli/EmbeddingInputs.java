@@ -20,6 +20,14 @@ final class EmbeddingInputs {
         return new FloatMatrix(set.rows(), set.dim(), set.embeddings());
     }
 
+    /** A label tensor of a set, or an error naming the file and the tensors it has. */
+    static long[] labels(EmbeddingSet set, String name, Path file) throws IOException {
+        if (!set.labels().containsKey(name)) {
+            throw new IOException(file + ": no label tensor named " + name + " (has " + set.labels().keySet() + ")");
+        }
+        return set.labels().get(name);
+    }
+
     static int[] ints(EmbeddingSet set, String name, Path file) throws IOException {
         if (!set.labels().containsKey(name)) {
             throw new IOException(file + ": no label tensor named " + name + " (has " + set.labels().keySet() + ")");

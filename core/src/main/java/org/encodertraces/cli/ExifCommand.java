@@ -52,7 +52,7 @@ public final class ExifCommand implements Callable<Integer> {
     /** Column order of the output, stable. */
     static final List<String> COLUMNS = List.of(
             "path", "status", "error", "format", "make", "model", "fnumber", "exposure_time", "exposure_time_s", "iso",
-            "focal_length_mm", "flash", "datetime_original", "orientation", "software", "lens_model", "width", "height",
+            "iso_source", "focal_length_mm", "flash", "datetime_original", "orientation", "software", "lens_model", "width", "height",
             "label_make", "label_model", "label_exposure", "label_aperture", "label_focal_length", "label_iso",
             "label_flash", "label_year", "label_is_smartphone", "label_smartphone_model",
             "jpeg_quality", "jpeg_quality_exact", "jpeg_quality_error", "subsampling", "warnings");
@@ -169,6 +169,7 @@ public final class ExifCommand implements Callable<Integer> {
         row.put("exposure_time", a.exposureTime() == null ? null : a.exposureTime().toString());
         row.put("exposure_time_s", a.exposureTimeSeconds());
         row.put("iso", a.iso());
+        row.put("iso_source", a.isoSource());
         row.put("focal_length_mm", a.focalLengthMm());
         row.put("flash", a.flash());
         row.put("datetime_original", a.dateTimeOriginal());

@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.encodertraces.data.AcquisitionSplit;
+import org.encodertraces.data.NearDuplicates;
+import org.encodertraces.data.SplitGroups;
 import org.encodertraces.embed.EmbeddingSet;
 import org.encodertraces.probe.AcquisitionProbe;
 import org.encodertraces.probe.FeatureNormalization;
@@ -38,7 +41,9 @@ import picocli.CommandLine.Spec;
                 "Processing, one split: --task T --set OP=FILE for each operation (images split by --test-fraction).",
                 "--protocol study (default) uses the study's own draws, splits and search seeds; --C or --lr/--wd "
                         + "fix the hyper-parameters and skip the search.",
-                "Acquisition: --set FILE --split SPLIT.json (FlickrExif split format; ids map to the set's sample ids).",
+                "Acquisition: --set FILE --split SPLIT.json (FlickrExif split format; ids map to the set's sample ids), "
+                        + "or --set FILE --attribute LABEL (a split like the audit's, sized by --test-fraction, written to OUT; "
+                        + "--group-by, --groups).",
                 "Writes OUT/probe-<task>.json (inputs with sha256, parameters, seeds, metrics, per-class figures, "
                         + "provenance) and OUT/probe-<task>.csv (headline numbers). Exit status: 0 done, 2 bad usage or input."},
         footer = {"",
@@ -85,6 +90,22 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--split", paramLabel = "FILE", description = "FlickrExif split JSON (acquisition probe)")
     Path split;
 
+    @Option(names = "--attribute", paramLabel = "LABEL",
+            description = "acquisition on one set: the label tensor to predict (e.g. Make of an exif: folder's set); the split is built"
+                    + " like the audit's: class-balanced, --test-fraction of the smallest class in test, groups kept on one side")
+    String attribute;
+
+    @Option(names = "--min-per-class", defaultValue = "20", description = "with --attribute: smallest class kept (default ${DEFAULT-VALUE})")
+    int minPerClass;
+
+    @Option(names = "--group-by", paramLabel = "LABEL", description = "with --attribute: keep photos with the same value of this label"
+            + " tensor (a camera Model, a session) on one side of the split")
+    String groupBy;
+
+    @Option(names = "--groups", paramLabel = "FILE", description = "with --attribute: keep the groups of this file on one side of the split"
+            + " (results/near_duplicates.json of an audit of the same images)")
+    Path groupsFile;
+
     @Option(names = "--id-label", paramLabel = "NAME", description = "label tensor holding the row ids (acquisition; default: the sidecar ids)")
     String idLabel;
 
@@ -109,7 +130,8 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--val-fraction", defaultValue = "0.2", description = "stratified validation fraction of train (processing; default ${DEFAULT-VALUE})")
     double valFraction;
 
-    @Option(names = "--test-fraction", defaultValue = "0.2", description = "images held out for testing, seeded (processing; default ${DEFAULT-VALUE})")
+    @Option(names = "--test-fraction", defaultValue = "0.2", description = "images held out for testing, seeded (processing --set; with"
+            + " --attribute, the share of the smallest class; default ${DEFAULT-VALUE})")
     double testFraction;
 
     @Option(names = "--epochs", defaultValue = "100", description = "SGD epochs (default ${DEFAULT-VALUE})")
@@ -139,9 +161,14 @@ public final class ProbeCommand implements Callable<Integer> {
         PrintWriter outw = spec.commandLine().getOut();
         Instant started = Instant.now();
         try {
-            boolean acquisition = split != null;
-            if (acquisition == (task != null)) {
-                throw new IllegalArgumentException("give either --task (processing) or --split (acquisition)");
+            boolean acquisition = split != null || attribute != null;
+            if (acquisition == (task != null) || (split != null && attribute != null)) {
+                throw new IllegalArgumentException("give either --task (processing), --split (acquisition on a FlickrExif split) or"
+                        + " --attribute (acquisition on one set)");
+            }
+            if (attribute == null && (groupBy != null || groupsFile != null)) {
+                throw new IllegalArgumentException("--group-by and --groups shape the split of --attribute; a --split file or a processing"
+                        + " task brings its own");
             }
             int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
             Protocol prot = Protocol.parse(protocol);
@@ -154,7 +181,47 @@ public final class ProbeCommand implements Callable<Integer> {
             List<ResultWriter.Input> inputs = new ArrayList<>();
             ProbeResult result;
             String name;
-            if (acquisition) {
+            if (attribute != null) {
+                if (!trainSets.isEmpty() || !testSets.isEmpty() || sets.size() != 1 || sets.get(0).contains("=")) {
+                    throw new IllegalArgumentException("an acquisition probe with --attribute takes one --set FILE");
+                }
+                Path file = Path.of(sets.get(0));
+                EmbeddingSet set = erasure.apply(read(file), file);
+                long[] values = EmbeddingInputs.labels(set, attribute, file);
+                Map<String, String> labels = new LinkedHashMap<>();
+                Map<String, String> groupKey = new LinkedHashMap<>();
+                long[] by = groupBy == null ? null : EmbeddingInputs.labels(set, groupBy, file);
+                for (int i = 0; i < set.rows(); i++) {
+                    if (values[i] >= 0) {
+                        labels.put(set.ids().get(i), Long.toString(values[i]));
+                    }
+                    if (by != null) {
+                        groupKey.put(set.ids().get(i), by[i] >= 0 ? Long.toString(by[i]) : null);
+                    }
+                }
+                SplitGroups near = groupsFile == null ? SplitGroups.none() : SplitGroups.of(NearDuplicates.readGroups(groupsFile));
+                SplitGroups groups = SplitGroups.byKey(groupKey).union(near);
+                List<String> why = new ArrayList<>();
+                AcquisitionSplit as = AcquisitionSplit.of(attribute, labels, minPerClass, testFraction, valFraction, seed, groups, near, why);
+                if (as.collapsed() > 0) {
+                    why.add(as.collapsed() + " test photos left out: each near-duplicate group counts once in test");
+                }
+                why.forEach(w -> err.println("note: " + w));
+                if (as.ungrouped() != null) {
+                    err.println("note: a plain split would put " + as.leaking().size() + " of its " + as.ungrouped().testIds().size()
+                            + " test photos beside a photo of their group in training; the split kept the groups together");
+                }
+                erasure.requireUnseen(set, as.split().testIds(), "test photos");
+                java.nio.file.Files.createDirectories(out);
+                Path splitFile = out.resolve(org.encodertraces.data.SplitFile.fileName(attribute));
+                as.split().write(splitFile);
+                inputs.add(ResultWriter.Input.of("embeddings", file));
+                if (groupsFile != null) {
+                    inputs.add(ResultWriter.Input.of("groups", groupsFile));
+                }
+                result = new AcquisitionProbe(cfg).run(matrix(set), set.ids(), FlickrExifSplit.of(as.split()));
+                name = attribute;
+            } else if (acquisition) {
                 if (!trainSets.isEmpty() || !testSets.isEmpty()) {
                     throw new IllegalArgumentException("--train/--test are for processing tasks; an acquisition probe takes --set FILE --split SPLIT.json");
                 }
@@ -238,12 +305,19 @@ public final class ProbeCommand implements Callable<Integer> {
             for (String note : result.notes()) {
                 err.println("note: " + note);
             }
-            outw.printf(Locale.ROOT, "%s: accuracy %.2f%% +- %.2f (%d repeats), mean per-class %.2f%%, chance %.2f%%, n = %d test rows%s; %s %s;"
-                    + " protocol %s; wrote %s%n",
-                    name, 100 * result.accuracyMean(), 100 * result.accuracyStd(), result.repeats().size(),
-                    100 * result.metrics().meanPerClassAccuracy(), 100 * result.metrics().chance(), result.testSize(),
-                    Validity.smallSample(result.testSize()) ? " (" + Validity.smallSampleMark(result.testSize()) + ")" : "",
-                    cfg.fixed() ? "fixed" : "best", result.bestParams(), prot.label(), json);
+            // the interval comes from the test count (widened by any spread over seeds): an acquisition split refitted with
+            // several seeds has no spread worth the name, and "+- 0.00" would read as certainty
+            org.encodertraces.report.Interval ci = org.encodertraces.report.Intervals.withSeeds(result.accuracyMean(), result.testSize(),
+                    result.repeats().size() > 1 ? result.accuracyStd() : null);
+            outw.printf(Locale.ROOT, "%s: accuracy %.2f%% [%.1f, %.1f] on n=%d test rows, chance %.2f%% (%d classes); %d seed(s)%s, mean"
+                            + " per-class %.2f%%; %s %s; protocol %s; wrote %s%n",
+                    name, 100 * result.accuracyMean(), 100 * ci.lo(), 100 * ci.hi(), result.testSize(), 100 * result.chanceLevel(),
+                    result.classNames().size(), result.repeats().size(), result.repeats().size() > 1
+                            ? String.format(Locale.ROOT, " (std %.2f)", 100 * result.accuracyStd()) : "",
+                    100 * result.metrics().meanPerClassAccuracy(), cfg.fixed() ? "fixed" : "best", result.bestParams(), prot.label(), json);
+            if (Validity.smallSample(result.testSize())) {
+                outw.println("  " + Validity.smallSampleMark(result.testSize()) + ": the interval is wide");
+            }
             outw.flush();
             return 0;
         } catch (IllegalArgumentException | IOException e) {

@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import org.encodertraces.exif.Acquisition;
 import org.encodertraces.exif.ExifReader;
 import org.encodertraces.exif.FlickrExifLabels;
+import org.encodertraces.exif.MakeLabels;
 import org.encodertraces.image.JpegQuantization;
 import org.encodertraces.provenance.ToolInfo;
 
@@ -28,7 +29,7 @@ import org.encodertraces.provenance.ToolInfo;
  * <p>Traces, per file: {@code jpeg_quality} (the IJG quality estimate of
  * {@link JpegQuantization}, bucketed as {@link #qualityBucket(int)}; {@code not JPEG} for other
  * formats), {@code subsampling} ({@code 4:2:0}, {@code 4:4:4}, ...; {@code not JPEG}),
- * {@code make} (the normalised EXIF Make) and {@code device_class} ({@code True}/{@code False}
+ * {@code make} (the EXIF Make, one label per manufacturer: {@link MakeLabels#NORMALISED}) and {@code device_class} ({@code True}/{@code False}
  * smartphone, or the dataset's own {@code device} label, e.g. camera/phone, when EXIF is silent). Files whose make or device class is unknown are left out of that trace's table
  * only; so are samples whose semantic label is -1. A file that cannot be read is recorded as a
  * failure and left out of the tables it could not give a value for.
@@ -76,6 +77,62 @@ public final class DatasetAudit {
             return null;
         }
 
+        /**
+         * The cells that make V large: (class, trace value) pairs with more photos than independence
+         * expects, by their share of the chi-square statistic, largest first, until they hold 60% of
+         * what all such cells contribute or {@code max} are named. Empty when V is not measurable or 0.
+         */
+        public List<Driver> drivers(int max) {
+            List<Driver> all = new ArrayList<>();
+            if (notMeasurable() != null || association.chiSquare() <= 0) {
+                return all;
+            }
+            long n = association.n();
+            long[] rowSum = new long[counts.length];
+            long[] colSum = new long[traceClasses.size()];
+            for (int i = 0; i < counts.length; i++) {
+                for (int j = 0; j < colSum.length; j++) {
+                    rowSum[i] += counts[i][j];
+                    colSum[j] += counts[i][j];
+                }
+            }
+            for (int i = 0; i < counts.length; i++) {
+                for (int j = 0; j < colSum.length; j++) {
+                    if (rowSum[i] == 0 || colSum[j] == 0) {
+                        continue;
+                    }
+                    double e = (double) rowSum[i] * colSum[j] / n;
+                    if (counts[i][j] > e) {
+                        double d = counts[i][j] - e;
+                        all.add(new Driver(semanticClasses.get(i), traceClasses.get(j), counts[i][j], e, rowSum[i],
+                                d * d / e / association.chiSquare()));
+                    }
+                }
+            }
+            all.sort(java.util.Comparator.comparingDouble(Driver::share).reversed());
+            double over = all.stream().mapToDouble(Driver::share).sum();
+            List<Driver> out = new ArrayList<>();
+            double cum = 0;
+            for (Driver d : all) {
+                if (out.size() >= max || cum >= 0.6 * over) {
+                    break;
+                }
+                out.add(d);
+                cum += d.share();
+            }
+            return out;
+        }
+
+        /** The drivers in words: {@code class 'bw': 12 of its 12 photos gray (2.4 expected); ...}. */
+        public String describeDrivers(int max) {
+            List<String> parts = new ArrayList<>();
+            for (Driver d : drivers(max)) {
+                parts.add(String.format(java.util.Locale.ROOT, "class '%s': %d of its %d photos %s (%.1f expected)", d.semanticClass(),
+                        d.count(), d.classTotal(), d.traceValue(), d.expected()));
+            }
+            return String.join("; ", parts);
+        }
+
         /** A copy of the counts. */
         @Override
         public long[][] counts() {
@@ -86,6 +143,23 @@ public final class DatasetAudit {
             return c;
         }
     }
+
+    /**
+     * One cell of a contingency table that drives Cramér's V: a class with more photos of a trace
+     * value than independence expects.
+     *
+     * @param semanticClass the class
+     * @param traceValue    the trace's value (e.g. {@code gray}, {@code 91-95}, a camera make)
+     * @param count         photos of the class with that value
+     * @param expected      photos expected if class and trace were independent
+     * @param classTotal    photos of the class with a known value of the trace
+     * @param share         the cell's share of the chi-square statistic
+     */
+    public record Driver(String semanticClass, String traceValue, long count, double expected, long classTotal, double share) {
+    }
+
+    /** Cramér's V from which the report and the console name the cells that drive it. */
+    public static final double NOTABLE_V = 0.3;
 
     /**
      * An audit.
@@ -185,7 +259,7 @@ public final class DatasetAudit {
             String device = null;
             try {
                 Acquisition.Labels l = exif.read(data, s.file().toString()).labels();
-                make = FlickrExifLabels.UNKNOWN.equals(l.make()) ? null : l.make();
+                make = FlickrExifLabels.UNKNOWN.equals(l.make()) ? null : MakeLabels.NORMALISED.apply(l.make());
                 device = FlickrExifLabels.UNKNOWN.equals(l.isSmartphone()) ? null : l.isSmartphone();
             } catch (IOException | RuntimeException e) {
                 failures.add(new ReadFailure(s.file(), "EXIF: " + e.getMessage()));
@@ -278,6 +352,11 @@ public final class DatasetAudit {
             o.put("n", a.n());
             if (t.notMeasurable() != null) {
                 o.put("not_measured", t.notMeasurable());
+            }
+            ArrayNode ds = o.putArray("drivers");
+            for (Driver d : t.drivers(5)) {
+                ds.addObject().put("class", d.semanticClass()).put("value", d.traceValue()).put("count", d.count())
+                        .put("expected", d.expected()).put("class_total", d.classTotal()).put("chi_square_share", d.share());
             }
             o.set("semantic_classes", m.valueToTree(t.semanticClasses()));
             o.set("trace_classes", m.valueToTree(t.traceClasses()));

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.encodertraces.data.parquet.ParquetFile;
+import org.encodertraces.exif.MakeLabels;
 
 /**
  * Opens any dataset the toolkit reads from a path or a spec string, so that commands such as
@@ -17,7 +18,9 @@ import org.encodertraces.data.parquet.ParquetFile;
  * <p>A spec is {@code [kind:]path[?key=value&...]}. With a kind, that reader is used:
  * <ul>
  *   <li>{@code classes:DIR}: one subfolder per class ({@link ImageFolders}, label {@code label});</li>
- *   <li>{@code exif:DIR}: any folder of photos labelled by EXIF ({@link ExifDataset});</li>
+ *   <li>{@code exif:DIR[?make=normalised|flickrexif]}: any folder of photos labelled by EXIF
+ *       ({@link ExifDataset}); Make labels one per manufacturer, or the FlickrExif labels exactly
+ *       ({@link MakeLabels});</li>
  *   <li>{@code manifest:FILE.csv|tsv}: path plus label columns ({@link Manifests});</li>
  *   <li>{@code imagenet-train:ROOT}, {@code imagenet-val:ROOT}: {@link ImageNetLayout};</li>
  *   <li>{@code inat:ANNOTATIONS.json[?root=DIR]}: COCO-style iNaturalist 2018 annotations, images
@@ -69,11 +72,19 @@ public final class Datasets {
 
     /** Opens a path, choosing the reader from what it holds. */
     public static Opened open(Path path) throws IOException {
-        return open(path, null, Map.of());
+        return open(path, null, Map.of(), MakeLabels.NORMALISED);
     }
 
     /** Opens a spec ({@code [kind:]path[?key=value&...]}). */
     public static Opened open(String spec) throws IOException {
+        return open(spec, MakeLabels.NORMALISED);
+    }
+
+    /**
+     * Opens a spec, with {@code make} as the Make rule of EXIF folders unless the spec names one
+     * ({@code exif:DIR?make=flickrexif}).
+     */
+    public static Opened open(String spec, MakeLabels make) throws IOException {
         String kind = null;
         String rest = spec;
         int colon = spec.indexOf(':');
@@ -98,10 +109,10 @@ public final class Datasets {
             Path archive = Path.of(bang > 0 ? rest.substring(0, bang) : rest);
             return ok(ZipDataset.open(archive, bang > 0 ? rest.substring(bang + 2) : ""), "zip");
         }
-        return open(Path.of(rest), kind, opts);
+        return open(Path.of(rest), kind, opts, make);
     }
 
-    private static Opened open(Path p, String kind, Map<String, String> opts) throws IOException {
+    private static Opened open(Path p, String kind, Map<String, String> opts, MakeLabels make) throws IOException {
         if (!Files.exists(p)) {
             String link = Files.isSymbolicLink(p) ? org.encodertraces.io.FileProblems.linkProblem(p) : null;
             throw new IOException(p + ": " + (link != null ? link : "no such file or folder"));
@@ -111,7 +122,7 @@ public final class Datasets {
         return switch (k) {
             case "classes" -> ok(ImageFolders.open(p), k);
             case "exif" -> {
-                ExifDataset.Opened o = ExifDataset.open(p);
+                ExifDataset.Opened o = ExifDataset.open(p, opts.containsKey("make") ? MakeLabels.parse(opts.get("make")) : make);
                 yield new Opened(o.dataset(), k, o.failures());
             }
             case "manifest" -> ok(Manifests.open(p), k);

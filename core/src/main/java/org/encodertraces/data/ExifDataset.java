@@ -17,6 +17,7 @@ import org.encodertraces.exif.DeviceClass;
 import org.encodertraces.exif.ExifReadException;
 import org.encodertraces.exif.ExifReader;
 import org.encodertraces.exif.FlickrExifLabels;
+import org.encodertraces.exif.MakeLabels;
 
 /**
  * Any folder of photos as a dataset labelled by its EXIF: one integer label tensor per FlickrExif
@@ -24,7 +25,8 @@ import org.encodertraces.exif.FlickrExifLabels;
  * ({@link #ATTRIBUTES}), plus {@code device_class}.
  *
  * <p>Each attribute's class names are the distinct normalised label strings
- * ({@link FlickrExifLabels}) found in the folder, sorted by code point; {@code unknown} is kept
+ * ({@link FlickrExifLabels}; Make by {@link MakeLabels}, one label per manufacturer unless the
+ * FlickrExif labels are asked for) found in the folder, sorted by code point; {@code unknown} is kept
  * out of the class list and becomes the label -1. {@code device_class} has the classes
  * {@code NOT_SMARTPHONE} (0) and {@code SMARTPHONE} (1) of {@link DeviceClass}, -1 when neither
  * make nor model is recorded. A file whose metadata cannot be read at all stays in the dataset
@@ -77,8 +79,17 @@ public final class ExifDataset {
         return g.apply(labels);
     }
 
-    /** Reads the EXIF of every image file under a folder (recursively, sorted, hidden files skipped). */
+    /** Reads the EXIF of every image file under a folder (recursively, sorted, hidden files skipped), makes normalised. */
     public static Opened open(Path folder) throws IOException {
+        return open(folder, MakeLabels.NORMALISED);
+    }
+
+    /**
+     * Reads the EXIF of every image file under a folder (recursively, sorted, hidden files skipped).
+     *
+     * @param make how Make values become labels: one per manufacturer, or the FlickrExif labels exactly
+     */
+    public static Opened open(Path folder, MakeLabels make) throws IOException {
         if (!Files.isDirectory(folder)) {
             throw new IOException(folder + ": not a folder");
         }
@@ -94,7 +105,7 @@ public final class ExifDataset {
         List<ReadFailure> failures = new ArrayList<>();
         for (Path f : files) {
             try {
-                labels.add(reader.read(f).labels());
+                labels.add(withMake(reader.read(f).labels(), make));
             } catch (ExifReadException | RuntimeException e) {
                 labels.add(null);
                 failures.add(new ReadFailure(f, e.getMessage()));
@@ -104,6 +115,12 @@ public final class ExifDataset {
         String name = folder.toAbsolutePath().normalize().getFileName() == null ? "root"
                 : folder.toAbsolutePath().normalize().getFileName().toString();
         return new Opened(build(Dataset.sanitize(name), folder.toString(), ids, files, labels), failures);
+    }
+
+    /** The labels with the Make label under the given rule. */
+    public static Acquisition.Labels withMake(Acquisition.Labels l, MakeLabels make) {
+        return new Acquisition.Labels(make.apply(l.make()), l.model(), l.exposure(), l.aperture(), l.focalLength(), l.iso(), l.flash(),
+                l.year(), l.isSmartphone(), l.smartphoneModel());
     }
 
     /**

@@ -19,7 +19,8 @@ import java.util.List;
  * @param fNumber          FNumber (0x829D)
  * @param exposureTime     ExposureTime (0x829A) in seconds, as the stored fraction
  * @param iso              ISOSpeedRatings / PhotographicSensitivity (0x8827); the first value when
- *                         the tag holds several
+ *                         the tag holds several; without that tag, the ISO a maker note records
+ *                         ({@link ExifReader}: Canon, Casio, Kodak, Nikon), rounded to an integer
  * @param focalLengthMm    FocalLength (0x920A) in millimetres
  * @param flash            the raw Flash value (0x9209); bit 0 says whether the flash fired
  * @param dateTimeOriginal DateTimeOriginal (0x9003) exactly as stored (trimmed), e.g. "2019:06:09 12:57:32"
@@ -31,11 +32,13 @@ import java.util.List;
  * @param height           pixel height, likewise
  * @param warnings         what was wrong with the metadata (undecodable values, truncated or
  *                         malformed segments); empty for clean files
+ * @param isoSource        where {@code iso} came from: {@code EXIF}, or the maker note that held it
+ *                         when the file has no EXIF ISO ({@code Canon maker note}, ...); null without ISO
  */
 public record Acquisition(String format, String make, String model, Double fNumber, Fraction exposureTime,
                           Integer iso, Double focalLengthMm, Integer flash, String dateTimeOriginal,
                           Integer orientation, String software, String lensModel, Integer width, Integer height,
-                          List<String> warnings) {
+                          List<String> warnings, String isoSource) {
 
     public Acquisition {
         warnings = List.copyOf(warnings);

@@ -11,6 +11,10 @@ import com.drew.metadata.StringValue;
 import com.drew.metadata.exif.ExifDirectoryBase;
 import com.drew.metadata.exif.ExifIFD0Directory;
 import com.drew.metadata.exif.ExifSubIFDDirectory;
+import com.drew.metadata.exif.makernotes.CanonMakernoteDirectory;
+import com.drew.metadata.exif.makernotes.CasioType2MakernoteDirectory;
+import com.drew.metadata.exif.makernotes.KodakMakernoteDirectory;
+import com.drew.metadata.exif.makernotes.NikonType2MakernoteDirectory;
 import com.drew.metadata.jpeg.JpegDirectory;
 import com.drew.metadata.png.PngDirectory;
 import java.io.BufferedInputStream;
@@ -28,6 +32,8 @@ import java.util.regex.Pattern;
 /**
  * Reads a photo's EXIF into an {@link Acquisition}, through metadata-extractor's one facade
  * ({@code ImageMetadataReader}), for every container it knows (JPEG, HEIF/HEIC, PNG, TIFF, WebP...).
+ * Values come from the EXIF tags (IFD0 and the Exif sub-IFD), except ISO, which without its EXIF tag
+ * is read from the maker note where metadata-extractor exposes it ({@link #makerNoteIso}).
  *
  * <p>It never throws for bad EXIF: a malformed value, a truncated or garbled EXIF segment, or
  * metadata-extractor failing inside a file whose format was recognised gives {@code null} fields and
@@ -120,8 +126,74 @@ public final class ExifReader {
             width = integer(md, ExifSubIFDDirectory.class, ExifDirectoryBase.TAG_EXIF_IMAGE_WIDTH, "ExifImageWidth", warnings);
             height = integer(md, ExifSubIFDDirectory.class, ExifDirectoryBase.TAG_EXIF_IMAGE_HEIGHT, "ExifImageHeight", warnings);
         }
+        String isoSource = iso != null ? "EXIF" : null;
+        if (iso == null) {
+            MakerNoteIso m = makerNoteIso(md);
+            if (m != null) {
+                iso = m.iso();
+                isoSource = m.source();
+            }
+        }
         return new Acquisition(format, make, model, fNumber, exposure, iso, focal, flash, dto, orientation, software, lens,
-                width, height, warnings);
+                width, height, warnings, isoSource);
+    }
+
+    /** An ISO read from a maker note, and which. */
+    record MakerNoteIso(int iso, String source) {
+    }
+
+    /**
+     * The ISO a maker note records, for files without the EXIF tag (older compacts: Canon PowerShots
+     * and IXUSes, Casio, Kodak, the Nikon D1X), as exiftool reads it:
+     * <ul>
+     *   <li>Canon: CameraSettings ISO when it is a set value (16..20: ISO 50..800; with bit 0x4000: the
+     *       value in the low bits); for "Auto" or "not specified", exiftool's Composite ISO =
+     *       BaseISO x AutoISO / 100 from ShotInfo (BaseISO = 2^(raw/32) x 100/32, AutoISO = 2^(raw/32) x 100;
+     *       a raw BaseISO of 0 means none), rounded;</li>
+     *   <li>Casio (type 2): CCD ISO Sensitivity (0x3014);</li>
+     *   <li>Kodak: ISO (0x60), when within 6..6400 (metadata-extractor reads some Kodak maker notes in
+     *       the wrong byte order, e.g. 27648 for 108);</li>
+     *   <li>Nikon (type 2): ISO (0x0002), whose second value is the ISO.</li>
+     * </ul>
+     * Null when none of these is present.
+     */
+    static MakerNoteIso makerNoteIso(Metadata md) {
+        for (CanonMakernoteDirectory d : md.getDirectoriesOfType(CanonMakernoteDirectory.class)) {
+            Integer cam = d.getInteger(CanonMakernoteDirectory.CameraSettings.TAG_ISO);
+            if (cam != null && cam >= 16 && cam <= 20) {
+                return new MakerNoteIso(50 << (cam - 16), "Canon maker note");
+            }
+            if (cam != null && (cam & 0x4000) != 0 && cam != 0x7FFF && (cam & 0x3FFF) > 0) {
+                return new MakerNoteIso(cam & 0x3FFF, "Canon maker note");
+            }
+            Integer base = d.getInteger(CanonMakernoteDirectory.ShotInfo.TAG_BASE_ISO);
+            Integer auto = d.getInteger(CanonMakernoteDirectory.ShotInfo.TAG_AUTO_ISO);
+            if (base != null && base != 0 && auto != null) {
+                double iso = Math.pow(2, base / 32.0) * 100 / 32 * Math.pow(2, auto / 32.0);
+                if (iso >= 1 && iso <= 1e6) {
+                    return new MakerNoteIso((int) Math.round(iso), "Canon maker note (BaseISO x AutoISO)");
+                }
+            }
+        }
+        for (CasioType2MakernoteDirectory d : md.getDirectoriesOfType(CasioType2MakernoteDirectory.class)) {
+            Integer v = d.getInteger(CasioType2MakernoteDirectory.TAG_CCD_ISO_SENSITIVITY);
+            if (v != null && v >= 0) {
+                return new MakerNoteIso(v, "Casio maker note");
+            }
+        }
+        for (KodakMakernoteDirectory d : md.getDirectoriesOfType(KodakMakernoteDirectory.class)) {
+            Integer v = d.getInteger(KodakMakernoteDirectory.TAG_ISO);
+            if (v != null && v >= 6 && v <= 6400) {
+                return new MakerNoteIso(v, "Kodak maker note");
+            }
+        }
+        for (NikonType2MakernoteDirectory d : md.getDirectoriesOfType(NikonType2MakernoteDirectory.class)) {
+            int[] v = d.getIntArray(NikonType2MakernoteDirectory.TAG_ISO_1);
+            if (v != null && v.length >= 2 && v[1] > 0) {
+                return new MakerNoteIso(v[1], "Nikon maker note");
+            }
+        }
+        return null;
     }
 
     /**

@@ -42,6 +42,23 @@ public final class FlickrExifLabels {
     /** The label of a value that is missing or implausible. */
     public static final String UNKNOWN = "unknown";
 
+    /**
+     * How many classes each attribute has in the study's published FlickrExif splits
+     * ({@code label_encoder_classes}; the benchmark kept each attribute's most frequent classes), so
+     * that a report can say when a user's label set is not the study's.
+     */
+    public static final java.util.Map<String, Integer> STUDY_CLASS_COUNTS = java.util.Map.of("Make", 9, "Model", 88, "Exposure", 16,
+            "Aperture", 17, "Focal Length", 13, "ISO Speed", 16, "Flash", 2, "Year", 25, "Is Smartphone", 2, "Smartphone Model", 12);
+
+    /**
+     * The study's nine Make classes, one label per manufacturer ({@link MakeLabels#normalise}; the
+     * published split spells them {@code Apple}, {@code Canon}, {@code EASTMAN KODAK COMPANY},
+     * {@code FUJIFILM}, {@code NIKON}, {@code OLYMPUS OPTICAL CO.,LTD}, {@code Panasonic}, {@code SONY},
+     * {@code samsung}), so that a report can name the makers probed here that the study did not have.
+     */
+    public static final java.util.List<String> STUDY_MAKES = java.util.List.of("APPLE", "CANON", "FUJIFILM", "KODAK", "NIKON", "OLYMPUS",
+            "PANASONIC", "SAMSUNG", "SONY");
+
     private static final Pattern CORPORATION = Pattern.compile("\\s+CORPORATION$", Pattern.CASE_INSENSITIVE);
     private static final Pattern DATE = Pattern.compile("^(\\d{4})[:\\-](\\d{2})[:\\-](\\d{2}).*");
 

@@ -34,11 +34,19 @@ public final class AcquisitionProbe {
         Picked tr = pick(x, row, split.train(), "train", notes);
         Picked va = pick(x, row, split.val(), "val", notes);
         Picked te = pick(x, row, split.test(), "test", notes);
-        if (tr.x.length == 0 || va.x.length == 0 || te.x.length == 0) {
+        if (tr.x.length == 0 || te.x.length == 0 || (va.x.length == 0 && !split.val().ids().isEmpty())) {
             throw new IllegalArgumentException("no embeddings for the split's ids (train " + tr.x.length + ", val " + va.x.length
                     + ", test " + te.x.length + " found): do the embedding set's ids match the split's photo ids?");
         }
-        ProbeResult r = probe.run(split.targetAttribute(), split.classes(), tr.x, tr.y, va.x, va.y, te.x, te.y);
+        ProbeResult r;
+        if (va.x.length == 0) {
+            // a split with no validation part (a grouped split whose groups left none): the search holds out part of train
+            notes.add("the split has no validation photos: the search validated on a stratified " + Math.round(100 * probe.config().valFraction())
+                    + "% of the training photos");
+            r = probe.run(split.targetAttribute(), split.classes(), tr.x, tr.y, te.x, te.y);
+        } else {
+            r = probe.run(split.targetAttribute(), split.classes(), tr.x, tr.y, va.x, va.y, te.x, te.y);
+        }
         return new ProbeResult(r.task(), r.classNames(), r.config(), r.metrics(), r.repeats(), r.accuracyMean(), r.accuracyStd(),
                 r.bestParams(), r.trials(), r.trainSize(), r.searchTrainSize(), r.valSize(), r.testSize(), notes);
     }

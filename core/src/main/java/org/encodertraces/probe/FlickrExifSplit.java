@@ -39,6 +39,16 @@ public record FlickrExifSplit(String targetAttribute, List<String> classes, Part
         }
     }
 
+    /** The split of a {@link org.encodertraces.data.SplitFile} (the same format, built or read). */
+    public static FlickrExifSplit of(org.encodertraces.data.SplitFile s) {
+        return new FlickrExifSplit(s.targetAttribute(), s.classes(), part(s.trainIds(), s.trainLabels()), part(s.valIds(), s.valLabels()),
+                part(s.testIds(), s.testLabels()));
+    }
+
+    private static Part part(List<String> ids, List<Integer> labels) {
+        return new Part(ids, labels.stream().mapToInt(Integer::intValue).toArray());
+    }
+
     /** Reads a split file; errors name the file and the missing or malformed key. */
     public static FlickrExifSplit read(Path file) throws IOException {
         JsonNode root;

@@ -51,6 +51,14 @@ public record ProbeResult(String task, List<String> classNames, ProbeConfig conf
                          double objective) {
     }
 
+    /**
+     * Chance on this test set: the accuracy of always answering its most frequent class, which is
+     * 1/K on a balanced test set and more where classes are unequal (a grouped split).
+     */
+    public double chanceLevel() {
+        return Math.max(metrics.chance(), metrics.majorityRate());
+    }
+
     static double mean(double[] v) {
         double s = 0;
         for (double e : v) {

@@ -61,6 +61,14 @@ public record ProbeRow(String task, ProbeKind kind, String encoderId, double acc
                 null);
     }
 
+    /** Suffix of a task measured on a split that ignores the groups of photos that must stay together, for contrast only. */
+    public static final String UNGROUPED = " (ungrouped)";
+
+    /** Whether a task names a contrast figure (a split that lets near-duplicates or grouped photos straddle it), not a result. */
+    public static boolean isContrast(String task) {
+        return task.endsWith(UNGROUPED);
+    }
+
     /** Accuracy minus chance, in fraction units. */
     public double aboveChance() {
         return accuracy - chance;

@@ -26,12 +26,15 @@ public record TraceSensitivity(String encoderId, Map<String, Double> probeAboveC
         probeAboveChance = Collections.unmodifiableMap(new LinkedHashMap<>(probeAboveChance));
     }
 
-    /** Probe task names in first-seen order, processing tasks before acquisition tasks. */
+    /**
+     * Probe task names in first-seen order, processing tasks before acquisition tasks; contrast rows
+     * ({@link ProbeRow#isContrast(String)}) are left out of the headline.
+     */
     public static List<String> probeTasks(ReportData data) {
         LinkedHashSet<String> tasks = new LinkedHashSet<>();
         for (ProbeKind kind : ProbeKind.values()) {
             for (ProbeRow r : data.probes()) {
-                if (r.kind() == kind) {
+                if (r.kind() == kind && !ProbeRow.isContrast(r.task())) {
                     tasks.add(r.task());
                 }
             }

@@ -33,6 +33,41 @@ class DatasetsCommandTest {
         return JpegCodec.encode(new RgbImage(16, 16, px), quality, sub);
     }
 
+    /** A one-component (gray) JPEG, as a greyscale scanner or a black-and-white conversion saves it. */
+    static byte[] grayJpeg(int seed) throws IOException {
+        java.awt.image.BufferedImage g = new java.awt.image.BufferedImage(16, 16, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        java.util.Random r = new java.util.Random(seed);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) {
+                int v = r.nextInt(256);
+                g.getRaster().setSample(x, y, 0, v);
+            }
+        }
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(g, "jpg", b);
+        return b.toByteArray();
+    }
+
+    @Test
+    void auditNamesTheCellsThatDriveAStrongAssociation(@TempDir Path tmp) throws IOException {
+        // one class saved in greyscale: subsampling "gray" identifies it, as in a dataset with black-and-white classes
+        for (String c : new String[] {"bw", "colour", "other"}) {
+            Files.createDirectories(tmp.resolve("ds/" + c));
+            for (int i = 0; i < 6; i++) {
+                Files.write(tmp.resolve("ds/" + c + "/" + i + ".jpg"), c.equals("bw") ? grayJpeg(i) : jpeg(90, ChromaSubsampling.S420, 20 + i));
+            }
+        }
+        Path json = tmp.resolve("audit.json");
+        CliRun r = run("datasets", "audit", "--images", tmp.resolve("ds").toString(), "--json", json.toString());
+        assertEquals(0, r.exit(), r.err());
+        String sub = r.out().lines().dropWhile(l -> !l.startsWith("subsampling")).limit(2).reduce("", (a, b) -> a + b + "\n");
+        assertTrue(sub.contains("1.0000") && sub.contains("driven by class 'bw': 6 of its 6 photos gray (2.0 expected)"), r.out());
+        JsonNode t = new ObjectMapper().readTree(json.toFile()).get("traces").get(1);
+        assertEquals("subsampling", t.get("trace").asText());
+        assertEquals("bw", t.get("drivers").get(0).get("class").asText());
+        assertEquals("gray", t.get("drivers").get(0).get("value").asText());
+    }
+
     @Test
     void everySubcommandHasHelp() {
         CliRun g = run("datasets", "--help");

@@ -52,6 +52,28 @@ class ExifCommandTest {
     }
 
     @Test
+    void isoStoredOnlyInAMakerNoteIsReadFromIt(@TempDir Path dir) throws IOException {
+        Path photos = SharedData.require("data/exif-photos/metadata-extractor-images");
+        for (String f : List.of("Canon PowerShot A70.jpg", "Canon IXUS v3.jpg", "Kodak DX6490.jpg", "Casio EX-Z3.jpg",
+                "Canon EOS 7D.jpg")) {
+            Files.copy(photos.resolve(f), dir.resolve(f));
+        }
+        CliRun r = run("exif", dir.toString(), "--format", "tsv");
+        assertEquals(0, r.exit(), r.err());
+        Map<String, Map<String, String>> rows = rows(r.out());
+        // no EXIF ISOSpeedRatings in these: the maker note holds it (exiftool reads the same values)
+        assertEquals(List.of("50", "Canon maker note (BaseISO x AutoISO)", "50"), iso(rows.get("Canon PowerShot A70.jpg")));
+        assertEquals(List.of("50", "Canon maker note", "50"), iso(rows.get("Canon IXUS v3.jpg")), "CameraSettings ISO 16 is ISO 50");
+        assertEquals(List.of("79", "Kodak maker note", "79"), iso(rows.get("Kodak DX6490.jpg")));
+        assertEquals(List.of("50", "Casio maker note", "50"), iso(rows.get("Casio EX-Z3.jpg")));
+        assertEquals(List.of("200", "EXIF", "200"), iso(rows.get("Canon EOS 7D.jpg")), "the EXIF tag first when there is one");
+    }
+
+    private static List<String> iso(Map<String, String> row) {
+        return List.of(row.get("iso"), row.get("iso_source"), row.get("label_iso"));
+    }
+
+    @Test
     void goodAndBadFilesEachGetARowAndTheExitStatusSaysSomeFailed(@TempDir Path dir) throws IOException {
         byte[] jpeg = encode("jpeg", BufferedImage.TYPE_INT_RGB);
         Files.write(dir.resolve("good.jpg"), jpeg);

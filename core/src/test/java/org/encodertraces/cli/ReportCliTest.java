@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The report through the command line: a small real EXIF audit of the shared camera photos (its
- * acquisition probes test on 8 and 16 photos) opened in headless Chromium, and {@code traces report}
+ * acquisition probes test on 16 to 24 photos) opened in headless Chromium, and {@code traces report}
  * re-rendering a report.json with the table exports. Browser checks are skipped without Chromium.
  */
 class ReportCliTest {

@@ -183,7 +183,7 @@ class DatasetReadersTest {
         }
         assertEquals(List.of("NOT_SMARTPHONE", "SMARTPHONE"), d.labelNames().get("device_class"));
         Map<String, Long> dune = labels(d, "debian-wallpapers/Dune.jpg");
-        assertEquals("Canon", d.labelNames().get("Make").get(dune.get("Make").intValue()));
+        assertEquals("CANON", d.labelNames().get("Make").get(dune.get("Make").intValue()), "one Make label per manufacturer");
         assertEquals("1/4000", d.labelNames().get("Exposure").get(dune.get("Exposure").intValue()));
         assertEquals(-1L, dune.get("Aperture"), "f-number 0 is unknown");
         assertEquals(0L, dune.get("device_class"));
@@ -191,7 +191,17 @@ class DatasetReadersTest {
         assertTrue(d.samples().stream().anyMatch(s -> s.labels().get("device_class") == 1L), "some phones");
         assertEquals(Datasets.open("exif:" + photos).dataset().samples(), d.samples());
         Map<String, String> make = ExifDataset.labelStrings(d, "Make");
-        assertEquals("Canon", make.get("Dune"), "split ids are file stems when unique");
+        assertEquals("CANON", make.get("Dune"), "split ids are file stems when unique");
+        // the spellings of Kodak and of Olympus are one class each; the FlickrExif labels keep them apart
+        List<String> makes = d.labelNames().get("Make");
+        assertTrue(makes.contains("KODAK") && makes.contains("OLYMPUS") && makes.contains("CASIO"), makes.toString());
+        assertTrue(makes.stream().noneMatch(m -> m.contains("COMPANY") || m.contains("CO.") || m.contains("Kodak")), makes.toString());
+        List<String> exact = ExifDataset.open(photos, org.encodertraces.exif.MakeLabels.FLICKREXIF).dataset().labelNames().get("Make");
+        assertTrue(exact.contains("EASTMAN KODAK COMPANY") && exact.contains("Eastman Kodak Company") && exact.contains("Canon"),
+                exact.toString());
+        assertEquals(exact, Datasets.open("exif:" + photos + "?make=flickrexif").dataset().labelNames().get("Make"));
+        // merged: 3 Kodaks, 2 Casios, 2 FLIRs, 2 Minoltas, 2 Olympuses, 2 Sanyos, 2 Samsungs
+        assertEquals(exact.size() - 8, makes.size(), exact + " -> " + makes);
     }
 
     @Test

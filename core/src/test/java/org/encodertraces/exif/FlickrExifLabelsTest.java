@@ -37,6 +37,21 @@ class FlickrExifLabelsTest {
     }
 
     @Test
+    void studyClassCountsAreThoseOfThePublishedSplits() throws IOException {
+        for (String attribute : FlickrExifLabels.STUDY_CLASS_COUNTS.keySet()) {
+            assertEquals(classes(attribute).size(), FlickrExifLabels.STUDY_CLASS_COUNTS.get(attribute), attribute);
+        }
+        assertEquals(10, FlickrExifLabels.STUDY_CLASS_COUNTS.size(), "every attribute of the benchmark");
+    }
+
+    @Test
+    void theStudysMakeClassesAreNineManufacturersUnderTheNormalisedRule() throws IOException {
+        List<String> merged = classes("Make").stream().map(MakeLabels::normalise).distinct().toList();
+        assertEquals(List.of("APPLE", "CANON", "KODAK", "FUJIFILM", "NIKON", "OLYMPUS", "PANASONIC", "SONY", "SAMSUNG"), merged);
+        assertEquals(FlickrExifLabels.STUDY_MAKES, merged.stream().sorted().toList());
+    }
+
+    @Test
     void everyBenchmarkClassIsReproducedByTheRules() throws IOException {
         assertRoundTrip("Aperture", c -> FlickrExifLabels.aperture(Double.parseDouble(c)));
         assertRoundTrip("Exposure", c -> {
