@@ -331,7 +331,7 @@ public final class AuditCommand implements Callable<Integer> {
         AuditEstimate left = AuditEstimate.remaining(plan, cfg, reuse);
         boolean resumed = reuse.stream().anyMatch(r -> r.complete() > 0 || r.partial() > 0);
         o.printf("audit plan: %d images of '%s' (%s), %d model(s): %s%n", ds.samples().size(), ds.name(),
-                ds.labelNames().containsKey("label") ? ds.labelNames().get("label").size() + " classes" : "no class labels",
+                ds.labelNames().containsKey("label") ? ds.labelNames().get("label").size() + (ds.labelNames().get("label").size() == 1 ? " class" : " classes") : "no class labels",
                 cfg.models().size(), String.join(", ", cfg.models()));
         o.printf("  %d processing operations -> %d embeddings; images %s%n", plan.operations().size(), plan.embeddings(),
                 plan.estimate().sizes().describe());
