@@ -1,7 +1,6 @@
 package org.encodertraces.probe;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -18,47 +17,10 @@ import java.util.SplittableRandom;
  * @param val   row indices held out for validation ({@link #of}: ascending)
  */
 public record StratifiedSplit(int[] train, int[] val) {
-    /** Splits rows with labels {@code y} in [0, k). */
+    /** Splits rows with labels {@code y} in [0, k): {@code round(fraction * n_c)} of each class (at most n_c - 1) to validation. */
     public static StratifiedSplit of(int[] y, int k, double fraction, long seed) {
-        if (!(fraction > 0 && fraction < 1)) {
-            throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + fraction);
-        }
-        List<List<Integer>> byClass = new ArrayList<>();
-        for (int c = 0; c < k; c++) {
-            byClass.add(new ArrayList<>());
-        }
-        for (int i = 0; i < y.length; i++) {
-            byClass.get(y[i]).add(i);
-        }
-        SplittableRandom rnd = new SplittableRandom(seed);
-        int[] isVal = new int[y.length];
-        int nVal = 0;
-        for (List<Integer> members : byClass) {
-            int n = members.size();
-            int take = (int) Math.min(Math.max(0, n - 1), Math.round(fraction * n));
-            int[] idx = members.stream().mapToInt(Integer::intValue).toArray();
-            for (int i = 0; i < take; i++) {
-                int j = i + rnd.nextInt(n - i);
-                int t = idx[i];
-                idx[i] = idx[j];
-                idx[j] = t;
-                isVal[idx[i]] = 1;
-            }
-            nVal += take;
-        }
-        int[] train = new int[y.length - nVal];
-        int[] val = new int[nVal];
-        int a = 0;
-        int b = 0;
-        for (int i = 0; i < y.length; i++) {
-            if (isVal[i] == 1) {
-                val[b++] = i;
-            } else {
-                train[a++] = i;
-            }
-        }
-        Arrays.sort(train);
-        return new StratifiedSplit(train, val);
+        checkFraction(fraction);
+        return draw(y, k, seed, n -> (int) Math.min(Math.max(0, n - 1), Math.round(fraction * n)));
     }
 
     /**
@@ -69,9 +31,21 @@ public record StratifiedSplit(int[] train, int[] val) {
      * validation row.
      */
     public static StratifiedSplit fallback(int[] y, int k, double fraction, long seed) {
+        checkFraction(fraction);
+        return draw(y, k, seed, n -> n < 2 ? 0 : (int) Math.min(n - 1, Math.max(1, Math.round(fraction * n))));
+    }
+
+    private static void checkFraction(double fraction) {
         if (!(fraction > 0 && fraction < 1)) {
             throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + fraction);
         }
+    }
+
+    /**
+     * Per class (labels in [0, k)), {@code take.applyAsInt(n_c)} rows drawn with the seed go to
+     * validation (a partial Fisher-Yates shuffle of the class's rows); both sides ascending.
+     */
+    private static StratifiedSplit draw(int[] y, int k, long seed, java.util.function.IntUnaryOperator take) {
         List<List<Integer>> byClass = new ArrayList<>();
         for (int c = 0; c < k; c++) {
             byClass.add(new ArrayList<>());
@@ -83,13 +57,13 @@ public record StratifiedSplit(int[] train, int[] val) {
         boolean[] isVal = new boolean[y.length];
         for (List<Integer> members : byClass) {
             int n = members.size();
-            int take = n < 2 ? 0 : (int) Math.min(n - 1, Math.max(1, Math.round(fraction * n)));
+            int t = take.applyAsInt(n);
             int[] idx = members.stream().mapToInt(Integer::intValue).toArray();
-            for (int i = 0; i < take; i++) {
+            for (int i = 0; i < t; i++) {
                 int j = i + rnd.nextInt(n - i);
-                int t = idx[i];
+                int tmp = idx[i];
                 idx[i] = idx[j];
-                idx[j] = t;
+                idx[j] = tmp;
                 isVal[idx[i]] = true;
             }
         }
