@@ -159,7 +159,7 @@ public final class AuditFiles {
 
     /** One probe's line: accuracy, spread over seeds, chance, test rows, and the small-sample mark. */
     private static void probeLine(StringBuilder sb, String model, String experiment, ProbeResult r) {
-        sb.append(String.format(Locale.ROOT, "%-28s %-26s %8.1f%% %8.1f %7.1f%% %6d%s%n", model, experiment, 100 * r.accuracyMean(),
+        sb.append(String.format(Locale.ROOT, "%-28s %-36s %8.1f%% %8.1f %7.1f%% %6d%s%n", model, experiment, 100 * r.accuracyMean(),
                 100 * r.accuracyStd(), 100 * r.metrics().chance(), r.testSize(), Validity.smallSample(r.testSize()) ? "   small sample" : ""));
     }
 
@@ -183,7 +183,7 @@ public final class AuditFiles {
     static String acquisitionLine(String model, AcquisitionStage.AttributeProbe a) {
         ProbeResult r = a.result();
         Interval ci = Intervals.withSeeds(r.accuracyMean(), r.testSize(), r.accuracyStd());
-        return String.format(Locale.ROOT, "%-28s %-26s %8.1f%% %8s %7.1f%% %6d   [%.1f, %.1f] 95%% interval, %d classes%s%n", model,
+        return String.format(Locale.ROOT, "%-28s %-36s %8.1f%% %8s %7.1f%% %6d   [%.1f, %.1f] 95%% interval, %d classes%s%n", model,
                 "acquisition " + a.attribute() + (a.masked() ? " (masked)" : ""), 100 * r.accuracyMean(), "", 100 * r.chanceLevel(),
                 r.testSize(), 100 * ci.lo(), 100 * ci.hi(), r.classNames().size(), Validity.smallSample(r.testSize()) ? "; small sample" : "");
     }
@@ -195,7 +195,7 @@ public final class AuditFiles {
      */
     public static String summary(Audit.Outcome o) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%-28s %-26s %9s %8s %8s %6s%n", "model", "experiment", "accuracy", "+/-", "chance", "n"));
+        sb.append(String.format("%-28s %-36s %9s %8s %8s %6s%n", "model", "experiment", "accuracy", "+/-", "chance", "n"));
         for (Audit.ModelRun run : o.runs()) {
             for (Audit.TaskProbe p : run.probes()) {
                 probeLine(sb, run.model(), "probe " + p.task(), p.result());
@@ -209,7 +209,7 @@ public final class AuditFiles {
                 if (r.atCeiling()) {
                     marks.add("ceiling: every set-up >= " + Math.round(100 * Validity.CEILING) + "%, the gap says nothing");
                 }
-                sb.append(String.format(Locale.ROOT, "%-28s %-26s %8.1f%% %8s %7.1f%% %6d   pos-same %.1f%%, neg-same %.1f%%, gap %+.1f points%s%n",
+                sb.append(String.format(Locale.ROOT, "%-28s %-36s %8.1f%% %8s %7.1f%% %6d   pos-same %.1f%%, neg-same %.1f%%, gap %+.1f points%s%n",
                         run.model(), "kNN " + k.task() + " all-same", 100 * r.accuracy().get(KnnSetup.ALL_SAME), "", 100 * r.chance(), r.queries(),
                         100 * r.accuracy().get(KnnSetup.POS_SAME), 100 * r.accuracy().get(KnnSetup.NEG_SAME), 100 * r.gapPosMinusNeg(),
                         marks.isEmpty() ? "" : "; " + String.join("; ", marks)));
@@ -218,7 +218,7 @@ public final class AuditFiles {
                 // chance: 1 / candidates (the pair and the other subjects' photos); n: the queries
                 int queries = run.retrieval().recalls().stream().filter(x -> x.queryClass().equals("all")).mapToInt(RetrievalResult.Recall::queries)
                         .findFirst().orElse(0);
-                sb.append(String.format(Locale.ROOT, "%-28s %-26s %8.1f%% %8s %7.1f%% %6d   (negatives=query-device); %.1f%% (negatives=other-device)%s%n",
+                sb.append(String.format(Locale.ROOT, "%-28s %-36s %8.1f%% %8s %7.1f%% %6d   (negatives=query-device); %.1f%% (negatives=other-device)%s%n",
                         run.model(), "retrieval R@1", 100 * run.retrieval().recall("negatives=query-device", "all", 1), "",
                         100.0 / Math.max(1, run.retrieval().subjects()), queries, 100 * run.retrieval().recall("negatives=other-device", "all", 1),
                         Validity.smallSample(queries) ? "; small sample" : ""));
@@ -229,7 +229,7 @@ public final class AuditFiles {
             for (ErasureStage.Result e : run.erasures()) {
                 for (ErasureStage.Measure m : e.measures()) {
                     boolean signed = m.name().startsWith("kNN gap") || m.name().endsWith("change");
-                    sb.append(String.format("%-28s %-26s %8.1f%s -> %.1f%s%s%n", run.model(), "erased " + e.eraser(), 100 * m.before(),
+                    sb.append(String.format("%-28s %-36s %8.1f%s -> %.1f%s%s%n", run.model(), "erased " + e.eraser(), 100 * m.before(),
                             signed ? " pp" : "%", 100 * m.after(), signed ? " pp" : "%", "   " + m.name() + (m.erased() ? " (erased)" : "")
                                     + (m.chance() == null ? "" : String.format(", chance %.1f%%", 100 * m.chance()))));
                 }
@@ -241,9 +241,9 @@ public final class AuditFiles {
         if (o.datasetAudit() != null) {
             for (var t : o.datasetAudit().traces()) {
                 if (t.notMeasurable() != null) {
-                    sb.append(String.format("%-28s %-26s not measured: %s%n", "dataset", "class vs " + t.trace(), t.notMeasurable()));
+                    sb.append(String.format("%-28s %-36s not measured: %s%n", "dataset", "class vs " + t.trace(), t.notMeasurable()));
                 } else {
-                    sb.append(String.format("%-28s %-26s Cramer's V %.3f (n=%d)%s%n", "dataset", "class vs " + t.trace(),
+                    sb.append(String.format("%-28s %-36s Cramer's V %.3f (n=%d)%s%n", "dataset", "class vs " + t.trace(),
                             t.association().v(), t.association().n(), t.association().v() >= org.encodertraces.data.DatasetAudit.NOTABLE_V
                                     ? "; driven by " + t.describeDrivers(3) : ""));
                 }
