@@ -189,6 +189,15 @@ public record ProcessingOp(String name, List<ProcessingStep> steps) {
         return new ProcessedImage(img, prov);
     }
 
+    /** The chain as provenance records it ({@link #describe()} as a typed value). */
+    public org.encodertraces.provenance.ProcessingChain chain() {
+        List<Map<String, Object>> s = new ArrayList<>();
+        for (ProcessingStep step : steps) {
+            s.add(step.describe());
+        }
+        return new org.encodertraces.provenance.ProcessingChain(name, s);
+    }
+
     /** The chain's description for provenance, without per-image draws. */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
