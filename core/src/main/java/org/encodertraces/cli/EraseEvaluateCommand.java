@@ -25,7 +25,6 @@ import org.encodertraces.probe.HyperparameterSearch;
 import org.encodertraces.probe.ProbeConfig;
 import org.encodertraces.probe.ProcessingTask;
 import org.encodertraces.probe.TrainerKind;
-import org.encodertraces.provenance.ToolInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -207,10 +206,7 @@ final class EraseEvaluateCommand implements Callable<Integer> {
             o.put("path", e.getValue().toString());
             o.put("sha256", org.encodertraces.provenance.Hashes.sha256(e.getValue()));
         }
-        ObjectNode prov = doc.putObject("provenance");
-        ToolInfo.platform().forEach(prov::put);
-        prov.put("started", started.toString());
-        prov.put("finished", Instant.now().toString());
+        doc.set("provenance", org.encodertraces.provenance.ArtifactProvenance.between(started, Instant.now()).toJsonNode());
         om.writeValue(json.toFile(), doc);
         Files.writeString(csv, c.toString());
     }

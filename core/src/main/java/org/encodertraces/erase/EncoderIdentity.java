@@ -33,6 +33,23 @@ public record EncoderIdentity(String model, String modelSha256, int dim) {
         return new EncoderIdentity(model, id == null ? "" : id.modelKey(), set.dim());
     }
 
+    /** The form an eraser's sidecar records it in: {@code model}, {@code model_sha256}, {@code dim}. */
+    public java.util.Map<String, Object> toJson() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("model", model);
+        m.put("model_sha256", modelSha256);
+        m.put("dim", dim);
+        return m;
+    }
+
+    /** Reads {@link #toJson()}'s form; a missing name or sha256 reads as "" (unknown), a missing width as {@code dim}. */
+    public static EncoderIdentity fromJson(JsonNode n, int dim) {
+        String model = ProvenanceJson.text(n, "model");
+        String sha = ProvenanceJson.text(n, "model_sha256");
+        Long d = ProvenanceJson.whole(n, "dim");
+        return new EncoderIdentity(model == null ? "" : model, sha == null ? "" : sha, d == null ? dim : d.intValue());
+    }
+
     /** Whether the model sha256 is known. */
     public boolean known() {
         return !modelSha256.isEmpty();
