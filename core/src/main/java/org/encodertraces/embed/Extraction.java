@@ -101,7 +101,7 @@ public final class Extraction {
      * neither reused nor silently replaced.
      */
     public static final class ProvenanceMismatchException extends IOException {
-        public ProvenanceMismatchException(Path file, String difference) {
+        ProvenanceMismatchException(Path file, String difference) {
             super(file + " already exists but " + difference + ": rerun with --force to recompute it,"
                     + " or choose another output folder to keep it");
         }
