@@ -6,7 +6,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * A processing operation as provenance records it: its name and its steps in order, each step its
@@ -43,13 +42,14 @@ public record ProcessingChain(String operation, List<Map<String, Object>> steps)
         return c;
     }
 
-    /** The one JSON form: {@code operation}, then {@code steps} with each step's keys sorted. */
+    /**
+     * The one JSON form: {@code operation}, then {@code steps}, each step's keys in the order the
+     * step gave them ({@code kind} first; sidecars before typed provenance sorted them, which reads the same).
+     */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("operation", operation);
-        List<Map<String, Object>> s = new ArrayList<>();
-        steps.forEach(step -> s.add(new TreeMap<>(step)));
-        m.put("steps", s);
+        m.put("steps", steps);
         return m;
     }
 

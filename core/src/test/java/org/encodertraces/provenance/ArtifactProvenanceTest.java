@@ -21,8 +21,12 @@ class ArtifactProvenanceTest {
 
     @Test
     void aRecordWrittenAndReadBackIsTheSameRecord() {
-        ProcessingChain sharpen = new ProcessingChain("SHARPEN_2", List.of(Map.of("kind", "sharpness", "factor", 2.0),
-                Map.of("kind", "jpeg", "quality", 95, "subsampling", "4:4:4", "codec", "libjpeg-turbo")));
+        Map<String, Object> jpeg = new java.util.LinkedHashMap<>();
+        jpeg.put("kind", "jpeg");
+        jpeg.put("quality", 95);
+        jpeg.put("subsampling", "4:4:4");
+        jpeg.put("codec", "libjpeg-turbo");
+        ProcessingChain sharpen = new ProcessingChain("SHARPEN_2", List.of(Map.of("kind", "sharpness"), jpeg));
         ArtifactProvenance p = ArtifactProvenance.between(Instant.parse("2026-12-01T10:00:00Z"), Instant.parse("2026-12-01T10:05:00.5Z"))
                 .withDataset(new DatasetRef("photos", "/data/photos", 13, "ab".repeat(32), Map.of("label", List.of("leaf", "sky"))))
                 .withProcessing(sharpen).withSeed(7L).withImageDecoder("Pillow-compatible").with("knn_scores", "float32")
@@ -32,8 +36,10 @@ class ArtifactProvenanceTest {
         assertEquals(List.of("libjpeg-turbo"), p.codecs());
         assertEquals("2026-12-01T10:05:00.500Z", written.get("finished").asText());
         assertEquals(Platform.current().gitCommit(), written.get("git_commit").asText());
-        assertEquals("{\"operation\":\"SHARPEN_2\",\"steps\":[{\"factor\":2.0,\"kind\":\"sharpness\"},{\"codec\":\"libjpeg-turbo\","
-                + "\"kind\":\"jpeg\",\"quality\":95,\"subsampling\":\"4:4:4\"}]}", sharpen.toString(), "steps' keys sorted, as sidecars wrote them");
+        assertEquals("{\"operation\":\"SHARPEN_2\",\"steps\":[{\"kind\":\"sharpness\"},{\"kind\":\"jpeg\",\"quality\":95,"
+                + "\"subsampling\":\"4:4:4\",\"codec\":\"libjpeg-turbo\"}]}", sharpen.toString(), "steps' keys in the steps' order");
+        Map<String, Object> sorted = new java.util.TreeMap<>(jpeg);
+        assertEquals(sharpen, new ProcessingChain("SHARPEN_2", List.of(Map.of("kind", "sharpness"), sorted)), "order is not part of a chain");
         assertThrows(IllegalArgumentException.class, () -> p.with("seed", 3), "a field is not a detail");
     }
 
