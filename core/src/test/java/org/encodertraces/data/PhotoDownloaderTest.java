@@ -142,8 +142,28 @@ class PhotoDownloaderTest {
             if (path.startsWith("/html/")) {
                 body = "<html>gone</html>".getBytes(StandardCharsets.UTF_8);
             }
+            if (path.startsWith("/hugerange/") && range != null) {
+                // a resume answered with numbers no long holds
+                String huge = "99999999999999999999";
+                ex.getResponseHeaders().add("Content-Range", "bytes " + huge + "-" + huge + "/" + huge);
+                ex.sendResponseHeaders(206, 10);
+                ex.getResponseBody().write(new byte[10]);
+                ex.getResponseBody().close();
+                return;
+            }
+            if (path.startsWith("/overlong/") && range != null) {
+                // a resume whose range is right but whose body (chunked, so no length holds it) runs past the file's end
+                long at = Long.parseLong(range.replaceAll("bytes=(\\d+)-", "$1"));
+                ex.getResponseHeaders().add("Content-Range", "bytes " + at + "-" + (body.length - 1) + "/" + body.length);
+                ex.sendResponseHeaders(206, 0);
+                try (OutputStream o = ex.getResponseBody()) {
+                    o.write(body, (int) at, (int) (body.length - at));
+                    o.write(new byte[5000]);
+                }
+                return;
+            }
             long from = 0;
-            if (range != null && !path.startsWith("/norange/")) {
+            if (range != null && !path.startsWith("/norange/") && !path.startsWith("/ignorerange/")) {
                 from = Long.parseLong(range.replaceAll("bytes=(\\d+)-", "$1"));
                 ex.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (body.length - 1) + "/" + body.length);
                 ex.sendResponseHeaders(206, body.length - from);
@@ -361,5 +381,57 @@ class PhotoDownloaderTest {
                 .download(List.of(new PhotoDownloader.Job("f", base + "/tofile/f.jpg", "f.jpg")), out, PhotoDownloader.Listener.NONE);
         assertEquals(0, r.downloaded());
         assertTrue(r.failures().get(0).reason().contains("redirect to a non-http(s) address (file:///etc/passwd)"), r.failures().get(0).reason());
+    }
+
+    /**
+     * Issue 24: the two downloaders parsed Content-Range apart, and this one let a number beyond a
+     * long escape as a NumberFormatException that ended the whole batch ("download worker failed").
+     * The shared parser calls such a range unusable: the part is dropped and the photo fetched again.
+     */
+    @Test
+    void aContentRangeBeyondALongRestartsThatPhotoAndEndsNoBatch(@TempDir Path out) throws IOException {
+        PhotoDownloader.Job j = job("94", "hugerange");
+        byte[] all = photos.get("94.jpg");
+        Files.write(out.resolve("94.jpg.part"), java.util.Arrays.copyOf(all, 1000));
+        PhotoDownloader.Result r = downloader(1, 3).download(List.of(j, job("95", "plain")), out, PhotoDownloader.Listener.NONE);
+        assertEquals(2, r.downloaded(), r.failures().toString());
+        assertEquals(List.of("/hugerange/94.jpg bytes=1000-"), ranges, "one resume, then the photo from its start");
+        assertEquals(2, hits.get("/hugerange/94.jpg").get());
+        assertArrayEquals(all, Files.readAllBytes(out.resolve("94.jpg")));
+    }
+
+    /**
+     * Issue 24: after asking to resume, a 200 (the server ignored the Range) replaces the part, but its
+     * bytes were counted on top of the part's against the per-photo cap, so a photo under the cap was
+     * refused as over it. The shared transfer counts a 200 from zero, as the Hub client did.
+     */
+    @Test
+    void aServerIgnoringTheRangeIsHeldToTheCapByItsOwnBytes(@TempDir Path out) throws IOException {
+        PhotoDownloader.Job j = job("96", "ignorerange");
+        byte[] all = photos.get("96.jpg");
+        Files.write(out.resolve("96.jpg.part"), java.util.Arrays.copyOf(all, all.length - 100));
+        PhotoDownloader.Result r = downloader(all.length + 1000, Duration.ofSeconds(5), Duration.ofSeconds(20))
+                .download(List.of(j), out, PhotoDownloader.Listener.NONE);
+        assertEquals(1, r.downloaded(), r.failures().toString());
+        assertEquals(List.of("/ignorerange/96.jpg bytes=" + (all.length - 100) + "-"), ranges);
+        assertArrayEquals(all, Files.readAllBytes(out.resolve("96.jpg")));
+    }
+
+    /**
+     * Issue 24: a body longer than the size the server announced was appended and the photo retried
+     * from beyond its own end; the Hub client refused it while streaming and deleted the part. The
+     * shared transfer does that for photos too: refused, named, nothing kept to resume.
+     */
+    @Test
+    void aResumedBodyLongerThanTheAnnouncedSizeIsRefusedAndLeavesNoPart(@TempDir Path out) throws IOException {
+        PhotoDownloader.Job j = job("97", "overlong");
+        byte[] all = photos.get("97.jpg");
+        Files.write(out.resolve("97.jpg.part"), java.util.Arrays.copyOf(all, 1000));
+        PhotoDownloader.Result r = downloader(1, 3).download(List.of(j), out, PhotoDownloader.Listener.NONE);
+        assertEquals(0, r.downloaded());
+        String reason = r.failures().get(0).reason();
+        assertTrue(reason.contains("longer than the announced size of " + all.length + " bytes"), reason);
+        assertEquals(1, hits.get("/overlong/97.jpg").get(), "not retried: the server's own sizes disagree");
+        assertFalse(Files.exists(out.resolve("97.jpg")) || Files.exists(out.resolve("97.jpg.part")));
     }
 }
