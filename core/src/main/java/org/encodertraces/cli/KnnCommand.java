@@ -17,6 +17,7 @@ import org.encodertraces.knn.KnnResult;
 import org.encodertraces.knn.KnnSetup;
 import org.encodertraces.knn.ResultFiles;
 import org.encodertraces.embed.EmbeddingSet;
+import org.encodertraces.embed.OperationSets;
 import org.encodertraces.probe.ProcessingProbe;
 import org.encodertraces.rng.Protocol;
 import org.encodertraces.validity.Overlap;
@@ -110,8 +111,7 @@ public class KnnCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(Validity.kProblem(k, Long.MAX_VALUE));
             }
         } catch (IllegalArgumentException e) {
-            err.println("traces knn: " + e.getMessage());
-            return 2;
+            throw new UsageException(e);
         }
         Instant start = Instant.now();
         List<KnnInfluence.OperationEmbeddings> ops = new ArrayList<>();
@@ -132,19 +132,15 @@ public class KnnCommand implements Callable<Integer> {
                     inputs.add(ResultFiles.InputFile.of("test " + op, test.get(op)));
                 }
             } else {
-                List<EmbeddingSet> whole = new ArrayList<>();
+                OperationSets.Builder aligned = OperationSets.builder(null);
                 for (String op : set.keySet()) {
                     names.add(op);
-                    EmbeddingSet s = erasure.apply(EmbeddingInputs.read(set.get(op)), set.get(op));
-                    if (!whole.isEmpty() && !whole.get(0).ids().equals(s.ids())) {
-                        throw new IllegalArgumentException(set.get(op) + " (" + op + ") does not hold the same images in the same order as the "
-                                + names.get(0) + " set (sample ids differ)");
-                    }
-                    whole.add(s);
+                    aligned.add(op, set.get(op), erasure.apply(EmbeddingInputs.read(set.get(op)), set.get(op)));
                     inputs.add(ResultFiles.InputFile.of("set " + op, set.get(op)));
                 }
-                ProcessingProbe.ImageSplit split = ProcessingProbe.ImageSplit.random(whole.get(0).rows(), testFraction, seed);
-                for (EmbeddingSet s : whole) {
+                OperationSets whole = aligned.build();
+                ProcessingProbe.ImageSplit split = ProcessingProbe.ImageSplit.random(whole.images(), testFraction, seed);
+                for (EmbeddingSet s : whole.sets()) {
                     trainSets.add(s.select(split.train()));
                     testSets.add(s.select(split.test()));
                 }
@@ -182,8 +178,7 @@ public class KnnCommand implements Callable<Integer> {
             }
             Validity.requireK(k, trainLabels.length);
         } catch (IOException | IllegalArgumentException e) {
-            err.println("traces knn: " + e.getMessage());
-            return 2;
+            throw new UsageException(e);
         }
         Files.createDirectories(out);
         Path json = out.resolve("knn.json");
@@ -198,8 +193,7 @@ public class KnnCommand implements Callable<Integer> {
         try {
             r = compute(new KnnInfluence(new KnnInfluence.Config((int) k, seeds, seed, threads, prot)), ops, trainLabels, testLabels);
         } catch (IllegalArgumentException e) {
-            err.println("traces knn: " + e.getMessage());
-            return 2;
+            throw new UsageException(e);
         }
         ResultFiles.writeKnn(r, task, inputs, threads, new ResultFiles.RunTimes(start, Instant.now()), json, csv, notes);
         Map<KnnSetup, Integer> ties = r.voteTies();
