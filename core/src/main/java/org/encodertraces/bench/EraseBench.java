@@ -40,6 +40,8 @@ public final class EraseBench {
     /**
      * One timed fit.
      *
+     * @param rows N
+     * @param dim the embedding width D
      * @param run 1, 2, ... (the first includes JIT warm-up)
      * @param wallSeconds wall time
      * @param cpuSeconds CPU time of the whole process (JIT and GC threads included): on a loaded machine, less noisy than wall time
