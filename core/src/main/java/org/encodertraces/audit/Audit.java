@@ -17,6 +17,7 @@ import org.encodertraces.data.NearDuplicates;
 import org.encodertraces.data.SplitGroups;
 import org.encodertraces.data.SplitRules;
 import org.encodertraces.embed.EmbeddingSet;
+import org.encodertraces.embed.OperationSets;
 import org.encodertraces.embed.EmbeddingSetIO;
 import org.encodertraces.embed.Extraction;
 import org.encodertraces.encoder.Encoder;
@@ -92,10 +93,15 @@ public final class Audit {
     public record TaskKnn(String task, KnnResult result) {
     }
 
-    /** Everything measured for one model. */
+    /**
+     * Everything measured for one model.
+     *
+     * @param failedImages the (image, operation) pairs that failed to embed, over all its embedding
+     *                     sets (each listed in the set's {@code .failures.tsv}); they are left out of every result
+     */
     public record ModelRun(String model, String fileName, Map<String, Object> encoder, int dim, List<TaskProbe> probes,
                            List<TaskKnn> knn, RetrievalResult retrieval, List<AcquisitionStage.AttributeProbe> acquisition,
-                           List<String> notes, EncoderDescription info, List<ErasureStage.Result> erasures) {
+                           List<String> notes, EncoderDescription info, List<ErasureStage.Result> erasures, long failedImages) {
     }
 
     /**
@@ -109,6 +115,11 @@ public final class Audit {
                           Instant finished, NearDuplicates.Result nearDuplicates, Map<String, org.encodertraces.data.SplitFile> acquisitionSplits) {
         public Outcome {
             acquisitionSplits = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(acquisitionSplits));
+        }
+
+        /** The (image, operation) pairs that failed to embed, over every model's embedding sets. */
+        public long failedImages() {
+            return runs.stream().mapToLong(ModelRun::failedImages).sum();
         }
     }
 
@@ -357,7 +368,9 @@ public final class Audit {
             }
             List<String> modelNotes = new ArrayList<>();
             List<String> failedUnder = new ArrayList<>();
+            long failedImages = 0;
             for (Extraction.Output x : extracted) {
+                failedImages += x.failed();
                 if (x.failed() > 0) {
                     failedUnder.add(x.failed() + " under " + x.op().name());
                 }
@@ -379,7 +392,7 @@ public final class Audit {
             List<ErasureStage.Result> erased = ErasureStage.run(erasures, ds, mcfg, sets, listener, model, fileName,
                     embDir.resolve(Extraction.setName(ds.name(), plan.operations().get(0), fileName) + ".safetensors"), modelNotes, rules);
             runs.add(new ModelRun(model, fileName, encoderProv, dim, an.probes(), an.knn(), an.retrieval(), an.acquisition(), modelNotes, info,
-                    erased));
+                    erased, failedImages));
         }
         return new Outcome(plan, runs, datasetAudit, notes, started, Instant.now(), nearDuplicates, acquisitionSplits);
     }
@@ -451,7 +464,7 @@ public final class Audit {
             if (!ops.stream().allMatch(sets::containsKey)) {
                 continue; // left out by the plan
             }
-            Aligned a = Aligned.of(ops.stream().map(sets::get).toList());
+            OperationSets a = OperationSets.common(ops, ops.stream().map(sets::get).toList());
             String name = masked ? taskName(t) + " masked " + mcfg.maskPercent() + "%" : taskName(t);
             String problem = Validity.probeProblem(a.ids().size(), mcfg.testFraction());
             if (problem != null) {
@@ -460,13 +473,14 @@ public final class Audit {
             }
             ProcessingProbe.ImageSplit split = ProcessingProbe.ImageSplit.random(a.ids().size(), mcfg.testFraction(), mcfg.seed());
             listener.stage(label + ": probe " + name);
-            ProbeResult pr = new ProcessingProbe(mcfg.probe()).run(name, t.operations(), a.rows(), split);
+            List<float[][]> rows = a.rows();
+            ProbeResult pr = new ProcessingProbe(mcfg.probe()).run(name, t.operations(), rows, split);
             probes.add(new TaskProbe(name, masked, ops, pr));
             for (String pn : pr.notes()) {
                 addOnce(notes, name + " probe: " + pn);
             }
             if (semantic && !masked) {
-                int[] labels = a.labels(LABEL);
+                int[] labels = toInt(a.label(LABEL));
                 String knnProblem = Validity.knnProblem(a.ids().size(), Validity.classes(labels), mcfg.k(), mcfg.testFraction());
                 if (knnProblem != null) {
                     addOnce(notes, knnNote(knnProblem));
@@ -475,7 +489,7 @@ public final class Audit {
                 listener.stage(label + ": kNN " + name);
                 List<KnnInfluence.OperationEmbeddings> oe = new ArrayList<>();
                 for (int o = 0; o < ops.size(); o++) {
-                    FloatMatrix m = FloatMatrix.of(a.rows().get(o));
+                    FloatMatrix m = FloatMatrix.of(rows.get(o));
                     oe.add(new KnnInfluence.OperationEmbeddings(t.operations().get(o), m.selectRows(split.train()), m.selectRows(split.test())));
                 }
                 KnnResult kr = new KnnInfluence(new KnnInfluence.Config(mcfg.k(), mcfg.uniformSeeds(), mcfg.seed(), mcfg.threads(), mcfg.probe().protocol()))

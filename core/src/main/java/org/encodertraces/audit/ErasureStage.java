@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import org.encodertraces.data.Dataset;
 import org.encodertraces.embed.EmbeddingSet;
+import org.encodertraces.embed.OperationSets;
 import org.encodertraces.erase.EncoderIdentity;
 import org.encodertraces.erase.EraseMethod;
 import org.encodertraces.erase.Eraser;
@@ -164,7 +165,7 @@ public final class ErasureStage {
                             + taskKey(q.task()) + " to --tasks)", notes, model));
                     continue;
                 }
-                Aligned a = Aligned.of(ops.stream().map(sets::get).toList());
+                OperationSets a = OperationSets.common(ops, ops.stream().map(sets::get).toList());
                 if (a.ids().size() < 2 * MIN_IMAGES) {
                     out.add(skipped(q, List.of(taskKey(q.task())), "only " + a.ids().size() + " images embedded under every "
                             + Audit.taskName(q.task()) + " operation", notes, model));
@@ -351,12 +352,12 @@ public final class ErasureStage {
         int tests = 0;
         for (int phase = 0; phase < 2; phase++) {
             Map<String, EmbeddingSet> sets = phase == 0 ? raw : erased;
-            Aligned a = Aligned.of(ops.stream().map(sets::get).toList());
+            OperationSets a = OperationSets.common(ops, ops.stream().map(sets::get).toList());
             if (a.ids().size() < MIN_IMAGES) {
                 return java.util.Optional.empty();
             }
             ProcessingProbe.ImageSplit split = ProcessingProbe.ImageSplit.random(a.ids().size(), ccfg.testFraction(), ccfg.seed());
-            int[] y = a.labels(Audit.LABEL);
+            int[] y = Audit.toInt(a.label(Audit.LABEL));
             List<float[]> tr = new ArrayList<>();
             List<float[]> te = new ArrayList<>();
             List<Integer> ytr = new ArrayList<>();

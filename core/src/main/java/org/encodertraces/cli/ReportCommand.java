@@ -50,9 +50,7 @@ final class ReportCommand implements Callable<Integer> {
             data = new ReportJson().read(json);
             p = paper == null ? null : PaperResults.load(paper);
         } catch (java.io.IOException e) {
-            spec.commandLine().getErr().println("traces report: " + e.getMessage());
-            spec.commandLine().getErr().flush();
-            return 2;
+            throw new UsageException(e);
         }
         PaperComparison cmp = new PaperComparison(studyDataset, PaperComparison.DEFAULT_ALIASES);
         ReportFiles files = HtmlReport.write(data, p, cmp, out);

@@ -32,7 +32,7 @@ import org.encodertraces.image.ResampleFilter;
  */
 public record PreprocessSpec(int resizeSize, ResizeMode resizeMode, ResampleFilter filter, boolean antialias,
                              int cropSize, double scale, List<Double> mean, List<Double> std,
-                             ChannelOrder channelOrder, Layout layout, boolean maskAfterCrop) {
+                             ChannelOrder channelOrder, Layout layout, boolean maskAfterCrop) implements java.io.Serializable {
 
     /** How the resize step treats the aspect ratio. */
     public enum ResizeMode {

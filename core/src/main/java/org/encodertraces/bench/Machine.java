@@ -1,4 +1,4 @@
-package org.encodertraces.cli;
+package org.encodertraces.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -13,12 +13,12 @@ import java.util.Locale;
  * Why: every table in BENCHMARKS.md must say which machine measured it, and copying that by
  * hand is how rows from two machines got mixed up.
  */
-final class BenchMachine {
-    private BenchMachine() {
+public final class Machine {
+    private Machine() {
     }
 
     /** The CPU's model name as {@code /proc/cpuinfo} gives it (Linux), else the architecture. */
-    static String cpuModel() {
+    public static String cpuModel() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
                 if (line.startsWith("model name")) {
@@ -36,7 +36,7 @@ final class BenchMachine {
      * {0, 0} where it cannot be read. Idle time during a run says whether the run left cores
      * unused, or other processes took them.
      */
-    static long[] cpuTicks() {
+    public static long[] cpuTicks() {
         try {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long total = 0;
@@ -50,13 +50,13 @@ final class BenchMachine {
     }
 
     /** Share of all cores' time that was idle between two {@link #cpuTicks()} readings, or NaN. */
-    static double idleShare(long[] before, long[] after) {
+    public static double idleShare(long[] before, long[] after) {
         long total = after[1] - before[1];
         return total <= 0 ? Double.NaN : (double) (after[0] - before[0]) / total;
     }
 
     /** Date, CPU, cores, Java and the 1-minute load average, on one line. */
-    static String describe() {
+    public static String describe() {
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         return String.format(Locale.ROOT, "machine: %s UTC, CPU \"%s\", %d cores, Java %s, load average %.2f",
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString().replace('T', ' ').replace("Z", ""), cpuModel(),

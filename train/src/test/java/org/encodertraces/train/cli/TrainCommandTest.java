@@ -1,4 +1,4 @@
-package org.encodertraces.cli;
+package org.encodertraces.train.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.encodertraces.cli.TracesCli;
 import org.encodertraces.train.TinyData;
 import org.encodertraces.train.TrainedEncoder;
 import org.encodertraces.train.Training;

@@ -1,4 +1,4 @@
-package org.encodertraces.cli;
+package org.encodertraces.spark.cli;
 
 import picocli.CommandLine.Command;
 

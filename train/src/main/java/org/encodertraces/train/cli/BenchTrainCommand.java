@@ -1,23 +1,20 @@
-package org.encodertraces.cli;
+package org.encodertraces.train.cli;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.io.PrintWriter;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
+import org.encodertraces.cli.UsageException;
 import org.encodertraces.train.Architecture;
 import org.encodertraces.train.Libtorch;
-import org.encodertraces.train.ResNet;
-import org.encodertraces.train.Training;
+import org.encodertraces.train.TrainingBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code traces bench-train}: training-step throughput of the residual CNN on random batches
- * (forward, cross-entropy, backward, SGD update; no data pipeline), the figure that
- * {@code tools/bench/train_throughput.sh} sets beside the same network in PyTorch.
+ * ({@link TrainingBench} times it), the figure that {@code tools/bench/train_throughput.sh} sets
+ * beside the same network in PyTorch.
  */
 @Command(name = "bench-train", mixinStandardHelpOptions = true,
         header = "Benchmark: training steps of the residual CNN on random batches.",
@@ -57,33 +54,13 @@ public final class BenchTrainCommand implements Callable<Integer> {
         try {
             arch = new Architecture("resnet", width, depth, stages, size);
         } catch (IllegalArgumentException e) {
-            spec.commandLine().getErr().println("traces bench-train: " + e.getMessage());
-            return 2;
+            throw new UsageException(e);
         }
         Map<String, String> engine = Libtorch.start(threads, Libtorch.defaultCache(System.getenv()));
-        Random r = new Random(0);
-        float[] x = new float[batch * 3 * size * size];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) r.nextGaussian();
-        }
-        long[] y = new long[batch];
-        for (int i = 0; i < batch; i++) {
-            y[i] = r.nextInt(10);
-        }
-        try (NDManager root = NDManager.newBaseManager(); ResNet net = new ResNet(arch, 10, 0, root)) {
-            Map<String, NDArray> momentum = Training.zeroMomentum(net, root);
-            for (int i = 0; i < warmup; i++) {
-                Training.step(net, momentum, root, x, y, 0.01f, 0.9f, 5e-4f);
-            }
-            long t0 = System.nanoTime();
-            for (int i = 0; i < steps; i++) {
-                Training.step(net, momentum, root, x, y, 0.01f, 0.9f, 5e-4f);
-            }
-            double secs = (System.nanoTime() - t0) / 1e9;
-            o.printf(java.util.Locale.ROOT, "djl %s %s threads=%d %s params=%d batch=%d steps=%d: %.1f ms/step, %.0f img/s%n",
-                    engine.get("engine"), engine.get("libtorch"), threads, arch.label(), net.parameterCount(), batch, steps,
-                    1000 * secs / steps, steps * batch / secs);
-        }
+        TrainingBench.Result r = TrainingBench.run(arch, batch, steps, warmup);
+        o.printf(java.util.Locale.ROOT, "djl %s %s threads=%d %s params=%d batch=%d steps=%d: %.1f ms/step, %.0f img/s%n",
+                engine.get("engine"), engine.get("libtorch"), threads, arch.label(), r.parameters(), r.batch(), r.steps(), r.msPerStep(),
+                r.imagesPerSecond());
         o.flush();
         return 0;
     }

@@ -1,4 +1,4 @@
-package org.encodertraces.cli;
+package org.encodertraces.spark.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -7,10 +7,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.encodertraces.cli.ByteSize;
+import org.encodertraces.cli.CliEnv;
+import org.encodertraces.cli.DatasetArgs;
+import org.encodertraces.cli.ModelOptions;
+import org.encodertraces.cli.Progress;
+import org.encodertraces.cli.UsageException;
 import org.encodertraces.data.Dataset;
 import org.encodertraces.encoder.Encoder;
 import org.encodertraces.encoder.EncoderException;
@@ -19,11 +24,12 @@ import org.encodertraces.encoder.ExecutionProvider;
 import org.encodertraces.encoder.ModelRef;
 import org.encodertraces.process.ProcessingOp;
 import org.encodertraces.spark.HadoopFiles;
+import org.encodertraces.spark.SparkDatasetSource;
 import org.encodertraces.spark.SparkEmbed;
+import org.encodertraces.spark.SparkModelSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -37,10 +43,6 @@ import picocli.CommandLine.Spec;
                         + "the shards of an unfinished one).",
                 "Exit status: 0 all images embedded, 1 some images failed, 2 bad usage or model."})
 public final class SparkEmbedCommand implements Callable<Integer> {
-    /** The model options re-parsed on executors (the rest are the driver's alone). */
-    private static final Set<String> MODEL_FILE_OPTIONS = Set.of("--input-name", "--output", "--pooling", "--l2", "--size",
-            "--resize-mode", "--filter", "--mean", "--std");
-
     @Spec
     CommandSpec spec;
 
@@ -117,8 +119,7 @@ public final class SparkEmbedCommand implements Callable<Integer> {
             prepared = EncoderFactory.prepareAll(refs, settings);
             dataset = DatasetArgs.open(Path.of(images), err);
         } catch (IllegalArgumentException | IOException e) {
-            err.println("traces spark embed: " + e.getMessage());
-            return 2;
+            throw new UsageException(e);
         }
         int failed = 0;
         try (SparkSessions spark = SparkSessions.open(sparkOptions.master, sparkOptions.conf, "traces spark embed")) {
@@ -138,7 +139,7 @@ public final class SparkEmbedCommand implements Callable<Integer> {
                 if (model.file() != null && !sc.isLocal()) {
                     shipped = ship(sc, model.file());
                 }
-                SparkModelSource source = new SparkModelSource(modelArgs(refs.get(m).text()), shipEnv, gpu,
+                SparkModelSource source = new SparkModelSource(refs.get(m), shipEnv, gpu,
                         model.file() == null ? null : model.file().toAbsolutePath().toString(), shipped);
                 SparkEmbed.Config config = new SparkEmbed.Config(new SparkDatasetSource(images), source, model.ref().fileName(),
                         processing, seed, dir, threads, batchSize, shardSize, maxPixels, memoryBudget, force, parts, failPartition, failAttempts);
@@ -151,8 +152,7 @@ public final class SparkEmbedCommand implements Callable<Integer> {
                         outputs = SparkEmbed.run(sc, config, dataset, encoder, p::set);
                     }
                 } catch (EncoderException e) {
-                    err.println("traces spark embed: " + name + ": " + e.getMessage());
-                    return 2;
+                    throw new UsageException(name + ": " + e.getMessage(), e);
                 }
                 for (SparkEmbed.Output r : outputs) {
                     String note = r.reused() ? " (already complete: reused, made with the same seed, processing, model and dataset)"
@@ -164,15 +164,13 @@ public final class SparkEmbedCommand implements Callable<Integer> {
                 }
             }
         } catch (IllegalArgumentException | IOException e) {
-            err.println("traces spark embed: " + e.getMessage());
-            return 2;
+            throw new UsageException(e);
         } catch (Exception e) {
             if (!(e instanceof org.apache.spark.SparkException)) {
                 throw e;
             }
-            err.println("traces spark embed: the Spark job failed: " + rootMessage(e)
-                    + "\n  rerun the same command to resume (finished partitions are kept)");
-            return 2;
+            throw new UsageException("the Spark job failed: " + rootMessage(e)
+                    + "\n  rerun the same command to resume (finished partitions are kept)", e);
         }
         o.printf("done: %d failure(s) in total%s%n", failed, failed > 0 ? " (see the .failures.tsv files)" : "");
         o.flush();
@@ -198,24 +196,5 @@ public final class SparkEmbedCommand implements Callable<Integer> {
         }
         sc.addFile(file.toAbsolutePath().toString());
         return base;
-    }
-
-    /** {@code --model TEXT} and the file-model options as the user wrote them, for executors to parse again. */
-    private List<String> modelArgs(String model) {
-        List<String> a = new ArrayList<>(List.of("--model", model));
-        for (OptionSpec opt : spec.commandLine().getParseResult().matchedOptions()) {
-            if (!MODEL_FILE_OPTIONS.contains(opt.longestName())) {
-                continue;
-            }
-            if (opt.arity().max() == 0) {
-                a.add(opt.longestName());
-            } else {
-                for (String v : opt.originalStringValues()) {
-                    a.add(opt.longestName());
-                    a.add(v);
-                }
-            }
-        }
-        return a;
     }
 }

@@ -1,4 +1,4 @@
-package org.encodertraces.cli;
+package org.encodertraces.train.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -6,6 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.encodertraces.cli.CliEnv;
+import org.encodertraces.cli.DatasetArgs;
+import org.encodertraces.cli.Interruption;
+import org.encodertraces.cli.Progress;
+import org.encodertraces.cli.UsageException;
 import org.encodertraces.data.Dataset;
 import org.encodertraces.data.ReadFailure;
 import org.encodertraces.train.Architecture;
@@ -116,14 +121,12 @@ public final class TrainCommand implements Callable<Integer> {
                 testSet = DatasetArgs.open(Path.of(test), err);
             }
         } catch (IllegalArgumentException | IOException e) {
-            err.println("traces train: " + e.getMessage());
-            return 2;
+            throw new UsageException(e);
         }
         try {
             return run(cfg, train, testSet, o, err);
         } catch (IllegalArgumentException | IOException e) {
-            err.println("traces train: " + e.getMessage());
-            return 2;
+            throw new UsageException(e);
         }
     }
 

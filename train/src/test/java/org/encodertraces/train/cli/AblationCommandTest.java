@@ -1,4 +1,4 @@
-package org.encodertraces.cli;
+package org.encodertraces.train.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

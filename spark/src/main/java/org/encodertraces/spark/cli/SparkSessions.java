@@ -1,4 +1,4 @@
-package org.encodertraces.cli;
+package org.encodertraces.spark.cli;
 
 import java.util.List;
 import org.apache.spark.SparkConf;

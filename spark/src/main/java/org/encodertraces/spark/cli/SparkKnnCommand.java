@@ -1,6 +1,7 @@
-package org.encodertraces.cli;
+package org.encodertraces.spark.cli;
 
 import java.util.List;
+import org.encodertraces.cli.KnnCommand;
 import org.encodertraces.knn.KnnInfluence;
 import org.encodertraces.knn.KnnResult;
 import org.encodertraces.spark.SparkKnn;
@@ -27,12 +28,12 @@ public final class SparkKnnCommand extends KnnCommand {
     int partitions;
 
     @Override
-    KnnResult compute(KnnInfluence knn, List<KnnInfluence.OperationEmbeddings> ops, int[] trainLabels, int[] testLabels)
+    protected KnnResult compute(KnnInfluence knn, List<KnnInfluence.OperationEmbeddings> ops, int[] trainLabels, int[] testLabels)
             throws Exception {
         try (SparkSessions spark = SparkSessions.open(sparkOptions.master, sparkOptions.conf, "traces spark knn")) {
             int parts = partitions > 0 ? partitions : 2 * spark.context().defaultParallelism();
             try (SparkKnn search = SparkKnn.partition(spark.context(),
-                    ops.stream().map(KnnInfluence.OperationEmbeddings::database).toList(), parts, Math.max(1, threads))) {
+                    ops.stream().map(KnnInfluence.OperationEmbeddings::database).toList(), parts, Math.max(1, threads()))) {
                 return knn.run(ops, trainLabels, testLabels, search);
             }
         } catch (Exception e) {

@@ -1,9 +1,8 @@
-package org.encodertraces.cli;
+package org.encodertraces.spark;
 
 import java.io.IOException;
 import org.encodertraces.data.Dataset;
 import org.encodertraces.data.Datasets;
-import org.encodertraces.spark.SparkEmbed;
 
 /**
  * Opens {@code --images} on an executor from the same text the driver opened.
@@ -13,7 +12,7 @@ import org.encodertraces.spark.SparkEmbed;
  *
  * @param spec what the user gave {@code --images}
  */
-record SparkDatasetSource(String spec) implements SparkEmbed.DatasetSource {
+public record SparkDatasetSource(String spec) implements SparkEmbed.DatasetSource {
     private static final long serialVersionUID = 1L;
 
     @Override

@@ -1,4 +1,4 @@
-package org.encodertraces.cli;
+package org.encodertraces.train.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -19,6 +19,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.encodertraces.audit.Audit;
 import org.encodertraces.audit.AuditConfig;
+import org.encodertraces.cli.CliEnv;
+import org.encodertraces.cli.DatasetArgs;
+import org.encodertraces.cli.Interruption;
+import org.encodertraces.cli.Progress;
+import org.encodertraces.cli.UsageException;
 import org.encodertraces.data.Dataset;
 import org.encodertraces.knn.KnnSetup;
 import org.encodertraces.probe.ProbeConfig;
@@ -144,14 +149,12 @@ public final class AblationCommand implements Callable<Integer> {
             train = DatasetArgs.open(Path.of(images), err);
             testSet = DatasetArgs.open(Path.of(test), err);
         } catch (IllegalArgumentException | IOException e) {
-            err.println("traces ablation: " + e.getMessage());
-            return 2;
+            throw new UsageException(e);
         }
         try {
             return run(arch, obj, rs, train, testSet, o, err);
         } catch (IllegalArgumentException | IOException e) {
-            err.println("traces ablation: " + e.getMessage());
-            return 2;
+            throw new UsageException(e);
         }
     }
 
