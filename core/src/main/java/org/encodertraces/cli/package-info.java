@@ -1,8 +1,8 @@
 /**
  * The {@code traces} command ({@link org.encodertraces.cli.TracesCli}) and its subcommands, on picocli:
  * the only place that parses options, prints, and decides the process's exit status (0 done, 1 done
- * with failed inputs, 2 bad usage or input refused before any work, 130 interrupted; one line per
- * error instead of a stack trace: {@code CliErrors}). A command turns its options into the library's
+ * with failed inputs, 2 bad usage or a refused run, 130 interrupted; one line per error instead of a
+ * stack trace: {@code CliErrors}). A command turns its options into the library's
  * records, calls the library, and formats what comes back; progress bars ({@code Progress},
  * {@code DownloadBar}) and the Ctrl-C message ({@code Interruption}) are drawn here from the
  * library's listeners.

@@ -5,8 +5,8 @@
  * on register-tiled kernels (incubator Vector API when present, a portable loop otherwise) that give
  * bit-identical scores whichever runs ({@code ScoreArithmetic} fixes how a score is summed).
  *
- * <p>A foundation: it knows nothing of embeddings, labels or experiments (knn, erase and spark call
- * it) and imports no other package of ours. Why its own package: the same neighbours on every
+ * <p>A foundation: it knows nothing of embeddings, labels or experiments (knn, erase, the audit and
+ * spark call it) and imports no other package of ours. Why its own package: the same neighbours on every
  * machine, thread count and Spark partitioning is what makes a kNN figure reproducible.
  */
 package org.encodertraces.linalg;
