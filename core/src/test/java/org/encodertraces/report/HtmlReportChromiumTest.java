@@ -3,7 +3,6 @@ package org.encodertraces.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -11,6 +10,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import javax.imageio.ImageIO;
+import org.encodertraces.Requirements;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,11 +110,6 @@ class HtmlReportChromiumTest {
     }
 
     static PaperResults paper() throws Exception {
-        String env = System.getenv("TRACES_SHARED");
-        Path shared = env != null && !env.isBlank() ? Path.of(env) : Path.of("..", "shared");
-        Path p = shared.resolve("reference/paper-results");
-        assumeTrue(Files.isRegularFile(p.resolve("probe_processing.csv")),
-                "study figures not found under " + shared + ": browser test of study figures skipped");
-        return PaperResults.load(p);
+        return PaperResults.load(Requirements.shared("reference/paper-results/probe_processing.csv").getParent());
     }
 }

@@ -25,8 +25,8 @@ import org.apache.spark.sql.SparkSession;
 import org.encodertraces.cli.TracesCli;
 import org.encodertraces.embed.EmbeddingSet;
 import org.encodertraces.embed.EmbeddingSetIO;
+import org.encodertraces.spark.Requirements;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,15 +58,9 @@ class SparkCommandsTest {
         }
     }
 
-    static Path shared() {
-        String s = System.getenv("TRACES_SHARED");
-        return Path.of(s != null ? s : "../shared");
-    }
-
     @BeforeAll
     static void start() throws IOException {
-        Path flowers = shared().resolve("data/flowers17");
-        Assumptions.assumeTrue(Files.isDirectory(flowers), "shared data not found at " + flowers + " (set TRACES_SHARED): Spark tests skipped");
+        Path flowers = Requirements.shared("data/flowers17");
         images = tmp.resolve("mini");
         for (String c : new String[] {"bluebell", "buttercup", "coltsfoot"}) {
             Files.createDirectories(images.resolve(c));
@@ -150,8 +144,7 @@ class SparkCommandsTest {
 
     @Test
     void classFolderSetWithTheSharedModelIsByteIdenticalAndBadImagesAreRecordedFailures() throws IOException {
-        Path model = shared().resolve("models/mobilenetv2-12-int8.onnx");
-        Assumptions.assumeTrue(Files.isRegularFile(model), model + " not found: skipped");
+        Requirements.shared("models/mobilenetv2-12-int8.onnx");
         Path one = tmp.resolve("one-mnv2");
         CliRun ref = CliRun.of("embed", "--images", images.toString(), "--model", "mobilenetv2-int8", "--processing", String.join(",", OPS),
                 "--shard-size", "4", "--batch-size", "3", "--threads", "1", "--quiet", "-o", one.toString());
