@@ -6,7 +6,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +16,6 @@ import org.encodertraces.encoder.FileModelOptions;
 import org.encodertraces.encoder.ModelRef;
 import org.encodertraces.encoder.Pooling;
 import org.encodertraces.encoder.Registry;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,10 +26,8 @@ import org.junit.jupiter.api.Test;
 class SparkModelSourceTest {
     @Test
     void aModelFileWithItsOptionsOpensOnTheExecutorAsOnTheDriver() throws Exception {
-        String s = System.getenv("TRACES_SHARED");
-        Path shared = Path.of(s != null ? s : "../shared");
-        Path model = shared.resolve("models/mobilenetv2-12-int8.onnx");
-        Assumptions.assumeTrue(Files.isRegularFile(model), "shared model not found at " + model + " (set TRACES_SHARED): test skipped");
+        Path model = Requirements.shared("models/mobilenetv2-12-int8.onnx");
+        Path shared = model.getParent().getParent();
         Map<String, String> env = Map.of("TRACES_SHARED", shared.toString());
         FileModelOptions options = new FileModelOptions("input", "627", Pooling.GLOBAL_AVERAGE, null, null, null, null,
                 List.of(0.485, 0.456, 0.406), List.of(0.229, 0.224, 0.225));
