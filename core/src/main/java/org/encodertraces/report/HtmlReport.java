@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.encodertraces.validity.Validity;
 import org.encodertraces.provenance.ToolInfo;
@@ -70,33 +69,9 @@ public final class HtmlReport {
         for (Section s : Section.values()) {
             notes.put(s, new ArrayList<>());
         }
-        for (String n : data.notes()) {
-            notes.get(section(n)).add(n);
+        for (Note n : data.notes()) {
+            notes.get(Section.valueOf(n.section().name())).add(n.text());
         }
-    }
-
-    /** The section a note belongs under, read from its words (acquisition before the generic "probe"). */
-    static Section section(String note) {
-        String l = note.toLowerCase(Locale.ROOT);
-        if (l.contains("eraser") || l.contains("erasure")) {
-            return Section.ERASURE;
-        }
-        if (l.contains("dataset audit") || l.contains("cram\u00e9r") || l.contains("cramer")) {
-            return Section.AUDIT;
-        }
-        if (l.contains("acquisition") || l.contains("exif") || l.contains("attribute")) {
-            return Section.ACQUISITION;
-        }
-        if (l.contains("retrieval") || l.contains("paircams") || l.contains("pairs")) {
-            return Section.RETRIEVAL;
-        }
-        if (l.contains("knn") || l.contains("neighbo")) {
-            return Section.KNN;
-        }
-        if (l.contains("probe") || l.contains("processing")) {
-            return Section.PROCESSING;
-        }
-        return Section.GENERAL;
     }
 
     /**

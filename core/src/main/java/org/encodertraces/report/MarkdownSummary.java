@@ -104,8 +104,8 @@ public final class MarkdownSummary {
         }
         if (!d.notes().isEmpty()) {
             b.append("\n## Notes\n\n");
-            for (String n : d.notes()) {
-                b.append("- ").append(md(n)).append('\n');
+            for (Note n : d.notes()) {
+                b.append("- ").append(md(n.text())).append('\n');
             }
         }
         return b.toString();
