@@ -20,7 +20,6 @@ import org.encodertraces.report.DatasetInfo;
 import org.encodertraces.report.EncoderGroup;
 import org.encodertraces.report.EncoderInfo;
 import org.encodertraces.report.ErasureRow;
-import org.encodertraces.report.HtmlReport;
 import org.encodertraces.report.KnnRow;
 import org.encodertraces.report.Note;
 import org.encodertraces.report.PaperResults;
@@ -28,6 +27,7 @@ import org.encodertraces.report.ProbeKind;
 import org.encodertraces.report.ProbeRow;
 import org.encodertraces.report.ReportData;
 import org.encodertraces.report.RetrievalRow;
+import org.encodertraces.report.html.ReportWriter;
 
 /**
  * Turns an audit's outcome into the report's data model and writes the HTML report beside the
@@ -157,6 +157,6 @@ public final class AuditReport {
         if (paperDir != null && Files.isDirectory(paperDir)) {
             paper = PaperResults.load(paperDir);
         }
-        return HtmlReport.write(data(o), paper, outDir).html();
+        return ReportWriter.write(data(o), paper, outDir).html();
     }
 }

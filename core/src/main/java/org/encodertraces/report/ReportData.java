@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * Everything a report shows, independent of the experiment classes that computed it: the audit
- * command fills it, {@link HtmlReport} renders it, and {@link ReportJson} writes it as
+ * command fills it, the page ({@code report.html}) renders it, and {@link ReportJson} writes it as
  * {@code report.json} beside the HTML so that the page can be rebuilt or compared later.
  *
  * <p>All accuracies and recalls are fractions in [0, 1]; the report shows them as percentages.
@@ -108,6 +108,19 @@ public record ReportData(String title, String created, DatasetInfo dataset, List
     /** The notes of one section, in the order they were made. */
     public List<Note> notes(Note.Section section) {
         return notes.stream().filter(n -> n.section() == section).toList();
+    }
+
+    /** The encoders in display order: by family (CVL, SUP, SSL, OTHER, REF), then as listed. */
+    public List<EncoderInfo> encodersByFamily() {
+        List<EncoderInfo> out = new java.util.ArrayList<>();
+        for (EncoderGroup g : EncoderGroup.values()) {
+            for (EncoderInfo e : encoders) {
+                if (e.family() == g) {
+                    out.add(e);
+                }
+            }
+        }
+        return out;
     }
 
     private static void known(Set<String> ids, String id, String where) {

@@ -16,6 +16,9 @@ import org.encodertraces.io.JsonErrors;
  * and text; a file written before notes carried their section (plain strings) still reads.
  */
 public final class ReportJson {
+    /** File name of the report's data beside its page. */
+    public static final String FILE = "report.json";
+
     private final ObjectMapper mapper;
 
     /** A reader/writer; each instance has its own mapper. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.encodertraces.TestData;
+import org.encodertraces.report.html.HtmlReport;
 import org.junit.jupiter.api.Test;
 
 /** Notes carry the section they belong to, in memory, in report.json and on the page; older files still read. */

@@ -1,11 +1,16 @@
-package org.encodertraces.report;
+package org.encodertraces.report.html;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.encodertraces.provenance.ToolInfo;
+import org.encodertraces.report.PaperComparison;
+import org.encodertraces.report.PaperResults;
+import org.encodertraces.report.ReportData;
+import org.encodertraces.report.ReportJson;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,14 +28,14 @@ class HtmlReportGoldenTest {
     /** The demo's real report, beside the study's ImageNet figures: family bands, retrieval collapse, notes in sections. */
     @Test
     void demoReportIsUnchanged() throws Exception {
-        PaperResults paper = HtmlReportChromiumTest.paper();
+        PaperResults paper = paper();
         check("demo-report.json", paper, PaperComparison.imageNet(), "golden-demo.html");
     }
 
     /** Study encoders (reproduction rows, diamonds), a yardstick, confusion matrices, erasure, a note in every section. */
     @Test
     void sampleReportWithStudyFiguresIsUnchanged() throws Exception {
-        PaperResults paper = HtmlReportChromiumTest.paper();
+        PaperResults paper = paper();
         check("sample-report.json", paper, PaperComparison.iNaturalist(), "golden-sample.html");
     }
 
@@ -82,5 +87,15 @@ class HtmlReportGoldenTest {
             s = s.replace("<code>" + Html.esc(paper.source()) + "</code>", "<code>(study figures folder)</code>");
         }
         return s;
+    }
+
+    /** The study's figures from the shared folder; the test is skipped, saying so, when it is not there. */
+    static PaperResults paper() throws Exception {
+        String env = System.getenv("TRACES_SHARED");
+        Path shared = env != null && !env.isBlank() ? Path.of(env) : Path.of("..", "shared");
+        Path p = shared.resolve("reference/paper-results");
+        assumeTrue(Files.isRegularFile(p.resolve("probe_processing.csv")),
+                "study figures not found under " + shared + ": golden page with study figures not compared");
+        return PaperResults.load(p);
     }
 }
