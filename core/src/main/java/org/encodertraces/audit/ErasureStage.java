@@ -29,6 +29,7 @@ import org.encodertraces.probe.ProbeResult;
 import org.encodertraces.probe.ProcessingProbe;
 import org.encodertraces.probe.ProcessingTask;
 import org.encodertraces.provenance.Hashes;
+import org.encodertraces.report.Note;
 
 /**
  * The audit's "after erasure" part: for each eraser that belongs to a model, the audit's own
@@ -133,7 +134,7 @@ public final class ErasureStage {
      * @throws IllegalArgumentException when an eraser file names this model but was fitted on another encoder
      */
     static List<Result> run(List<Request> requests, Dataset ds, AuditConfig mcfg, Map<String, EmbeddingSet> sets, Audit.Listener listener,
-                            String model, String fileName, Path setFile, List<String> notes,
+                            String model, String fileName, Path setFile, List<Note> notes,
                             org.encodertraces.data.SplitRules groups) throws IOException {
         List<Result> out = new ArrayList<>();
         if (requests.isEmpty() || sets.isEmpty()) {
@@ -214,7 +215,7 @@ public final class ErasureStage {
 
     /** Every experiment on the held-out images, raw and erased. */
     private static List<Measure> measure(Request q, Eraser eraser, List<String> concepts, Set<String> unseen, Dataset ds, AuditConfig mcfg,
-                                         Map<String, EmbeddingSet> sets, Audit.Listener listener, String model, List<String> notes,
+                                         Map<String, EmbeddingSet> sets, Audit.Listener listener, String model, List<Note> notes,
                                          org.encodertraces.data.SplitRules groups) {
         Map<String, EmbeddingSet> raw = new LinkedHashMap<>();
         Map<String, EmbeddingSet> erased = new LinkedHashMap<>();
@@ -229,12 +230,12 @@ public final class ErasureStage {
                 ds.labelNames());
         ProbeConfig pc = mcfg.probe();
         AuditConfig ccfg = mcfg.withProbe(pc.withSeed(pc.seed() + SEED_OFFSET).withSearchSeed(pc.searchSeed() + SEED_OFFSET));
-        List<String> scratch = new ArrayList<>();
+        List<Note> scratch = new ArrayList<>();
         Audit.Analysis before = Audit.analyse(held, ccfg, raw, listener, model + " (raw, for " + q.name() + ")", scratch, groups);
         Audit.Analysis after = Audit.analyse(held, ccfg, erased, listener, model + " (erased by " + q.name() + ")", new ArrayList<>(),
                 groups);
-        for (String n : scratch) {
-            notes.add("after erasure by " + q.name() + ": " + n);
+        for (Note n : scratch) {
+            notes.add(Note.erasure("after erasure by " + q.name() + ": " + n.text()));
         }
         List<Measure> measures = pair(before, after, concepts);
         semantic(held, ccfg, raw, erased, concepts, listener, model).ifPresent(measures::add);
@@ -245,12 +246,12 @@ public final class ErasureStage {
         return measures;
     }
 
-    private static Result skipped(Request q, List<String> concepts, String why, List<String> notes, String model) {
+    private static Result skipped(Request q, List<String> concepts, String why, List<Note> notes, String model) {
         return new Result(q.name(), q.fit().method().id(), concepts, 0, "", false, 0, 0, List.of(), skip(notes, model, q.name(), why));
     }
 
-    private static String skip(List<String> notes, String model, String eraser, String why) {
-        notes.add("eraser " + eraser + " not evaluated on " + model + ": " + why);
+    private static String skip(List<Note> notes, String model, String eraser, String why) {
+        notes.add(Note.erasure("eraser " + eraser + " not evaluated on " + model + ": " + why));
         return why;
     }
 

@@ -351,8 +351,8 @@ public final class AuditCommand implements Callable<Integer> {
                     + ", then every experiment raw and erased on the other images (about twice their cost again)"
                     : "every experiment raw and erased on the images it was not fitted on (about twice their cost again)");
         }
-        for (String note : plan.notes()) {
-            o.println("  note: " + note);
+        for (var note : plan.notes()) {
+            o.println("  note: " + note.text());
         }
         o.flush();
         return new Printed(left, resumed);

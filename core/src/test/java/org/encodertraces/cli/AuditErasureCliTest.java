@@ -142,7 +142,7 @@ class AuditErasureCliTest {
         assertEquals(120 - fitted, jpeg.evaluatedImages());
         assertTrue(jpeg.erased() && jpeg.after() < jpeg.before(), jpeg.toString());
         assertTrue(d.erasure().stream().noneMatch(x -> x.eraser().equals("all.safetensors")), "nothing measured for the all-images eraser");
-        assertTrue(d.notes().stream().anyMatch(n -> n.contains("eraser all.safetensors not evaluated")), d.notes().toString());
+        assertTrue(d.notes().stream().anyMatch(n -> n.text().contains("eraser all.safetensors not evaluated")), d.notes().toString());
         @SuppressWarnings("unchecked")
         List<java.util.Map<String, Object>> erasers = (List<java.util.Map<String, Object>>) d.provenance().get("erasers");
         assertEquals(2, erasers.size());

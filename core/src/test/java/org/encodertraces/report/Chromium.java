@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.encodertraces.Requirements;
+import org.encodertraces.report.html.HtmlReport;
 
 /**
  * Debian's headless Chromium as a test instrument: screenshots, the DOM after the page's inline

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import org.encodertraces.Requirements;
+import org.encodertraces.report.html.ReportWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +30,7 @@ class HtmlReportChromiumTest {
         Chromium.require();
         ReportData data = SampleReports.full();
         PaperResults paper = paper();
-        ReportFiles files = HtmlReport.write(data, paper, tmp.resolve("report"));
+        ReportFiles files = ReportWriter.write(data, paper, tmp.resolve("report"));
         Path png = Chromium.screenshot(tmp, "sample", files.html(), 2400);
         BufferedImage img = ImageIO.read(png.toFile());
         assertEquals(1280, img.getWidth());
@@ -65,7 +66,7 @@ class HtmlReportChromiumTest {
         Chromium.require();
         ReportData data = new ReportJson().read(DEMO);
         PaperResults paper = paper();
-        ReportFiles files = HtmlReport.write(data, paper, tmp.resolve("demo"));
+        ReportFiles files = ReportWriter.write(data, paper, tmp.resolve("demo"));
         Chromium.screenshot(tmp, "demo", files.html(), 3000);
         String dom = Chromium.dom(tmp, "demo-dom", files.html(), "#export-selftest");
         Chromium.assertReportPage(data, dom);
@@ -90,7 +91,7 @@ class HtmlReportChromiumTest {
         Chromium.require();
         ReportData data = SampleReports.full();
         Path out = tmp.resolve("report");
-        String html = Files.readString(HtmlReport.write(data, null, out).html());
+        String html = Files.readString(ReportWriter.write(data, null, out).html());
         int audit = html.indexOf("id=\"chart-audit\"");
         String broken = html.substring(0, audit) + html.substring(audit).replace("<rect class=\"bar\"",
                 "<rect class=\"gone\"");

@@ -1,11 +1,27 @@
-package org.encodertraces.report;
+package org.encodertraces.report.html;
 
-import static org.encodertraces.report.Html.c;
-import static org.encodertraces.report.Html.esc;
+import static org.encodertraces.report.html.Html.c;
+import static org.encodertraces.report.html.Html.esc;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import org.encodertraces.report.AuditRow;
+import org.encodertraces.report.EncoderGroup;
+import org.encodertraces.report.EncoderInfo;
+import org.encodertraces.report.Interval;
+import org.encodertraces.report.Intervals;
+import org.encodertraces.report.KnnRow;
+import org.encodertraces.report.PaperComparison;
+import org.encodertraces.report.PaperResults;
+import org.encodertraces.report.ProbeKind;
+import org.encodertraces.report.ProbeRow;
+import org.encodertraces.report.ReportData;
+import org.encodertraces.report.ReportText;
+import org.encodertraces.report.RetrievalRow;
+import org.encodertraces.report.StudyFigure;
+import org.encodertraces.report.StudyFigures;
+import org.encodertraces.report.TraceSensitivity;
 
 /**
  * Inline SVG charts drawn in Java: no library, no font download. Every chart is an
@@ -51,19 +67,6 @@ final class Charts {
     /** Text colour of a family label (dark text on the light orange). */
     static String familyInk(EncoderGroup g) {
         return g == EncoderGroup.SUP ? "#000000" : "#ffffff";
-    }
-
-    /** Encoders in display order: by family (CVL, SUP, SSL, OTHER, REF), then as listed. */
-    List<EncoderInfo> byFamily() {
-        List<EncoderInfo> out = new ArrayList<>();
-        for (EncoderGroup g : EncoderGroup.values()) {
-            for (EncoderInfo e : data.encoders()) {
-                if (e.family() == g) {
-                    out.add(e);
-                }
-            }
-        }
-        return out;
     }
 
     private static void open(StringBuilder b, String id, double w, double h, String title, String desc) {
@@ -207,7 +210,7 @@ final class Charts {
                 }
             }
         }
-        List<EncoderInfo> encoders = byFamily();
+        List<EncoderInfo> encoders = data.encodersByFamily();
         int cols = tasks.size() == 1 ? 1 : 2;
         double panelW = (WIDTH - 20.0) / cols;
         double rowH = 28;
@@ -300,14 +303,14 @@ final class Charts {
             StudyFigure s = study.probe(e, kind, task);
             b.append(studyMark(s, px, pw, cy, 16, false, 0, 0));
             Interval ci = Intervals.probe(r);
-            String tip = e.displayName() + ", " + task + ": " + Html.pct(r.accuracy())
-                    + (ci == null ? "" : " " + Html.ci(ci)) + ", n=" + r.testSamples() + " test, " + r.seeds()
-                    + (r.seeds() == 1 ? " seed" : " seeds") + ", chance " + Html.pct(r.chance())
+            String tip = e.displayName() + ", " + task + ": " + ReportText.pct(r.accuracy())
+                    + (ci == null ? "" : " " + ReportText.ci(ci)) + ", n=" + r.testSamples() + " test, " + r.seeds()
+                    + (r.seeds() == 1 ? " seed" : " seeds") + ", chance " + ReportText.pct(r.chance())
                     + (s.isExact() || s.isBand() ? "; " + s.text(false) : "");
             b.append(bar(px, cy - 5, pw * r.accuracy(), 10, familyColor(e.family()), tip,
                     e.isReference() ? "stroke=\"#000\" stroke-dasharray=\"2,1\"" : ""));
             if (ci != null) {
-                b.append(whisker(px + pw * ci.lo(), px + pw * ci.hi(), cy, "95% interval " + Html.ci(ci)));
+                b.append(whisker(px + pw * ci.lo(), px + pw * ci.hi(), cy, "95% interval " + ReportText.ci(ci)));
             }
             double chx = px + pw * r.chance();
             b.append(line(chx, cy - 10, chx, cy + 10, "#000000", 2, "class=\"chance\" stroke-dasharray=\"3,2\""));
@@ -328,7 +331,7 @@ final class Charts {
         for (KnnRow r : data.knn()) {
             tasks.add(r.task());
         }
-        List<EncoderInfo> encoders = byFamily();
+        List<EncoderInfo> encoders = data.encodersByFamily();
         double rowH = 58;
         double legendH = 64;
         List<Double> heights = new ArrayList<>();
@@ -405,7 +408,7 @@ final class Charts {
         for (double t = -max; t <= max + 1e-9; t += step) {
             double gx = zero + t * scale;
             b.append(line(gx, top, gx, bottom, "#e6e6e6", 1, ""));
-            b.append(text(gx, bottom + 13, Html.signedNumber(t * 100, step * 100 < 1 ? 1 : 0), "middle",
+            b.append(text(gx, bottom + 13, ReportText.signedNumber(t * 100, step * 100 < 1 ? 1 : 0), "middle",
                     "fill=\"#444\""));
         }
         b.append(line(zero, top, zero, bottom, "#000", 1.5, ""));
@@ -416,7 +419,7 @@ final class Charts {
             EncoderInfo e = es.get(i);
             double cy = y + rowH / 2;
             b.append(label(px - 6, cy, e.displayName(), e.displayName() + " (" + e.id() + "), uniform "
-                    + Html.pct(r.uniform()), "end", "", chars));
+                    + ReportText.pct(r.uniform()), "end", "", chars));
             double[] d = deltas(r);
             double[] abs = {r.allSame(), r.posSame(), r.negSame(), r.allDiff()};
             Double[] std = {r.allSameStd(), r.posSameStd(), r.negSameStd(), r.allDiffStd()};
@@ -425,14 +428,14 @@ final class Charts {
                 double by = y + 7 + k * bh;
                 double x = d[k] >= 0 ? zero : zero + d[k] * scale;
                 Interval ci = Intervals.knn(r, abs[k], std[k]);
-                String tip = e.displayName() + ", " + task + ", " + SETUP_NAMES[k] + ": " + Html.pct(abs[k])
-                        + (ci == null ? "" : " " + Html.ci(ci)) + " (" + Html.pp(d[k]) + " vs uniform "
-                        + Html.pct(r.uniform()) + ")";
+                String tip = e.displayName() + ", " + task + ", " + SETUP_NAMES[k] + ": " + ReportText.pct(abs[k])
+                        + (ci == null ? "" : " " + ReportText.ci(ci)) + " (" + ReportText.pp(d[k]) + " vs uniform "
+                        + ReportText.pct(r.uniform()) + ")";
                 b.append(bar(x, by + 0.5, Math.abs(d[k]) * scale, bh - 1, SETUP_COLORS[k], tip, ""));
             }
             Interval gci = Intervals.knnGap(r);
             StudyFigure s = study.knnGap(e, task);
-            String gap = "gap " + Html.pp(r.gap()) + (gci == null ? "" : " " + Html.ciSigned(gci))
+            String gap = "gap " + ReportText.pp(r.gap()) + (gci == null ? "" : " " + ReportText.ciSigned(gci))
                     + (r.atCeiling() ? " \u00b7 ceiling" : "") + (r.smallSample() ? " \u00b7 n=" + r.queries() : "");
             b.append(text(px + pw + 16, cy - 2, gap, "start", "class=\"gap\" font-weight=\"600\""));
             String st = s.isExact() || s.isBand() ? s.cell(true) : s.absent();
@@ -460,7 +463,7 @@ final class Charts {
     /** Recall@1 in the two distractor set-ups with 95% intervals and chance, one row per encoder and query class. */
     String retrievalChart(String id) {
         List<RetrievalRow> rows = new ArrayList<>();
-        for (EncoderInfo e : byFamily()) {
+        for (EncoderInfo e : data.encodersByFamily()) {
             for (RetrievalRow r : data.retrieval()) {
                 if (r.encoderId().equals(e.id()) && RetrievalRow.OVERALL.equalsIgnoreCase(r.queryClass())) {
                     rows.add(r);
@@ -520,21 +523,21 @@ final class Charts {
                 b.append(studyMark(study.recallQuery(e), px, pw, y + 24, 10, false, 0, 0));
             }
             b.append(bar(px, y + 6, pw * r.recallAt1OtherDevice(), 10, OTHER_DEVICE, e.displayName() + ", "
-                    + r.queryClass() + ": recall@1, other-device distractors " + Html.pct(r.recallAt1OtherDevice())
-                    + (io == null ? "" : " " + Html.ci(io)), ""));
+                    + r.queryClass() + ": recall@1, other-device distractors " + ReportText.pct(r.recallAt1OtherDevice())
+                    + (io == null ? "" : " " + ReportText.ci(io)), ""));
             b.append(bar(px, y + 19, pw * r.recallAt1QueryDevice(), 10, QUERY_DEVICE, e.displayName() + ", "
-                    + r.queryClass() + ": recall@1, own-device distractors " + Html.pct(r.recallAt1QueryDevice())
-                    + (iq == null ? "" : " " + Html.ci(iq)), ""));
+                    + r.queryClass() + ": recall@1, own-device distractors " + ReportText.pct(r.recallAt1QueryDevice())
+                    + (iq == null ? "" : " " + ReportText.ci(iq)), ""));
             if (io != null) {
-                b.append(whisker(px + pw * io.lo(), px + pw * io.hi(), y + 11, "95% interval " + Html.ci(io)));
-                b.append(whisker(px + pw * iq.lo(), px + pw * iq.hi(), y + 24, "95% interval " + Html.ci(iq)));
+                b.append(whisker(px + pw * io.lo(), px + pw * io.hi(), y + 11, "95% interval " + ReportText.ci(io)));
+                b.append(whisker(px + pw * iq.lo(), px + pw * iq.hi(), y + 24, "95% interval " + ReportText.ci(iq)));
             }
             Double chance = r.chance(1);
             if (chance != null) {
                 double chx = px + pw * chance;
                 b.append(line(chx, y + 3, chx, y + 32, "#000000", 2, "class=\"chance\" stroke-dasharray=\"3,2\""));
             }
-            String change = HtmlReport.changeText(r);
+            String change = ReportText.retrievalChange(r);
             int colon = change.indexOf(": ");
             String fill = "font-weight=\"600\" fill=\"" + (r.drop() > 0 ? "#b34700" : "#000000") + "\"";
             b.append(text(px + pw + 16, y + rowH / 2 - 2, change.substring(0, colon), "start", fill));
@@ -566,7 +569,7 @@ final class Charts {
         for (int t = 0; t <= 10; t += 2) {
             double gx = px + pw * t / 10.0;
             b.append(line(gx, top, gx, bottom, "#e3e3e3", 1, ""));
-            b.append(text(gx, bottom + 13, Html.num(t / 10.0, 1), "middle", "fill=\"#444\""));
+            b.append(text(gx, bottom + 13, ReportText.num(t / 10.0, 1), "middle", "fill=\"#444\""));
         }
         for (double ref : new double[] {0.1, 0.3, 0.5}) {
             b.append(line(px + pw * ref, top - 4, px + pw * ref, bottom, "#999", 1, "stroke-dasharray=\"1,2\""));
@@ -580,9 +583,9 @@ final class Charts {
         for (AuditRow r : rows) {
             b.append(label(px - 6, y + rowH / 2, r.trace(), r.trace() + " (n=" + r.n() + ")", "end", "", chars));
             String fill = r.cramersV() >= 0.5 ? "#D55E00" : r.cramersV() >= 0.3 ? "#E69F00" : "#56B4E9";
-            b.append(bar(px, y + 6, pw * r.cramersV(), 12, fill, r.trace() + ": V = " + Html.num(r.cramersV(), 3)
+            b.append(bar(px, y + 6, pw * r.cramersV(), 12, fill, r.trace() + ": V = " + ReportText.num(r.cramersV(), 3)
                     + " (n=" + r.n() + ")", ""));
-            b.append(text(px + pw * r.cramersV() + 6, y + rowH / 2 + 4, Html.num(r.cramersV(), 2), "start", ""));
+            b.append(text(px + pw * r.cramersV() + 6, y + rowH / 2 + 4, ReportText.num(r.cramersV(), 2), "start", ""));
             y += rowH;
         }
         return b.append("</svg>\n").toString();
