@@ -1,8 +1,10 @@
 /**
  * Results as a reader sees them: the report's data model ({@link org.encodertraces.report.ReportData}:
  * encoders, probe, kNN, retrieval, dataset-audit and erasure rows, notes, provenance; fractions
- * throughout) and everything rendered from it by {@link org.encodertraces.report.HtmlReport#write}: a
- * self-contained HTML page (inline CSS, SVG charts drawn in Java, nothing fetched when it opens),
+ * throughout), its headline and reproduction figures ({@link org.encodertraces.report.Headline},
+ * {@link org.encodertraces.report.Reproduction}), notes typed with their section, and everything written
+ * from it but the page itself (the self-contained HTML page, with one renderer per section, is
+ * {@code report.html}'s, whose {@code ReportWriter} writes the whole folder):
  * {@code report.json} ({@link org.encodertraces.report.ReportJson}, which {@code traces report} reads
  * back), the headline in Markdown ({@link org.encodertraces.report.MarkdownSummary}), one CSV per row
  * type ({@link org.encodertraces.report.ReportCsv}) and each table as CSV and LaTeX
