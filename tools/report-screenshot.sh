@@ -43,5 +43,6 @@ if [ -n "${EXIF_AUDIT:-}" ]; then
 fi
 if [ "$fixture" = 1 ]; then
   cp "$demo_json" "$here/core/src/test/resources/fixtures/report/demo-report.json"
-  echo "updated the demo fixture"
+  echo "updated the demo fixture; rewrite the golden page it renders to and read its diff:"
+  echo "  mvn -q -B verify -pl core -Dtest=HtmlReportGoldenTest -Dsurefire.failIfNoSpecifiedTests=false -Dreport.golden.update=true"
 fi

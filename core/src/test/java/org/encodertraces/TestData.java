@@ -1,7 +1,5 @@
 package org.encodertraces;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
@@ -16,13 +14,9 @@ public final class TestData {
     private TestData() {
     }
 
-    /** The shared folder (TRACES_SHARED or ../shared); skips the calling test, saying why, when absent. */
+    /** The shared folder (TRACES_SHARED or ../shared): required, see {@link Requirements#shared()}. */
     public static Path shared() {
-        String env = System.getenv("TRACES_SHARED");
-        Path p = env != null && !env.isBlank() ? Paths.get(env) : Paths.get("..", "shared");
-        assumeTrue(Files.isDirectory(p.resolve("data")),
-                "shared data not found at " + p.toAbsolutePath() + " (set TRACES_SHARED): test skipped");
-        return p;
+        return Requirements.shared();
     }
 
     /** A committed fixture under core/src/test/resources. */

@@ -21,6 +21,7 @@ import org.encodertraces.probe.AcquisitionProbe;
 import org.encodertraces.probe.FlickrExifSplit;
 import org.encodertraces.probe.ProbeConfig;
 import org.encodertraces.probe.ProbeResult;
+import org.encodertraces.report.Note;
 import org.encodertraces.rng.Protocol;
 
 /**
@@ -58,7 +59,7 @@ final class AcquisitionStage {
     }
 
     /** Attributes with at least two classes of {@code minPerClass} photos. */
-    static List<String> qualifying(Dataset ds, int minPerClass, List<String> notes) {
+    static List<String> qualifying(Dataset ds, int minPerClass, List<Note> notes) {
         List<String> out = new ArrayList<>();
         for (String attr : ExifDataset.ATTRIBUTES) {
             if (!ds.labelTensors().contains(attr) || !ds.labelNames().containsKey(attr)) {
@@ -71,8 +72,8 @@ final class AcquisitionStage {
             if (big >= 2) {
                 out.add(attr);
             } else if (notes != null) {
-                notes.add("acquisition probe '" + attr + "' skipped: " + labelled + " photos labelled, " + big + " class(es) with at least "
-                        + minPerClass + " photos (2 needed)");
+                notes.add(Note.acquisition("acquisition probe '" + attr + "' skipped: " + labelled + " photos labelled, " + big
+                        + " class(es) with at least " + minPerClass + " photos (2 needed)"));
             }
         }
         return out;
@@ -82,10 +83,10 @@ final class AcquisitionStage {
         return "MASK_" + cfg.maskPercent();
     }
 
-    static void plan(Dataset ds, AuditConfig cfg, Set<String> ops, List<Audit.Step> steps, List<String> notes) {
+    static void plan(Dataset ds, AuditConfig cfg, Set<String> ops, List<Audit.Step> steps, List<Note> notes) {
         boolean any = ds.labelTensors().stream().anyMatch(ExifDataset.ATTRIBUTES::contains);
         if (!any) {
-            notes.add("acquisition probes skipped: the dataset carries no EXIF labels (give a folder of camera photos, e.g. exif:DIR)");
+            notes.add(Note.acquisition("acquisition probes skipped: the dataset carries no EXIF labels (give a folder of camera photos, e.g. exif:DIR)"));
             return;
         }
         List<String> attrs = qualifying(ds, cfg.minPerClass(), notes);
@@ -113,7 +114,7 @@ final class AcquisitionStage {
                     + (cfg.maskPercent() > 0 ? ", also with " + cfg.maskPercent() + "% of the crop masked" : "") + size));
             String differs = labelSetNote(a, classCounts(labels), cfg.minPerClass());
             if (differs != null) {
-                notes.add(differs);
+                notes.add(Note.acquisition(differs));
             }
         }
         if (cfg.grouping().nearDuplicates() || cfg.grouping().groupBy() != null) {
@@ -170,7 +171,7 @@ final class AcquisitionStage {
      * The split of every qualifying attribute, with the groups of {@code groups} (keyed by sample id)
      * kept together; what a reader should know about each goes to {@code notes}.
      */
-    static Map<String, Splits> splits(Dataset ds, AuditConfig cfg, SplitRules rules, List<String> notes) {
+    static Map<String, Splits> splits(Dataset ds, AuditConfig cfg, SplitRules rules, List<Note> notes) {
         Map<String, Splits> out = new LinkedHashMap<>();
         List<String> attrs = qualifying(ds, cfg.minPerClass(), null);
         if (attrs.isEmpty()) {
@@ -191,11 +192,11 @@ final class AcquisitionStage {
                 a = AcquisitionSplit.of(attr, labels, cfg.minPerClass(), cfg.testFraction(), cfg.probe().valFraction(), cfg.seed(), g,
                         r.nearDuplicates(), why);
             } catch (IllegalArgumentException e) {
-                why.forEach(w -> notes.add("acquisition probe '" + attr + "': " + w));
-                notes.add("acquisition probe '" + attr + "' skipped: " + e.getMessage());
+                why.forEach(w -> notes.add(Note.acquisition("acquisition probe '" + attr + "': " + w)));
+                notes.add(Note.acquisition("acquisition probe '" + attr + "' skipped: " + e.getMessage()));
                 continue;
             }
-            why.forEach(w -> notes.add("acquisition probe '" + attr + "': " + w));
+            why.forEach(w -> notes.add(Note.acquisition("acquisition probe '" + attr + "': " + w)));
             String sized = a.split().testIds().size() + " test photos (" + a.sizes().testPerClass() + " per class: "
                     + Math.round(100 * cfg.testFraction()) + "% of the smallest class's " + a.smallestClass() + ")"
                     + (a.collapsed() > 0 ? ", each near-duplicate group counted once (" + a.collapsed() + " test photos left out)" : "");
@@ -207,18 +208,18 @@ final class AcquisitionStage {
             }
             String how = "split keeping " + cfg.grouping().describe() + " together: " + a.split().testIds().size() + " test photos"
                     + (a.collapsed() > 0 ? ", each near-duplicate group counted once (" + a.collapsed() + " test photos left out)" : "");
-            notes.add("acquisition probe '" + attr + "': a plain split would put " + a.leaking().size() + " of its "
+            notes.add(Note.acquisition("acquisition probe '" + attr + "': a plain split would put " + a.leaking().size() + " of its "
                     + a.ungrouped().testIds().size() + " test photos beside a photo of their group in training; the figure is on a split"
                     + " that keeps groups together (" + a.split().testIds().size() + " test photos" + (a.collapsed() > 0
                     ? ", a near-duplicate group counted once" : "") + "), and '" + attr + UNGROUPED + "' on the plain split, for"
-                    + " contrast only");
+                    + " contrast only"));
             out.put(attr, new Splits(attr, a.split(), a.ungrouped(), a.leaking(), how));
         }
         return out;
     }
 
     static List<AttributeProbe> run(Dataset ds, AuditConfig cfg, Map<String, EmbeddingSet> sets, Audit.Listener listener, String model,
-            List<String> notes, SplitRules rules) {
+            List<Note> notes, SplitRules rules) {
         List<AttributeProbe> out = new ArrayList<>();
         Map<String, Splits> splits = splits(ds, cfg, rules, new ArrayList<>());
         if (splits.isEmpty()) {

@@ -17,6 +17,7 @@ import org.encodertraces.data.NearDuplicates;
 import org.encodertraces.data.SplitGroups;
 import org.encodertraces.data.SplitRules;
 import org.encodertraces.embed.EmbeddingSet;
+import org.encodertraces.embed.OperationSets;
 import org.encodertraces.embed.EmbeddingSetIO;
 import org.encodertraces.embed.Extraction;
 import org.encodertraces.encoder.Encoder;
@@ -33,6 +34,7 @@ import org.encodertraces.probe.ProbeResult;
 import org.encodertraces.probe.ProcessingProbe;
 import org.encodertraces.probe.ProcessingTask;
 import org.encodertraces.process.ProcessingOp;
+import org.encodertraces.report.Note;
 import org.encodertraces.validity.Validity;
 
 /**
@@ -64,18 +66,18 @@ public final class Audit {
      * the time estimate (per stage, scaled by the images' decoded sizes), and why anything is left out.
      */
     public record Plan(Dataset dataset, List<String> models, List<ProcessingOp> operations, List<Step> steps,
-                       long embeddings, AuditEstimate estimate, List<String> notes) {
+                       long embeddings, AuditEstimate estimate, List<Note> notes) {
         /** The estimate of the whole audit, nothing reused, in seconds. */
         public double estimatedSeconds() {
             return estimate.total();
         }
 
-        /** This plan with further notes (e.g. what the dataset reader merged), first. */
+        /** This plan with further notes about the whole run (e.g. what the dataset reader left out), first. */
         public Plan withNotes(List<String> first) {
             if (first.isEmpty()) {
                 return this;
             }
-            List<String> all = new ArrayList<>(first);
+            List<Note> all = new ArrayList<>(first.stream().map(Note::general).toList());
             all.addAll(notes);
             return new Plan(dataset, models, operations, steps, embeddings, estimate, all);
         }
@@ -92,10 +94,15 @@ public final class Audit {
     public record TaskKnn(String task, KnnResult result) {
     }
 
-    /** Everything measured for one model. */
+    /**
+     * Everything measured for one model.
+     *
+     * @param failedImages the (image, operation) pairs that failed to embed, over all its embedding
+     *                     sets (each listed in the set's {@code .failures.tsv}); they are left out of every result
+     */
     public record ModelRun(String model, String fileName, Map<String, Object> encoder, int dim, List<TaskProbe> probes,
                            List<TaskKnn> knn, RetrievalResult retrieval, List<AcquisitionStage.AttributeProbe> acquisition,
-                           List<String> notes, EncoderDescription info, List<ErasureStage.Result> erasures) {
+                           List<Note> notes, EncoderDescription info, List<ErasureStage.Result> erasures, long failedImages) {
     }
 
     /**
@@ -105,10 +112,15 @@ public final class Audit {
      * @param acquisitionSplits the split each acquisition probe was measured on, by attribute (the
      *                          FlickrExif format, so {@code traces probe --split} can rerun it)
      */
-    public record Outcome(Plan plan, List<ModelRun> runs, DatasetAudit.Report datasetAudit, List<String> notes, Instant started,
+    public record Outcome(Plan plan, List<ModelRun> runs, DatasetAudit.Report datasetAudit, List<Note> notes, Instant started,
                           Instant finished, NearDuplicates.Result nearDuplicates, Map<String, org.encodertraces.data.SplitFile> acquisitionSplits) {
         public Outcome {
             acquisitionSplits = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(acquisitionSplits));
+        }
+
+        /** The (image, operation) pairs that failed to embed, over every model's embedding sets. */
+        public long failedImages() {
+            return runs.stream().mapToLong(ModelRun::failedImages).sum();
         }
     }
 
@@ -152,11 +164,11 @@ public final class Audit {
      * step, and the operations only a left-out figure needed are not embedded.
      */
     public static Plan plan(Dataset dataset, AuditConfig cfg) {
-        List<String> notes = new ArrayList<>();
+        List<Note> notes = new ArrayList<>();
         // a photo saved twice under two names would be two samples that a split can put on both sides
         ContentDuplicates.Result merged = ContentDuplicates.merge(dataset);
         Dataset ds = merged.dataset();
-        notes.addAll(merged.notes());
+        merged.notes().forEach(n -> notes.add(Note.general(n)));
         List<Step> steps = new ArrayList<>();
         Set<String> ops = new LinkedHashSet<>();
         boolean semantic = ds.labelTensors().contains(LABEL);
@@ -194,7 +206,7 @@ public final class Audit {
             notes.add(probeNote(probesSkipped, probeProblem));
         }
         if (!semantic) {
-            notes.add("kNN skipped: the dataset has no semantic class labels (use a folder with one subfolder per class)");
+            notes.add(Note.knn("kNN skipped: the dataset has no semantic class labels (use a folder with one subfolder per class)"));
         } else if (!cfg.tasks().isEmpty() && (knnProblem != null || probeProblem != null)) {
             notes.add(knnNote(knnProblem != null ? knnProblem
                     : "it runs on the processing probes' embeddings, and those are skipped (" + probeProblem + ")"));
@@ -204,7 +216,7 @@ public final class Audit {
             ops.add("IDENTITY");
             steps.add(new Step("retrieval", "pairs", "recall@1/@5 of the same subject's photo from the other device"));
         } else {
-            notes.add("pair retrieval skipped: the dataset has no 'subject' and 'device' labels (PairCams-style pairs)");
+            notes.add(Note.retrieval("pair retrieval skipped: the dataset has no 'subject' and 'device' labels (PairCams-style pairs)"));
         }
         AcquisitionStage.plan(ds, cfg, ops, steps, notes);
         if (semantic) {
@@ -214,7 +226,7 @@ public final class Audit {
             if (why == null) {
                 steps.add(new Step("dataset", "audit", "Cramér's V between the classes and JPEG quality, subsampling, camera make, device class"));
             } else {
-                notes.add("dataset audit skipped: " + why);
+                notes.add(Note.audit("dataset audit skipped: " + why));
             }
         }
         List<ProcessingOp> parsed = ops.stream().map(ProcessingOp::parse).toList();
@@ -233,7 +245,7 @@ public final class Audit {
         }
         Dataset ds = plan.dataset();
         return ds.samples().size() + " image(s) of '" + ds.name() + "' are too few or too uniform for any figure of the audit: "
-                + String.join("; ", plan.notes());
+                + String.join("; ", plan.notes().stream().map(Note::text).toList());
     }
 
     /** The number of semantic classes with at least one sample. */
@@ -247,19 +259,19 @@ public final class Audit {
                 + ", wide intervals" : "") + ")";
     }
 
-    private static void searchNote(String name, ProcessingTask t, int nTrain, AuditConfig cfg, List<String> notes) {
+    private static void searchNote(String name, ProcessingTask t, int nTrain, AuditConfig cfg, List<Note> notes) {
         String note = ProcessingProbe.searchNote(t.operations(), nTrain, cfg.probe());
         if (note != null) {
-            notes.add(name + " probe: " + note);
+            notes.add(Note.processing(name + " probe: " + note));
         }
     }
 
-    static String probeNote(List<String> tasks, String problem) {
-        return "processing probes skipped (" + String.join(", ", tasks) + "): " + problem;
+    static Note probeNote(List<String> tasks, String problem) {
+        return Note.processing("processing probes skipped (" + String.join(", ", tasks) + "): " + problem);
     }
 
-    static String knnNote(String problem) {
-        return problem.equals(Validity.ONE_CLASS) ? "kNN " + problem : "kNN skipped: " + problem;
+    static Note knnNote(String problem) {
+        return Note.knn(problem.equals(Validity.ONE_CLASS) ? "kNN " + problem : "kNN skipped: " + problem);
     }
 
     /** What an audit records in its output folders' locks, for whoever is refused meanwhile. */
@@ -291,7 +303,7 @@ public final class Audit {
         Dataset ds = plan.dataset();
         Path embDir = outDir.resolve("embeddings");
         List<ModelRun> runs = new ArrayList<>();
-        List<String> notes = new ArrayList<>(plan.notes());
+        List<Note> notes = new ArrayList<>(plan.notes());
         DatasetAudit.Report datasetAudit = null;
         boolean datasetAuditDue = plan.steps().stream().anyMatch(st -> st.kind().equals("dataset"));
         if (plan.operations().isEmpty()) {
@@ -300,8 +312,8 @@ public final class Audit {
                 listener.stage("dataset audit: do the classes correlate with JPEG settings or cameras?");
                 datasetAudit = DatasetAudit.run(ds, LABEL, false);
             }
-            notes.add("no embedding set was needed: the plan holds no experiment on the models' embeddings ("
-                    + String.join(", ", cfg.models()) + " not run)");
+            notes.add(Note.general("no embedding set was needed: the plan holds no experiment on the models' embeddings ("
+                    + String.join(", ", cfg.models()) + " not run)"));
             return new Outcome(plan, runs, datasetAudit, notes, started, Instant.now(), null, Map.of());
         }
         NearDuplicates.Result nearDuplicates = null;
@@ -319,8 +331,8 @@ public final class Audit {
             }
             if (cfg.grouping().groupBy() != null) {
                 SplitGroups user = cfg.grouping().groupBy().groups(ds);
-                notes.add("acquisition splits keep photos sharing " + cfg.grouping().groupBy().describe() + " together: "
-                        + user.groups().size() + " group(s) of two or more, " + user.groupedPhotos() + " photos");
+                notes.add(Note.acquisition("acquisition splits keep photos sharing " + cfg.grouping().groupBy().describe() + " together: "
+                        + user.groups().size() + " group(s) of two or more, " + user.groupedPhotos() + " photos"));
                 groups = groups.union(user);
             }
         }
@@ -352,19 +364,21 @@ public final class Audit {
                         ds.samples().stream().filter(x -> !undecodable.contains(x.id())).toList(), ds.labelNames());
                 datasetAudit = DatasetAudit.run(audited, LABEL, false);
                 if (!undecodable.isEmpty()) {
-                    notes.add("dataset audit: " + undecodable.size() + " image(s) that could not be decoded are left out of it");
+                    notes.add(Note.audit("dataset audit: " + undecodable.size() + " image(s) that could not be decoded are left out of it"));
                 }
             }
-            List<String> modelNotes = new ArrayList<>();
+            List<Note> modelNotes = new ArrayList<>();
             List<String> failedUnder = new ArrayList<>();
+            long failedImages = 0;
             for (Extraction.Output x : extracted) {
+                failedImages += x.failed();
                 if (x.failed() > 0) {
                     failedUnder.add(x.failed() + " under " + x.op().name());
                 }
             }
             if (!failedUnder.isEmpty()) {
-                modelNotes.add("images failed to embed: " + String.join(", ", failedUnder) + " (file and reason in "
-                        + embDir.getFileName() + "/" + ds.name() + "__<OP>__" + fileName + ".failures.tsv); they are left out of every result");
+                modelNotes.add(Note.general("images failed to embed: " + String.join(", ", failedUnder) + " (file and reason in "
+                        + embDir.getFileName() + "/" + ds.name() + "__<OP>__" + fileName + ".failures.tsv); they are left out of every result"));
             }
             Map<String, EmbeddingSet> sets = new HashMap<>();
             for (ProcessingOp op : plan.operations()) {
@@ -379,18 +393,18 @@ public final class Audit {
             List<ErasureStage.Result> erased = ErasureStage.run(erasures, ds, mcfg, sets, listener, model, fileName,
                     embDir.resolve(Extraction.setName(ds.name(), plan.operations().get(0), fileName) + ".safetensors"), modelNotes, rules);
             runs.add(new ModelRun(model, fileName, encoderProv, dim, an.probes(), an.knn(), an.retrieval(), an.acquisition(), modelNotes, info,
-                    erased));
+                    erased, failedImages));
         }
         return new Outcome(plan, runs, datasetAudit, notes, started, Instant.now(), nearDuplicates, acquisitionSplits);
     }
 
     /** How many near-duplicates there are, and which (the first groups by name; all of them are in the results). */
-    static List<String> nearDuplicateNotes(NearDuplicates.Result r, Dataset ds) {
-        List<String> out = new ArrayList<>();
-        out.add("acquisition splits: " + r.groups().size() + " near-duplicate group(s), " + r.photos() + " photos (" + NearDuplicates.METHOD
+    static List<Note> nearDuplicateNotes(NearDuplicates.Result r, Dataset ds) {
+        List<Note> out = new ArrayList<>();
+        out.add(Note.acquisition("acquisition splits: " + r.groups().size() + " near-duplicate group(s), " + r.photos() + " photos (" + NearDuplicates.METHOD
                 + " at most " + r.maxDistance() + " of 64 bits; " + r.hashes().size() + " photos hashed" + (r.failures().isEmpty() ? ""
                 : ", " + r.failures().size() + " could not be decoded") + "); each group stays on one side of every acquisition split"
-                + (r.groups().isEmpty() ? "" : "; all groups in results/near_duplicates.json"));
+                + (r.groups().isEmpty() ? "" : "; all groups in results/near_duplicates.json")));
         Map<String, String> makes = new HashMap<>();
         if (ds.labelNames().containsKey("Make")) {
             List<String> names = ds.labelNames().get("Make");
@@ -407,12 +421,12 @@ public final class Audit {
             java.util.Set<String> m = new java.util.TreeSet<>();
             g.ids().forEach(id -> m.add(makes.getOrDefault(id, "unknown")));
             List<String> ids = g.ids().size() <= 6 ? g.ids() : g.ids().subList(0, 5);
-            out.add("acquisition splits: near-duplicate group " + (i + 1) + " of " + r.groups().size() + " (" + g.ids().size() + " photos"
+            out.add(Note.acquisition("acquisition splits: near-duplicate group " + (i + 1) + " of " + r.groups().size() + " (" + g.ids().size() + " photos"
                     + (makes.isEmpty() ? "" : ", Make " + String.join(" / ", m)) + ", up to " + g.maxDistance() + " bits apart): "
-                    + String.join(", ", ids) + (ids.size() < g.ids().size() ? " and " + (g.ids().size() - ids.size()) + " more" : ""));
+                    + String.join(", ", ids) + (ids.size() < g.ids().size() ? " and " + (g.ids().size() - ids.size()) + " more" : "")));
         }
         if (shown < r.groups().size()) {
-            out.add("acquisition splits: " + (r.groups().size() - shown) + " more near-duplicate group(s) in results/near_duplicates.json");
+            out.add(Note.acquisition("acquisition splits: " + (r.groups().size() - shown) + " more near-duplicate group(s) in results/near_duplicates.json"));
         }
         return out;
     }
@@ -433,7 +447,7 @@ public final class Audit {
      * @param rules photos the acquisition splits keep together, and the near-duplicates among them (by sample id)
      */
     static Analysis analyse(Dataset ds, AuditConfig mcfg, Map<String, EmbeddingSet> sets, Listener listener, String label,
-                            List<String> notes, SplitRules rules) {
+                            List<Note> notes, SplitRules rules) {
         List<TaskProbe> probes = new ArrayList<>();
         List<TaskKnn> knn = new ArrayList<>();
         boolean semantic = ds.labelTensors().contains(LABEL);
@@ -451,7 +465,7 @@ public final class Audit {
             if (!ops.stream().allMatch(sets::containsKey)) {
                 continue; // left out by the plan
             }
-            Aligned a = Aligned.of(ops.stream().map(sets::get).toList());
+            OperationSets a = OperationSets.common(ops, ops.stream().map(sets::get).toList());
             String name = masked ? taskName(t) + " masked " + mcfg.maskPercent() + "%" : taskName(t);
             String problem = Validity.probeProblem(a.ids().size(), mcfg.testFraction());
             if (problem != null) {
@@ -460,13 +474,14 @@ public final class Audit {
             }
             ProcessingProbe.ImageSplit split = ProcessingProbe.ImageSplit.random(a.ids().size(), mcfg.testFraction(), mcfg.seed());
             listener.stage(label + ": probe " + name);
-            ProbeResult pr = new ProcessingProbe(mcfg.probe()).run(name, t.operations(), a.rows(), split);
+            List<float[][]> rows = a.rows();
+            ProbeResult pr = new ProcessingProbe(mcfg.probe()).run(name, t.operations(), rows, split);
             probes.add(new TaskProbe(name, masked, ops, pr));
             for (String pn : pr.notes()) {
-                addOnce(notes, name + " probe: " + pn);
+                addOnce(notes, Note.processing(name + " probe: " + pn));
             }
             if (semantic && !masked) {
-                int[] labels = a.labels(LABEL);
+                int[] labels = toInt(a.label(LABEL));
                 String knnProblem = Validity.knnProblem(a.ids().size(), Validity.classes(labels), mcfg.k(), mcfg.testFraction());
                 if (knnProblem != null) {
                     addOnce(notes, knnNote(knnProblem));
@@ -475,7 +490,7 @@ public final class Audit {
                 listener.stage(label + ": kNN " + name);
                 List<KnnInfluence.OperationEmbeddings> oe = new ArrayList<>();
                 for (int o = 0; o < ops.size(); o++) {
-                    FloatMatrix m = FloatMatrix.of(a.rows().get(o));
+                    FloatMatrix m = FloatMatrix.of(rows.get(o));
                     oe.add(new KnnInfluence.OperationEmbeddings(t.operations().get(o), m.selectRows(split.train()), m.selectRows(split.test())));
                 }
                 KnnResult kr = new KnnInfluence(new KnnInfluence.Config(mcfg.k(), mcfg.uniformSeeds(), mcfg.seed(), mcfg.threads(), mcfg.probe().protocol()))
@@ -497,7 +512,7 @@ public final class Audit {
         return new Analysis(probes, knn, retrieval, acq);
     }
 
-    private static void addOnce(List<String> notes, String note) {
+    private static void addOnce(List<Note> notes, Note note) {
         if (!notes.contains(note)) {
             notes.add(note);
         }

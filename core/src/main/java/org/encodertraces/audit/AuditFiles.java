@@ -19,6 +19,7 @@ import org.encodertraces.process.ProcessingOp;
 import org.encodertraces.validity.Validity;
 import org.encodertraces.report.Interval;
 import org.encodertraces.report.Intervals;
+import org.encodertraces.report.Note;
 
 /**
  * Writes an audit's results as the experiments' own JSON/CSV documents under
@@ -230,8 +231,8 @@ public final class AuditFiles {
                                     + (m.chance() == null ? "" : String.format(", chance %.1f%%", 100 * m.chance()))));
                 }
             }
-            for (String n : run.notes()) {
-                sb.append("  note: ").append(n).append('\n');
+            for (Note n : run.notes()) {
+                sb.append("  note: ").append(n.text()).append('\n');
             }
         }
         if (o.datasetAudit() != null) {
@@ -245,8 +246,8 @@ public final class AuditFiles {
                 }
             }
         }
-        for (String n : o.notes()) {
-            sb.append("note: ").append(n).append('\n');
+        for (Note n : o.notes()) {
+            sb.append("note: ").append(n.text()).append('\n');
         }
         return sb.toString();
     }

@@ -21,13 +21,14 @@ import org.encodertraces.report.DatasetInfo;
 import org.encodertraces.report.EncoderGroup;
 import org.encodertraces.report.EncoderInfo;
 import org.encodertraces.report.ErasureRow;
-import org.encodertraces.report.HtmlReport;
 import org.encodertraces.report.KnnRow;
+import org.encodertraces.report.Note;
 import org.encodertraces.report.PaperResults;
 import org.encodertraces.report.ProbeKind;
 import org.encodertraces.report.ProbeRow;
 import org.encodertraces.report.ReportData;
 import org.encodertraces.report.RetrievalRow;
+import org.encodertraces.report.html.ReportWriter;
 
 /**
  * Turns an audit's outcome into the report's data model and writes the HTML report beside the
@@ -51,16 +52,16 @@ public final class AuditReport {
         List<ProbeRow> probes = new ArrayList<>();
         List<KnnRow> knn = new ArrayList<>();
         List<RetrievalRow> retrieval = new ArrayList<>();
-        List<String> notes = new ArrayList<>(o.notes());
+        List<Note> notes = new ArrayList<>(o.notes());
         List<ErasureRow> erasure = new ArrayList<>();
         List<Map<String, Object>> erasers = new ArrayList<>();
         if (o.datasetAudit() != null) {
             for (var t : o.datasetAudit().traces()) {
                 if (t.notMeasurable() != null) {
-                    notes.add("dataset audit: class vs " + t.trace() + " not measured: " + t.notMeasurable());
+                    notes.add(Note.audit("dataset audit: class vs " + t.trace() + " not measured: " + t.notMeasurable()));
                 } else if (t.association().v() >= org.encodertraces.data.DatasetAudit.NOTABLE_V) {
-                    notes.add(String.format(java.util.Locale.ROOT, "dataset audit: class vs %s, Cramér's V %.2f, is driven by %s", t.trace(),
-                            t.association().v(), t.describeDrivers(3)));
+                    notes.add(Note.audit(String.format(java.util.Locale.ROOT, "dataset audit: class vs %s, Cramér's V %.2f, is driven by %s",
+                            t.trace(), t.association().v(), t.describeDrivers(3))));
                 }
             }
         }
@@ -97,8 +98,8 @@ public final class AuditReport {
                             r.subjects()));
                 }
             }
-            for (String n : run.notes()) {
-                notes.add(run.model() + ": " + n);
+            for (Note n : run.notes()) {
+                notes.add(n.prefixed(run.model() + ": "));
             }
             for (ErasureStage.Result e : run.erasures()) {
                 for (ErasureStage.Measure m : e.measures()) {
@@ -155,6 +156,6 @@ public final class AuditReport {
         if (paperDir != null && Files.isDirectory(paperDir)) {
             paper = PaperResults.load(paperDir);
         }
-        return HtmlReport.write(data(o), paper, outDir).html();
+        return ReportWriter.write(data(o), paper, outDir).html();
     }
 }

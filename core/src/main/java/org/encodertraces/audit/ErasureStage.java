@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import org.encodertraces.data.Dataset;
 import org.encodertraces.embed.EmbeddingSet;
+import org.encodertraces.embed.OperationSets;
 import org.encodertraces.erase.EncoderIdentity;
 import org.encodertraces.erase.EraseMethod;
 import org.encodertraces.erase.Eraser;
@@ -28,6 +29,7 @@ import org.encodertraces.probe.ProbeResult;
 import org.encodertraces.probe.ProcessingProbe;
 import org.encodertraces.probe.ProcessingTask;
 import org.encodertraces.provenance.Hashes;
+import org.encodertraces.report.Note;
 
 /**
  * The audit's "after erasure" part: for each eraser that belongs to a model, the audit's own
@@ -132,7 +134,7 @@ public final class ErasureStage {
      * @throws IllegalArgumentException when an eraser file names this model but was fitted on another encoder
      */
     static List<Result> run(List<Request> requests, Dataset ds, AuditConfig mcfg, Map<String, EmbeddingSet> sets, Audit.Listener listener,
-                            String model, String fileName, Path setFile, List<String> notes,
+                            String model, String fileName, Path setFile, List<Note> notes,
                             org.encodertraces.data.SplitRules groups) throws IOException {
         List<Result> out = new ArrayList<>();
         if (requests.isEmpty() || sets.isEmpty()) {
@@ -164,7 +166,7 @@ public final class ErasureStage {
                             + taskKey(q.task()) + " to --tasks)", notes, model));
                     continue;
                 }
-                Aligned a = Aligned.of(ops.stream().map(sets::get).toList());
+                OperationSets a = OperationSets.common(ops, ops.stream().map(sets::get).toList());
                 if (a.ids().size() < 2 * MIN_IMAGES) {
                     out.add(skipped(q, List.of(taskKey(q.task())), "only " + a.ids().size() + " images embedded under every "
                             + Audit.taskName(q.task()) + " operation", notes, model));
@@ -213,7 +215,7 @@ public final class ErasureStage {
 
     /** Every experiment on the held-out images, raw and erased. */
     private static List<Measure> measure(Request q, Eraser eraser, List<String> concepts, Set<String> unseen, Dataset ds, AuditConfig mcfg,
-                                         Map<String, EmbeddingSet> sets, Audit.Listener listener, String model, List<String> notes,
+                                         Map<String, EmbeddingSet> sets, Audit.Listener listener, String model, List<Note> notes,
                                          org.encodertraces.data.SplitRules groups) {
         Map<String, EmbeddingSet> raw = new LinkedHashMap<>();
         Map<String, EmbeddingSet> erased = new LinkedHashMap<>();
@@ -228,12 +230,12 @@ public final class ErasureStage {
                 ds.labelNames());
         ProbeConfig pc = mcfg.probe();
         AuditConfig ccfg = mcfg.withProbe(pc.withSeed(pc.seed() + SEED_OFFSET).withSearchSeed(pc.searchSeed() + SEED_OFFSET));
-        List<String> scratch = new ArrayList<>();
+        List<Note> scratch = new ArrayList<>();
         Audit.Analysis before = Audit.analyse(held, ccfg, raw, listener, model + " (raw, for " + q.name() + ")", scratch, groups);
         Audit.Analysis after = Audit.analyse(held, ccfg, erased, listener, model + " (erased by " + q.name() + ")", new ArrayList<>(),
                 groups);
-        for (String n : scratch) {
-            notes.add("after erasure by " + q.name() + ": " + n);
+        for (Note n : scratch) {
+            notes.add(Note.erasure("after erasure by " + q.name() + ": " + n.text()));
         }
         List<Measure> measures = pair(before, after, concepts);
         semantic(held, ccfg, raw, erased, concepts, listener, model).ifPresent(measures::add);
@@ -244,12 +246,12 @@ public final class ErasureStage {
         return measures;
     }
 
-    private static Result skipped(Request q, List<String> concepts, String why, List<String> notes, String model) {
+    private static Result skipped(Request q, List<String> concepts, String why, List<Note> notes, String model) {
         return new Result(q.name(), q.fit().method().id(), concepts, 0, "", false, 0, 0, List.of(), skip(notes, model, q.name(), why));
     }
 
-    private static String skip(List<String> notes, String model, String eraser, String why) {
-        notes.add("eraser " + eraser + " not evaluated on " + model + ": " + why);
+    private static String skip(List<Note> notes, String model, String eraser, String why) {
+        notes.add(Note.erasure("eraser " + eraser + " not evaluated on " + model + ": " + why));
         return why;
     }
 
@@ -351,12 +353,12 @@ public final class ErasureStage {
         int tests = 0;
         for (int phase = 0; phase < 2; phase++) {
             Map<String, EmbeddingSet> sets = phase == 0 ? raw : erased;
-            Aligned a = Aligned.of(ops.stream().map(sets::get).toList());
+            OperationSets a = OperationSets.common(ops, ops.stream().map(sets::get).toList());
             if (a.ids().size() < MIN_IMAGES) {
                 return java.util.Optional.empty();
             }
             ProcessingProbe.ImageSplit split = ProcessingProbe.ImageSplit.random(a.ids().size(), ccfg.testFraction(), ccfg.seed());
-            int[] y = a.labels(Audit.LABEL);
+            int[] y = Audit.toInt(a.label(Audit.LABEL));
             List<float[]> tr = new ArrayList<>();
             List<float[]> te = new ArrayList<>();
             List<Integer> ytr = new ArrayList<>();

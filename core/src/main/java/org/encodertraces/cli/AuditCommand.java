@@ -150,14 +150,12 @@ public final class AuditCommand implements Callable<Integer> {
             }
             String refused = refusal(ds, cfg, spec.commandLine().getParseResult().hasMatchedOption("-k"));
             if (refused != null) {
-                err.println("traces audit: " + refused);
-                return 2;
+                throw new UsageException(refused);
             }
             models = Models.prepare(refs, CliEnv.of(spec), n, err, quiet);
             requests = erasureRequests(cfg, n);
         } catch (IllegalArgumentException | java.io.IOException e) {
-            err.println("traces audit: " + e.getMessage());
-            return 2;
+            throw new UsageException(e);
         }
         if (dryRun) {
             printPlan(Audit.plan(ds, cfg).withNotes(datasetNotes), cfg, out, o, requests);
@@ -238,8 +236,8 @@ public final class AuditCommand implements Callable<Integer> {
         try {
             lock = Audit.lock(out, ds, cfg.models());
         } catch (java.io.IOException e) {
-            err.println("traces audit: " + e.getMessage());
-            return 2;
+            // said as the audit's, also when the demo runs it
+            throw UsageException.of("audit", e);
         }
         try (lock) {
             return runLocked(ds, cfg, models, out, quiet, o, err, erasures, env, datasetNotes);
@@ -251,8 +249,7 @@ public final class AuditCommand implements Callable<Integer> {
         Audit.Plan plan = Audit.plan(ds, cfg).withNotes(datasetNotes);
         String nothing = Audit.nothingToRun(plan);
         if (nothing != null) {
-            err.println("traces audit: " + nothing);
-            return 2;
+            throw UsageException.of("audit", nothing);
         }
         Printed printed = printPlan(plan, cfg, out, o, erasures);
         AuditEstimate left = printed.left();
@@ -280,8 +277,7 @@ public final class AuditCommand implements Callable<Integer> {
             outcome = Audit.run(plan, cfg, out, models::open, clock, erasures);
             clock.finish();
         } catch (IllegalArgumentException | java.io.IOException | org.encodertraces.encoder.EncoderException e) {
-            err.println("traces audit: " + e.getMessage());
-            return 2;
+            throw UsageException.of("audit", e);
         }
         AuditFiles.write(outcome, out);
         Path report = ReportOutput.write(outcome, models.sharedDir(), out);
@@ -298,7 +294,7 @@ public final class AuditCommand implements Callable<Integer> {
                     e == null ? "-" : String.format(java.util.Locale.ROOT, "%.0f s", e));
         }
         o.printf("%nresults: %s%nreport:  %s%n", out.resolve("results"), report);
-        long failed = failedImages(outcome, out);
+        long failed = outcome.failedImages();
         if (failed > 0) {
             o.printf("%d image embedding(s) failed (listed in %s/*.failures.tsv); the results leave them out%n", failed,
                     out.resolve("embeddings"));
@@ -355,8 +351,8 @@ public final class AuditCommand implements Callable<Integer> {
                     + ", then every experiment raw and erased on the other images (about twice their cost again)"
                     : "every experiment raw and erased on the images it was not fitted on (about twice their cost again)");
         }
-        for (String note : plan.notes()) {
-            o.println("  note: " + note);
+        for (var note : plan.notes()) {
+            o.println("  note: " + note.text());
         }
         o.flush();
         return new Printed(left, resumed);
@@ -384,24 +380,6 @@ public final class AuditCommand implements Callable<Integer> {
             }
         });
         return parts.isEmpty() ? "nothing to do" : String.join(", ", parts);
-    }
-
-    /** Failed (image, operation) pairs of the run's embedding sets, from their failures files. */
-    private static long failedImages(Audit.Outcome outcome, Path out) throws java.io.IOException {
-        long failed = 0;
-        Audit.Plan plan = outcome.plan();
-        for (Audit.ModelRun run : outcome.runs()) {
-            for (org.encodertraces.process.ProcessingOp op : plan.operations()) {
-                Path tsv = out.resolve("embeddings").resolve(
-                        org.encodertraces.embed.Extraction.setName(plan.dataset().name(), op, run.fileName()) + ".failures.tsv");
-                if (java.nio.file.Files.exists(tsv)) {
-                    try (var lines = java.nio.file.Files.lines(tsv)) {
-                        failed += Math.max(0, lines.count() - 1);
-                    }
-                }
-            }
-        }
-        return failed;
     }
 
     /** {@code --near-duplicates}: on (the default distance), off (-1), or a number of bits. */

@@ -1,17 +1,14 @@
 package org.encodertraces.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
+import org.encodertraces.bench.EmbedBench;
+import org.encodertraces.bench.Machine;
 import org.encodertraces.data.Dataset;
-import org.encodertraces.data.ImageFolders;
-import org.encodertraces.embed.Extraction;
 import org.encodertraces.embed.StageCosts;
-import org.encodertraces.encoder.Encoder;
 import org.encodertraces.image.ImageDecoder;
 import org.encodertraces.process.ProcessingOp;
 import picocli.CommandLine.Command;
@@ -23,9 +20,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code traces bench-embed}: each extraction stage's CPU cost per image (decode, operation,
  * preprocess, inference), the throughput those costs allow on the cores given, and the whole
- * pipeline's measured throughput beside it, in one run. Why: the ratio of measured to ideal is
- * the pipeline's own overhead, which a raw throughput alone cannot show. Prints Markdown rows for
- * BENCHMARKS.md.
+ * pipeline's measured throughput beside it, in one run ({@link EmbedBench} measures; this prints
+ * Markdown rows for BENCHMARKS.md).
  */
 @Command(name = "bench-embed", mixinStandardHelpOptions = true,
         description = {"Benchmark: per-image CPU cost of decode, processing operation, preprocessing and inference, the "
@@ -70,6 +66,7 @@ public final class BenchCommand implements Callable<Integer> {
         int intra = intraOpThreads > 0 ? intraOpThreads : n;
         Models models;
         List<ProcessingOp> ops;
+        Dataset ds;
         try {
             if (limit < 1 || batchSize < 1 || repeats < 1 || threads < 0 || intraOpThreads < 0) {
                 throw new IllegalArgumentException("--limit, --batch-size and --repeats must be positive, --threads and --intra-op-threads not negative");
@@ -79,77 +76,36 @@ public final class BenchCommand implements Callable<Integer> {
             if (models.names().size() != 1) {
                 throw new IllegalArgumentException("bench-embed times one --model at a time");
             }
+            ds = EmbedBench.images(images, limit);
         } catch (IllegalArgumentException | java.io.IOException e) {
-            spec.commandLine().getErr().println("traces bench-embed: " + e.getMessage());
-            return 2;
+            throw new UsageException(e);
         }
         String model = models.names().get(0);
-        Dataset full;
-        try {
-            full = ImageFolders.open(images);
-        } catch (IllegalArgumentException | java.io.IOException e) {
-            spec.commandLine().getErr().println("traces bench-embed: " + e.getMessage());
-            return 2;
-        }
-        if (full.samples().isEmpty()) {
-            spec.commandLine().getErr().println("traces bench-embed: no images under " + images);
-            return 2;
-        }
-        Dataset ds = new Dataset(full.name(), full.source(), full.samples().subList(0, Math.min(limit, full.samples().size())), full.labelNames());
-        ImageDecoder decoder = new ImageDecoder(ImageDecoder.PILLOW_MAX_PIXELS, false);
-        o.println(BenchMachine.describe());
+        o.println(Machine.describe());
         o.printf(Locale.ROOT, "set-up: %d images of %s, %d decode workers, ONNX Runtime %d intra-op threads, spinning %s, batch %d, %s%n",
                 ds.samples().size(), images, n, intra, spinning ? "on" : "off", batchSize, ImageDecoder.decoderDescription());
-        List<StageCosts.Cpu> cpu;
-        StageCosts.Inference inf;
-        // inference's cost is measured with sleeping idle threads whatever the pipeline uses:
-        // a spinning thread's CPU time is not work, and would lower the ideal
-        try (Encoder enc = models.open(model, intra, false)) {
-            cpu = StageCosts.measure(ds.samples(), ops, decoder, enc.preprocessing(), 0, Math.min(64, ds.samples().size()));
-            inf = StageCosts.inference(enc, batchSize, ds.samples().size());
-        }
-        try (Encoder enc = models.open(model, intra, spinning)) {
-            o.printf(Locale.ROOT, "inference on ready tensors: %.1f images/s, %.2f CPU ms per image (%d images)%n",
-                    inf.imagesPerSecond(), inf.cpuMsPerImage(), inf.images());
-            o.println();
-            o.printf("| model | operation | decode | operation | preprocess | inference | CPU ms/image | ideal on %d cores | measured | measured / ideal | pipeline CPU ms/image | machine idle | stage CPU / pipeline CPU |%n", n);
-            o.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-            o.flush();
-            for (int k = 0; k < ops.size(); k++) {
-                ProcessingOp op = ops.get(k);
-                StageCosts.Cpu c = cpu.get(k);
-                double ideal = StageCosts.ideal(n, c, inf);
-                // one untimed run on a few images first: the pipeline's own code paths get compiled too
-                Dataset warm = new Dataset(ds.name(), ds.source(), ds.samples().subList(0, Math.min(2 * batchSize, ds.samples().size())), ds.labelNames());
-                extract(warm, model, enc, op, n, decoder);
-                for (int rep = 0; rep < repeats; rep++) {
-                    long[] m0 = BenchMachine.cpuTicks();
-                    long c0 = StageCosts.processCpuNanos();
-                    long t0 = System.nanoTime();
-                    extract(ds, model, enc, op, n, decoder);
-                    long t1 = System.nanoTime();
-                    long c1 = StageCosts.processCpuNanos();
-                    double idle = BenchMachine.idleShare(m0, BenchMachine.cpuTicks());
-                    double ips = ds.samples().size() / ((t1 - t0) / 1e9);
-                    o.printf(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.1f | %.1f | %.2f | %.2f | %.0f%% | %.2f |%n", model, op.name(),
-                            c.decodeMs(), c.operationMs(), c.preprocessMs(), inf.cpuMsPerImage(), c.totalMs() + inf.cpuMsPerImage(),
-                            ideal, ips, ips / ideal, (c1 - c0) / 1e6 / ds.samples().size(), 100 * idle,
-                            (c.totalMs() + inf.cpuMsPerImage()) / ((c1 - c0) / 1e6 / ds.samples().size()));
-                    o.flush();
-                }
-            }
-        }
-        return 0;
-    }
+        EmbedBench.run(ds, model, ops, new EmbedBench.Settings(n, batchSize, spinning, repeats), sp -> models.open(model, intra, sp),
+                new EmbedBench.Listener() {
+                    @Override
+                    public void inference(StageCosts.Inference inf) {
+                        o.printf(Locale.ROOT, "inference on ready tensors: %.1f images/s, %.2f CPU ms per image (%d images)%n",
+                                inf.imagesPerSecond(), inf.cpuMsPerImage(), inf.images());
+                        o.println();
+                        o.printf("| model | operation | decode | operation | preprocess | inference | CPU ms/image | ideal on %d cores | measured"
+                                + " | measured / ideal | pipeline CPU ms/image | machine idle | stage CPU / pipeline CPU |%n", n);
+                        o.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                        o.flush();
+                    }
 
-    private void extract(Dataset ds, String model, Encoder enc, ProcessingOp op, int n, ImageDecoder decoder) throws Exception {
-        Path out = Files.createTempDirectory("traces-bench");
-        try {
-            Extraction.run(new Extraction.Job(ds, "bench", enc, List.of(op), 0, out, n, batchSize, 128, decoder), (d, t) -> { });
-        } finally {
-            try (Stream<Path> w = Files.walk(out)) {
-                w.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+                    @Override
+                    public void row(EmbedBench.Row r) {
+                        StageCosts.Cpu c = r.cpu();
+                        o.printf(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.1f | %.1f | %.2f | %.2f | %.0f%% | %.2f |%n", r.model(),
+                                r.op().name(), c.decodeMs(), c.operationMs(), c.preprocessMs(), r.inferenceCpuMs(), r.cpuMsPerImage(), r.ideal(),
+                                r.measured(), r.ratio(), r.pipelineCpuMs(), 100 * r.idle(), r.efficiency());
+                        o.flush();
+                    }
+                });
+        return 0;
     }
 }

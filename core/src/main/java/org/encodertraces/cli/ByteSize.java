@@ -4,7 +4,7 @@ import java.util.Locale;
 import picocli.CommandLine;
 
 /** Parses a size in bytes written as {@code 800m}, {@code 2g}, {@code 1500k} or plain bytes (as {@code -Xmx} does). */
-final class ByteSize implements CommandLine.ITypeConverter<Long> {
+public final class ByteSize implements CommandLine.ITypeConverter<Long> {
     @Override
     public Long convert(String value) {
         String v = value.trim().toLowerCase(Locale.ROOT);

@@ -18,7 +18,8 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Turns what goes wrong in a command into one line for the user instead of a stack trace: bad
- * usage (an unknown option named as such, with the nearest real ones) exits 2; a file-system
+ * usage (an unknown option named as such, with the nearest real ones) exits 2; a command's own
+ * refusal ({@link UsageException}) is said under the command's full name and exits 2; a file-system
  * problem (an output that is a file, a path that cannot exist, a symbolic link loop) is named
  * with the path and exits 2; an interruption exits 130. Only genuine bugs keep their stack trace.
  */
@@ -68,6 +69,12 @@ final class CliErrors {
     static int executionError(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
         PrintWriter err = cmd.getErr();
         String name = "traces" + (cmd.getCommandSpec().parent() == null ? "" : " " + cmd.getCommandName());
+        if (ex instanceof UsageException u) {
+            // a command's own refusal: said under its full name (traces erase fit), exit status 2
+            err.println((u.command() != null ? "traces " + u.command() : cmd.getCommandSpec().qualifiedName()) + ": " + u.getMessage());
+            err.flush();
+            return 2;
+        }
         Throwable e = ex instanceof UncheckedIOException u ? u.getCause() : ex;
         int status;
         String message;

@@ -10,13 +10,14 @@ import org.encodertraces.data.ReadFailure;
 /**
  * Opens what a user passes to {@code --images} (a folder, manifest, table or a
  * {@code kind:path?options} spec; see {@link Datasets}) and reports files that could not be
- * read while listing it.
+ * read while listing it. Part of the CLI-support API the optional modules' commands use.
  */
-final class DatasetArgs {
+public final class DatasetArgs {
     private DatasetArgs() {
     }
 
-    static Dataset open(Path p, PrintWriter err) throws IOException {
+    /** Opens {@code p}, listing on {@code err} the files that could not be read and the reader's notes. */
+    public static Dataset open(Path p, PrintWriter err) throws IOException {
         return opened(p, err).dataset();
     }
 

@@ -76,8 +76,7 @@ public final class DatasetsCommand implements Runnable {
                 opts = new PhotoDownloader.Options(concurrency, d.connectTimeout(), Duration.ofSeconds(timeoutS), attempts,
                         Duration.ofMillis(backoffMs), d.maxBackoff(), Duration.ofMillis(perHostMs), true, d.userAgent());
             } catch (IOException | IllegalArgumentException e) {
-                err.println("traces datasets download-flickrexif: " + e.getMessage());
-                return 2;
+                throw new UsageException(e);
             }
             List<PhotoDownloader.Job> jobs = t.jobs();
             if (limit > 0 && limit < jobs.size()) {
@@ -87,8 +86,7 @@ public final class DatasetsCommand implements Runnable {
             try (Progress p = Progress.of(CliEnv.of(spec), err, "download", jobs.size(), quiet)) {
                 r = new PhotoDownloader(opts).download(jobs, out, (job, outcome, done, total) -> p.step(outcome != PhotoDownloader.Outcome.FAILED));
             } catch (IOException e) {
-                err.println("traces datasets download-flickrexif: " + e.getMessage());
-                return 2;
+                throw new UsageException(e);
             }
             o.printf("%d photos: %d downloaded, %d already present, %d failed%s%n", r.total(), r.downloaded(), r.skipped(), r.failures().size(),
                     r.failures().isEmpty() ? "" : " (see " + r.failuresFile() + ")");
@@ -144,8 +142,7 @@ public final class DatasetsCommand implements Runnable {
                 }
                 ds = ExifDataset.open(images, org.encodertraces.exif.MakeLabels.parse(makeLabels));
             } catch (IOException | IllegalArgumentException e) {
-                err.println("traces datasets build-splits: " + e.getMessage());
-                return 2;
+                throw new UsageException(e);
             }
             ds.failures().forEach(f -> err.println("unreadable metadata (labels unknown): " + f.file() + ": " + f.reason()));
             int written = 0;
@@ -208,8 +205,7 @@ public final class DatasetsCommand implements Runnable {
                     DatasetAudit.write(r, json);
                 }
             } catch (IOException | IllegalArgumentException e) {
-                err.println("traces datasets audit: " + e.getMessage());
-                return 2;
+                throw new UsageException(e);
             }
             o.printf("%s: %d samples, semantic label '%s', %s Cramér's V%n", r.dataset(), r.samples(), r.semanticLabel(),
                     biasCorrected ? "bias-corrected" : "plain");

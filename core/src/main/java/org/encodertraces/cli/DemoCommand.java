@@ -77,8 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             models = Models.prepare(refs, env, threads, err, quiet);
         } catch (java.io.IOException | IllegalArgumentException e) {
-            err.println("traces demo: " + e.getMessage());
-            return 2;
+            throw new UsageException(e);
         }
         Path manifest = DemoData.generate(out.resolve("data"), scenes, 288, 256, seed);
         Dataset ds = Manifests.open(manifest);

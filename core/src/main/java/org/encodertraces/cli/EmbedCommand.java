@@ -79,8 +79,7 @@ public final class EmbedCommand implements Callable<Integer> {
             CliErrors.checkOutputFolder("-o", out);
             org.encodertraces.io.OutputLock.checkFree(out);
         } catch (IllegalArgumentException | java.io.IOException e) {
-            err.println("traces embed: " + e.getMessage());
-            return 2;
+            throw new UsageException(e);
         }
         List<ProcessingOp> ops;
         Dataset dataset;
@@ -95,8 +94,7 @@ public final class EmbedCommand implements Callable<Integer> {
             prepared = EncoderFactory.prepareAll(refs, settings);
             dataset = DatasetArgs.open(images, err);
         } catch (IllegalArgumentException | java.io.IOException e) {
-            err.println("traces embed: " + e.getMessage());
-            return 2;
+            throw new UsageException(e);
         }
         int failed = 0;
         for (EncoderFactory.Prepared model : prepared) {
@@ -114,8 +112,7 @@ public final class EmbedCommand implements Callable<Integer> {
                     outputs = Extraction.run(job, p::set);
                 }
             } catch (IllegalArgumentException | java.io.IOException | org.encodertraces.encoder.EncoderException e) {
-                err.println("traces embed: " + name + ": " + e.getMessage());
-                return 2;
+                throw new UsageException(name + ": " + e.getMessage(), e);
             }
             for (Extraction.Output r : outputs) {
                 String note = r.reused() ? " (already complete: reused, made with the same seed, processing, model and dataset)"

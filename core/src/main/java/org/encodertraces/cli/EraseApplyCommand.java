@@ -38,7 +38,6 @@ final class EraseApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
         PrintWriter outw = spec.commandLine().getOut();
         try {
             boolean single = out.getFileName().toString().endsWith(".safetensors");
@@ -61,9 +60,7 @@ final class EraseApplyCommand implements Callable<Integer> {
             outw.flush();
             return 0;
         } catch (IllegalArgumentException | IOException e) {
-            err.println("traces erase apply: " + e.getMessage());
-            err.flush();
-            return 2;
+            throw new UsageException(e);
         }
     }
 }

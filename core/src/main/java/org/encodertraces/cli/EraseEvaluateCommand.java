@@ -1,12 +1,7 @@
 package org.encodertraces.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +13,9 @@ import java.util.concurrent.Callable;
 import org.encodertraces.erase.EncoderIdentity;
 import org.encodertraces.erase.EraseMethod;
 import org.encodertraces.erase.ErasureEvaluation;
+import org.encodertraces.erase.ErasureEvaluationFiles;
 import org.encodertraces.erase.ErasureFit;
+import org.encodertraces.embed.OperationSets;
 import org.encodertraces.knn.KnnInfluence;
 import org.encodertraces.probe.FeatureNormalization;
 import org.encodertraces.probe.HyperparameterSearch;
@@ -111,12 +108,12 @@ final class EraseEvaluateCommand implements Callable<Integer> {
             if (seeds < 1) {
                 throw new IllegalArgumentException("--seeds must be >= 1");
             }
-            TaskSets ts = TaskSets.read(sets);
-            ts.of(t.operations(), taskName);
-            checks.forEach((name, ops) -> ts.of(ops, name));
+            OperationSets ts = TaskSets.read(sets);
+            TaskSets.of(ts, t.operations(), taskName);
+            checks.forEach((name, ops) -> TaskSets.of(ts, ops, name));
             EncoderIdentity id = EncoderIdentity.of(ts.first());
-            for (Map.Entry<String, Path> e : ts.files.entrySet()) {
-                id.requireSame(EncoderIdentity.of(ts.sets.get(e.getKey())), ts.files.values().iterator().next(), e.getValue());
+            for (String op : ts.operations()) {
+                id.requireSame(EncoderIdentity.of(ts.set(op)), ts.file(ts.operations().get(0)), ts.file(op));
             }
             ProbeConfig pc = new ProbeConfig(FeatureNormalization.parse(norm), TrainerKind.parse(trainer), trials,
                     HyperparameterSearch.Sampler.TPE, 0.2, seed, repeats, n, 100, 1024, 2000,
@@ -129,15 +126,13 @@ final class EraseEvaluateCommand implements Callable<Integer> {
             ErasureEvaluation.Config cfg = new ErasureEvaluation.Config(fo, taskName, t.operations(), checks, labelTensor, seedList,
                     fitFraction, evalTestFraction, pc, new KnnInfluence.Config(k, 10, 0, n, org.encodertraces.rng.Protocol.ROBUST));
             Instant t0 = Instant.now();
-            ErasureEvaluation.Result r = new ErasureEvaluation(cfg).run(ts.sets, (done, total) -> {
+            ErasureEvaluation.Result r = new ErasureEvaluation(cfg).run(ts.byOperation(), (done, total) -> {
                 err.printf(Locale.ROOT, "seed %d/%d done (%d s)%n", done, total, java.time.Duration.between(t0, Instant.now()).toSeconds());
                 err.flush();
             });
-            Files.createDirectories(out);
-            String stem = "erasure-" + taskName + "-" + m.id();
-            Path json = out.resolve(stem + ".json");
-            Path csv = out.resolve(stem + ".csv");
-            write(r, cfg, ts, id, started, json, csv);
+            Map<String, Path> inputs = new LinkedHashMap<>();
+            ts.operations().forEach(op -> inputs.put(op, ts.file(op)));
+            ErasureEvaluationFiles.Written written = ErasureEvaluationFiles.write(r, cfg, id, inputs, started, out);
             outw.printf(Locale.ROOT, "%s erasure of %s on %s (D=%d, rank %s), %d seeds; eraser fitted on %d images, evaluated on %d + %d others%n",
                     m.id(), taskName, id.model(), id.dim(), java.util.Arrays.toString(r.ranks()), seeds, r.fitImages(), r.evalTrain(), r.evalTest());
             for (ErasureEvaluation.Metric x : r.metrics()) {
@@ -146,68 +141,11 @@ final class EraseEvaluateCommand implements Callable<Integer> {
                         scale * x.beforeStd(), scale * x.afterMean(), scale * x.afterStd(),
                         Double.isNaN(x.chance()) ? "" : String.format(Locale.ROOT, "   (chance %.2f)", 100 * x.chance()));
             }
-            outw.println("wrote " + json + " and " + csv);
+            outw.println("wrote " + written.json() + " and " + written.csv());
             outw.flush();
             return 0;
         } catch (IllegalArgumentException | IOException e) {
-            err.println("traces erase evaluate: " + e.getMessage());
-            err.flush();
-            return 2;
+            throw new UsageException(e);
         }
-    }
-
-    private void write(ErasureEvaluation.Result r, ErasureEvaluation.Config cfg, TaskSets ts, EncoderIdentity id, Instant started,
-                       Path json, Path csv) throws IOException {
-        ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode doc = om.createObjectNode();
-        doc.put("experiment", "erasure-evaluation");
-        doc.put("method", cfg.fit().method().id());
-        doc.put("task", cfg.task());
-        doc.put("model", id.model());
-        doc.put("model_sha256", id.modelSha256());
-        doc.put("dim", id.dim());
-        ObjectNode p = doc.putObject("parameters");
-        p.set("method_options", om.valueToTree(cfg.fit()));
-        p.put("fit_fraction", cfg.fitFraction());
-        p.put("eval_test_fraction", cfg.evalTestFraction());
-        p.set("seeds", om.valueToTree(cfg.seeds()));
-        p.put("checking_probe_trainer", cfg.probe().trainer().name());
-        p.put("checking_probe_normalization", cfg.probe().normalization().name());
-        p.put("checking_probe_trials", cfg.probe().trials());
-        p.put("checking_probe_repeats", cfg.probe().repeats());
-        p.put("checking_probe_seed", "1000 + seed");
-        p.put("k", cfg.knn().k());
-        p.put("semantic_label", cfg.semanticLabel());
-        doc.put("fit_images", r.fitImages());
-        doc.put("eval_train_images", r.evalTrain());
-        doc.put("eval_test_images", r.evalTest());
-        doc.set("ranks", om.valueToTree(r.ranks()));
-        ArrayNode ms = doc.putArray("metrics");
-        StringBuilder c = new StringBuilder("metric,chance,before_mean,before_std,after_mean,after_std\n");
-        for (ErasureEvaluation.Metric x : r.metrics()) {
-            ObjectNode o = ms.addObject();
-            o.put("name", x.name());
-            if (!Double.isNaN(x.chance())) {
-                o.put("chance", x.chance());
-            }
-            o.put("before_mean", x.beforeMean());
-            o.put("before_std", x.beforeStd());
-            o.put("after_mean", x.afterMean());
-            o.put("after_std", x.afterStd());
-            o.set("before", om.valueToTree(x.before()));
-            o.set("after", om.valueToTree(x.after()));
-            c.append(String.format(Locale.ROOT, "%s,%s,%.6f,%.6f,%.6f,%.6f%n", org.encodertraces.io.Csv.field(x.name()), Double.isNaN(x.chance()) ? "" : Double.toString(x.chance()),
-                    x.beforeMean(), x.beforeStd(), x.afterMean(), x.afterStd()));
-        }
-        ArrayNode in = doc.putArray("inputs");
-        for (Map.Entry<String, Path> e : ts.files.entrySet()) {
-            ObjectNode o = in.addObject();
-            o.put("role", e.getKey());
-            o.put("path", e.getValue().toString());
-            o.put("sha256", org.encodertraces.provenance.Hashes.sha256(e.getValue()));
-        }
-        doc.set("provenance", org.encodertraces.provenance.ArtifactProvenance.between(started, Instant.now()).toJsonNode());
-        om.writeValue(json.toFile(), doc);
-        Files.writeString(csv, c.toString());
     }
 }

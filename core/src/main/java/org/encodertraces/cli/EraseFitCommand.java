@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.encodertraces.embed.EmbeddingSet;
+import org.encodertraces.embed.OperationSets;
 import org.encodertraces.erase.EncoderIdentity;
 import org.encodertraces.erase.EraseMethod;
 import org.encodertraces.erase.EraserFile;
@@ -69,30 +70,29 @@ final class EraseFitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
         PrintWriter outw = spec.commandLine().getOut();
         Instant started = Instant.now();
         try {
             int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
             ErasureFit.Options o = methodOptions.options(seed, n);
             EraseMethod m = o.method();
-            TaskSets ts = TaskSets.read(sets);
+            OperationSets ts = TaskSets.read(sets);
             List<String> ops;
             String taskName = null;
             if (task != null) {
                 ProcessingTask t = ProcessingTask.parse(task);
                 ops = t.operations();
                 taskName = t.name().toLowerCase(Locale.ROOT);
-                if (!ts.sets.keySet().equals(new java.util.HashSet<>(ops))) {
-                    throw new IllegalArgumentException("task " + taskName + " needs sets for exactly " + ops + ", got " + ts.sets.keySet());
+                if (!new java.util.HashSet<>(ts.operations()).equals(new java.util.HashSet<>(ops))) {
+                    throw new IllegalArgumentException("task " + taskName + " needs sets for exactly " + ops + ", got " + ts.operations());
                 }
             } else {
-                if (ts.sets.size() != 1 || labelTensors.isEmpty()) {
+                if (ts.operations().size() != 1 || labelTensors.isEmpty()) {
                     throw new IllegalArgumentException("give --task with --set OP=FILE per operation, or one --set FILE with --label-tensor NAME");
                 }
-                ops = List.copyOf(ts.sets.keySet());
+                ops = ts.operations();
             }
-            List<EmbeddingSet> list = ts.of(ops, taskName);
+            List<EmbeddingSet> list = TaskSets.of(ts, ops, taskName);
             EmbeddingSet first = list.get(0);
             int[] images = allImages ? null : ProcessingProbe.ImageSplit.random(first.rows(), testFraction, seed).train();
             if (split != null) {
@@ -101,18 +101,18 @@ final class EraseFitCommand implements Callable<Integer> {
                 fitIds.addAll(sp.val().ids());
                 images = java.util.stream.IntStream.range(0, first.rows()).filter(i -> fitIds.contains(first.ids().get(i))).toArray();
                 if (images.length == 0) {
-                    throw new IllegalArgumentException(split + ": none of its train/val ids is a sample id of " + ts.files.get(ops.get(0)));
+                    throw new IllegalArgumentException(split + ": none of its train/val ids is a sample id of " + ts.file(ops.get(0)));
                 }
             }
             FitData data = FitData.of(taskName != null ? ops : null, taskName, list, labelTensors, images);
             EncoderIdentity id = EncoderIdentity.of(first);
             for (int i = 1; i < list.size(); i++) {
-                id.requireSame(EncoderIdentity.of(list.get(i)), ts.files.get(ops.get(0)), ts.files.get(ops.get(i)));
+                id.requireSame(EncoderIdentity.of(list.get(i)), ts.file(ops.get(0)), ts.file(ops.get(i)));
             }
             String manifest = first.provenance().manifestSha256();
             String heldOut = split != null ? "the test ids of " + split.getFileName()
                     : allImages ? "none (--all-images)" : "test fraction " + testFraction + ", seed " + seed + " (as traces probe splits images)";
-            EraserFile fitted = ErasureFit.fit(o, data, id, manifest, ts.fitInputs(ops), heldOut, started);
+            EraserFile fitted = ErasureFit.fit(o, data, id, manifest, TaskSets.fitInputs(ts, ops), heldOut, started);
             // the fitted images by real identity: sample ids, or file sha256 and row for sets without a sidecar
             // (whose ids are only row numbers, the same in a train file and its val file)
             EraserFile ef = new EraserFile(fitted.eraser(), fitted.encoder(),
@@ -124,9 +124,7 @@ final class EraseFitCommand implements Callable<Integer> {
             outw.flush();
             return 0;
         } catch (IllegalArgumentException | IOException e) {
-            err.println("traces erase fit: " + e.getMessage());
-            err.flush();
-            return 2;
+            throw new UsageException(e);
         }
     }
 }

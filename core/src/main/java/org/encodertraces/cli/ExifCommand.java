@@ -2,21 +2,14 @@ package org.encodertraces.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.encodertraces.exif.Acquisition;
-import org.encodertraces.exif.ExifReadException;
-import org.encodertraces.exif.ExifReader;
-import org.encodertraces.image.ImageDecodeException;
-import org.encodertraces.image.JpegQuantization;
-import org.encodertraces.image.PngStructure;
+import org.encodertraces.exif.PhotoInspector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -62,7 +55,7 @@ public final class ExifCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ObjectMapper json = new ObjectMapper();
-        ExifReader reader = new ExifReader();
+        PhotoInspector inspector = new PhotoInspector();
         List<Path> files = InputFiles.expand(inputs);
         if (format == Format.tsv) {
             out.println(String.join("\t", COLUMNS));
@@ -71,12 +64,13 @@ public final class ExifCommand implements Callable<Integer> {
         int partial = 0;
         int failed = 0;
         for (Path f : files) {
-            Map<String, Object> row = row(reader, f);
-            switch ((String) row.get("status")) {
-                case "ok" -> ok++;
-                case "partial" -> partial++;
+            PhotoInspector.Inspection inspection = inspector.inspect(f);
+            switch (inspection.status()) {
+                case OK -> ok++;
+                case PARTIAL -> partial++;
                 default -> failed++;
             }
+            Map<String, Object> row = row(inspection);
             if (format == Format.tsv) {
                 List<String> cells = new java.util.ArrayList<>();
                 for (String c : COLUMNS) {
@@ -94,70 +88,27 @@ public final class ExifCommand implements Callable<Integer> {
         return failed + partial == 0 ? 0 : 1;
     }
 
-    private static Map<String, Object> row(ExifReader reader, Path f) {
+    /** One output row: every column, in order, null where the file does not say. */
+    private static Map<String, Object> row(PhotoInspector.Inspection in) {
         Map<String, Object> row = new LinkedHashMap<>();
         for (String c : COLUMNS) {
             row.put(c, null);
         }
-        row.put("path", f.toString());
-        byte[] data;
-        try {
-            data = org.encodertraces.io.FileBytes.read(f);
-        } catch (IOException e) {
-            return error(row, f + ": cannot read file: " + org.encodertraces.io.FileProblems.describe(f, e));
+        row.put("path", in.file().toString());
+        Acquisition a = in.acquisition();
+        if (a != null) {
+            fill(row, a);
         }
-        Acquisition a;
-        try {
-            a = reader.read(data, f.toString());
-        } catch (ExifReadException e) {
-            return error(row, e.getMessage());
+        PhotoInspector.JpegTables q = in.jpeg();
+        if (q != null) {
+            row.put("jpeg_quality", q.quality());
+            row.put("jpeg_quality_exact", q.exact());
+            row.put("jpeg_quality_error", round(q.error()));
+            row.put("subsampling", q.subsampling());
         }
-        fill(row, a);
-        String status = "ok";
-        String problem = null;
-        String ext = extension(f);
-        switch (a.format()) {
-            case "JPEG" -> {
-                try {
-                    JpegQuantization q = JpegQuantization.parse(data, f.toString());
-                    row.put("jpeg_quality", q.quality().quality());
-                    row.put("jpeg_quality_exact", q.quality().exact());
-                    row.put("jpeg_quality_error", round(q.quality().error()));
-                    row.put("subsampling", q.subsampling());
-                    addWarnings(row, q.warnings());
-                } catch (ImageDecodeException e) {
-                    status = "error";
-                    problem = e.getMessage();
-                }
-            }
-            case "HEIF", "AVIF" -> {
-                status = "partial";
-                problem = f + ": " + (a.format().equals("AVIF") ? "AVIF" : "HEIC/HEIF")
-                        + " is not supported for pixels or JPEG quantization; only its EXIF was read";
-            }
-            case "PNG" -> {
-                try {
-                    PngStructure.verify(data, f.toString());
-                } catch (ImageDecodeException e) {
-                    status = "error";
-                    problem = e.getMessage();
-                }
-            }
-            default -> {
-                // other containers metadata-extractor reads (TIFF, WebP, ...): EXIF only, nothing to check here
-            }
-        }
-        if (!ext.isEmpty() && !extensionFits(ext, a.format())) {
-            addWarnings(row, List.of("file extension ." + ext + " but the content is " + a.format()));
-        }
-        row.put("status", status);
-        row.put("error", problem);
-        return row;
-    }
-
-    private static Map<String, Object> error(Map<String, Object> row, String message) {
-        row.put("status", "error");
-        row.put("error", message);
+        row.put("warnings", in.warnings().isEmpty() ? null : String.join("; ", in.warnings()));
+        row.put("status", in.status().word());
+        row.put("error", in.error());
         return row;
     }
 
@@ -189,33 +140,6 @@ public final class ExifCommand implements Callable<Integer> {
         row.put("label_year", l.year());
         row.put("label_is_smartphone", l.isSmartphone());
         row.put("label_smartphone_model", l.smartphoneModel());
-        addWarnings(row, a.warnings());
-    }
-
-    private static void addWarnings(Map<String, Object> row, List<String> ws) {
-        if (ws.isEmpty()) {
-            return;
-        }
-        Object prev = row.get("warnings");
-        String joined = String.join("; ", ws);
-        row.put("warnings", prev == null ? joined : prev + "; " + joined);
-    }
-
-    private static String extension(Path f) {
-        String n = f.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return dot < 0 ? "" : n.substring(dot + 1).toLowerCase(Locale.ROOT);
-    }
-
-    private static boolean extensionFits(String ext, String format) {
-        return switch (format) {
-            case "JPEG" -> ext.equals("jpg") || ext.equals("jpeg") || ext.equals("jpe") || ext.equals("jfif");
-            case "HEIF" -> ext.equals("heic") || ext.equals("heif") || ext.equals("hif");
-            case "AVIF" -> ext.equals("avif");
-            case "PNG" -> ext.equals("png");
-            case "TIFF" -> ext.equals("tif") || ext.equals("tiff") || ext.equals("dng");
-            default -> true;
-        };
     }
 
     private static Double round(double v) {

@@ -5,9 +5,10 @@ import java.io.PrintWriter;
 /**
  * Says what an interruption (Ctrl-C, SIGTERM) means for the work in progress: while open, a
  * shutdown hook prints one line on the command's error stream, e.g. that rerunning the same
- * command resumes. Closing it (the work finished) removes the hook.
+ * command resumes. Closing it (the work finished) removes the hook. Part of the CLI-support API
+ * the optional modules' commands use.
  */
-final class Interruption implements AutoCloseable {
+public final class Interruption implements AutoCloseable {
     private final Thread hook;
 
     private Interruption(Thread hook) {
@@ -15,7 +16,7 @@ final class Interruption implements AutoCloseable {
     }
 
     /** Registers the message for the duration of a try-with-resources block. */
-    static Interruption announce(PrintWriter err, String message) {
+    public static Interruption announce(PrintWriter err, String message) {
         Thread hook = new Thread(() -> {
             err.println();
             err.println(message);

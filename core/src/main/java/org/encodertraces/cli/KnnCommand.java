@@ -17,6 +17,7 @@ import org.encodertraces.knn.KnnResult;
 import org.encodertraces.knn.KnnSetup;
 import org.encodertraces.knn.ResultFiles;
 import org.encodertraces.embed.EmbeddingSet;
+import org.encodertraces.embed.OperationSets;
 import org.encodertraces.probe.ProcessingProbe;
 import org.encodertraces.rng.Protocol;
 import org.encodertraces.validity.Overlap;
@@ -26,7 +27,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code traces knn}: kNN classification under controlled processing (the study's five set-ups). */
+/**
+ * {@code traces knn}: kNN classification under controlled processing (the study's five set-ups).
+ * {@code traces spark knn} extends it, overriding {@link #compute} to search on a cluster.
+ */
 @Command(name = "knn", header = "kNN accuracy under controlled processing (the five set-ups) on embedding sets.", mixinStandardHelpOptions = true,
         description = {"kNN classification with the training images (the database) under chosen processing operations: "
                         + "all-same, pos-same, neg-same, all-diff and uniform set-ups, averaged over test operations.",
@@ -41,6 +45,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 "Writes OUTDIR/knn.json (inputs with sha256, parameters, seeds, metrics, chance, per-class figures, "
                         + "provenance) and OUTDIR/knn.csv. Exit status: 0 done, 2 bad usage or unreadable input."})
 public class KnnCommand implements Callable<Integer> {
+    /** The words its refusals are said under, also when {@code traces spark knn} runs it (as they always were). */
+    private static final String KNN = "knn";
+
     @Spec
     CommandSpec spec;
 
@@ -110,8 +117,7 @@ public class KnnCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(Validity.kProblem(k, Long.MAX_VALUE));
             }
         } catch (IllegalArgumentException e) {
-            err.println("traces knn: " + e.getMessage());
-            return 2;
+            throw UsageException.of(KNN, e);
         }
         Instant start = Instant.now();
         List<KnnInfluence.OperationEmbeddings> ops = new ArrayList<>();
@@ -132,19 +138,15 @@ public class KnnCommand implements Callable<Integer> {
                     inputs.add(ResultFiles.InputFile.of("test " + op, test.get(op)));
                 }
             } else {
-                List<EmbeddingSet> whole = new ArrayList<>();
+                OperationSets.Builder aligned = OperationSets.builder(null);
                 for (String op : set.keySet()) {
                     names.add(op);
-                    EmbeddingSet s = erasure.apply(EmbeddingInputs.read(set.get(op)), set.get(op));
-                    if (!whole.isEmpty() && !whole.get(0).ids().equals(s.ids())) {
-                        throw new IllegalArgumentException(set.get(op) + " (" + op + ") does not hold the same images in the same order as the "
-                                + names.get(0) + " set (sample ids differ)");
-                    }
-                    whole.add(s);
+                    aligned.add(op, set.get(op), erasure.apply(EmbeddingInputs.read(set.get(op)), set.get(op)));
                     inputs.add(ResultFiles.InputFile.of("set " + op, set.get(op)));
                 }
-                ProcessingProbe.ImageSplit split = ProcessingProbe.ImageSplit.random(whole.get(0).rows(), testFraction, seed);
-                for (EmbeddingSet s : whole) {
+                OperationSets whole = aligned.build();
+                ProcessingProbe.ImageSplit split = ProcessingProbe.ImageSplit.random(whole.images(), testFraction, seed);
+                for (EmbeddingSet s : whole.sets()) {
                     trainSets.add(s.select(split.train()));
                     testSets.add(s.select(split.test()));
                 }
@@ -182,8 +184,7 @@ public class KnnCommand implements Callable<Integer> {
             }
             Validity.requireK(k, trainLabels.length);
         } catch (IOException | IllegalArgumentException e) {
-            err.println("traces knn: " + e.getMessage());
-            return 2;
+            throw UsageException.of(KNN, e);
         }
         Files.createDirectories(out);
         Path json = out.resolve("knn.json");
@@ -198,8 +199,7 @@ public class KnnCommand implements Callable<Integer> {
         try {
             r = compute(new KnnInfluence(new KnnInfluence.Config((int) k, seeds, seed, threads, prot)), ops, trainLabels, testLabels);
         } catch (IllegalArgumentException e) {
-            err.println("traces knn: " + e.getMessage());
-            return 2;
+            throw UsageException.of(KNN, e);
         }
         ResultFiles.writeKnn(r, task, inputs, threads, new ResultFiles.RunTimes(start, Instant.now()), json, csv, notes);
         Map<KnnSetup, Integer> ties = r.voteTies();
@@ -228,8 +228,13 @@ public class KnnCommand implements Callable<Integer> {
         return m;
     }
 
+    /** The search threads ({@code --threads}; 0 = one per core). */
+    protected final int threads() {
+        return threads;
+    }
+
     /** Runs the experiment; {@code traces spark knn} overrides this to partition the database over a cluster. */
-    KnnResult compute(KnnInfluence knn, List<KnnInfluence.OperationEmbeddings> ops, int[] trainLabels, int[] testLabels)
+    protected KnnResult compute(KnnInfluence knn, List<KnnInfluence.OperationEmbeddings> ops, int[] trainLabels, int[] testLabels)
             throws Exception {
         return knn.run(ops, trainLabels, testLabels);
     }

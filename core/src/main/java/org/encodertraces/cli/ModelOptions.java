@@ -18,9 +18,10 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code --model} option and the options of a model given by file, shared by every command
- * that takes encoders (a picocli mixin), so that they all accept the same model references.
+ * that takes encoders (a picocli mixin), so that they all accept the same model references. Part of
+ * the CLI-support API the optional modules' commands use.
  */
-final class ModelOptions {
+public final class ModelOptions {
     static final String MODEL_HELP = "encoder: registry id (see 'traces models'), builtin:jpeg-forensic, builtin:lowlevel-stats,"
             + " FILE.onnx (with --output and --mean/--std, or its FILE.spec.json beside it), ID=FILE.onnx (a file declared as"
             + " the registry's encoder ID: its preprocessing and output apply), or hf:ORG/REPO[@REV]/PATH.onnx; repeatable";
@@ -65,7 +66,7 @@ final class ModelOptions {
      *
      * @throws IllegalArgumentException with what is wrong and how to fix it
      */
-    List<ModelRef> parse(Map<String, String> env, List<String> fallback) {
+    public List<ModelRef> parse(Map<String, String> env, List<String> fallback) {
         return parseNames(env, models.isEmpty() ? fallback : models);
     }
 
@@ -89,7 +90,7 @@ final class ModelOptions {
     }
 
     /** Settings from the environment, with the CLI's download progress bars on {@code err}. */
-    static EncoderFactory.Settings settings(Map<String, String> env, int threads, ExecutionProvider provider, PrintWriter err,
+    public static EncoderFactory.Settings settings(Map<String, String> env, int threads, ExecutionProvider provider, PrintWriter err,
                                             boolean quiet) {
         return EncoderFactory.fromEnvironment(env, threads, provider).withProgress(f -> DownloadBar.of(err, f.toString(), quiet));
     }

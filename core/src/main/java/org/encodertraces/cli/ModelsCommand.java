@@ -36,15 +36,13 @@ public final class ModelsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         Map<String, String> env = CliEnv.of(spec);
         EncoderFactory.Settings s = EncoderFactory.fromEnvironment(env, 1, ExecutionProvider.CPU);
         Registry registry;
         try {
             registry = Registry.fromEnvironment(env);
         } catch (IllegalArgumentException e) {
-            err.println("traces models: " + e.getMessage());
-            return 2;
+            throw new UsageException(e);
         }
         o.println("id\tfamily\tdim\tinput\tdownload\tdownload_mb\tweights\tlocal\tlocal_mb\tstudy_name");
         int available = 0;

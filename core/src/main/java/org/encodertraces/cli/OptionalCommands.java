@@ -1,6 +1,5 @@
 package org.encodertraces.cli;
 
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -65,14 +64,12 @@ final class OptionalCommands {
         spec.mixinStandardHelpOptions(true);
         CommandLine cl = new CommandLine(spec);
         cl.setUnmatchedArgumentsAllowed(true);
-        cmd.cl = cl;
         return cl;
     }
 
-    /** Says how to build the module, exit status 2. */
+    /** Says how to build the module, exit status 2 (a {@link UsageException}). */
     private static final class StandIn implements Callable<Integer> {
         private final Optional o;
-        private CommandLine cl;
 
         StandIn(Optional o) {
             this.o = o;
@@ -80,11 +77,8 @@ final class OptionalCommands {
 
         @Override
         public Integer call() {
-            PrintWriter err = cl.getErr();
-            err.println("traces " + o.name() + ": this command lives in the " + o.module() + " module, which is not on the class path: "
+            throw new UsageException("this command lives in the " + o.module() + " module, which is not on the class path: "
                     + o.build() + ". Run it as ./traces " + o.name() + " ... from the repository.");
-            err.flush();
-            return 2;
         }
     }
 }

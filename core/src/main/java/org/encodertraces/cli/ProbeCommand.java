@@ -14,6 +14,7 @@ import org.encodertraces.data.AcquisitionSplit;
 import org.encodertraces.data.NearDuplicates;
 import org.encodertraces.data.SplitGroups;
 import org.encodertraces.embed.EmbeddingSet;
+import org.encodertraces.embed.OperationSets;
 import org.encodertraces.probe.AcquisitionProbe;
 import org.encodertraces.probe.FeatureNormalization;
 import org.encodertraces.probe.FlickrExifSplit;
@@ -252,16 +253,12 @@ public final class ProbeCommand implements Callable<Integer> {
                 Map<String, Path> te = byOperation(testSets);
                 requireOperations(t, tr.keySet(), "--train");
                 requireOperations(t, te.keySet(), "--test");
-                List<float[][]> trainM = new ArrayList<>();
-                List<float[][]> testM = new ArrayList<>();
-                List<EmbeddingSet> trainS = new ArrayList<>();
-                List<EmbeddingSet> testS = new ArrayList<>();
-                readAligned(t, tr, "train", trainM, inputs, trainS);
-                EmbeddingSet firstTest = readAligned(t, te, "test", testM, inputs, testS);
-                erasure.requireUnseen(firstTest, firstTest.ids(), "test images");
-                checkOverlap(Overlap.find(t.operations(), trainS, testS), "the training set (--train)", err);
+                OperationSets trainS = readAligned(t, tr, "train", inputs);
+                OperationSets testS = readAligned(t, te, "test", inputs);
+                erasure.requireUnseen(testS.first(), testS.ids(), "test images");
+                checkOverlap(Overlap.find(t.operations(), trainS.sets(), testS.sets()), "the training set (--train)", err);
                 name = t.name().toLowerCase(Locale.ROOT);
-                result = new ProcessingProbe(cfg).run(name, t.operations(), trainM, testM);
+                result = new ProcessingProbe(cfg).run(name, t.operations(), trainS.rows(), testS.rows());
             } else {
                 ProcessingTask t = ProcessingTask.parse(task);
                 if (sets.isEmpty()) {
@@ -276,18 +273,16 @@ public final class ProbeCommand implements Callable<Integer> {
                     byOp.put(s.substring(0, eq).trim().toUpperCase(Locale.ROOT), Path.of(s.substring(eq + 1)));
                 }
                 requireOperations(t, byOp.keySet(), "--set");
-                List<float[][]> matrices = new ArrayList<>();
-                List<EmbeddingSet> whole = new ArrayList<>();
-                EmbeddingSet firstSet = readAligned(t, byOp, "embeddings", matrices, inputs, whole);
-                List<String> firstIds = firstSet.ids();
+                OperationSets whole = readAligned(t, byOp, "embeddings", inputs);
+                List<String> firstIds = whole.ids();
                 ProcessingProbe.ImageSplit images = ProcessingProbe.ImageSplit.random(firstIds.size(), testFraction, seed);
                 List<String> testIds = new ArrayList<>();
                 for (int i : images.test()) {
                     testIds.add(firstIds.get(i));
                 }
-                erasure.requireUnseen(firstSet, testIds, "test images");
-                checkOverlap(Overlap.within(t.operations(), whole, images.train(), images.test()), "the training side of the split", err);
-                result = new ProcessingProbe(cfg).run(t.name().toLowerCase(Locale.ROOT), t.operations(), matrices, images);
+                erasure.requireUnseen(whole.first(), testIds, "test images");
+                checkOverlap(Overlap.within(t.operations(), whole.sets(), images.train(), images.test()), "the training side of the split", err);
+                result = new ProcessingProbe(cfg).run(t.name().toLowerCase(Locale.ROOT), t.operations(), whole.rows(), images);
                 name = t.name().toLowerCase(Locale.ROOT);
             }
             if (erasure.active()) {
@@ -321,9 +316,7 @@ public final class ProbeCommand implements Callable<Integer> {
             outw.flush();
             return 0;
         } catch (IllegalArgumentException | IOException e) {
-            err.println("traces probe: " + e.getMessage());
-            err.flush();
-            return 2;
+            throw new UsageException(e);
         }
     }
 
@@ -382,27 +375,16 @@ public final class ProbeCommand implements Callable<Integer> {
         }
     }
 
-    /** Reads one set per operation of the task (in task order), checking they hold the same images in the same order; returns the ids. */
-    /** Reads one set per operation (erased when --eraser is given), checks they hold the same images in order; returns the first. */
-    private EmbeddingSet readAligned(ProcessingTask t, Map<String, Path> byOp, String role, List<float[][]> matrices,
-                                     List<ResultWriter.Input> inputs, List<EmbeddingSet> setsOut) throws IOException {
-        EmbeddingSet first = null;
-        String firstOp = null;
+    /** Reads one set per operation of the task, in task order (erased when --eraser is given); they must hold the same images in order. */
+    private OperationSets readAligned(ProcessingTask t, Map<String, Path> byOp, String role, List<ResultWriter.Input> inputs)
+            throws IOException {
+        OperationSets.Builder sets = OperationSets.builder(role);
         for (String op : t.operations()) {
             Path f = byOp.get(op);
-            EmbeddingSet set = erasure.apply(read(f), f);
-            if (first == null) {
-                first = set;
-                firstOp = op;
-            } else if (!first.ids().equals(set.ids())) {
-                throw new IllegalArgumentException(f + " (" + op + ") does not hold the same images in the same order as the "
-                        + firstOp + " " + role + " set (sample ids differ)");
-            }
-            matrices.add(matrix(set));
-            setsOut.add(set);
+            sets.add(op, f, erasure.apply(read(f), f));
             inputs.add(ResultWriter.Input.of(role + ":" + op, f));
         }
-        return first;
+        return sets.build();
     }
 
     private static EmbeddingSet read(Path f) throws IOException {

@@ -61,15 +61,13 @@ public final class ProcessCommand implements Callable<Integer> {
         try {
             parsed = ProcessingOp.parseList(ops);
         } catch (IllegalArgumentException e) {
-            err.println("traces process: " + e.getMessage());
-            return 2;
+            throw new UsageException(e);
         }
         List<BatchProcessor.Input> list = new ArrayList<>();
         for (Path arg : inputs) {
             if (!Files.exists(arg)) {
                 String link = Files.isSymbolicLink(arg) ? org.encodertraces.io.FileProblems.linkProblem(arg) : null;
-                err.println("traces process: " + (link != null ? arg + ": " + link : "no such file or folder: " + arg));
-                return 2;
+                throw new UsageException(link != null ? arg + ": " + link : "no such file or folder: " + arg);
             }
             for (Path f : InputFiles.expand(List.of(arg))) {
                 String id = Files.isDirectory(arg) ? arg.relativize(f).toString() : f.getFileName().toString();
@@ -77,15 +75,13 @@ public final class ProcessCommand implements Callable<Integer> {
             }
         }
         if (list.isEmpty()) {
-            err.println("traces process: no image files found in " + inputs.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", ")));
-            return 2;
+            throw new UsageException("no image files found in " + inputs.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", ")));
         }
         try {
             CliErrors.checkOutputFolder("-o", out);
             org.encodertraces.io.OutputLock.checkFree(out);
         } catch (IllegalArgumentException | java.io.IOException e) {
-            err.println("traces process: " + e.getMessage());
-            return 2;
+            throw new UsageException(e);
         }
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         BatchProcessor.Result r;
@@ -94,8 +90,7 @@ public final class ProcessCommand implements Callable<Integer> {
                      + " resume (finished outputs are kept)")) {
             r = new BatchProcessor(new ImageDecoder(maxPixels, true), n, memoryBudget).run(list, parsed, seed, out, progress::step);
         } catch (IllegalArgumentException | org.encodertraces.io.OutputLock.HeldException e) {
-            err.println("traces process: " + e.getMessage());
-            return 2;
+            throw new UsageException(e);
         } catch (BatchProcessor.OutputFullException e) {
             // the run stopped short of its inputs, through no fault of theirs: 1, as when inputs fail
             err.println("traces process: " + e.getMessage());

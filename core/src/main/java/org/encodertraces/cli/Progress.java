@@ -10,10 +10,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * interval (30 s; {@code TRACES_PROGRESS_SECONDS} changes it) while the count moves, and with a
  * heartbeat also while it does not, so a long run is never silent; then one line at the end.
  * Work that was all reused prints nothing (no {@code 0/1} bar). Thread-safe.
+ *
+ * <p>Part of the CLI-support API the optional modules' commands use (train, spark).
  */
-final class Progress implements AutoCloseable {
+public final class Progress implements AutoCloseable {
     /** Seconds between two plain lines when standard error is not a terminal. */
-    static final long DEFAULT_INTERVAL_SECONDS = 30;
+    public static final long DEFAULT_INTERVAL_SECONDS = 30;
     /** The environment variable that sets that interval (0: a line for every update). */
     static final String INTERVAL_VARIABLE = "TRACES_PROGRESS_SECONDS";
 
@@ -40,7 +42,7 @@ final class Progress implements AutoCloseable {
     }
 
     /** A quiet progress prints nothing (--quiet); lines every {@value #DEFAULT_INTERVAL_SECONDS} s off a terminal. */
-    Progress(PrintWriter err, String label, long total, boolean quiet) {
+    public Progress(PrintWriter err, String label, long total, boolean quiet) {
         this(err, label, total, quiet, DEFAULT_INTERVAL_SECONDS * 1_000_000_000L, false);
     }
 
@@ -62,12 +64,12 @@ final class Progress implements AutoCloseable {
      * A progress for a command's main work, closed by the command (try-with-resources): off a
      * terminal it also prints a line each interval while nothing is counted (a long stage).
      */
-    static Progress of(Map<String, String> env, PrintWriter err, String label, long total, boolean quiet) {
+    public static Progress of(Map<String, String> env, PrintWriter err, String label, long total, boolean quiet) {
         return new Progress(err, label, total, quiet, interval(env), true);
     }
 
     /** The interval between plain lines: {@code TRACES_PROGRESS_SECONDS}, else 30 s. */
-    static long interval(Map<String, String> env) {
+    public static long interval(Map<String, String> env) {
         String v = env.get(INTERVAL_VARIABLE);
         if (v != null && !v.isBlank()) {
             try {
@@ -99,7 +101,7 @@ final class Progress implements AutoCloseable {
     private volatile long stageStart = System.nanoTime();
 
     /** Sets the count of finished items (and the total, which may change as work is found done). */
-    void set(long doneNow, long totalNow) {
+    public void set(long doneNow, long totalNow) {
         if (doneNow < done.get() || base < 0) {
             // a new phase (e.g. the next model) starts counting again: rate and ETA start afresh, and
             // what it starts with was found done (reused), not done now

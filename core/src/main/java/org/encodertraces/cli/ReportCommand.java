@@ -2,12 +2,12 @@ package org.encodertraces.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.encodertraces.report.HtmlReport;
 import org.encodertraces.report.PaperComparison;
 import org.encodertraces.report.PaperResults;
 import org.encodertraces.report.ReportData;
 import org.encodertraces.report.ReportFiles;
 import org.encodertraces.report.ReportJson;
+import org.encodertraces.report.html.ReportWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -50,12 +50,10 @@ final class ReportCommand implements Callable<Integer> {
             data = new ReportJson().read(json);
             p = paper == null ? null : PaperResults.load(paper);
         } catch (java.io.IOException e) {
-            spec.commandLine().getErr().println("traces report: " + e.getMessage());
-            spec.commandLine().getErr().flush();
-            return 2;
+            throw new UsageException(e);
         }
         PaperComparison cmp = new PaperComparison(studyDataset, PaperComparison.DEFAULT_ALIASES);
-        ReportFiles files = HtmlReport.write(data, p, cmp, out);
+        ReportFiles files = ReportWriter.write(data, p, cmp, out);
         spec.commandLine().getOut().println(files.html().toAbsolutePath());
         return 0;
     }

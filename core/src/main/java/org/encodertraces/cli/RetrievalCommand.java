@@ -57,7 +57,6 @@ public final class RetrievalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
         PrintWriter outw = spec.commandLine().getOut();
         Instant start = Instant.now();
         RetrievalResult r;
@@ -69,8 +68,7 @@ public final class RetrievalCommand implements Callable<Integer> {
             r = new PairRetrieval(threads).run(EmbeddingInputs.matrix(f), EmbeddingInputs.ints(f, subjectTensor, set),
                     EmbeddingInputs.ints(f, deviceTensor, set), deviceNames, ks);
         } catch (IOException | IllegalArgumentException e) {
-            err.println("traces retrieval: " + e.getMessage());
-            return 2;
+            throw new UsageException(e);
         }
         Files.createDirectories(out);
         Path json = out.resolve("retrieval.json");

@@ -59,7 +59,7 @@ public final class TracesCli implements java.util.concurrent.Callable<Integer> {
     }
 
     /** Builds the command line with the given environment (tests pass HF_ENDPOINT, TRACES_CACHE, ...). */
-    static CommandLine commandLine(java.util.Map<String, String> env) {
+    public static CommandLine commandLine(java.util.Map<String, String> env) {
         CommandLine cl = new CommandLine(new TracesCli(env));
         // commands of optional modules on the classpath (traces train, traces ablation)
         for (CommandPlugin plugin : java.util.ServiceLoader.load(CommandPlugin.class)) {

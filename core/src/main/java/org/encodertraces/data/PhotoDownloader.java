@@ -4,14 +4,12 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -26,11 +24,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.encodertraces.image.ImageDecodeException;
 import org.encodertraces.image.ImageDecoder;
 import org.encodertraces.io.AtomicFiles;
+import org.encodertraces.io.HttpTransfer;
 import org.encodertraces.io.TransferWatchdog;
 
 /**
@@ -47,8 +44,11 @@ import org.encodertraces.io.TransferWatchdog;
  * answers 200 instead of 206 is read from the start. Redirects are followed (same protocol); a
  * redirect to Flickr's "photo unavailable" placeholder is a failure.
  *
- * <p>Uses {@link HttpURLConnection} because it has a per-read time-out: a server that stalls in
- * the middle of a body is given up on after {@link Options#readTimeout()} and the photo retried.
+ * <p>The transfer itself (the resume, the Content-Range check, the limits while streaming, the
+ * back-off between attempts) is {@link HttpTransfer}, the one the Hub client uses too. Requests go
+ * through {@link HttpURLConnection}, whose status line gives the reason phrase the failures file
+ * quotes ({@code HTTP 404 Not Found}); a server that stalls in the middle of a body is given up on
+ * after {@link Options#readTimeout()} and the photo retried.
  */
 public final class PhotoDownloader {
 
@@ -273,192 +273,181 @@ public final class PhotoDownloader {
             return "bad url: " + e.getMessage();
         }
         Path part = target.resolveSibling(target.getFileName() + ".part");
-        long backoff = options.initialBackoff().toMillis();
-        String last = "no attempt";
-        for (int attempt = 1; attempt <= options.maxAttempts(); attempt++) {
-            Attempt a;
-            try {
-                a = attempt(url, part, target);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return "interrupted";
-            }
-            if (a.ok) {
-                return null;
-            }
-            last = a.reason;
-            if (!a.retry || attempt == options.maxAttempts()) {
-                break;
-            }
-            long wait = backoff;
-            if (a.retryAfterMs >= 0) {
-                if (a.retryAfterMs > options.maxBackoff().toMillis()) {
-                    return last + "; Retry-After " + a.retryAfterMs / 1000 + " s is longer than the " + options.maxBackoff().toSeconds() + " s allowed";
-                }
-                wait = Math.max(wait, a.retryAfterMs);
-                delayHost(url.getHost(), a.retryAfterMs);
-            }
-            wait = Math.min(wait, options.maxBackoff().toMillis());
-            try {
-                Thread.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return "interrupted";
-            }
-            backoff = Math.min(backoff * 2, options.maxBackoff().toMillis());
-        }
-        return last + " (after " + options.maxAttempts() + " attempt" + (options.maxAttempts() == 1 ? "" : "s") + ")";
-    }
-
-    private record Attempt(boolean ok, boolean retry, String reason, long retryAfterMs) {
-        static Attempt success() {
-            return new Attempt(true, false, null, -1);
-        }
-
-        static Attempt retry(String reason, long retryAfterMs) {
-            return new Attempt(false, true, reason, retryAfterMs);
-        }
-
-        static Attempt fatal(String reason) {
-            return new Attempt(false, false, reason, -1);
-        }
-    }
-
-    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
-
-    private Attempt attempt(URL url, Path part, Path target) throws InterruptedException {
-        waitForHost(url.getHost());
-        HttpURLConnection c = null;
+        // the wait doubles from the initial back-off up to the longest; a Retry-After lengthens it and holds the host back too
+        HttpTransfer.Backoff policy = new HttpTransfer.Backoff(options.maxAttempts(), options.initialBackoff(), options.maxBackoff(),
+                Integer.MAX_VALUE, true);
         try {
-            long have = Files.isRegularFile(part) ? Files.size(part) : 0;
-            c = open(url, have);
-            int code = c.getResponseCode();
-            for (int hop = 0; code >= 300 && code < 400 && c.getHeaderField("Location") != null; hop++) {
-                URI next;
-                try {
-                    next = new URI(c.getURL().toString()).resolve(c.getHeaderField("Location").trim());
-                } catch (java.net.URISyntaxException | IllegalArgumentException e) {
-                    return Attempt.fatal("HTTP " + code + " redirect to an unusable address '" + c.getHeaderField("Location") + "'");
+            HttpTransfer.withRetries(policy, url, () -> attempt(url, part, target), (failure, waitMillis) -> {
+                if (failure.retryAfterMillis() >= 0) {
+                    delayHost(url.getHost(), failure.retryAfterMillis());
                 }
-                String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(java.util.Locale.ROOT);
-                if (!scheme.equals("http") && !scheme.equals("https")) {
-                    return Attempt.fatal("HTTP " + code + " redirect to a non-http(s) address (" + next + "): refused");
-                }
-                if (hop >= 10) {
-                    return Attempt.fatal("too many redirects (last to " + next + ")");
-                }
-                c.disconnect();
-                c = open(next.toURL(), have);
-                code = c.getResponseCode();
+            });
+            return null;
+        } catch (HttpTransfer.GaveUp g) {
+            String last = reason(g.last());
+            if (g.why() == HttpTransfer.GaveUp.Why.RETRY_AFTER_TOO_LONG) {
+                return last + "; Retry-After " + g.last().retryAfterMillis() / 1000 + " s is longer than the "
+                        + options.maxBackoff().toSeconds() + " s allowed";
             }
-            if (c.getURL().toString().contains("photo_unavailable")) {
-                return Attempt.fatal("photo unavailable (redirected to " + c.getURL() + ")");
-            }
-            if (code >= 400) {
-                // read the error page off the connection: left unread on a kept-alive connection it would be
-                // taken for the next reply's status line (and reported as "HTTP -1")
-                discardErrorBody(c);
-            }
-            if (code == 416 && have > 0) {
-                Files.deleteIfExists(part); // our part does not fit the file any more: start again
-                return Attempt.retry("HTTP 416 for the resumed part; restarting", -1);
-            }
-            if (code == 429 || code == 408 || code >= 500) {
-                return Attempt.retry("HTTP " + code + (c.getResponseMessage() == null ? "" : " " + c.getResponseMessage()),
-                        retryAfterMillis(c.getHeaderField("Retry-After")));
-            }
-            if (code != 200 && code != 206) {
-                return Attempt.fatal("HTTP " + code + (c.getResponseMessage() == null ? "" : " " + c.getResponseMessage()));
-            }
-            boolean append = false;
-            long expectedTotal = -1;
-            if (code == 206) {
-                Matcher m = CONTENT_RANGE.matcher(String.valueOf(c.getHeaderField("Content-Range")));
-                if (!m.matches() || Long.parseLong(m.group(1)) != have) {
-                    Files.deleteIfExists(part);
-                    return Attempt.retry("unusable Content-Range '" + c.getHeaderField("Content-Range") + "' for offset " + have, -1);
-                }
-                append = true;
-                expectedTotal = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
-            } else {
-                long len = c.getContentLengthLong();
-                expectedTotal = len;
-            }
-            if (expectedTotal > options.maxBytes()) {
-                Files.deleteIfExists(part);
-                return Attempt.fatal("announced size " + expectedTotal + " bytes exceeds the per-photo cap of " + options.maxBytes() + " bytes");
-            }
-            HttpURLConnection conn = c;
-            try (TransferWatchdog watch = TransferWatchdog.start(options.readTimeout(), options.attemptDeadline(), conn::disconnect);
-                 InputStream in = c.getInputStream();
-                 OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                         append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-                byte[] buf = new byte[64 * 1024];
-                long size = have;
-                int n;
-                while (true) {
-                    try {
-                        n = in.read(buf);
-                    } catch (IOException e) {
-                        if (watch.expired() != null) {
-                            return Attempt.retry("timed out: " + watch.expired() + " after " + size + " bytes", -1);
-                        }
-                        throw e;
-                    }
-                    if (n < 0) {
-                        break;
-                    }
-                    watch.progress();
-                    size += n;
-                    if (size > options.maxBytes()) {
-                        out.close();
-                        Files.deleteIfExists(part);
-                        return Attempt.fatal("larger than the per-photo cap of " + options.maxBytes() + " bytes: refused");
-                    }
-                    out.write(buf, 0, n);
-                    if (Thread.interrupted()) {
-                        throw new InterruptedException();
-                    }
-                }
-                if (watch.expired() != null) {
-                    return Attempt.retry("timed out: " + watch.expired() + " after " + size + " bytes", -1);
-                }
-            }
-            long size = Files.size(part);
-            if (expectedTotal >= 0 && size != expectedTotal) {
-                return Attempt.retry("incomplete body: " + size + " of " + expectedTotal + " bytes", -1);
-            }
+            return last + " (after " + options.maxAttempts() + " attempt" + (options.maxAttempts() == 1 ? "" : "s") + ")";
+        } catch (InterruptedIOException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        } catch (IOException e) {
+            return e.getClass().getSimpleName() + ": " + e.getMessage(); // attempt words every failure; kept for safety
+        }
+    }
+
+    /** A transfer's failure in the words of the failures file. */
+    private static String reason(HttpTransfer.Failure f) {
+        return switch (f.kind()) {
+            case UNUSABLE_RANGE -> "unusable Content-Range '" + f.detail() + "' for offset " + f.bytes();
+            case RANGE_REFUSED -> "HTTP 416 for the resumed part; restarting";
+            case STOPPED -> "timed out: " + f.detail() + " after " + f.bytes() + " bytes";
+            case DROPPED -> f.getCause() instanceof SocketTimeoutException
+                    ? "timed out: " + f.getCause().getMessage()
+                    : f.getCause().getClass().getSimpleName() + ": " + f.getCause().getMessage();
+            case INCOMPLETE -> "incomplete body: " + f.bytes() + " of " + f.size() + " bytes";
+            case OVER_CAP -> f.size() >= 0
+                    ? "announced size " + f.size() + " bytes exceeds the per-photo cap of " + f.cap() + " bytes"
+                    : "larger than the per-photo cap of " + f.cap() + " bytes: refused";
+            case LONGER_THAN_ANNOUNCED, CALLER -> f.getMessage();
+        };
+    }
+
+    /**
+     * One attempt: the transfer into the part file, then the checks a photo must pass before it takes
+     * its final name. Every failure is a {@link HttpTransfer.Failure}, retryable or not.
+     */
+    private Void attempt(URL url, Path part, Path target) throws IOException {
+        try {
+            waitForHost(url.getHost());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted");
+        }
+        String[] contentType = new String[1];
+        HttpTransfer.Limits limits = new HttpTransfer.Limits(options.readTimeout(), options.attemptDeadline(),
+                TransferWatchdog.MinThroughput.NONE, options.maxBytes());
+        try {
+            long size = HttpTransfer.attempt(from -> open(url, from, contentType), part, -1, limits, HttpTransfer.Progress.NONE);
             if (size == 0) {
                 Files.deleteIfExists(part);
-                return Attempt.fatal("empty body");
+                throw HttpTransfer.Failure.fatal("empty body");
             }
             if (options.requireJpeg() && !startsLikeJpeg(part)) {
                 Files.deleteIfExists(part);
-                return Attempt.fatal("not a JPEG (content type " + c.getContentType() + ")");
+                throw HttpTransfer.Failure.fatal("not a JPEG (content type " + contentType[0] + ")");
             }
             if (options.verifyDecodes()) {
                 try {
                     new ImageDecoder().decode(part);
                 } catch (ImageDecodeException e) {
                     Files.deleteIfExists(part);
-                    return Attempt.fatal("downloaded file is not a readable image: " + e.reason());
+                    throw HttpTransfer.Failure.fatal("downloaded file is not a readable image: " + e.reason());
                 } catch (OutOfMemoryError e) {
                     Files.deleteIfExists(part);
-                    return Attempt.fatal("downloaded image is too large to decode in this heap");
+                    throw HttpTransfer.Failure.fatal("downloaded image is too large to decode in this heap");
                 }
             }
             AtomicFiles.moveIntoPlace(part, target);
-            return Attempt.success();
+            return null;
+        } catch (HttpTransfer.Failure f) {
+            throw f;
         } catch (SocketTimeoutException e) {
-            return Attempt.retry("timed out: " + e.getMessage(), -1);
+            throw HttpTransfer.Failure.retry("timed out: " + e.getMessage(), -1, e);
+        } catch (InterruptedIOException e) {
+            throw e;
         } catch (FileNotFoundException e) {
-            return Attempt.fatal("not found: " + e.getMessage());
+            throw HttpTransfer.Failure.fatal("not found: " + e.getMessage());
         } catch (IOException e) {
-            return Attempt.retry(e.getClass().getSimpleName() + ": " + e.getMessage(), -1);
+            throw HttpTransfer.Failure.retry(e.getClass().getSimpleName() + ": " + e.getMessage(), -1, e);
+        }
+    }
+
+    /**
+     * The GET of one attempt, from byte {@code have}: redirects followed by hand (one to another scheme,
+     * or to Flickr's "photo unavailable" placeholder, is a failure), and every status but 200, 206 and a
+     * 416 to a Range made a failure, retryable for 408, 429 and 5xx ({@code Retry-After} honoured).
+     */
+    private HttpTransfer.Reply open(URL url, long have, String[] contentType) throws IOException {
+        HttpURLConnection c = connect(url, have);
+        boolean handedOver = false;
+        try {
+            int code = c.getResponseCode();
+            for (int hop = 0; code >= 300 && code < 400 && c.getHeaderField("Location") != null; hop++) {
+                URI next;
+                try {
+                    next = new URI(c.getURL().toString()).resolve(c.getHeaderField("Location").trim());
+                } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+                    throw HttpTransfer.Failure.fatal("HTTP " + code + " redirect to an unusable address '" + c.getHeaderField("Location") + "'");
+                }
+                String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(java.util.Locale.ROOT);
+                if (!scheme.equals("http") && !scheme.equals("https")) {
+                    throw HttpTransfer.Failure.fatal("HTTP " + code + " redirect to a non-http(s) address (" + next + "): refused");
+                }
+                if (hop >= 10) {
+                    throw HttpTransfer.Failure.fatal("too many redirects (last to " + next + ")");
+                }
+                c.disconnect();
+                c = connect(next.toURL(), have);
+                code = c.getResponseCode();
+            }
+            if (c.getURL().toString().contains("photo_unavailable")) {
+                throw HttpTransfer.Failure.fatal("photo unavailable (redirected to " + c.getURL() + ")");
+            }
+            if (code >= 400) {
+                // read the error page off the connection: left unread on a kept-alive connection it would be
+                // taken for the next reply's status line (and reported as "HTTP -1")
+                discardErrorBody(c);
+            }
+            boolean resumeRefused = code == 416 && have > 0; // the transfer deletes the part and the next attempt starts again
+            if (!resumeRefused && (code == 429 || code == 408 || code >= 500)) {
+                throw HttpTransfer.Failure.retry("HTTP " + code + (c.getResponseMessage() == null ? "" : " " + c.getResponseMessage()),
+                        retryAfterMillis(c.getHeaderField("Retry-After")), null);
+            }
+            if (!resumeRefused && code != 200 && code != 206) {
+                throw HttpTransfer.Failure.fatal("HTTP " + code + (c.getResponseMessage() == null ? "" : " " + c.getResponseMessage()));
+            }
+            contentType[0] = c.getContentType();
+            handedOver = true;
+            return new UrlReply(c, code);
         } finally {
-            if (c != null) {
+            if (!handedOver) {
                 c.disconnect();
             }
+        }
+    }
+
+    /** An HttpURLConnection's reply to the transfer; the watchdog disconnects it, which fails a blocked read. */
+    private record UrlReply(HttpURLConnection connection, int status) implements HttpTransfer.Reply {
+        @Override
+        public String header(String name) {
+            return connection.getHeaderField(name);
+        }
+
+        @Override
+        public URI uri() {
+            try {
+                return connection.getURL().toURI();
+            } catch (java.net.URISyntaxException e) {
+                return null;
+            }
+        }
+
+        @Override
+        public InputStream body() throws IOException {
+            return connection.getInputStream();
+        }
+
+        @Override
+        public void abort() {
+            connection.disconnect();
+        }
+
+        @Override
+        public void close() {
+            connection.disconnect();
         }
     }
 
@@ -473,7 +462,7 @@ public final class PhotoDownloader {
         }
     }
 
-    private HttpURLConnection open(URL url, long have) throws IOException {
+    private HttpURLConnection connect(URL url, long have) throws IOException {
         HttpURLConnection c = (HttpURLConnection) url.openConnection();
         c.setConnectTimeout((int) options.connectTimeout().toMillis());
         c.setReadTimeout((int) options.readTimeout().toMillis());
@@ -483,7 +472,7 @@ public final class PhotoDownloader {
         c.setRequestProperty("User-Agent", options.userAgent());
         c.setRequestProperty("Accept-Encoding", "identity");
         if (have > 0) {
-            c.setRequestProperty("Range", "bytes=" + have + "-");
+            c.setRequestProperty("Range", HttpTransfer.rangeHeader(have));
         }
         return c;
     }

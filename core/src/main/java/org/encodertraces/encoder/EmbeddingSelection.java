@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param pooling how the tensor becomes one vector per image
  * @param l2Normalize whether each embedding is scaled to unit length
  */
-public record EmbeddingSelection(String tensor, Pooling pooling, boolean l2Normalize) {
+public record EmbeddingSelection(String tensor, Pooling pooling, boolean l2Normalize) implements java.io.Serializable {
     /** Validates. */
     public EmbeddingSelection {
         Objects.requireNonNull(tensor, "tensor");

@@ -22,8 +22,13 @@ import org.encodertraces.encoder.hub.HubFile;
  * <p>Every command that takes {@code --model} accepts the same forms through {@link #parse}; the
  * errors say what is wrong and how to fix it (the closest registry ids, the options a file model
  * needs). Nothing downstream inspects model strings.
+ *
+ * <p>A parsed reference is {@link java.io.Serializable}: a job that runs elsewhere (a Spark
+ * executor) gets the reference the driver parsed and checked, with its registry entry, spec-file
+ * settings and file options, instead of parsing the command line again where the files and the
+ * registry may not be the same.
  */
-public sealed interface ModelRef permits ModelRef.Builtin, ModelRef.Onnx, ModelRef.HubWithSpec {
+public sealed interface ModelRef extends java.io.Serializable permits ModelRef.Builtin, ModelRef.Onnx, ModelRef.HubWithSpec {
 
     /** What the user wrote. */
     String text();
@@ -79,6 +84,22 @@ public sealed interface ModelRef permits ModelRef.Builtin, ModelRef.Onnx, ModelR
             int where = (localFile != null ? 1 : 0) + (hubFile != null ? 1 : 0) + (recipe != null ? 1 : 0);
             if (where != 1) {
                 throw new IllegalArgumentException(text + ": exactly one of a file, a Hub file and a recipe");
+            }
+        }
+
+        /** Serialised as {@link Serialized}: a {@link Path} is not serialisable, its text is. */
+        private Object writeReplace() {
+            return new Serialized(text, name, entry, localFile == null ? null : localFile.toString(), hubFile, expectedSha256, recipe,
+                    inputName, embedding, preprocessing, setupFrom);
+        }
+
+        /** The serialised form of an {@link Onnx}: the same components, the local file as its path's text. */
+        private record Serialized(String text, String name, RegistryEntry entry, String localFile, HubFile hubFile, String expectedSha256,
+                                  ModelSource.Recipe recipe, String inputName, EmbeddingSelection embedding, PreprocessSpec preprocessing,
+                                  String setupFrom) implements java.io.Serializable {
+            private Object readResolve() {
+                return new Onnx(text, name, entry, localFile == null ? null : Path.of(localFile), hubFile, expectedSha256, recipe, inputName,
+                        embedding, preprocessing, setupFrom);
             }
         }
     }

@@ -15,7 +15,7 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = ModelSource.SharedFile.class, name = "file"),
     @JsonSubTypes.Type(value = ModelSource.HubFile.class, name = "hub"),
     @JsonSubTypes.Type(value = ModelSource.Recipe.class, name = "recipe")})
-public sealed interface ModelSource {
+public sealed interface ModelSource extends java.io.Serializable {
 
     /**
      * A file in the shared folder (tests' {@code ../shared}).

@@ -36,7 +36,7 @@ import org.encodertraces.provenance.ProvenanceJson;
  */
 public record PreprocessSpec(int resizeSize, ResizeMode resizeMode, ResampleFilter filter, boolean antialias,
                              int cropSize, double scale, List<Double> mean, List<Double> std,
-                             ChannelOrder channelOrder, Layout layout, boolean maskAfterCrop) {
+                             ChannelOrder channelOrder, Layout layout, boolean maskAfterCrop) implements java.io.Serializable {
 
     /** How the resize step treats the aspect ratio. */
     public enum ResizeMode {

@@ -24,7 +24,7 @@ import java.util.Objects;
 public record RegistryEntry(String id, String studyName, EncoderFamily family, String architecture,
                             String trainingData, int embeddingDim, String inputName, EmbeddingSelection embedding,
                             PreprocessSpec preprocessing, Integer nativeResizeSize, String preprocessingSource,
-                            ModelSource source, String notes) {
+                            ModelSource source, String notes) implements java.io.Serializable {
     /** Validates. */
     public RegistryEntry {
         Objects.requireNonNull(id, "id");

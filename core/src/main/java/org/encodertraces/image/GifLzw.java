@@ -82,7 +82,7 @@ final class GifLzw {
                 }
             }
         }
-        return new DecodedImage(ImageDecoder.composeGif(screenW, screenH, left, top, fw, fh, idx, pal, transparent),
+        return new DecodedImage(GifDecoder.composeGif(screenW, screenH, left, top, fw, fh, idx, pal, transparent),
                 "GIF", "P", "first frame, LZW code size " + minCode, 0, "ours (GIF LZW, code sizes above 8)");
     }
 

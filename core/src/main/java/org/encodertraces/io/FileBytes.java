@@ -3,7 +3,7 @@ package org.encodertraces.io;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.encodertraces.process.MemoryBudget;
+import java.util.Locale;
 
 /**
  * Reads a whole file into memory, refusing one too large to hold before allocating anything:
@@ -59,7 +59,14 @@ public final class FileBytes {
         }
     }
 
+    /** As {@code process.MemoryBudget.human} writes sizes; written out here because io, the bottom layer, imports none of ours. */
     private static String human(long bytes) {
-        return bytes < 1L << 20 ? bytes + " bytes" : MemoryBudget.human(bytes);
+        if (bytes < 1L << 20) {
+            return bytes + " bytes";
+        }
+        if (bytes >= 1L << 30) {
+            return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+        }
+        return String.format(Locale.ROOT, "%.0f MiB", bytes / (double) (1L << 20));
     }
 }

@@ -9,6 +9,9 @@ import java.util.Map;
  * the forensic reference encoders marked as the yardstick.
  */
 public final class MarkdownSummary {
+    /** File name of the summary beside the page. */
+    public static final String FILE = "summary.md";
+
     private MarkdownSummary() {
     }
 
@@ -48,9 +51,9 @@ public final class MarkdownSummary {
                     b.append("\u2014");
                 } else {
                     Interval ci = Intervals.probe(r);
-                    b.append(Html.pp(p.get(t)));
+                    b.append(ReportText.pp(p.get(t)));
                     if (ci != null) {
-                        b.append(' ').append(Html.ciSigned(ci.shift(-r.chance())));
+                        b.append(' ').append(ReportText.ciSigned(ci.shift(-r.chance())));
                     }
                     if (r.testSamples() < Intervals.SMALL_SAMPLE) {
                         b.append(" \u26a0");
@@ -58,11 +61,10 @@ public final class MarkdownSummary {
                 }
                 b.append(" |");
             }
-            HtmlReport.Headline h = HtmlReport.headline(d, e);
-            boolean ceiling = d.knn().stream().filter(r -> r.encoderId().equals(e.id())).allMatch(KnnRow::atCeiling);
-            b.append(' ').append(h.knnGap() == null ? "\u2014" : Html.pp(h.knnGap())
-                    + (h.knnGapCi() == null ? "" : " " + Html.ciSigned(h.knnGapCi())) + (ceiling ? " (ceiling)" : "")).append(" | ")
-                    .append(h.retrieval() == null ? "\u2014" : HtmlReport.changeText(h.retrieval())).append(" |\n");
+            Headline h = Headline.of(d, e);
+            b.append(' ').append(h.knnGap() == null ? "\u2014" : ReportText.pp(h.knnGap())
+                    + (h.knnGapCi() == null ? "" : " " + ReportText.ciSigned(h.knnGapCi())) + (h.knnAtCeiling() ? " (ceiling)" : ""))
+                    .append(" | ").append(h.retrieval() == null ? "\u2014" : ReportText.retrievalChange(h.retrieval())).append(" |\n");
         }
         if (!d.knn().isEmpty()) {
             b.append("\n## kNN\n\nAccuracy (%) under the five processing set-ups; chance is the share of the queries' largest class;"
@@ -82,10 +84,10 @@ public final class MarkdownSummary {
                 }
                 b.append("| ").append(md(r.task())).append(" | ").append(md(d.encoder(r.encoderId()).displayName())).append(" | ")
                         .append(r.k()).append(" | ").append(r.queries() == null ? "\u2014" : r.queries()).append(" | ")
-                        .append(r.chance() == null ? "\u2014" : Html.pct(r.chance())).append(" | ").append(Html.pct(r.allSame()))
-                        .append(" | ").append(Html.pct(r.posSame())).append(" | ").append(Html.pct(r.negSame())).append(" | ")
-                        .append(Html.pct(r.allDiff())).append(" | ").append(Html.pct(r.uniform())).append(" | ").append(Html.pp(r.gap()))
-                        .append(gci == null ? "" : " " + Html.ciSigned(gci)).append(" | ").append(String.join(", ", marks)).append(" |\n");
+                        .append(r.chance() == null ? "\u2014" : ReportText.pct(r.chance())).append(" | ").append(ReportText.pct(r.allSame()))
+                        .append(" | ").append(ReportText.pct(r.posSame())).append(" | ").append(ReportText.pct(r.negSame())).append(" | ")
+                        .append(ReportText.pct(r.allDiff())).append(" | ").append(ReportText.pct(r.uniform())).append(" | ").append(ReportText.pp(r.gap()))
+                        .append(gci == null ? "" : " " + ReportText.ciSigned(gci)).append(" | ").append(String.join(", ", marks)).append(" |\n");
             }
         }
         if (!d.erasure().isEmpty()) {
@@ -94,25 +96,25 @@ public final class MarkdownSummary {
                     .append("| Encoder | Eraser | Measure | Images (evaluated, test) | Raw | Erased | Change |\n")
                     .append("|---|---|---|---:|---:|---:|---:|\n");
             for (ErasureRow r : d.erasure()) {
-                String m = md(r.measure()) + (r.chance() == null ? "" : " (" + Html.pct(r.chance()) + ")");
+                String m = md(r.measure()) + (r.chance() == null ? "" : " (" + ReportText.pct(r.chance()) + ")");
                 b.append("| ").append(md(d.encoder(r.encoderId()).displayName())).append(" | ").append(md(r.eraser()))
                         .append(" | ").append(r.erased() ? "**" + m + "**" : m).append(" | ").append(r.evaluatedImages())
                         .append(", ").append(r.testSamples()).append(" | ").append(value(r, r.before(), r.beforeStd()))
-                        .append(" | ").append(value(r, r.after(), r.afterStd())).append(" | ").append(Html.pp(r.change()))
+                        .append(" | ").append(value(r, r.after(), r.afterStd())).append(" | ").append(ReportText.pp(r.change()))
                         .append(" |\n");
             }
         }
         if (!d.notes().isEmpty()) {
             b.append("\n## Notes\n\n");
-            for (String n : d.notes()) {
-                b.append("- ").append(md(n)).append('\n');
+            for (Note n : d.notes()) {
+                b.append("- ").append(md(n.text())).append('\n');
             }
         }
         return b.toString();
     }
 
     private static String value(ErasureRow r, double v, Double std) {
-        return (r.signed() ? Html.pp(v) : Html.pct(v)) + (std == null ? "" : " \u00b1 " + Html.pctNum(std));
+        return (r.signed() ? ReportText.pp(v) : ReportText.pct(v)) + (std == null ? "" : " \u00b1 " + ReportText.pctNum(std));
     }
 
     /** Escapes the characters that would break a Markdown table or inline HTML. */

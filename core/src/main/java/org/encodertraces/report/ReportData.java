@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * Everything a report shows, independent of the experiment classes that computed it: the audit
- * command fills it, {@link HtmlReport} renders it, and {@link ReportJson} writes it as
+ * command fills it, the page ({@code report.html}) renders it, and {@link ReportJson} writes it as
  * {@code report.json} beside the HTML so that the page can be rebuilt or compared later.
  *
  * <p>All accuracies and recalls are fractions in [0, 1]; the report shows them as percentages.
@@ -25,7 +25,8 @@ import java.util.Set;
  * @param knn kNN results under the five processing set-ups (empty when not run)
  * @param retrieval phone/camera pair retrieval results (empty when not run)
  * @param audit dataset audit, trace label against class (empty when not run)
- * @param notes what was skipped and why, and other remarks a reader must see
+ * @param notes what was skipped and why, and other remarks a reader must see, each with the section it
+ *     belongs to
  * @param provenance inputs, model hashes, parameters, seeds, versions, codecs; arbitrary nesting of
  *     maps, lists, strings, numbers and booleans
  * @param erasure the "after erasure" measurements, raw beside erased on held-out images (empty when
@@ -33,7 +34,7 @@ import java.util.Set;
  */
 public record ReportData(String title, String created, DatasetInfo dataset, List<EncoderInfo> encoders,
                          List<ProbeRow> probes, List<KnnRow> knn, List<RetrievalRow> retrieval,
-                         List<AuditRow> audit, List<String> notes, Map<String, Object> provenance,
+                         List<AuditRow> audit, List<Note> notes, Map<String, Object> provenance,
                          List<ErasureRow> erasure) {
     /** Validates that every row names a known encoder and that ids are unique; nulls become empty. */
     public ReportData {
@@ -77,7 +78,7 @@ public record ReportData(String title, String created, DatasetInfo dataset, List
     /** A report without an "after erasure" section. */
     public ReportData(String title, String created, DatasetInfo dataset, List<EncoderInfo> encoders,
                       List<ProbeRow> probes, List<KnnRow> knn, List<RetrievalRow> retrieval,
-                      List<AuditRow> audit, List<String> notes, Map<String, Object> provenance) {
+                      List<AuditRow> audit, List<Note> notes, Map<String, Object> provenance) {
         this(title, created, dataset, encoders, probes, knn, retrieval, audit, notes, provenance, List.of());
     }
 
@@ -89,7 +90,7 @@ public record ReportData(String title, String created, DatasetInfo dataset, List
     /** A report stamped with the given creation time. */
     public static ReportData of(String title, Instant created, DatasetInfo dataset, List<EncoderInfo> encoders,
                                 List<ProbeRow> probes, List<KnnRow> knn, List<RetrievalRow> retrieval,
-                                List<AuditRow> audit, List<String> notes, Map<String, Object> provenance) {
+                                List<AuditRow> audit, List<Note> notes, Map<String, Object> provenance) {
         return new ReportData(title, created.toString(), dataset, encoders, probes, knn, retrieval, audit, notes,
                 provenance);
     }
@@ -102,6 +103,24 @@ public record ReportData(String title, String created, DatasetInfo dataset, List
             }
         }
         throw new IllegalArgumentException("no encoder " + id + " in the report");
+    }
+
+    /** The notes of one section, in the order they were made. */
+    public List<Note> notes(Note.Section section) {
+        return notes.stream().filter(n -> n.section() == section).toList();
+    }
+
+    /** The encoders in display order: by family (CVL, SUP, SSL, OTHER, REF), then as listed. */
+    public List<EncoderInfo> encodersByFamily() {
+        List<EncoderInfo> out = new java.util.ArrayList<>();
+        for (EncoderGroup g : EncoderGroup.values()) {
+            for (EncoderInfo e : encoders) {
+                if (e.family() == g) {
+                    out.add(e);
+                }
+            }
+        }
+        return out;
     }
 
     private static void known(Set<String> ids, String id, String where) {

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What {@link HtmlReport#write} wrote.
+ * What was written into a report folder ({@code report.html} and the files beside it).
  *
  * @param html the self-contained page
  * @param json the {@link ReportData} it was built from

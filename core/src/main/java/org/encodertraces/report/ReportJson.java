@@ -12,9 +12,13 @@ import org.encodertraces.io.JsonErrors;
 /**
  * {@link ReportData} to and from JSON, with snake_case keys (the study's CSV column style:
  * {@code pos_same}, {@code encoder_id}). Unknown keys are an error, so a misspelt field in a
- * hand-edited file is caught rather than silently dropped.
+ * hand-edited file is caught rather than silently dropped. Each note is an object with its section
+ * and text; a file written before notes carried their section (plain strings) still reads.
  */
 public final class ReportJson {
+    /** File name of the report's data beside its page. */
+    public static final String FILE = "report.json";
+
     private final ObjectMapper mapper;
 
     /** A reader/writer; each instance has its own mapper. */
@@ -31,9 +35,27 @@ public final class ReportJson {
         return mapper.writeValueAsString(data) + "\n";
     }
 
-    /** Parses JSON text written by {@link #toJson}. */
+    /** Parses JSON text written by {@link #toJson}, or by an earlier version (notes as plain strings). */
     public ReportData fromJson(String json) throws IOException {
-        return mapper.readValue(json, ReportData.class);
+        com.fasterxml.jackson.databind.JsonNode tree = mapper.readTree(json);
+        upgradeNotes(tree);
+        return mapper.treeToValue(tree, ReportData.class);
+    }
+
+    /**
+     * A report written before notes carried their section lists them as plain strings: each becomes a
+     * note in the section the page of that time gave it ({@link LegacyNotes}), so the old file renders
+     * as it did.
+     */
+    private static void upgradeNotes(com.fasterxml.jackson.databind.JsonNode tree) {
+        if (tree != null && tree.get("notes") instanceof com.fasterxml.jackson.databind.node.ArrayNode notes) {
+            for (int i = 0; i < notes.size(); i++) {
+                if (notes.get(i).isTextual()) {
+                    String text = notes.get(i).asText();
+                    notes.set(i, notes.objectNode().put("section", LegacyNotes.section(text).name()).put("text", text));
+                }
+            }
+        }
     }
 
     /** Writes {@code data} to {@code file} (UTF-8). */
@@ -62,6 +84,7 @@ public final class ReportJson {
                     + (tree == null || tree.isMissingNode() ? "empty" : tree.isArray() ? "a JSON array" : "a single JSON value")
                     + ", not an object with the report's fields");
         }
+        upgradeNotes(tree);
         try {
             return mapper.treeToValue(tree, ReportData.class);
         } catch (com.fasterxml.jackson.databind.exc.InvalidFormatException e) {

@@ -45,16 +45,15 @@ public final class ReportTables {
 
     private static String erasureCell(ErasureRow r, double v, Double std) {
         if (r.signed()) {
-            return Html.signed(v);
+            return ReportText.signed(v);
         }
-        String t = Html.pctNum(v) + (std == null ? "" : " \u00b1 " + Html.pctNum(std));
-        return r.testSamples() > 0 ? t + " " + Html.ci(Intervals.withSeeds(v, r.testSamples(), std)) : t;
+        String t = ReportText.pctNum(v) + (std == null ? "" : " \u00b1 " + ReportText.pctNum(std));
+        return r.testSamples() > 0 ? t + " " + ReportText.ci(Intervals.withSeeds(v, r.testSamples(), std)) : t;
     }
 
     /** The tables of a report, in page order; tables without rows are left out. */
     public static List<Table> of(ReportData d, PaperResults paper, PaperComparison comparison) {
         StudyFigures study = new StudyFigures(paper, comparison);
-        Charts order = new Charts(d, paper, comparison);
         List<Table> out = new ArrayList<>();
         List<String> tasks = TraceSensitivity.probeTasks(d);
         List<String> h = new ArrayList<>(List.of("Encoder", "Family"));
@@ -65,7 +64,7 @@ public final class ReportTables {
         h.add("kNN gap (pp) [95% CI]");
         h.add("Retrieval R@1 change, own-device distractors (pp) [95% CI]");
         List<List<String>> rows = new ArrayList<>();
-        for (EncoderInfo e : order.byFamily()) {
+        for (EncoderInfo e : d.encodersByFamily()) {
             List<String> r = new ArrayList<>(List.of(e.displayName() + (e.isReference() ? " (yardstick)" : ""),
                     e.family().name()));
             for (String t : tasks) {
@@ -76,18 +75,18 @@ public final class ReportTables {
                     r.add("");
                 } else {
                     Interval ci = Intervals.probe(p);
-                    r.add(Html.signed(p.aboveChance()) + (ci == null ? "" : " " + Html.ciSigned(ci.shift(-p.chance()))));
+                    r.add(ReportText.signed(p.aboveChance()) + (ci == null ? "" : " " + ReportText.ciSigned(ci.shift(-p.chance()))));
                     Double studyChance = comparison.studyChance(p.kind(), t, p.chance());
                     StudyFigure s = study.probe(e, p.kind(), t).aboveChance(studyChance);
                     r.add(s.isExact() || s.isBand() ? s.cell(studyChance != null) + (studyChance == null ? " (accuracy; study chance unknown)" : "")
                             : s.absent());
                 }
             }
-            HtmlReport.Headline hl = HtmlReport.headline(d, e);
-            r.add(hl.knnGap() == null ? "" : Html.signed(hl.knnGap())
-                    + (hl.knnGapCi() == null ? "" : " " + Html.ciSigned(hl.knnGapCi())));
-            r.add(hl.retrieval() == null ? "" : Html.signed(-hl.retrieval().drop())
-                    + (hl.retrievalCi() == null ? "" : " " + Html.ciSigned(hl.retrievalCi())));
+            Headline hl = Headline.of(d, e);
+            r.add(hl.knnGap() == null ? "" : ReportText.signed(hl.knnGap())
+                    + (hl.knnGapCi() == null ? "" : " " + ReportText.ciSigned(hl.knnGapCi())));
+            r.add(hl.retrieval() == null ? "" : ReportText.signed(-hl.retrieval().drop())
+                    + (hl.retrievalCi() == null ? "" : " " + ReportText.ciSigned(hl.retrievalCi())));
             rows.add(r);
         }
         out.add(new Table("headline", "Trace sensitivity per encoder: probe accuracy above chance, kNN gap and"
@@ -100,10 +99,10 @@ public final class ReportTables {
             Interval ci = Intervals.probe(p);
             StudyFigure s = study.probe(e, p.kind(), p.task());
             rows.add(List.of(p.task(), p.kind() == ProbeKind.PROCESSING ? "processing" : "acquisition",
-                    e.displayName(), e.family().name(), Html.pctNum(p.accuracy()), ci == null ? "" : Html.ci(ci),
-                    Html.pctNum(p.chance()), Integer.toString(p.testSamples()), Integer.toString(p.seeds()),
+                    e.displayName(), e.family().name(), ReportText.pctNum(p.accuracy()), ci == null ? "" : ReportText.ci(ci),
+                    ReportText.pctNum(p.chance()), Integer.toString(p.testSamples()), Integer.toString(p.seeds()),
                     s.isExact() || s.isBand() ? s.cell(false) : s.absent(), s.source(),
-                    s.isExact() ? Html.signed(p.accuracy() - s.value()) : ""));
+                    s.isExact() ? ReportText.signed(p.accuracy() - s.value()) : ""));
         }
         if (!rows.isEmpty()) {
             out.add(new Table("probes", "Linear-probe top-1 accuracy (%) with 95% intervals, chance, test size and the"
@@ -125,10 +124,10 @@ public final class ReportTables {
                 marks.add("ceiling");
             }
             rows.add(List.of(k.task(), e.displayName(), Integer.toString(k.k()),
-                    k.queries() == null ? "" : Integer.toString(k.queries()), k.chance() == null ? "" : Html.pctNum(k.chance()),
-                    Html.pctNum(k.allSame()),
-                    Html.pctNum(k.posSame()), Html.pctNum(k.negSame()), Html.pctNum(k.allDiff()),
-                    Html.pctNum(k.uniform()), Html.signed(k.gap()), gci == null ? "" : Html.ciSigned(gci),
+                    k.queries() == null ? "" : Integer.toString(k.queries()), k.chance() == null ? "" : ReportText.pctNum(k.chance()),
+                    ReportText.pctNum(k.allSame()),
+                    ReportText.pctNum(k.posSame()), ReportText.pctNum(k.negSame()), ReportText.pctNum(k.allDiff()),
+                    ReportText.pctNum(k.uniform()), ReportText.signed(k.gap()), gci == null ? "" : ReportText.ciSigned(gci),
                     s.isExact() || s.isBand() ? s.cell(true) : s.absent(), String.join("; ", marks)));
         }
         if (!rows.isEmpty()) {
@@ -151,9 +150,9 @@ public final class ReportTables {
             StudyFigure s = overall ? study.recallChange(e) : StudyFigure.none("", "");
             rows.add(List.of(e.displayName(), r.queryClass(), Integer.toString(r.queries()),
                     r.candidates() == null ? "" : Integer.toString(r.candidates()),
-                    chance == null ? "" : Html.pctNum(chance), Html.pctNum(r.recallAt1OtherDevice()),
-                    io == null ? "" : Html.ci(io), Html.pctNum(r.recallAt1QueryDevice()), iq == null ? "" : Html.ci(iq),
-                    Html.signed(-r.drop()), ch == null ? "" : Html.ciSigned(ch), HtmlReport.relativeChange(r),
+                    chance == null ? "" : ReportText.pctNum(chance), ReportText.pctNum(r.recallAt1OtherDevice()),
+                    io == null ? "" : ReportText.ci(io), ReportText.pctNum(r.recallAt1QueryDevice()), iq == null ? "" : ReportText.ci(iq),
+                    ReportText.signed(-r.drop()), ch == null ? "" : ReportText.ciSigned(ch), ReportText.relativeChange(r),
                     s.isExact() || s.isBand() ? s.cell(true) : s.absent() == null ? "" : s.absent()));
         }
         if (!rows.isEmpty()) {
@@ -167,8 +166,8 @@ public final class ReportTables {
         rows = new ArrayList<>();
         for (ErasureRow r : d.erasure()) {
             rows.add(List.of(d.encoder(r.encoderId()).displayName(), r.eraser(), r.measure() + (r.erased() ? " (erased)" : ""),
-                    Integer.toString(r.evaluatedImages()), Integer.toString(r.testSamples()), r.chance() == null ? "" : Html.pctNum(r.chance()),
-                    erasureCell(r, r.before(), r.beforeStd()), erasureCell(r, r.after(), r.afterStd()), Html.signed(r.change())));
+                    Integer.toString(r.evaluatedImages()), Integer.toString(r.testSamples()), r.chance() == null ? "" : ReportText.pctNum(r.chance()),
+                    erasureCell(r, r.before(), r.beforeStd()), erasureCell(r, r.after(), r.afterStd()), ReportText.signed(r.change())));
         }
         if (!rows.isEmpty()) {
             out.add(new Table("erasure", "After erasure: each experiment on images the eraser was never fitted on, raw and erased"
@@ -176,11 +175,10 @@ public final class ReportTables {
                     List.of("Encoder", "Eraser", "Measure", "Images", "Test", "Chance (%)", "Raw", "Erased", "Change (pp)"), rows));
         }
 
-        List<List<String>> rep = HtmlReport.reproduction(d, study);
+        List<List<String>> rep = Reproduction.rows(d, study);
         if (!rep.isEmpty()) {
             out.add(new Table("reproduction", "Our figures against the study's for the study's encoders in this run.",
-                    List.of("Encoder", "Experiment", "Ours", "95% CI", "Study", "Ours - study", "Study within CI"),
-                    rep));
+                    Reproduction.HEADER, rep));
         }
         return out;
     }

@@ -35,7 +35,7 @@ public record StudyFigure(String source, Double value, String studyName, PaperRe
         if (chance == null || absent != null) {
             return this;
         }
-        String src = source + ", points above its chance of " + Html.pct(chance);
+        String src = source + ", points above its chance of " + ReportText.pct(chance);
         if (value != null) {
             return new StudyFigure(src, value - chance, studyName, null, null);
         }
@@ -84,10 +84,10 @@ public record StudyFigure(String source, Double value, String studyName, PaperRe
     }
 
     private static String fmt(double v, boolean difference) {
-        return difference ? Html.pp(v) : Html.pct(v);
+        return difference ? ReportText.pp(v) : ReportText.pct(v);
     }
 
     private static String num(double v, boolean difference) {
-        return difference ? Html.signed(v) : Html.pctNum(v);
+        return difference ? ReportText.signed(v) : ReportText.pctNum(v);
     }
 }

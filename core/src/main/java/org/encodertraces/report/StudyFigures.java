@@ -9,47 +9,52 @@ import java.util.function.Function;
  * range over the study's encoders of the same family (CVL, SUP, SSL), otherwise the reason there is
  * none (yardstick encoders and models of unknown family have no study family).
  */
-final class StudyFigures {
+public final class StudyFigures {
     private final PaperResults paper;
     private final PaperComparison comparison;
 
-    StudyFigures(PaperResults paper, PaperComparison comparison) {
+    /**
+     * The figures of {@code paper} compared as {@code comparison} says.
+     *
+     * @param paper the study's figures, or null: every figure is then absent, with that reason
+     */
+    public StudyFigures(PaperResults paper, PaperComparison comparison) {
         this.paper = paper;
         this.comparison = comparison;
     }
 
     /** The study's probe accuracy for this encoder and task, or its family's range. */
-    StudyFigure probe(EncoderInfo e, ProbeKind kind, String task) {
+    public StudyFigure probe(EncoderInfo e, ProbeKind kind, String task) {
         String source = comparison.label(kind);
         return find(e, source, name -> comparison.probe(paper, kind, task, name));
     }
 
     /** The study's kNN gap (pos-same minus neg-same) for this encoder and task, or its family's range. */
-    StudyFigure knnGap(EncoderInfo e, String task) {
+    public StudyFigure knnGap(EncoderInfo e, String task) {
         return find(e, comparison.processingLabel(), name -> comparison.knn(paper, task, name)
                 .map(k -> OptionalDouble.of(k.gap())).orElse(OptionalDouble.empty()));
     }
 
     /** The study's kNN accuracy in the uniform set-up. */
-    StudyFigure knnUniform(EncoderInfo e, String task) {
+    public StudyFigure knnUniform(EncoderInfo e, String task) {
         return find(e, comparison.processingLabel(), name -> comparison.knn(paper, task, name)
                 .map(k -> OptionalDouble.of(k.uniform())).orElse(OptionalDouble.empty()));
     }
 
     /** The study's PairCams recall@1 with distractors from the other device. */
-    StudyFigure recallOther(EncoderInfo e) {
+    public StudyFigure recallOther(EncoderInfo e) {
         return find(e, comparison.retrievalLabel(), name -> comparison.retrieval(paper, name)
                 .map(r -> OptionalDouble.of(r.recallAt1OtherDevice())).orElse(OptionalDouble.empty()));
     }
 
     /** The study's PairCams recall@1 with distractors from the query's device. */
-    StudyFigure recallQuery(EncoderInfo e) {
+    public StudyFigure recallQuery(EncoderInfo e) {
         return find(e, comparison.retrievalLabel(), name -> comparison.retrieval(paper, name)
                 .map(r -> OptionalDouble.of(r.recallAt1QueryDevice())).orElse(OptionalDouble.empty()));
     }
 
     /** The study's change of recall@1 from other-device to query-device distractors (negative = drop). */
-    StudyFigure recallChange(EncoderInfo e) {
+    public StudyFigure recallChange(EncoderInfo e) {
         return find(e, comparison.retrievalLabel(), name -> comparison.retrieval(paper, name)
                 .map(r -> OptionalDouble.of(-r.drop())).orElse(OptionalDouble.empty()));
     }

@@ -30,7 +30,7 @@ class AuditTest {
                 .withProbe(base.probe().withBudget(4, 3)).withK(5);
         Audit.Plan plan = Audit.plan(ds, cfg);
         assertEquals(6 + 2 + 6 + 1, plan.operations().size(), "JPEG (6), resizing (2 new), masked JPEG (6), IDENTITY for pairs");
-        assertTrue(plan.notes().stream().anyMatch(n -> n.startsWith("acquisition probes skipped")), plan.notes().toString());
+        assertTrue(plan.notes().stream().anyMatch(n -> n.text().startsWith("acquisition probes skipped")), plan.notes().toString());
         EncoderFactory.Settings s = EncoderFactory.fromEnvironment(System.getenv(), 2, ExecutionProvider.CPU);
         Path out = tmp.resolve("out");
         Audit.Outcome o = Audit.run(plan, cfg, out, m -> EncoderFactory.open(m, Registry.builtIn(), s), new Audit.Listener() {
@@ -86,7 +86,7 @@ class AuditTest {
         assertEquals(List.of("IDENTITY", "MASK_90"), plan.operations().stream().map(org.encodertraces.process.ProcessingOp::name).toList());
         List<String> attrs = plan.steps().stream().filter(st -> st.kind().equals("acquisition")).map(Audit.Step::name).toList();
         assertTrue(attrs.contains("Make") && attrs.contains("Is Smartphone"), attrs.toString());
-        assertTrue(plan.notes().stream().anyMatch(n -> n.startsWith("acquisition probe 'Model' skipped") && n.contains("photos labelled")),
+        assertTrue(plan.notes().stream().anyMatch(n -> n.text().startsWith("acquisition probe 'Model' skipped") && n.text().contains("photos labelled")),
                 plan.notes().toString());
         EncoderFactory.Settings s = EncoderFactory.fromEnvironment(System.getenv(), 2, ExecutionProvider.CPU);
         Audit.Outcome o = Audit.run(plan, cfg, tmp, m -> EncoderFactory.open(m, Registry.builtIn(), s), new Audit.Listener() {

@@ -2,7 +2,6 @@ package org.encodertraces.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.encodertraces.Requirements;
 import org.encodertraces.probe.ProcessingTask;
 import org.encodertraces.report.Chromium;
 import org.encodertraces.report.ErasureRow;
@@ -38,8 +38,7 @@ class AuditErasureCliTest {
 
     @BeforeAll
     static void auditWithAnEraserFittedInside() throws Exception {
-        Path flowers = SmallFlowers.shared().resolve("data/flowers17");
-        assumeTrue(Files.isDirectory(flowers), "SKIPPED: " + flowers + " not found; set TRACES_SHARED to the shared folder");
+        Path flowers = Requirements.shared("data/flowers17");
         images = tmp.resolve("flowers");
         for (String c : List.of("daisy", "iris", "sunflower", "tulip")) {
             Files.createDirectories(images.resolve(c));
@@ -143,7 +142,7 @@ class AuditErasureCliTest {
         assertEquals(120 - fitted, jpeg.evaluatedImages());
         assertTrue(jpeg.erased() && jpeg.after() < jpeg.before(), jpeg.toString());
         assertTrue(d.erasure().stream().noneMatch(x -> x.eraser().equals("all.safetensors")), "nothing measured for the all-images eraser");
-        assertTrue(d.notes().stream().anyMatch(n -> n.contains("eraser all.safetensors not evaluated")), d.notes().toString());
+        assertTrue(d.notes().stream().anyMatch(n -> n.text().contains("eraser all.safetensors not evaluated")), d.notes().toString());
         @SuppressWarnings("unchecked")
         List<java.util.Map<String, Object>> erasers = (List<java.util.Map<String, Object>>) d.provenance().get("erasers");
         assertEquals(2, erasers.size());

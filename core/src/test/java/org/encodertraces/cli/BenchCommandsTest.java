@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code traces bench-embed} and {@code traces bench-knn} at the command line: the stage costs,
  * ideal, measured throughput and ratio are printed and consistent with each other; the kNN
- * search is reported against the GEMM peak the reference script wrote; bad usage exits 2.
+ * search is reported against the GEMM peak the reference script wrote; bad usage exits 2. What a
+ * benchmark measured is never held to a bound here (a loaded machine measures anything): only what
+ * it ran, how its figures follow from each other, and that each is a real measurement.
  */
 class BenchCommandsTest {
     @TempDir
@@ -33,7 +35,8 @@ class BenchCommandsTest {
                 "--threads", "2", "--processing", "IDENTITY,JPEG75_420");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("CPU \""), r.out());
-        assertTrue(r.out().contains("2 decode workers, ONNX Runtime 2 intra-op threads, spinning off"), r.out());
+        assertTrue(r.out().contains("set-up: 8 images of " + images + ", 2 decode workers, ONNX Runtime 2 intra-op threads, spinning off"),
+                r.out());
         List<String[]> rows = r.out().lines().filter(l -> l.startsWith("| mobilenetv2-int8 |"))
                 .map(l -> Arrays.stream(l.split("\\|")).map(String::trim).skip(1).toArray(String[]::new)).toList();
         assertEquals(2, rows.size(), r.out());
@@ -48,7 +51,12 @@ class BenchCommandsTest {
             double ideal = Double.parseDouble(row[7]);
             double measured = Double.parseDouble(row[8]);
             double ratio = Double.parseDouble(row[9]);
-            assertTrue(decode > 0 && pre > 0 && inf > 0 && measured > 0, Arrays.toString(row));
+            for (int c = 2; c <= 12; c++) {
+                if (c != 11) {
+                    double v = Double.parseDouble(row[c]);
+                    assertTrue(Double.isFinite(v) && v >= 0, "column " + c + " is a measurement: " + Arrays.toString(row));
+                }
+            }
             assertEquals(decode + op + pre + inf, total, 0.03, "the CPU cost is the sum of the stages");
             assertEquals(2 * 1000 / total, ideal, ideal * 0.01 + 0.1, "the ideal is 2 cores over the cost");
             assertEquals(measured / ideal, ratio, 0.01 + ratio * 0.01, "the ratio is measured over ideal");
@@ -57,8 +65,11 @@ class BenchCommandsTest {
             assertEquals(total / Double.parseDouble(row[10]), Double.parseDouble(row[12]), 0.02 + 0.01 * total / Double.parseDouble(row[10]),
                     "the pipeline's CPU efficiency: stage costs over the CPU it spent");
         }
-        // the JPEG round trip is an operation; IDENTITY has none to speak of
-        assertTrue(Double.parseDouble(rows.get(1)[3]) > Double.parseDouble(rows.get(0)[3]) + 0.1, r.out());
+        // each image is decoded once and timed under every operation; inference is measured once on ready tensors:
+        // both columns are the same figure in every row, while each operation's own columns are its own
+        assertEquals(rows.get(0)[2], rows.get(1)[2], "one decode cost for all operations: " + r.out());
+        assertEquals(rows.get(0)[5], rows.get(1)[5], "one inference cost for all operations: " + r.out());
+        assertTrue(r.out().contains("inference on ready tensors: "), r.out());
     }
 
     @Test

@@ -3,7 +3,6 @@ package org.encodertraces.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.encodertraces.Requirements;
 import org.encodertraces.image.ChromaSubsampling;
 import org.encodertraces.image.JpegCodec;
 import org.encodertraces.image.RgbImage;
@@ -134,7 +134,7 @@ class HostileRunsProcessTest {
         Path mnt = Files.createDirectories(tmp.resolve("tiny"));
         Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", mnt.toString()).redirectErrorStream(true).start();
         String why = new String(m.getInputStream().readAllBytes());
-        assumeTrue(m.waitFor() == 0, "SKIPPED: cannot mount a 3 MB tmpfs to fill (needs root or CAP_SYS_ADMIN): " + why);
+        Requirements.skipUnless(m.waitFor() == 0, "cannot mount a 3 MB tmpfs to fill (needs root or CAP_SYS_ADMIN): " + why);
         try {
             Path out = mnt.resolve("out");
             CliRun r = CliRun.of("process", "--op", "SHARPEN_2", "--threads", "1", in.toString(), "-o", out.toString());
@@ -206,7 +206,7 @@ class HostileRunsProcessTest {
         List<String> prefix = List.of();
         if (root) {
             Path setpriv = Path.of("/usr/bin/setpriv");
-            assumeTrue(Files.isExecutable(setpriv), "SKIPPED: running as root, where chmod 000 denies nothing, and without"
+            Requirements.skipUnless(Files.isExecutable(setpriv), "running as root, where chmod 000 denies nothing, and without"
                     + " /usr/bin/setpriv (util-linux) to drop the capabilities that bypass it");
             prefix = List.of(setpriv.toString(), "--bounding-set=-dac_override,-dac_read_search");
         }

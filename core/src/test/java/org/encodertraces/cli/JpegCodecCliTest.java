@@ -3,13 +3,13 @@ package org.encodertraces.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.encodertraces.BadFiles;
+import org.encodertraces.Requirements;
 import org.encodertraces.image.ChromaSubsampling;
 import org.encodertraces.image.JpegBackend;
 import org.encodertraces.image.JpegCodec;
@@ -45,7 +45,7 @@ class JpegCodecCliTest {
 
     @Test
     void bothCodecPathsWriteTheSamePixelsAndRecordWhichRan(@TempDir Path tmp) throws Exception {
-        assumeTrue(JpegBackend.TURBOJPEG.available(), () -> "TurboJPEG path not tested: " + JpegBackend.turboJpegUnavailableReason());
+        Requirements.turboJpeg();
         Path in = input(tmp);
         JsonNode turbo = process(in, tmp.resolve("turbo"), "turbojpeg");
         JsonNode jdk = process(in, tmp.resolve("jdk"), "jdk");

@@ -3,7 +3,6 @@ package org.encodertraces.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,6 +16,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.encodertraces.Requirements;
 import org.encodertraces.encoder.Registry;
 import org.encodertraces.encoder.onnx.OnnxModelEditor;
 import org.encodertraces.encoder.onnx.ProtoWriter;
@@ -51,8 +51,7 @@ class ModelDownloadCliTest {
     @BeforeEach
     void setUp() throws IOException {
         shared = SmallFlowers.shared();
-        Path model = shared.resolve("models/nsfwjs-mobilenetv2-224.onnx");
-        assumeTrue(Files.isRegularFile(model), "SKIPPED: " + model + " not found; set TRACES_SHARED to the shared folder");
+        Path model = Requirements.shared("models/nsfwjs-mobilenetv2-224.onnx");
         byte[] bytes = Files.readAllBytes(model);
         assertEquals(NSFW_SHA, Hashes.sha256(bytes));
         hub = new HubServer().lfs(REPO, REV, PATH, bytes).lfs(REPO, "main", PATH, bytes)

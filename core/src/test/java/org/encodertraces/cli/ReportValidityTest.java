@@ -3,11 +3,11 @@ package org.encodertraces.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.encodertraces.Requirements;
 import org.encodertraces.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,8 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportValidityTest {
 
     private static Path report(Path out) {
-        Path paper = SmallFlowers.shared().resolve("reference/paper-results");
-        assumeTrue(Files.isDirectory(paper), "SKIPPED: " + paper + " not found; set TRACES_SHARED to the shared folder");
+        Path paper = Requirements.shared("reference/paper-results");
         CliRun r = CliRun.of("report", TestData.fixture("report/demo-report.json").toString(), "--paper", paper.toString(), "--out", out.toString());
         assertEquals(0, r.exit(), r.err());
         return out;

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.encodertraces.Requirements;
 import org.encodertraces.TestData;
 import org.encodertraces.image.ChromaSubsampling;
 import org.encodertraces.image.ImageDecoder;
@@ -109,8 +110,7 @@ class ZipDatasetTest {
 
     @Test
     void sharedCifar10SplitsOpenWithTenClasses() throws IOException {
-        Path cifar = TestData.shared().resolve("data/cifar10.zip");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(cifar), cifar + " not found: test skipped");
+        Path cifar = Requirements.shared("data/cifar10.zip");
         Dataset test = Datasets.open("zip:" + cifar + "!/test").dataset();
         assertEquals(10_000, test.samples().size());
         assertEquals(List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"),

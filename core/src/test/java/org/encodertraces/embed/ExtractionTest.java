@@ -182,9 +182,11 @@ class ExtractionTest {
      */
     private static void numpyReadsTheSameValues(Path file, EmbeddingSet set) throws Exception {
         Path python = Path.of("/usr/bin/python3");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(python), "no /usr/bin/python3: numpy read-back not checked");
+        org.encodertraces.Requirements.skipUnless(Files.isExecutable(python),
+                "no /usr/bin/python3, so numpy's read-back is not checked (apt-get install python3-numpy)");
         Process check = new ProcessBuilder(python.toString(), "-c", "import numpy").start();
-        org.junit.jupiter.api.Assumptions.assumeTrue(check.waitFor() == 0, "numpy missing for /usr/bin/python3: numpy read-back not checked");
+        org.encodertraces.Requirements.skipUnless(check.waitFor() == 0,
+                "numpy missing for /usr/bin/python3, so its read-back is not checked (apt-get install python3-numpy)");
         Process p = new ProcessBuilder(python.toString(), "tools/python/read_embeddings.py", file.toString(), "--digest")
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);

@@ -12,10 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import org.encodertraces.Requirements;
 import org.encodertraces.encoder.onnx.OnnxGraphInfo;
 import org.encodertraces.encoder.onnx.OnnxModelEditor;
 import org.encodertraces.image.ResampleFilter;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -144,7 +144,7 @@ class OnnxValidationTest {
 
     @Test
     void cudaRequestedWithoutCudaGivesAClearError() throws IOException {
-        Assumptions.assumeFalse(OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA),
+        Requirements.skipUnless(!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA),
                 "this ONNX Runtime build has CUDA; the error path cannot be shown here");
         Path m = write("relu.onnx", reluPoolModel());
         EncoderException e = assertThrows(EncoderException.class, () -> OnnxEncoder.open(

@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.encodertraces.Requirements;
 import org.encodertraces.TestData;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -80,9 +81,8 @@ class CorpusParityTest {
     @EnumSource(JpegBackend.class)
     void everyCorpusFileDecodesOrFailsAsInPillow(JpegBackend backend) throws Exception {
         JpegCodecParityTest.assumeBackend(backend);
-        Path corpus = TestData.shared().resolve("data").resolve("pillow-test-images");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(corpus),
-                "Pillow corpus not found at " + corpus.toAbsolutePath() + ": test skipped");
+        Path corpus = Requirements.shared("data/pillow-test-images");
+        boolean libwebp = Requirements.presentOrFallback(LibWebp.available(), Requirements.libWebpMissing(LibWebp.unavailableReason()));
         List<Pillow> pillow = readOutcomes();
         Map<String, Accepted> accepted = readAccepted();
         for (String p : accepted.keySet()) {
@@ -136,7 +136,7 @@ class CorpusParityTest {
             table.computeIfAbsent(category, k -> new int[Outcome.values().length + 1])[got.ordinal()]++;
             table.get(category)[Outcome.values().length]++;
             Outcome want = a != null ? a.outcome() : (p.decoded() ? Outcome.IDENTICAL : Outcome.BOTH_FAIL);
-            if (category.equals("WEBP") && !LibWebp.available() && want == Outcome.IDENTICAL && got == Outcome.DIFFER) {
+            if (category.equals("WEBP") && !libwebp && want == Outcome.IDENTICAL && got == Outcome.DIFFER) {
                 // without libwebp the TwelveMonkeys fallback runs, a few levels off on lossy files (DecoderParityTest bounds it)
                 want = Outcome.DIFFER;
                 webpFallback++;
@@ -159,7 +159,7 @@ class CorpusParityTest {
         Files.writeString(dir.resolve("corpus-parity" + suffix + ".md"), markdown);
         Files.writeString(dir.resolve("corpus-parity" + suffix + ".tsv"), perFile.toString());
         System.out.print(markdown);
-        if (!LibWebp.available()) {
+        if (!libwebp) {
             System.out.println("libwebp is not installed (" + LibWebp.unavailableReason() + "): " + webpFallback
                     + " WebP file(s) decoded by the TwelveMonkeys fallback, pixel identity NOT checked; .ci/run installs libwebp7");
         }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
+import org.encodertraces.Requirements;
 import org.encodertraces.TestData;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -30,14 +31,21 @@ class DecoderParityTest {
      * Pillow). Without it, lossy WebP falls back to the TwelveMonkeys VP8 decoder, whose chroma
      * upsampling and YUV-to-RGB rounding differ from libwebp's (measured on the fixture: max 24,
      * mean 1.70), so it is allowed max 32 and mean 2.5; {@link #twelveMonkeysFallbackStaysClose}
-     * holds the fallback to that everywhere.
+     * holds the fallback to that everywhere. Under TRACES_REQUIRE_ALL=1 a missing libwebp fails the
+     * WebP cases instead ({@link Requirements#presentOrFallback}).
      */
     private static int tolerance(String input) {
-        return input.equals("lossy.webp") && !LibWebp.available() ? 32 : 0;
+        return input.equals("lossy.webp") && !libWebp(input) ? 32 : 0;
     }
 
     private static double meanTolerance(String input) {
-        return input.equals("lossy.webp") && !LibWebp.available() ? 2.5 : 0;
+        return input.equals("lossy.webp") && !libWebp(input) ? 2.5 : 0;
+    }
+
+    /** Whether libwebp decodes this WebP input; false (the fallback is checked) or a failure under the switch when it is missing. */
+    private static boolean libWebp(String input) {
+        return !input.endsWith(".webp")
+                || Requirements.presentOrFallback(LibWebp.available(), Requirements.libWebpMissing(LibWebp.unavailableReason()));
     }
 
     @org.junit.jupiter.api.Test

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
+import org.encodertraces.Requirements;
 import org.encodertraces.TestData;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -59,9 +60,11 @@ class JpegCodecParityTest {
                 "codec recorded");
     }
 
-    /** Skips (never passes) a TurboJPEG case where libturbojpeg.so.0 is not installed. */
+    /**
+     * Skips (never passes) a TurboJPEG case where libturbojpeg.so.0 is not installed, and fails it
+     * under TRACES_REQUIRE_ALL=1 ({@link Requirements#jpegBackend}).
+     */
     static void assumeBackend(JpegBackend backend) {
-        org.junit.jupiter.api.Assumptions.assumeTrue(backend.available(),
-                () -> "TurboJPEG path not tested: " + JpegBackend.turboJpegUnavailableReason());
+        Requirements.jpegBackend(backend);
     }
 }

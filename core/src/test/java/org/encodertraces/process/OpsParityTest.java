@@ -2,7 +2,6 @@ package org.encodertraces.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.encodertraces.Requirements;
 import org.encodertraces.TestData;
 import org.encodertraces.image.ChromaSubsampling;
 import org.encodertraces.image.JpegBackend;
@@ -52,7 +52,7 @@ class OpsParityTest {
     @MethodSource("cases")
     void matchesPillow(String op, String input, String expected, double scale, JpegBackend backend) throws Exception {
         if (backend != null) {
-            assumeTrue(backend.available(), () -> "TurboJPEG path not tested: " + JpegBackend.turboJpegUnavailableReason());
+            Requirements.jpegBackend(backend);
         }
         RgbImage in = TestData.readRgbPng(DIR.resolve("inputs").resolve(input));
         RgbImage got;

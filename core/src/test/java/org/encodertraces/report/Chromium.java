@@ -2,7 +2,6 @@ package org.encodertraces.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +13,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.encodertraces.Requirements;
+import org.encodertraces.report.html.HtmlReport;
 
 /**
  * Debian's headless Chromium as a test instrument: screenshots, the DOM after the page's inline
@@ -31,10 +32,12 @@ public final class Chromium {
     private Chromium() {
     }
 
-    /** Called first in each test, so that a missing browser shows as a skipped test with this message. */
+    /**
+     * Called first in each test, so that a missing browser shows as a skipped test with a message
+     * saying how to install it (a failure under TRACES_REQUIRE_ALL=1: {@link Requirements#chromium}).
+     */
     public static void require() {
-        assumeTrue(Files.isExecutable(PATH), "Chromium not found at " + PATH
-                + " (apt-get install chromium, or -Dchromium.path=...): browser test skipped");
+        Requirements.chromium(PATH);
     }
 
     /** What one Chromium run printed. */

@@ -3,7 +3,6 @@ package org.encodertraces.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -11,6 +10,8 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import javax.imageio.ImageIO;
+import org.encodertraces.Requirements;
+import org.encodertraces.report.html.ReportWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +30,7 @@ class HtmlReportChromiumTest {
         Chromium.require();
         ReportData data = SampleReports.full();
         PaperResults paper = paper();
-        ReportFiles files = HtmlReport.write(data, paper, tmp.resolve("report"));
+        ReportFiles files = ReportWriter.write(data, paper, tmp.resolve("report"));
         Path png = Chromium.screenshot(tmp, "sample", files.html(), 2400);
         BufferedImage img = ImageIO.read(png.toFile());
         assertEquals(1280, img.getWidth());
@@ -65,7 +66,7 @@ class HtmlReportChromiumTest {
         Chromium.require();
         ReportData data = new ReportJson().read(DEMO);
         PaperResults paper = paper();
-        ReportFiles files = HtmlReport.write(data, paper, tmp.resolve("demo"));
+        ReportFiles files = ReportWriter.write(data, paper, tmp.resolve("demo"));
         Chromium.screenshot(tmp, "demo", files.html(), 3000);
         String dom = Chromium.dom(tmp, "demo-dom", files.html(), "#export-selftest");
         Chromium.assertReportPage(data, dom);
@@ -90,7 +91,7 @@ class HtmlReportChromiumTest {
         Chromium.require();
         ReportData data = SampleReports.full();
         Path out = tmp.resolve("report");
-        String html = Files.readString(HtmlReport.write(data, null, out).html());
+        String html = Files.readString(ReportWriter.write(data, null, out).html());
         int audit = html.indexOf("id=\"chart-audit\"");
         String broken = html.substring(0, audit) + html.substring(audit).replace("<rect class=\"bar\"",
                 "<rect class=\"gone\"");
@@ -110,11 +111,6 @@ class HtmlReportChromiumTest {
     }
 
     static PaperResults paper() throws Exception {
-        String env = System.getenv("TRACES_SHARED");
-        Path shared = env != null && !env.isBlank() ? Path.of(env) : Path.of("..", "shared");
-        Path p = shared.resolve("reference/paper-results");
-        assumeTrue(Files.isRegularFile(p.resolve("probe_processing.csv")),
-                "study figures not found under " + shared + ": browser test of study figures skipped");
-        return PaperResults.load(p);
+        return PaperResults.load(Requirements.shared("reference/paper-results/probe_processing.csv").getParent());
     }
 }

@@ -46,15 +46,15 @@ class IntervalsTest {
     void sixteenPhotosAtSixtyTwoPointFiveIncludeChanceOfFifty() {
         Interval i = Intervals.withSeeds(0.625, 16, 0.0);
         assertTrue(i.contains(0.5), i.toString());
-        assertEquals("[38.6, 81.5]", Html.ci(i));
+        assertEquals("[38.6, 81.5]", ReportText.ci(i));
     }
 
     @Test
     void noNegativeZero() {
-        assertEquals("0.0 pp", Html.pp(-0.0004));
-        assertEquals("0.0", Html.signed(-1e-17));
-        assertEquals("\u22121.9 pp", Html.pp(-0.019));
-        assertEquals("+1.9 pp", Html.pp(0.019));
-        assertEquals("0.0", Html.pctNum(-0.0001));
+        assertEquals("0.0 pp", ReportText.pp(-0.0004));
+        assertEquals("0.0", ReportText.signed(-1e-17));
+        assertEquals("\u22121.9 pp", ReportText.pp(-0.019));
+        assertEquals("+1.9 pp", ReportText.pp(0.019));
+        assertEquals("0.0", ReportText.pctNum(-0.0001));
     }
 }

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.encodertraces.report.html.HtmlReport;
+import org.encodertraces.report.html.ReportWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,14 +56,14 @@ class ReportDataTest {
         com.fasterxml.jackson.databind.node.ObjectNode old = (com.fasterxml.jackson.databind.node.ObjectNode) om.readTree(text);
         old.remove("erasure");
         assertTrue(json.fromJson(om.writeValueAsString(old)).erasure().isEmpty());
-        String html = Files.readString(HtmlReport.write(d, null, tmp).html());
+        String html = Files.readString(ReportWriter.write(d, null, tmp).html());
         assertTrue(html.contains("<h2>After erasure</h2>") && html.contains("href=\"#erasure\""), "section and its link");
         assertTrue(html.contains("\u221264.8 pp") || html.contains("\u221268.2 pp"), "the change in points");
         assertTrue(html.contains("<span class=\"at-chance\">+1.4 pp from chance, interval contains it</span>"),
                 "18.1% on 276 test rows: its interval contains 16.7%");
         assertTrue(html.contains("+77.9 pp") && html.contains("\u22122.0 pp"), "gaps are signed points");
         assertTrue(Files.readString(tmp.resolve("summary.md")).contains("| **probe JPEG (16.7%)** | 153, 276 | 86.3% \u00b1 3.1 | 18.1% \u00b1 1.6"));
-        assertFalse(Files.readString(HtmlReport.write(SampleReports.full(), null, tmp.resolve("none")).html()).contains("id=\"erasure\""),
+        assertFalse(Files.readString(ReportWriter.write(SampleReports.full(), null, tmp.resolve("none")).html()).contains("id=\"erasure\""),
                 "no section without erasers");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SampleReports.full().withErasure(List.of(
                 new ErasureRow("nobody", "x", "leace", "jpeg", 1, "probe JPEG", true, 0.5, 0.5, null, 0.5, null, 1))));
@@ -109,7 +111,7 @@ class ReportDataTest {
     @Test
     void writesJsonCsvAndMarkdownBesideTheHtml(@TempDir Path tmp) throws Exception {
         ReportData d = SampleReports.full();
-        ReportFiles files = HtmlReport.write(d, null, tmp.resolve("out"));
+        ReportFiles files = ReportWriter.write(d, null, tmp.resolve("out"));
         assertEquals(d, new ReportJson().read(files.json()));
         List<String> probes = Files.readAllLines(files.csv().get(1));
         assertEquals(1 + d.probes().size(), probes.size());
@@ -132,7 +134,7 @@ class ReportDataTest {
     @Test
     void missingSectionsSayWhy(@TempDir Path tmp) throws Exception {
         ReportData d = SampleReports.probesOnly();
-        String html = Files.readString(HtmlReport.write(d, null, tmp).html());
+        String html = Files.readString(ReportWriter.write(d, null, tmp).html());
         assertEquals(1, HtmlReport.chartCount(d));
         assertEquals(1, count(html, "<svg class=\"chart\""));
         assertTrue(html.contains("No kNN results in this run: see the note above."), html);
@@ -150,7 +152,7 @@ class ReportDataTest {
     void documentationSampleStillParsesAndRenders(@TempDir Path tmp) throws Exception {
         ReportData d = new ReportJson().read(Path.of("docs", "report-sample.json"));
         assertEquals(5, HtmlReport.chartCount(d));
-        String html = Files.readString(HtmlReport.write(d, null, tmp).html());
+        String html = Files.readString(ReportWriter.write(d, null, tmp).html());
         assertEquals(5, count(html, "<svg class=\"chart\""));
     }
 

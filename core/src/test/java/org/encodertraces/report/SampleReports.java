@@ -75,7 +75,7 @@ final class SampleReports {
         prov.put("path_with_markup", "/tmp/<script>alert(1)</script>&x");
         return ReportData.of("Trace audit <flowers17> & friends", java.time.Instant.parse("2025-06-01T12:00:00Z"),
                 new DatasetInfo("flowers17", 510, 17), enc, probes, knn, ret, audit,
-                List.of("Acquisition probes on 60 photos only: exif-photos has 200 files, 60 with Make in the top 10"),
+                List.of(Note.acquisition("Acquisition probes on 60 photos only: exif-photos has 200 files, 60 with Make in the top 10")),
                 prov);
     }
 
@@ -98,7 +98,7 @@ final class SampleReports {
         ReportData f = full();
         return new ReportData(f.title(), f.created(), f.dataset(), f.encoders(),
                 f.probes().stream().filter(p -> p.kind() == ProbeKind.PROCESSING).toList(), List.of(), List.of(),
-                List.of(), List.of("kNN skipped: --knn not given", "Retrieval skipped: no PairCams-style pairs in the"
-                        + " dataset", "Acquisition probes skipped: only 12 photos with Make"), f.provenance());
+                List.of(), List.of(Note.knn("kNN skipped: --knn not given"), Note.retrieval("Retrieval skipped: no PairCams-style"
+                        + " pairs in the dataset"), Note.acquisition("Acquisition probes skipped: only 12 photos with Make")), f.provenance());
     }
 }

@@ -60,14 +60,13 @@ public final class TrainRun {
         if (r.epochsRun() < cfg.epochs()) {
             return new Outcome(false, false, r.epochsRun(), Double.NaN, Double.NaN, secs);
         }
-        boolean knn = cfg.objective().contrastive();
-        double trainAcc = knn ? Training.knnAccuracy(cfg, r.weights(), data, data, true) : Training.accuracy(cfg, r.weights(), data.classes().size(), data);
+        double trainAcc = Evaluation.trainAccuracy(cfg, r.weights(), data);
         double testAcc = Double.NaN;
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("runKey", key);
         extra.put("finalTrainAccuracy", trainAcc);
         if (test != null) {
-            testAcc = knn ? Training.knnAccuracy(cfg, r.weights(), data, test, false) : Training.accuracy(cfg, r.weights(), data.classes().size(), test);
+            testAcc = Evaluation.testAccuracy(cfg, r.weights(), data, test);
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("source", test.dataset().source());
             t.put("manifestSha256", test.dataset().manifestSha256());

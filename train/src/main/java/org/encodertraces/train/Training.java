@@ -5,10 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,18 +22,16 @@ import org.encodertraces.encoder.Preprocessor;
 import org.encodertraces.image.RgbImage;
 
 /**
- * Trains a {@link ResNet} on {@link TrainingImages} under a {@link TrainConfig}: SGD with
- * momentum, a checkpoint after every epoch (parameters, batch-norm statistics, momentum, epoch),
- * and resumption from the last checkpoint, so a killed run ends on the same weights as an
- * uninterrupted one.
+ * Trains a {@link ResNet} on {@link TrainingImages} under a {@link TrainConfig}: the training
+ * loop (SGD with momentum, or SimCLR's NT-Xent on two views), a {@link Checkpoint} after every
+ * epoch and resumption from the last one, so a killed run ends on the same weights as an
+ * uninterrupted one. What the weights are worth is measured apart ({@link Evaluation}).
  *
  * <p>Why the run is reproducible: initial weights come from a seeded Java generator, the epoch's
  * order from (seed, epoch), every augmentation from (seed, image id, epoch), and PyTorch's CPU
  * kernels give the same bits for the same thread count. Nothing else carries state.
  */
 public final class Training {
-    private static final String MAGIC = "encoder-traces checkpoint v1";
-
     /** Callbacks while training (called on the training thread). */
     public interface Listener {
         /** After each step: epoch (0-based), step in epoch, steps per epoch, the step's loss. */
@@ -90,7 +85,7 @@ public final class Training {
             Map<String, NDArray> momentum = zeroMomentum(net, root);
             int start = 0;
             if (Files.isRegularFile(checkpoint)) {
-                start = load(checkpoint, runKey, net, momentum);
+                start = Checkpoint.resume(checkpoint, runKey, net, momentum);
             }
             int resumedFrom = start;
             for (int epoch = start; epoch < cfg.epochs(); epoch++) {
@@ -124,7 +119,7 @@ public final class Training {
                 }
                 double mean = lossSum / steps;
                 double acc = correct / (double) (steps * cfg.batchSize() * (cfg.objective().contrastive() ? 2 : 1));
-                save(checkpoint, runKey, epoch + 1, net, momentum);
+                Checkpoint.save(checkpoint, runKey, epoch + 1, net, momentum);
                 stats.add(new EpochStats(epoch, mean, acc, (System.nanoTime() - t0) / 1e9));
                 listener.epoch(epoch, mean, acc);
                 if (stopAfterEpochs > 0 && epoch + 1 - resumedFrom >= stopAfterEpochs && epoch + 1 < cfg.epochs()) {
@@ -288,233 +283,8 @@ public final class Training {
         }
     }
 
-    /** Accuracy of the network in inference mode (running batch-norm statistics). */
-    public static double accuracy(TrainConfig cfg, Map<String, float[]> weights, int classes, TrainingImages test) {
-        int size = cfg.arch().inputSize();
-        PreprocessSpec spec = preprocessing(size);
-        long correct = 0;
-        boolean gradWas = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try (NDManager root = NDManager.newBaseManager(); ResNet net = new ResNet(cfg.arch(), classes, 0, root)) {
-            net.restore(weights);
-            for (int b0 = 0; b0 < test.size(); b0 += 256) {
-                int m = Math.min(256, test.size() - b0);
-                float[] x = unaugmented(test, b0, m, spec);
-                try (NDManager sub = root.newSubManager()) {
-                    NDArray pred = net.forward(sub.create(x, new Shape(m, 3, size, size)), false).argMax(1);
-                    long[] p = pred.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
-                    for (int i = 0; i < m; i++) {
-                        if (p[i] == test.labels()[b0 + i]) {
-                            correct++;
-                        }
-                    }
-                }
-            }
-        } finally {
-            JniUtils.setGradMode(gradWas);
-        }
-        return test.size() == 0 ? Double.NaN : correct / (double) test.size();
-    }
-
-    /**
-     * kNN accuracy of a contrastive run: each query image's class by majority vote of its
-     * {@link Objective#KNN_K} nearest reference images (cosine similarity of the embeddings, ties to
-     * the class met first, nearest first), all unaugmented.
-     *
-     * @param leaveOneOut the queries are the reference images; each one's own entry is skipped
-     */
-    public static double knnAccuracy(TrainConfig cfg, Map<String, float[]> weights, TrainingImages reference, TrainingImages queries,
-                                     boolean leaveOneOut) {
-        int classes = reference.classes().size();
-        int k = Math.min(Objective.KNN_K, reference.size() - (leaveOneOut ? 1 : 0));
-        if (k < 1 || queries.size() == 0) {
-            return Double.NaN;
-        }
-        boolean gradWas = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try (NDManager root = NDManager.newBaseManager();
-             ResNet net = new ResNet(cfg.arch(), cfg.objective().headSize(classes), 0, root)) {
-            net.restore(weights);
-            NDArray ref = normalisedEmbeddings(net, root, reference);
-            NDArray qry = leaveOneOut ? ref : normalisedEmbeddings(net, root, queries);
-            long correct = 0;
-            int take = k + (leaveOneOut ? 1 : 0);
-            for (int b0 = 0; b0 < queries.size(); b0 += 256) {
-                int m = Math.min(256, queries.size() - b0);
-                try (NDManager sub = root.newSubManager()) {
-                    NDArray q = qry.get(b0 + ":" + (b0 + m));
-                    q.tempAttach(sub);
-                    NDArray sims = q.matMul(ref.transpose());
-                    sims.tempAttach(sub);
-                    ai.djl.ndarray.NDList top = sims.topK(take, 1, true, true);
-                    long[] idx = top.get(1).toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
-                    top.forEach(a -> a.tempAttach(sub));
-                    for (int i = 0; i < m; i++) {
-                        int[] votes = new int[classes];
-                        int[] firstSeen = new int[classes];
-                        java.util.Arrays.fill(firstSeen, Integer.MAX_VALUE);
-                        int used = 0;
-                        for (int j = 0; j < take && used < k; j++) {
-                            long r = idx[i * take + j];
-                            if (leaveOneOut && r == b0 + i) {
-                                continue;
-                            }
-                            int c = (int) reference.labels()[(int) r];
-                            votes[c]++;
-                            firstSeen[c] = Math.min(firstSeen[c], used);
-                            used++;
-                        }
-                        int best = 0;
-                        for (int c = 1; c < classes; c++) {
-                            if (votes[c] > votes[best] || (votes[c] == votes[best] && firstSeen[c] < firstSeen[best])) {
-                                best = c;
-                            }
-                        }
-                        if (best == queries.labels()[b0 + i]) {
-                            correct++;
-                        }
-                    }
-                }
-            }
-            return correct / (double) queries.size();
-        } finally {
-            JniUtils.setGradMode(gradWas);
-        }
-    }
-
-    /** The input tensor (row-major [m, 3, S, S]) of images b0..b0+m-1 as decoded, through the encoder's preprocessing. */
-    private static float[] unaugmented(TrainingImages d, int b0, int m, PreprocessSpec spec) {
-        int per = 3 * spec.cropSize() * spec.cropSize();
-        float[] x = new float[m * per];
-        for (int i = 0; i < m; i++) {
-            Preprocessor.writeTensor(Preprocessor.resizeAndCrop(d.images().get(b0 + i), spec), spec, x, i * per);
-        }
-        return x;
-    }
-
-    /** L2-normalised embeddings [N, D] of unaugmented images, in inference mode. */
-    private static NDArray normalisedEmbeddings(ResNet net, NDManager root, TrainingImages d) {
-        int size = net.architecture().inputSize();
-        int dim = net.architecture().embeddingDim();
-        PreprocessSpec spec = preprocessing(size);
-        float[] all = new float[d.size() * dim];
-        for (int b0 = 0; b0 < d.size(); b0 += 256) {
-            int m = Math.min(256, d.size() - b0);
-            float[] x = unaugmented(d, b0, m, spec);
-            try (NDManager sub = root.newSubManager()) {
-                float[] e = net.embed(sub.create(x, new Shape(m, 3, size, size)), false).toFloatArray();
-                System.arraycopy(e, 0, all, b0 * dim, m * dim);
-            }
-        }
-        for (int i = 0; i < d.size(); i++) {
-            double n2 = 0;
-            for (int j = 0; j < dim; j++) {
-                n2 += (double) all[i * dim + j] * all[i * dim + j];
-            }
-            float inv = (float) (1 / Math.max(1e-12, Math.sqrt(n2)));
-            for (int j = 0; j < dim; j++) {
-                all[i * dim + j] *= inv;
-            }
-        }
-        return root.create(all, new Shape(d.size(), dim));
-    }
-
-    /** Embeddings [N, D] in inference mode of normalised inputs (row-major), for export checks. */
-    public static float[] embed(Architecture arch, int classes, Map<String, float[]> weights, float[] inputs, int n) {
-        int size = arch.inputSize();
-        boolean gradWas = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try (NDManager root = NDManager.newBaseManager(); ResNet net = new ResNet(arch, classes, 0, root)) {
-            net.restore(weights);
-            return net.embed(root.create(inputs, new Shape(n, 3, size, size)), false).toFloatArray();
-        } finally {
-            JniUtils.setGradMode(gradWas);
-        }
-    }
-
-    private static void save(Path file, String runKey, int epochsDone, ResNet net, Map<String, NDArray> momentum) throws IOException {
-        org.encodertraces.io.AtomicFiles.write(file, os -> {
-            DataOutputStream out = new DataOutputStream(os);
-            out.writeUTF(MAGIC);
-            out.writeUTF(runKey);
-            out.writeInt(epochsDone);
-            Map<String, NDArray> all = new LinkedHashMap<>(net.state());
-            momentum.forEach((k, v) -> all.put("momentum:" + k, v));
-            out.writeInt(all.size());
-            for (Map.Entry<String, NDArray> e : all.entrySet()) {
-                float[] v = e.getValue().toFloatArray();
-                out.writeUTF(e.getKey());
-                out.writeInt(v.length);
-                for (float f : v) {
-                    out.writeFloat(f);
-                }
-            }
-            out.flush();
-        });
-    }
-
-    private static int load(Path file, String runKey, ResNet net, Map<String, NDArray> momentum) throws IOException {
-        Map<String, float[]> values = new LinkedHashMap<>();
-        int epochs;
-        try (InputStream is = Files.newInputStream(file);
-             DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(is))) {
-            if (!MAGIC.equals(in.readUTF())) {
-                throw new IOException(file + ": not a training checkpoint of this tool");
-            }
-            String key = in.readUTF();
-            if (!key.equals(runKey)) {
-                throw new IOException(file + ": the checkpoint belongs to a run with other settings or data; "
-                        + "use another output folder, or delete it to start again");
-            }
-            epochs = in.readInt();
-            int count = in.readInt();
-            for (int i = 0; i < count; i++) {
-                String name = in.readUTF();
-                float[] v = new float[in.readInt()];
-                for (int j = 0; j < v.length; j++) {
-                    v[j] = in.readFloat();
-                }
-                values.put(name, v);
-            }
-        } catch (java.io.EOFException e) {
-            throw new IOException(file + ": truncated checkpoint", e);
-        }
-        net.restore(values);
-        for (Map.Entry<String, NDArray> e : momentum.entrySet()) {
-            float[] v = values.get("momentum:" + e.getKey());
-            if (v == null) {
-                throw new IOException(file + ": checkpoint lacks the momentum of " + e.getKey());
-            }
-            // a new array, not NDArray.set (see ResNet.restore)
-            NDArray old = e.getValue();
-            e.setValue(old.getManager().create(v, old.getShape()));
-            old.close();
-        }
-        return epochs;
-    }
-
-    /** Reads the final weights a run saved (its checkpoint) without the momentum. */
+    /** The final weights a run saved in its checkpoint, without the momentum ({@link Checkpoint#readWeights}). */
     public static Map<String, float[]> readWeights(Path checkpoint) throws IOException {
-        Map<String, float[]> values = new LinkedHashMap<>();
-        try (InputStream is = Files.newInputStream(checkpoint);
-             DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(is))) {
-            if (!MAGIC.equals(in.readUTF())) {
-                throw new IOException(checkpoint + ": not a training checkpoint of this tool");
-            }
-            in.readUTF();
-            in.readInt();
-            int count = in.readInt();
-            for (int i = 0; i < count; i++) {
-                String name = in.readUTF();
-                float[] v = new float[in.readInt()];
-                for (int j = 0; j < v.length; j++) {
-                    v[j] = in.readFloat();
-                }
-                if (!name.startsWith("momentum:")) {
-                    values.put(name, v);
-                }
-            }
-        }
-        return values;
+        return Checkpoint.readWeights(checkpoint);
     }
 }

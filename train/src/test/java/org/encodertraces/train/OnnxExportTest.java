@@ -39,7 +39,7 @@ class OnnxExportTest {
         for (int i = 0; i < n; i++) {
             Preprocessor.writeTensor(probe.images().get(i), Training.preprocessing(32), x, i * per);
         }
-        float[] djl = Training.embed(arch, 2, r.weights(), x, n);
+        float[] djl = Evaluation.embed(arch, 2, r.weights(), x, n);
         float[][] ort;
         try (Encoder enc = TrainedEncoder.open(tmp, 32, 1)) {
             assertEquals(arch.embeddingDim(), enc.embeddingDim());

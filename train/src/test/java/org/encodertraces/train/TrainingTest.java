@@ -62,8 +62,8 @@ class TrainingTest {
         // NT-Xent over 2 x 16 views starts near log(31) = 3.43 and falls as the views find their partners
         assertTrue(a.epochs().get(0).meanLoss() > 2.5, a.epochs().toString());
         assertTrue(a.epochs().get(5).meanLoss() < a.epochs().get(0).meanLoss() - 0.3, "loss falls: " + a.epochs());
-        double knn = Training.knnAccuracy(cfg, a.weights(), data, TinyData.images(32, 2), false);
-        double loo = Training.knnAccuracy(cfg, a.weights(), data, data, true);
+        double knn = Evaluation.knnAccuracy(cfg, a.weights(), data, TinyData.images(32, 2), false);
+        double loo = Evaluation.knnAccuracy(cfg, a.weights(), data, data, true);
         assertTrue(knn >= 0 && knn <= 1 && loo >= 0 && loo <= 1, knn + " " + loo);
         assertTrue(knn > 0.75, "labels unused, yet the two ramps stay apart in the embedding: kNN accuracy " + knn);
     }
@@ -87,7 +87,7 @@ class TrainingTest {
     void theNetworkLearnsATinyTask() throws Exception {
         TrainConfig cfg = new TrainConfig(new Architecture("resnet", 8, 1, 2, 32), Recipe.parse("none"), 4, 3, 16, 0.1, 0.9, 5e-4, 1);
         Training.Result r = Training.run(cfg, TinyData.images(64, 1), tmp.resolve("l.ckpt"), "k", QUIET, 0);
-        double acc = Training.accuracy(cfg, r.weights(), 2, TinyData.images(32, 2));
+        double acc = Evaluation.accuracy(cfg, r.weights(), 2, TinyData.images(32, 2));
         assertTrue(r.epochs().get(3).meanLoss() < r.epochs().get(0).meanLoss(), "loss falls: " + r.epochs());
         assertTrue(acc > 0.9, "the two ramps are easy to tell apart; held-out accuracy " + acc + ", " + r.epochs());
     }

@@ -1,10 +1,8 @@
 package org.encodertraces.encoder.hub;
 
 import java.io.IOException;
-import org.encodertraces.io.TransferWatchdog;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -13,16 +11,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
+import java.util.concurrent.atomic.AtomicReference;
+import org.encodertraces.io.HttpTransfer;
+import org.encodertraces.io.TransferWatchdog;
 import org.encodertraces.provenance.ToolInfo;
 
 /**
@@ -32,8 +29,8 @@ import org.encodertraces.provenance.ToolInfo;
  * {@code <endpoint>/<repo>/resolve/<revision>/<path>} (following same-origin redirects)
  * reads {@code X-Repo-Commit}, {@code X-Linked-Etag}/{@code ETag} and
  * {@code X-Linked-Size}; the GET goes to where that ends (the CDN for LFS files); the bytes
- * stream into a part file, resuming with {@code Range: bytes=N-} after a dropped connection;
- * the result is checked against the expected sha256 (the caller's, else the LFS sha256 the Hub
+ * stream into a part file, resuming with {@code Range: bytes=N-} after a dropped connection
+ * ({@link HttpTransfer}, the transfer the photo downloader uses too); the result is checked against the expected sha256 (the caller's, else the LFS sha256 the Hub
  * reports) and only then moved atomically into the cache.
  *
  * <p>The token is sent as {@code Authorization: Bearer} only to the endpoint's own origin,
@@ -42,8 +39,8 @@ import org.encodertraces.provenance.ToolInfo;
  * 401, 403, 404 and checksum mismatches are not.
  */
 public final class HubClient {
-    // streaming limits (issues 9, 23): a body may not exceed the announced size; reads have a timeout, the
-    // transfer a minimum throughput and each attempt a total deadline (TransferWatchdog), since java.net.http
+    // streaming limits (issues 9, 23), enforced by HttpTransfer: a body may not exceed the announced size; reads
+    // have a timeout, the transfer a minimum throughput and each attempt a total deadline, since java.net.http
     // bodies have none of them
 
     /** The public Hub. */
@@ -54,8 +51,6 @@ public final class HubClient {
     public static final String ENV_TOKEN = "HF_TOKEN";
 
     private static final int MAX_REDIRECTS = 10;
-    private static final int CHUNK = 64 * 1024;
-    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)");
 
     private final ModelCache cache;
     private final URI endpoint;
@@ -64,8 +59,7 @@ public final class HubClient {
     private final Duration readTimeout;
     private final Duration attemptDeadline;
     private final TransferWatchdog.MinThroughput minThroughput;
-    private final int maxRetries;
-    private final Duration retryBackoff;
+    private final HttpTransfer.Backoff backoff;
     private final HttpClient http;
 
     private HubClient(Builder b) {
@@ -76,8 +70,8 @@ public final class HubClient {
         this.readTimeout = b.readTimeout;
         this.attemptDeadline = b.attemptDeadline;
         this.minThroughput = b.minThroughput;
-        this.maxRetries = b.maxRetries;
-        this.retryBackoff = b.retryBackoff;
+        // the wait doubles from retryBackoff with each retry, five times at most, and never passes 30 s
+        this.backoff = new HttpTransfer.Backoff(b.maxRetries + 1, b.retryBackoff, Duration.ofSeconds(30), 5, false);
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -262,14 +256,7 @@ public final class HubClient {
                     "Offline mode is on: will not ask the Hub about " + file);
         }
         URI start = resolveUrl(file);
-        int attempt = 0;
-        while (true) {
-            try {
-                return head(start, file);
-            } catch (Retryable e) {
-                attempt = backOffOrFail(attempt, start, e);
-            }
-        }
+        return retrying(start, () -> head(start, file));
     }
 
     private RemoteFileInfo head(URI start, HubFile file) throws IOException {
@@ -304,131 +291,69 @@ public final class HubClient {
     }
 
     private void fetchWithResume(URI url, Path part, long size, DownloadProgress progress) throws IOException {
-        int attempt = 0;
-        while (true) {
-            try {
-                fetchOnce(url, part, size, progress);
-                return;
-            } catch (Retryable e) {
-                attempt = backOffOrFail(attempt, url, e);
-            }
-        }
+        HttpTransfer.Limits limits = new HttpTransfer.Limits(readTimeout, attemptDeadline, minThroughput, Long.MAX_VALUE);
+        retrying(url, () -> HttpTransfer.attempt(from -> get(url, from), part, size, limits, progress::update));
     }
 
-    private void fetchOnce(URI start, Path part, long size, DownloadProgress progress) throws IOException {
-        long have = Files.exists(part) ? Files.size(part) : 0;
-        if (size >= 0 && have > size) {
-            Files.delete(part);
-            have = 0;
-        }
-        if (size > 0 && have == size) {
-            progress.update(have, size);
-            return; // a part finished by an earlier run; the hash check decides whether it is good
-        }
+    /**
+     * The GET of one attempt, from byte {@code from}: follows redirects (the token goes only to the
+     * endpoint's own origin), hands back a 200, 206 or 416 and turns any other status into its error.
+     */
+    private HttpTransfer.Reply get(URI start, long from) throws IOException {
         URI uri = start;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             HttpRequest.Builder rb = request(uri).GET().header("Accept-Encoding", "identity");
-            if (have > 0) {
-                rb.header("Range", "bytes=" + have + "-");
+            if (from > 0) {
+                rb.header("Range", HttpTransfer.rangeHeader(from));
             }
-            java.util.concurrent.atomic.AtomicReference<HttpResponse.BodySubscriber<InputStream>> subscriber =
-                    new java.util.concurrent.atomic.AtomicReference<>();
+            AtomicReference<HttpResponse.BodySubscriber<InputStream>> subscriber = new AtomicReference<>();
             HttpResponse<InputStream> r = send(rb.build(), info -> {
                 HttpResponse.BodySubscriber<InputStream> sub = HttpResponse.BodySubscribers.ofInputStream();
                 subscriber.set(sub);
                 return sub;
             }, uri);
-            // what the watchdog does to a stalled body: fail it, which wakes the blocked read
-            Runnable abort = () -> {
-                HttpResponse.BodySubscriber<InputStream> sub = subscriber.get();
-                if (sub != null) {
-                    sub.onError(new IOException("stopped by the transfer watchdog"));
-                }
-            };
+            int status = r.statusCode();
+            if (status == 200 || status == 206 || status == 416) {
+                return new JdkReply(r, uri, subscriber.get());
+            }
             try (InputStream body = r.body()) {
-                int status = r.statusCode();
-                HttpHeaders h = r.headers();
-                if (isRedirect(status)) {
-                    uri = location(uri, h);
-                    continue;
+                if (!isRedirect(status)) {
+                    throw statusError(status, r.headers(), body, uri, null);
                 }
-                boolean append;
-                long total = size;
-                if (status == 206) {
-                    long[] cr = parseContentRange(h.firstValue("Content-Range").orElse(null));
-                    if (cr == null || cr[0] != have || (size >= 0 && cr[2] >= 0 && cr[2] != size)
-                            || (cr[2] >= 0 && cr[1] != cr[2] - 1)) {
-                        Files.deleteIfExists(part);
-                        throw new Retryable("Server at " + uri + " answered a resume from byte " + have
-                                + " with an unusable Content-Range '" + h.firstValue("Content-Range").orElse("")
-                                + "'; starting again from zero", null);
-                    }
-                    if (total < 0 && cr[2] >= 0) {
-                        total = cr[2];
-                    }
-                    append = true;
-                } else if (status == 200) {
-                    append = false; // the server ignored Range (or there was none): start from zero
-                    have = 0;
-                    if (total < 0) {
-                        total = h.firstValueAsLong("Content-Length").orElse(-1);
-                    }
-                } else if (status == 416) {
-                    Files.deleteIfExists(part);
-                    throw new Retryable("Server at " + uri + " rejected resuming from byte " + have
-                            + " (416); starting again from zero", null);
-                } else {
-                    throw statusError(status, h, body, uri, null);
-                }
-                copy(body, part, append, have, total, progress, abort);
-                long now = Files.size(part);
-                if (total >= 0 && now < total) {
-                    throw new Retryable("Connection to " + uri + " ended after " + now + " of " + total + " bytes", null);
-                }
-                return;
+                uri = location(uri, r.headers());
             }
         }
         throw new HubException(HubException.Reason.HTTP_ERROR, "Too many redirects from " + start);
     }
 
-    private void copy(InputStream body, Path part, boolean append, long have, long total,
-                      DownloadProgress progress, Runnable abort) throws IOException {
-        Files.createDirectories(part.getParent());
-        StandardOpenOption mode = append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
-        long done = have;
-        // java.net.http bodies have no read timeout of their own: the watchdog aborts a stalled or endless read
-        try (TransferWatchdog watch = TransferWatchdog.start(readTimeout, attemptDeadline, minThroughput, abort);
-             OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)) {
-            byte[] buf = new byte[CHUNK];
-            progress.update(done, total);
-            int n;
-            while (true) {
-                try {
-                    n = body.read(buf);
-                } catch (IOException e) {
-                    if (watch.expired() != null) {
-                        throw new Retryable("Download stopped after " + done + " bytes: " + watch.expired(), e);
-                    }
-                    throw new Retryable("Connection dropped after " + done + " bytes: " + e.getMessage(), e);
-                }
-                if (n < 0) {
-                    break;
-                }
-                if (total >= 0 && done + n > total) {
-                    // the part holds a body that is not the file: a rerun must not resume it, nor take it for complete
-                    out.close();
-                    Files.deleteIfExists(part);
-                    throw new HubException(HubException.Reason.HTTP_ERROR, "The server sent a body longer than the announced size of "
-                            + total + " bytes (at least " + (done + n) + "); download refused and the partial file deleted");
-                }
-                watch.progress(n);
-                out.write(buf, 0, n);
-                done += n;
-                progress.update(done, total);
+    /** A java.net.http reply to the transfer; the watchdog fails its body subscriber, which wakes a blocked read. */
+    private record JdkReply(HttpResponse<InputStream> response, URI uri, HttpResponse.BodySubscriber<InputStream> subscriber)
+            implements HttpTransfer.Reply {
+        @Override
+        public int status() {
+            return response.statusCode();
+        }
+
+        @Override
+        public String header(String name) {
+            return response.headers().firstValue(name).orElse(null);
+        }
+
+        @Override
+        public InputStream body() {
+            return response.body();
+        }
+
+        @Override
+        public void abort() {
+            if (subscriber != null) {
+                subscriber.onError(new IOException("stopped by the transfer watchdog"));
             }
-            if (watch.expired() != null) {
-                throw new Retryable("Download stopped after " + done + " bytes: " + watch.expired(), null);
-            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            response.body().close();
         }
     }
 
@@ -449,31 +374,33 @@ public final class HubClient {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("Interrupted while requesting " + uri);
         } catch (IOException e) {
-            throw new Retryable("Request to " + uri + " failed: " + e, e);
+            throw HttpTransfer.Failure.retry("Request to " + uri + " failed: " + e, -1, e);
         }
         int s = r.statusCode();
         if (s >= 500 || s == 429) {
             if (r.body() instanceof InputStream in) {
                 in.close();
             }
-            throw new Retryable("Server error " + s + " from " + uri, null);
+            throw HttpTransfer.Failure.retry("Server error " + s + " from " + uri, -1, null);
         }
         return r;
     }
 
-    private int backOffOrFail(int attempt, URI url, Retryable e) throws HubException, InterruptedIOException {
-        if (attempt >= maxRetries) {
-            throw new HubException(HubException.Reason.NETWORK,
-                    "Giving up on " + url + " after " + (attempt + 1) + " attempts: " + e.getMessage(), e);
-        }
-        long wait = retryBackoff.toMillis() << Math.min(attempt, 5);
+    /**
+     * Runs {@code attempt} under the client's retry policy: 5xx, 429, network failures and
+     * transfers cut short are retried with exponential back-off, resuming; what is not retryable
+     * (a body longer than announced) or still failing after the last retry becomes a {@link HubException}.
+     */
+    private <T> T retrying(URI url, HttpTransfer.Attempt<T> attempt) throws IOException {
         try {
-            Thread.sleep(Math.min(wait, 30_000));
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("Interrupted while waiting to retry " + url);
+            return HttpTransfer.withRetries(backoff, url, attempt, HttpTransfer.BeforeRetry.NONE);
+        } catch (HttpTransfer.GaveUp g) {
+            if (g.why() == HttpTransfer.GaveUp.Why.NOT_RETRYABLE) {
+                throw new HubException(HubException.Reason.HTTP_ERROR, g.last().getMessage());
+            }
+            throw new HubException(HubException.Reason.NETWORK,
+                    "Giving up on " + url + " after " + g.attempts() + " attempts: " + g.last().getMessage(), g.last());
         }
-        return attempt + 1;
     }
 
     private HubException statusError(int status, HttpHeaders h, InputStream body, URI uri, HubFile file) {
@@ -544,25 +471,6 @@ public final class HubClient {
         return "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
     }
 
-    /** Parses {@code bytes a-b/t}; t is -1 for {@code *}; null when malformed. */
-    static long[] parseContentRange(String v) {
-        if (v == null) {
-            return null;
-        }
-        Matcher m = CONTENT_RANGE.matcher(v.trim());
-        if (!m.matches()) {
-            return null;
-        }
-        try {
-            long a = Long.parseLong(m.group(1));
-            long b = Long.parseLong(m.group(2));
-            long t = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
-            return b < a ? null : new long[] {a, b, t};
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
     private Path checkCached(Path p, HubFile file, String expected) throws IOException {
         if (expected != null) {
             String actual = sha256(p);
@@ -609,15 +517,6 @@ public final class HubClient {
     public String toString() {
         return "HubClient[endpoint=" + endpoint + ", token=" + (token == null ? "none" : "set")
                 + ", cache=" + cache.root() + ", offline=" + cache.offline() + "]";
-    }
-
-    /** A failure worth another attempt: a network error, a 5xx or 429, or a short body. */
-    private static final class Retryable extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        Retryable(String message, Throwable cause) {
-            super(message, cause);
-        }
     }
 
     /** Configures a {@link HubClient}; every setting has a sensible default. */

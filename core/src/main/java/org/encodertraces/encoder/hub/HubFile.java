@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  *                 {@code refs/pr/1}; each segment letters, digits, {@code . _ -}
  * @param path     the file's path inside the repository, {@code /}-separated
  */
-public record HubFile(String repoId, String revision, String path) {
+public record HubFile(String repoId, String revision, String path) implements java.io.Serializable {
 
     private static final Pattern REPO_PART = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,95}");
     private static final Pattern REVISION_PART = Pattern.compile("[A-Za-z0-9._-]+");

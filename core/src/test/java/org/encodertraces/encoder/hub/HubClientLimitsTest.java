@@ -1,5 +1,6 @@
 package org.encodertraces.encoder.hub;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,10 +14,15 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,15 +32,21 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Hub client's streaming limits against a misbehaving server on loopback: a body longer than
  * announced is refused while it streams, a body that stalls hits the read timeout, one that
- * drips hits the attempt deadline. Each case takes a second or two with the small limits used.
+ * drips hits the attempt deadline. The stall and the drip never end on their own (they last until
+ * the test is over), so only the limit can end the download: each test checks which limit the
+ * message names and what the part file kept, never how long it took. Each case takes a second or
+ * two with the small limits used; {@code @Timeout} only fails a client that would wait forever (on a
+ * thread of its own, so that it fails even if the client ignores the interrupt).
  */
-@Timeout(30)
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HubClientLimitsTest {
     @TempDir
     Path tmp;
 
     private HttpServer hub;
     private final AtomicLong sent = new AtomicLong();
+    /** Released when the test is over: ends the stalls and drips that only a client limit may cut short. */
+    private final CountDownLatch over = new CountDownLatch(1);
 
     @BeforeEach
     void start() throws IOException {
@@ -45,6 +57,7 @@ class HubClientLimitsTest {
 
     @AfterEach
     void stop() {
+        over.countDown();
         hub.stop(0);
         ((ExecutorService) hub.getExecutor()).shutdownNow();
     }
@@ -104,38 +117,58 @@ class HubClientLimitsTest {
     }
 
     @Test
-    void aStalledBodyHitsTheReadTimeout() {
+    void aStalledBodyHitsTheReadTimeout() throws IOException {
+        AtomicBoolean stallEnded = new AtomicBoolean();
         serve("/o/r/resolve/main/stall.onnx", (ex, out) -> {
             out.write(new byte[500]);
             out.flush();
-            Thread.sleep(20_000);
+            over.await(); // stalls until the test is over: only the read timeout can end the download
+            stallEnded.set(true);
         });
-        long t0 = System.nanoTime();
         HubException e = assertThrows(HubException.class,
                 () -> client(Duration.ofMillis(500), Duration.ofSeconds(20)).download(HubFile.of("o/r", "stall.onnx")));
-        double s = (System.nanoTime() - t0) / 1e9;
-        assertTrue(e.getMessage().contains("no data arrived for 0.5 s"), e.getMessage());
-        assertTrue(s < 5, "gave up after the 0.5 s read timeout, not the server's 20 s stall: " + s);
+        assertFalse(stallEnded.get(), "the client gave up while the server was still stalling");
+        // all 500 bytes, unless a loaded machine held them back longer than the timeout itself
+        Matcher m = Pattern.compile("Download stopped after (\\d+) bytes: no data arrived for 0\\.5 s").matcher(e.getMessage());
+        assertTrue(m.find(), e.getMessage());
+        assertFalse(e.getMessage().contains("deadline"), "the read timeout tripped, not the 20 s attempt deadline: " + e.getMessage());
+        long got = Long.parseLong(m.group(1));
+        assertTrue(got <= 500, "no more than the server sent: " + got);
+        assertEquals(List.of(got), partSizes(), "the bytes that came are kept in the part file for a resume");
         assertFalse(Thread.currentThread().isInterrupted(), "the watchdog's interrupt does not leak to the caller");
     }
 
     @Test
-    void aDrippingBodyHitsTheAttemptDeadline() {
+    void aDrippingBodyHitsTheAttemptDeadline() throws IOException {
+        AtomicBoolean dripEnded = new AtomicBoolean();
         serve("/o/r/resolve/main/drip.onnx", (ex, out) -> {
-            for (int i = 0; i < 900; i++) {
+            // a byte every 50 ms until the test is over (or the client hangs up): each read is quick, the attempt endless
+            while (!over.await(50, TimeUnit.MILLISECONDS)) {
                 out.write(0);
                 out.flush();
-                Thread.sleep(50);
             }
+            dripEnded.set(true);
         });
-        long t0 = System.nanoTime();
         HubException e = assertThrows(HubException.class,
                 () -> client(Duration.ofSeconds(5), Duration.ofSeconds(1)).download(HubFile.of("o/r", "drip.onnx")));
-        double s = (System.nanoTime() - t0) / 1e9;
-        assertTrue(e.getMessage().contains("deadline of 1 s"), e.getMessage());
-        // the drip lasts 45 s; 30 s separates "the 1 s deadline fired" from "it waited the drip out"
-        // even at load averages of 30 on 2 cores (14-16 s was seen there), 1-2 s on a quiet machine
-        assertTrue(s < 30, "one 1 s attempt, not the 45 s drip: " + s);
+        assertFalse(dripEnded.get(), "the client gave up while the server was still dripping");
+        Matcher m = Pattern.compile("Download stopped after (\\d+) bytes: .*deadline of 1 s").matcher(e.getMessage());
+        assertTrue(m.find(), e.getMessage());
+        assertFalse(e.getMessage().contains("no data arrived"), "the deadline tripped, not the 5 s read timeout: " + e.getMessage());
+        long got = Long.parseLong(m.group(1));
+        assertTrue(got < 1000, "a drip, not the 1000 announced bytes: " + got);
+        assertEquals(List.of(got), partSizes(), "the part file holds the bytes the message counts");
+    }
+
+    /** The sizes of the part files the client left in its cache. */
+    private List<Long> partSizes() throws IOException {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(tmp.resolve("cache"))) {
+            List<Long> sizes = new java.util.ArrayList<>();
+            for (Path p : files.filter(p -> p.toString().endsWith(".part")).toList()) {
+                sizes.add(java.nio.file.Files.size(p));
+            }
+            return sizes;
+        }
     }
 
     /**

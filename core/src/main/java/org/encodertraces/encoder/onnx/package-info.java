@@ -1,0 +1,14 @@
+/**
+ * ONNX model files read and edited without loading them into a runtime, in place of the onnx Python
+ * package: checking that a file is a {@code ModelProto} and listing its inputs, outputs and external
+ * data while skipping the weights ({@link org.encodertraces.encoder.onnx.OnnxFileScan}), what the main
+ * graph declares ({@link org.encodertraces.encoder.onnx.OnnxGraphInfo}), and promoting an intermediate
+ * tensor to a graph output so the embedding can be fetched
+ * ({@link org.encodertraces.encoder.onnx.OnnxModelEditor}), over a minimal protocol-buffers reader and
+ * writer ({@link org.encodertraces.encoder.onnx.ProtoReader}, {@link org.encodertraces.encoder.onnx.ProtoWriter}).
+ *
+ * <p>Knows the file format only, and imports no other package of ours: a download can be verified and
+ * a model checked before ONNX Runtime ever sees it. The train module writes its exports with the same
+ * writer.
+ */
+package org.encodertraces.encoder.onnx;
