@@ -116,8 +116,7 @@ public final class AuditFiles {
         }
         com.fasterxml.jackson.databind.node.ArrayNode fs = doc.putArray("not_hashed");
         r.failures().forEach(x -> fs.addObject().put("file", x.file().toString()).put("reason", x.reason()));
-        com.fasterxml.jackson.databind.node.ObjectNode prov = doc.putObject("provenance");
-        org.encodertraces.provenance.ToolInfo.platform().forEach(prov::putPOJO);
+        doc.set("provenance", org.encodertraces.provenance.ArtifactProvenance.current().toJsonNode());
         Files.createDirectories(f.getParent());
         org.encodertraces.io.AtomicFiles.writeString(f, om.writeValueAsString(doc));
         return f;
@@ -149,10 +148,7 @@ public final class AuditFiles {
         for (ErasureStage.Measure m : e.measures()) {
             ms.add(om.valueToTree(m));
         }
-        com.fasterxml.jackson.databind.node.ObjectNode prov = doc.putObject("provenance");
-        org.encodertraces.provenance.ToolInfo.platform().forEach(prov::putPOJO);
-        prov.put("started", o.started().toString());
-        prov.put("finished", o.finished().toString());
+        doc.set("provenance", org.encodertraces.provenance.ArtifactProvenance.between(o.started(), o.finished()).toJsonNode());
         Path f = dir.resolve("erasure_" + slug(e.eraser()) + ".json");
         om.writeValue(f.toFile(), doc);
         return f;

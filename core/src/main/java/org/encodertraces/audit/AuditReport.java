@@ -14,7 +14,8 @@ import org.encodertraces.knn.KnnSetup;
 import org.encodertraces.knn.RetrievalResult;
 import org.encodertraces.probe.ProbeResult;
 import org.encodertraces.process.ProcessingOp;
-import org.encodertraces.provenance.ToolInfo;
+import org.encodertraces.provenance.ArtifactProvenance;
+import org.encodertraces.provenance.DatasetRef;
 import org.encodertraces.report.AuditRow;
 import org.encodertraces.report.DatasetInfo;
 import org.encodertraces.report.EncoderGroup;
@@ -64,13 +65,11 @@ public final class AuditReport {
                 }
             }
         }
-        Map<String, Object> prov = new LinkedHashMap<>(ToolInfo.platform());
-        prov.put("dataset", Map.of("name", o.plan().dataset().name(), "source", o.plan().dataset().source(),
-                "samples", o.plan().dataset().samples().size(), "manifest_sha256", o.plan().dataset().manifestSha256()));
-        prov.put("operations", o.plan().operations().stream().map(ProcessingOp::describe).toList());
-        prov.put("knn_scores", org.encodertraces.linalg.TopK.arithmetic());
-        prov.put("started", o.started().toString());
-        prov.put("finished", o.finished().toString());
+        var planned = o.plan().dataset();
+        ArtifactProvenance artifact = ArtifactProvenance.between(o.started(), o.finished())
+                .withDataset(new DatasetRef(planned.name(), planned.source(), planned.samples().size(), planned.manifestSha256(), null))
+                .withOperations(o.plan().operations().stream().map(ProcessingOp::chain).toList())
+                .with("knn_scores", org.encodertraces.linalg.TopK.arithmetic());
         Map<String, Object> encProv = new LinkedHashMap<>();
         for (Audit.ModelRun run : o.runs()) {
             encoders.add(encoderInfo(run));
@@ -126,14 +125,14 @@ public final class AuditReport {
                 erasers.add(ep);
             }
         }
-        prov.put("encoders", encProv);
+        artifact = artifact.with("encoders", encProv);
         if (!erasers.isEmpty()) {
-            prov.put("erasers", erasers);
+            artifact = artifact.with("erasers", erasers);
         }
         var ds = o.plan().dataset();
         int classes = ds.labelNames().containsKey("label") ? ds.labelNames().get("label").size() : 0;
         return ReportData.of("Trace audit of " + ds.name(), Instant.now(), new DatasetInfo(ds.name(), ds.samples().size(), classes),
-                encoders, probes, knn, retrieval, datasetAudit, notes, prov).withErasure(erasure);
+                encoders, probes, knn, retrieval, datasetAudit, notes, artifact.toJson()).withErasure(erasure);
     }
 
     private static ProbeRow probeRow(String task, ProbeKind kind, String encoder, ProbeResult r) {

@@ -154,7 +154,7 @@ public final class ErasureStage {
                 }
                 f.encoder().requireSame(EncoderIdentity.of(any), q.file(), setFile);
                 eraser = f.eraser();
-                String manifest = any.provenance().path("dataset").path("manifest_sha256").asText("");
+                String manifest = any.provenance().manifestSha256();
                 transfer = !manifest.isEmpty() && !f.datasetSha256().isEmpty() && !manifest.equals(f.datasetSha256());
                 fitted = transfer ? Set.of() : new HashSet<>(f.fittedIds());
                 concepts = f.conceptNames();

@@ -109,7 +109,7 @@ final class EraseFitCommand implements Callable<Integer> {
             for (int i = 1; i < list.size(); i++) {
                 id.requireSame(EncoderIdentity.of(list.get(i)), ts.file(ops.get(0)), ts.file(ops.get(i)));
             }
-            String manifest = first.provenance().path("dataset").path("manifest_sha256").asText("");
+            String manifest = first.provenance().manifestSha256();
             String heldOut = split != null ? "the test ids of " + split.getFileName()
                     : allImages ? "none (--all-images)" : "test fraction " + testFraction + ", seed " + seed + " (as traces probe splits images)";
             EraserFile fitted = ErasureFit.fit(o, data, id, manifest, TaskSets.fitInputs(ts, ops), heldOut, started);

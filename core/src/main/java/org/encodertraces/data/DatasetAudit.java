@@ -18,7 +18,7 @@ import org.encodertraces.exif.ExifReader;
 import org.encodertraces.exif.FlickrExifLabels;
 import org.encodertraces.exif.MakeLabels;
 import org.encodertraces.image.JpegQuantization;
-import org.encodertraces.provenance.ToolInfo;
+import org.encodertraces.provenance.ArtifactProvenance;
 
 /**
  * Audits a dataset for shortcuts: how strongly each processing or acquisition trace read from the
@@ -366,12 +366,8 @@ public final class DatasetAudit {
         for (ReadFailure f : r.failures()) {
             fs.addObject().put("file", f.file().toString()).put("reason", f.reason());
         }
-        ObjectNode p = root.putObject("provenance");
-        p.put("tool_version", ToolInfo.version());
-        p.put("git_commit", ToolInfo.gitCommit());
-        p.set("platform", m.valueToTree(ToolInfo.platform()));
-        p.put("started", r.started().toString());
-        p.put("finished", r.finished().toString());
+        // the one provenance form: the platform's keys beside the times (before, a nested "platform" object repeated two of them)
+        root.set("provenance", ArtifactProvenance.between(r.started(), r.finished()).toJsonNode());
         try {
             return m.writeValueAsString(root);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

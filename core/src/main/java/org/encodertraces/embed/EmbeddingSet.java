@@ -1,7 +1,5 @@
 package org.encodertraces.embed;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -23,10 +21,10 @@ import java.util.Objects;
  * @param embeddings N x D floats, row-major
  * @param labels     per-sample integer labels by tensor name, each N long, in a stable order
  * @param ids        the sample ids in row order (N of them)
- * @param provenance how the set was made (see the design's provenance rules); copied
+ * @param provenance how the set was made (see the design's provenance rules); null reads as {@link SetProvenance#NONE}
  */
 public record EmbeddingSet(int rows, int dim, float[] embeddings, Map<String, long[]> labels, List<String> ids,
-                           ObjectNode provenance) {
+                           SetProvenance provenance) {
 
     /** The tensor name of the embedding matrix, as in the study's release. */
     public static final String EMBEDDINGS = "image_embeddings";
@@ -59,7 +57,7 @@ public record EmbeddingSet(int rows, int dim, float[] embeddings, Map<String, lo
         if (ids.size() != rows) {
             throw new IllegalArgumentException(ids.size() + " sample ids for " + rows + " rows");
         }
-        provenance = provenance == null ? JsonNodeFactory.instance.objectNode() : provenance.deepCopy();
+        provenance = provenance == null ? SetProvenance.NONE : provenance;
     }
 
     /** The set of these rows, in this order (labels and ids follow; the provenance is kept). */

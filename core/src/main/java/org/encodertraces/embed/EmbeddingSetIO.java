@@ -90,7 +90,7 @@ public final class EmbeddingSetIO {
             side.put("dim", set.dim());
             ArrayNode names = side.putArray("tensors");
             Safetensors.layoutOrder(tensors).forEach(e -> names.add(e.getKey()));
-            side.set("provenance", set.provenance().deepCopy());
+            side.set("provenance", set.provenance().toJsonNode());
             ArrayNode ids = side.putArray("ids");
             set.ids().forEach(ids::add);
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmpSide))) {
@@ -114,18 +114,7 @@ public final class EmbeddingSetIO {
     public static EmbeddingSet read(Path safetensorsFile) throws IOException {
         requireFile(safetensorsFile);
         Path sidecar = sidecarOf(safetensorsFile);
-        JsonNode side;
-        try (InputStream in = Files.newInputStream(sidecar)) {
-            side = JSON.readTree(in);
-        } catch (NoSuchFileException e) {
-            throw new EmbeddingFormatException(safetensorsFile, "its sidecar " + sidecar.getFileName()
-                    + " is missing (use readWithoutSidecar for files from elsewhere)");
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new EmbeddingFormatException(sidecar, "not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        if (side == null || !side.isObject() || !FORMAT.equals(side.path("format").asText())) {
-            throw new EmbeddingFormatException(sidecar, "not an embedding-set sidecar (format is not '" + FORMAT + "')");
-        }
+        JsonNode side = readSidecarJson(safetensorsFile, " is missing (use readWithoutSidecar for files from elsewhere)");
         long version = wholeNumber(side, "format_version", sidecar);
         if (version != FORMAT_VERSION) {
             throw new EmbeddingFormatException(sidecar, "format_version " + version + " is not supported (this build reads "
@@ -164,16 +153,41 @@ public final class EmbeddingSetIO {
         if (ids.size() != l.rows) {
             throw new EmbeddingFormatException(sidecar, "holds " + ids.size() + " sample ids for " + l.rows + " rows");
         }
-        JsonNode prov = side.path("provenance");
-        ObjectNode provenance = prov.isObject() ? (ObjectNode) prov : JsonNodeFactory.instance.objectNode();
-        JsonNode labelNames = provenance.path("dataset").path("label_names");
+        SetProvenance provenance = SetProvenance.fromJson(side.get("provenance"));
         for (Map.Entry<String, long[]> e : l.labels.entrySet()) {
-            JsonNode n = labelNames.path(e.getKey());
-            if (n.isArray()) {
-                checkLabels(safetensorsFile, e.getKey(), e.getValue(), n.size());
+            List<String> classes = provenance.dataset() == null ? null : provenance.dataset().classNames(e.getKey());
+            if (classes != null) {
+                checkLabels(safetensorsFile, e.getKey(), e.getValue(), classes.size());
             }
         }
         return new EmbeddingSet(l.rows, l.dim, l.embeddings, l.labels, ids, provenance);
+    }
+
+    /**
+     * The provenance a set's sidecar records, read without the set's data (no hash, no floats): what
+     * a plan needs to say what a rerun would reuse. The pair is not checked here; {@link #read} does.
+     *
+     * @throws EmbeddingFormatException when the sidecar is missing, not JSON or not an embedding-set sidecar
+     */
+    public static SetProvenance readProvenance(Path safetensorsFile) throws IOException {
+        return SetProvenance.fromJson(readSidecarJson(safetensorsFile, " is missing").get("provenance"));
+    }
+
+    /** The sidecar of {@code safetensorsFile} as JSON, checked to be an embedding-set sidecar; {@code missing} ends the message when it is not there. */
+    private static JsonNode readSidecarJson(Path safetensorsFile, String missing) throws IOException {
+        Path sidecar = sidecarOf(safetensorsFile);
+        JsonNode side;
+        try (InputStream in = Files.newInputStream(sidecar)) {
+            side = JSON.readTree(in);
+        } catch (NoSuchFileException e) {
+            throw new EmbeddingFormatException(safetensorsFile, "its sidecar " + sidecar.getFileName() + missing);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new EmbeddingFormatException(sidecar, "not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (side == null || !side.isObject() || !FORMAT.equals(side.path("format").asText())) {
+            throw new EmbeddingFormatException(sidecar, "not an embedding-set sidecar (format is not '" + FORMAT + "')");
+        }
+        return side;
     }
 
     /**
@@ -188,11 +202,8 @@ public final class EmbeddingSetIO {
         for (int i = 0; i < l.rows; i++) {
             ids.add(Integer.toString(i));
         }
-        ObjectNode prov = JsonNodeFactory.instance.objectNode();
-        prov.put("source_file", safetensorsFile.getFileName().toString());
-        prov.put("source_sha256", sha256(safetensorsFile));
-        ObjectNode meta = prov.putObject("safetensors_metadata");
-        l.metadata.forEach(meta::put);
+        SetProvenance prov = SetProvenance.ofSource(new SetProvenance.Source(safetensorsFile.getFileName().toString(),
+                sha256(safetensorsFile), l.metadata));
         return new EmbeddingSet(l.rows, l.dim, l.embeddings, l.labels, ids, prov);
     }
 

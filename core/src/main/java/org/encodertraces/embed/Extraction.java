@@ -1,13 +1,6 @@
 package org.encodertraces.embed;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -16,34 +9,27 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.encodertraces.data.Dataset;
 import org.encodertraces.data.Sample;
 import org.encodertraces.encoder.Encoder;
-import org.encodertraces.encoder.FloatTensorBatch;
 import org.encodertraces.encoder.PreprocessSpec;
-import org.encodertraces.encoder.Preprocessor;
-import org.encodertraces.image.ImageDecodeException;
 import org.encodertraces.image.ImageDecoder;
-import org.encodertraces.image.RgbImage;
 import org.encodertraces.io.AtomicFiles;
 import org.encodertraces.io.OutputLock;
-import org.encodertraces.io.Tsv;
-import org.encodertraces.process.ImageFootprint;
 import org.encodertraces.process.MemoryBudget;
 import org.encodertraces.process.ProcessingOp;
-import org.encodertraces.provenance.ToolInfo;
+import org.encodertraces.provenance.ArtifactProvenance;
+import org.encodertraces.provenance.DatasetRef;
 
 /**
  * Extracts one embedding set per (dataset, processing operation, model): decodes each image on a
  * pool of threads, applies the operations (steps before the encoder's crop, the crop, then
  * after-crop steps such as masks), batches the tensors into the encoder and writes
  * {@code OUT/<dataset>__<OP>__<model>.safetensors} with its JSON sidecar, a failures TSV and a
- * run log.
+ * run log. This class plans and runs the job; the work on the images is the
+ * {@link ExtractionPipeline}'s, and where the shards and sets live, what commits a set and what
+ * may be reused is the {@link ShardStore}'s (by the one rule of {@link ReuseKey}).
  *
  * <p>Work is committed in shards of consecutive samples under {@code OUT/.work/}: a killed run,
  * re-run with the same arguments, redoes at most the shard in flight and ends with the same
@@ -54,8 +40,9 @@ import org.encodertraces.provenance.ToolInfo;
  * <p>Reliability: the output folder is locked for the run ({@link OutputLock}); temporaries of
  * killed runs are removed on start; a set's failures TSV and run log are written before the set
  * itself, whose sidecar is moved into place last: that move is the set's one commit point. A
- * committed set is reused only when its recorded seed, processing chain, encoder (model sha256,
- * preprocessing, output) and dataset manifest hash equal the job's; otherwise the run refuses
+ * committed set is reused only when its recorded seed, processing chain, encoder identity
+ * ({@link org.encodertraces.encoder.EncoderProvenance#identity()}) and dataset manifest hash equal
+ * the job's ({@link ReuseKey}); otherwise the run refuses
  * ({@link ProvenanceMismatchException}) unless {@link Job#force()} asks to recompute. Images are
  * admitted against a {@link MemoryBudget} estimated from their headers, so large ones wait for
  * memory instead of exhausting it.
@@ -119,14 +106,6 @@ public final class Extraction {
                     + " or choose another output folder to keep it");
         }
     }
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
-    /** Fields of the encoder's provenance that identify what it computes (not where it ran). */
-    private static final List<String> ENCODER_IDENTITY = List.of("model_sha256", "encoder", "feature_version", "preprocessing",
-            "input_name", "output_name", "pooling", "l2_normalize", "model_edited", "embedding_dim");
-    /** Share of the memory budget for tensors waiting for the encoder; the rest is for images. */
-    private static final double TENSOR_SHARE = 0.25;
 
     private Extraction() {
     }
@@ -205,39 +184,30 @@ public final class Extraction {
     private static List<Output> runLocked(Job job, Listener listener) throws IOException, InterruptedException {
         List<Sample> samples = job.dataset().samples();
         int shards = (samples.size() + job.shardSize() - 1) / job.shardSize();
+        String manifest = job.dataset().manifestSha256();
         List<ProcessingOp> todo = new ArrayList<>();
         List<Output> outputs = new ArrayList<>();
-        String manifest = job.dataset().manifestSha256();
+        Map<ProcessingOp, ShardStore> stores = new LinkedHashMap<>();
+        Map<ProcessingOp, ReuseKey> keys = new LinkedHashMap<>();
+        // every set is judged before any work: one made differently refuses the run with nothing touched
         for (ProcessingOp op : job.ops()) {
-            Path file = setFile(job, op);
-            ObjectNode key = reuseKey(job, op, manifest);
-            if (Files.exists(EmbeddingSetIO.sidecarOf(file))) {
-                String difference = difference(file, key);
-                if (difference == INCOMPLETE) {
-                    todo.add(op); // not a finished set: nothing to keep
-                    continue;
-                }
-                if (difference == null) {
-                    EmbeddingSet existing = EmbeddingSetIO.read(file);
-                    outputs.add(new Output(op, file, existing.rows(), existing.provenance().path("failed").asInt(0), true, 0, shards));
-                    deleteWork(job, op);
-                    continue;
-                }
-                if (!job.force()) {
-                    throw new ProvenanceMismatchException(file, difference);
-                }
+            ShardStore store = new ShardStore(job.outDir(), setName(job.dataset().name(), op, job.modelName()));
+            ReuseKey key = new ReuseKey(job.seed(), op.chain(), manifest, job.encoder().provenanceRecord().identity());
+            stores.put(op, store);
+            keys.put(op, key);
+            ShardStore.Existing existing = store.existing(key);
+            if (existing instanceof ShardStore.Existing.Reusable r) {
+                Integer failed = r.set().provenance().failed();
+                outputs.add(new Output(op, store.setFile(), r.set().rows(), failed == null ? 0 : failed, true, 0, shards));
+                store.deleteWork();
+            } else if (existing instanceof ShardStore.Existing.Different d && !job.force()) {
+                throw new ProvenanceMismatchException(store.setFile(), d.difference());
+            } else {
+                todo.add(op);
             }
-            todo.add(op);
         }
-        int[] resumed = new int[job.ops().size()];
         for (ProcessingOp op : todo) {
-            Path keyFile = workDir(job, op).resolve("job.json");
-            String key = JSON.writeValueAsString(reuseKey(job, op, manifest));
-            if (!Files.exists(keyFile) || !Files.readString(keyFile, StandardCharsets.UTF_8).equals(key)) {
-                // shards of an interrupted run with other settings (or of an older version) are not ours to finish
-                AtomicFiles.deleteTree(workDir(job, op));
-                AtomicFiles.writeString(keyFile, key);
-            }
+            stores.get(op).openWork(keys.get(op));
         }
         long total = (long) samples.size() * todo.size();
         long[] done = {0};
@@ -246,7 +216,7 @@ public final class Extraction {
         for (int s = 0; s < shards; s++) {
             int size = Math.min(samples.size(), (s + 1) * job.shardSize()) - s * job.shardSize();
             for (ProcessingOp op : todo) {
-                if (Files.exists(shardFile(job, op, s))) {
+                if (stores.get(op).hasShard(s)) {
                     done[0] += size;
                 }
             }
@@ -255,40 +225,34 @@ public final class Extraction {
             listener.progress(done[0], total);
         }
         Instant start = Instant.now();
-        MemoryBudget budget = MemoryBudget.ofOrDefault(job.memoryBudget());
-        PreprocessSpec spec = job.encoder().preprocessing();
-        long tensorBytes = 4L * 3 * spec.cropSize() * spec.cropSize();
-        int window = 2 * job.threads();
-        // the tensors' reserve depends on the machine, not on --threads, so the budget (and its
-        // messages) are the same for any number of workers
-        int reserveWindow = (int) (tensorsInFlight(job.threads(), 0));
-        // operations per decode: their tensors waiting for the encoder stay within the tensor share of the budget
-        int group = (int) Math.max(1, Math.min(todo.size(),
-                (long) (budget.total() * TENSOR_SHARE) / (tensorBytes * (job.batchSize() + reserveWindow))));
-        MemoryBudget images = new MemoryBudget(Math.max(1, budget.total() - (long) group * (job.batchSize() + reserveWindow) * tensorBytes));
-        ExecutorService pool = Executors.newFixedThreadPool(job.threads());
-        try {
+        Map<ProcessingOp, Integer> resumed = new LinkedHashMap<>();
+        try (ExtractionPipeline pipeline = new ExtractionPipeline(job, todo.size())) {
+            ExtractionPipeline.Progress progress = pairs -> {
+                done[0] += pairs;
+                listener.progress(done[0], total);
+            };
             for (int s = 0; s < shards && !todo.isEmpty(); s++) {
                 List<Sample> shard = samples.subList(s * job.shardSize(), Math.min(samples.size(), (s + 1) * job.shardSize()));
                 List<ProcessingOp> missing = new ArrayList<>();
                 for (ProcessingOp op : todo) {
-                    if (Files.exists(shardFile(job, op, s))) {
-                        resumed[job.ops().indexOf(op)]++;
+                    if (stores.get(op).hasShard(s)) {
+                        resumed.merge(op, 1, Integer::sum);
                     } else {
                         missing.add(op);
                     }
                 }
                 listener.progress(done[0], total);
-                for (int g = 0; g < missing.size(); g += group) {
-                    List<ProcessingOp> ops = missing.subList(g, Math.min(missing.size(), g + group));
-                    writeShards(job, ops, s, shard, pool, images, window, done, total, listener);
+                for (int g = 0; g < missing.size(); g += pipeline.group()) {
+                    List<ProcessingOp> ops = missing.subList(g, Math.min(missing.size(), g + pipeline.group()));
+                    List<EmbeddingSet> parts = pipeline.embed(ops, shard, progress);
+                    for (int k = 0; k < ops.size(); k++) {
+                        stores.get(ops.get(k)).writeShard(s, parts.get(k));
+                    }
                 }
             }
-        } finally {
-            pool.shutdownNow();
         }
         for (ProcessingOp op : todo) {
-            outputs.add(assemble(job, op, shards, resumed[job.ops().indexOf(op)], start));
+            outputs.add(assemble(job, op, stores.get(op), shards, resumed.getOrDefault(op, 0), start));
         }
         outputs.sort(Comparator.comparingInt(o -> job.ops().indexOf(o.op())));
         Path work = job.outDir().resolve(".work");
@@ -325,396 +289,36 @@ public final class Extraction {
             throws IOException {
         int n = dataset.samples().size();
         int shards = (n + shardSize - 1) / shardSize;
-        String base = setName(dataset.name(), op, modelName);
-        Path file = outDir.resolve(base + ".safetensors");
-        JsonNode processing = JSON.readTree(JSON.writeValueAsString(op.describe()));
-        String manifest = dataset.manifestSha256();
-        Path sidecar = EmbeddingSetIO.sidecarOf(file);
-        if (Files.isRegularFile(sidecar) && Files.isRegularFile(file) && Files.exists(outDir.resolve(base + ".failures.tsv"))
-                && Files.exists(outDir.resolve(base + ".run.json"))) {
-            try {
-                JsonNode prov = JSON.readTree(sidecar.toFile()).path("provenance");
-                if (prov.path("seed").asLong(Long.MIN_VALUE) == seed && prov.path("processing").equals(processing)
-                        && prov.path("dataset").path("manifest_sha256").asText().equals(manifest)) {
-                    return new Committed(true, 0, shards);
-                }
-            } catch (IOException e) {
-                // unreadable: not complete
-            }
+        ShardStore store = new ShardStore(outDir, setName(dataset.name(), op, modelName));
+        ReuseKey key = new ReuseKey(seed, op.chain(), dataset.manifestSha256(), null);
+        if (store.committedFor(key)) {
+            return new Committed(true, 0, shards);
         }
-        Path work = outDir.resolve(".work").resolve(base);
-        Path keyFile = work.resolve("job.json");
-        int done = 0;
-        if (Files.isRegularFile(keyFile)) {
-            try {
-                JsonNode key = JSON.readTree(keyFile.toFile());
-                if (key.path("seed").asLong(Long.MIN_VALUE) == seed && key.path("processing").equals(processing)
-                        && key.path("manifest_sha256").asText().equals(manifest)) {
-                    for (int sh = 0; sh < shards; sh++) {
-                        if (Files.exists(work.resolve(String.format("shard-%06d.safetensors", sh)))) {
-                            done++;
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                // unreadable: nothing reusable
-            }
-        }
-        return new Committed(false, done, shards);
+        return new Committed(false, store.shardsCommitted(key, shards), shards);
     }
 
-    private static Path setFile(Job job, ProcessingOp op) {
-        return job.outDir().resolve(setName(job.dataset().name(), op, job.modelName()) + ".safetensors");
-    }
-
-    /** What a set must have been made with to be reused: seed, processing chain, encoder identity, dataset manifest. */
-    private static ObjectNode reuseKey(Job job, ProcessingOp op, String manifest) throws IOException {
-        ObjectNode k = JsonNodeFactory.instance.objectNode();
-        k.put("seed", job.seed());
-        k.set("processing", JSON.valueToTree(op.describe()));
-        k.set("encoder", encoderIdentity(JSON.valueToTree(job.encoder().provenance())));
-        k.put("manifest_sha256", manifest);
-        // through text and back, so numbers compare as they will when read from a sidecar
-        return (ObjectNode) JSON.readTree(JSON.writeValueAsString(k));
-    }
-
-    private static ObjectNode encoderIdentity(JsonNode encoder) {
-        ObjectNode id = JsonNodeFactory.instance.objectNode();
-        for (String f : ENCODER_IDENTITY) {
-            if (encoder.has(f)) {
-                id.set(f, encoder.get(f));
-            }
-        }
-        return id;
-    }
-
-    /** {@link #difference}'s answer for a set that was never completely written. */
-    private static final String INCOMPLETE = new String("incomplete");
-
-    /**
-     * Why the set at {@code file} cannot be reused for {@code key}: null when it can,
-     * {@link #INCOMPLETE} when it was never finished (a companion file missing, as an older
-     * version killed at the wrong moment left it, or the pair damaged), else the difference.
-     */
-    private static String difference(Path file, ObjectNode key) throws IOException {
-        String base = file.getFileName().toString().replaceFirst("\\.safetensors$", "");
-        for (String companion : new String[] {".failures.tsv", ".run.json"}) {
-            if (!Files.exists(file.resolveSibling(base + companion))) {
-                return INCOMPLETE;
-            }
-        }
-        JsonNode prov;
-        try {
-            prov = EmbeddingSetIO.read(file).provenance();
-        } catch (EmbeddingFormatException e) {
-            return INCOMPLETE;
-        }
-        if (prov.path("seed").asLong(Long.MIN_VALUE) != key.get("seed").asLong()) {
-            return "it was made with seed " + prov.path("seed") + ", this run uses seed " + key.get("seed");
-        }
-        if (!prov.path("processing").equals(key.get("processing"))) {
-            return "it was made with processing " + prov.path("processing") + ", this run uses " + key.get("processing");
-        }
-        if (!prov.path("dataset").path("manifest_sha256").asText().equals(key.get("manifest_sha256").asText())) {
-            return "it was made from a different dataset (manifest sha256 " + prov.path("dataset").path("manifest_sha256").asText()
-                    + ", now " + key.get("manifest_sha256").asText() + ": images added, removed, relabelled or resized)";
-        }
-        ObjectNode recorded = encoderIdentity(prov.path("encoder"));
-        ObjectNode now = (ObjectNode) key.get("encoder");
-        if (!recorded.equals(now)) {
-            String sha = recorded.path("model_sha256").asText("");
-            String shaNow = now.path("model_sha256").asText("");
-            if (!sha.equals(shaNow)) {
-                return "it was made with a different model (sha256 " + (sha.isEmpty() ? "none" : sha) + ", this run's model has "
-                        + (shaNow.isEmpty() ? "none" : shaNow) + ")";
-            }
-            return "it was made with different encoder settings (" + recorded + ", this run " + now + ")";
-        }
-        return null;
-    }
-
-    private static void deleteWork(Job job, ProcessingOp op) throws IOException {
-        AtomicFiles.deleteTree(workDir(job, op));
-    }
-
-    /** One sample after decoding and processing under a group of operations. */
-    private record Prepared(String decodeError, float[][] tensors, String[] errors) {
-    }
-
-    private static Prepared prepare(Job job, List<ProcessingOp> ops, Sample sm, MemoryBudget images) throws InterruptedException {
-        long cost;
-        try {
-            cost = ImageFootprint.estimate(sm.file(), ops, job.decoder().maxPixels());
-        } catch (IOException e) {
-            cost = 0; // unreadable: the decoder says why
-        }
-        try {
-            images.acquire(cost, cost > images.total() ? ImageFootprint.describe(sm.file()) : "");
-        } catch (MemoryBudget.TooLargeException e) {
-            return new Prepared(e.getMessage(), null, null);
-        }
-        try {
-            RgbImage image;
-            try {
-                image = job.decoder().decode(sm.file()).image();
-            } catch (ImageDecodeException e) {
-                if (MemoryBudget.causedByOutOfMemory(e)) {
-                    throw new OutOfMemoryError("while decoding"); // the decoder caught it: report it as what it is
-                }
-                return new Prepared(e.reason(), null, null);
-            } catch (RuntimeException e) {
-                return new Prepared("decoding failed: " + e, null, null);
-            }
-            PreprocessSpec spec = job.encoder().preprocessing();
-            int per = 3 * spec.cropSize() * spec.cropSize();
-            float[][] tensors = new float[ops.size()][];
-            String[] errors = new String[ops.size()];
-            for (int k = 0; k < ops.size(); k++) {
-                ProcessingOp op = ops.get(k);
-                try {
-                    RgbImage img = op.applyBeforeCrop(image, sm.id(), job.seed()).image();
-                    RgbImage cropped = Preprocessor.resizeAndCrop(img, spec);
-                    if (op.hasAfterCropSteps()) {
-                        cropped = op.applyAfterCrop(cropped, sm.id(), job.seed());
-                    }
-                    float[] t = new float[per];
-                    Preprocessor.writeTensor(cropped, spec, t, 0);
-                    tensors[k] = t;
-                } catch (RuntimeException e) {
-                    errors[k] = "processing " + op.name() + " failed: " + e.getMessage();
-                }
-            }
-            return new Prepared(null, tensors, errors);
-        } catch (OutOfMemoryError e) {
-            return new Prepared("ran out of memory (estimated " + MemoryBudget.human(cost) + ", budget "
-                    + MemoryBudget.human(images.total()) + "): raise the heap with TRACES_JAVA_OPTS=-Xmx<size>", null, null);
-        } finally {
-            images.release(cost);
-        }
-    }
-
-    private static <T> T await(Future<T> f) throws InterruptedException {
-        try {
-            return f.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof InterruptedException ie) {
-                throw ie;
-            }
-            throw new IllegalStateException("worker failed unexpectedly: " + e.getCause(), e.getCause());
-        }
-    }
-
-    private static float[] embedBatch(Encoder encoder, PreprocessSpec spec, List<float[]> tensors, int per, int dim) {
-        int n = tensors.size();
-        float[] batch = new float[n * per];
-        for (int j = 0; j < n; j++) {
-            System.arraycopy(tensors.get(j), 0, batch, j * per, per);
-        }
-        float[][] out = encoder.embed(new FloatTensorBatch(spec.tensorShape(n), batch));
-        if (out.length != n) {
-            throw new org.encodertraces.encoder.EncoderException("encoder " + encoder.info().id() + " returned " + out.length
-                    + " embeddings for a batch of " + n + " images: it must return one per image, in order");
-        }
-        float[] flat = new float[n * dim];
-        for (int j = 0; j < n; j++) {
-            if (out[j].length != dim) {
-                throw new IllegalStateException("encoder returned " + out[j].length + " values, declared " + dim);
-            }
-            System.arraycopy(out[j], 0, flat, j * dim, dim);
-        }
-        return flat;
-    }
-
-    private static Path workDir(Job job, ProcessingOp op) {
-        return job.outDir().resolve(".work").resolve(setName(job.dataset().name(), op, job.modelName()));
-    }
-
-    private static Path shardFile(Job job, ProcessingOp op, int shard) {
-        return workDir(job, op).resolve(String.format("shard-%06d.safetensors", shard));
-    }
-
-    /** One shard under one operation as it fills up. */
-    private static final class ShardState {
-        final String[] error;
-        final boolean[] decodeFailed;
-        final List<Integer> good = new ArrayList<>();
-        final List<float[]> rows = new ArrayList<>();
-        final List<Integer> pendingIndex = new ArrayList<>();
-        final List<float[]> pending = new ArrayList<>();
-
-        ShardState(int n) {
-            error = new String[n];
-            decodeFailed = new boolean[n];
-        }
-    }
-
-    /**
-     * Processes, embeds and writes one shard under a group of operations. Workers decode each
-     * image once and prepare its tensors for every operation of the group, at most a window of
-     * images ahead of this thread, which feeds each operation's batch to the encoder as soon as
-     * it is full, so inference overlaps the preparation of the next images. Batches are runs of
-     * consecutive good images, the same whichever thread finishes first.
-     */
-    private static void writeShards(Job job, List<ProcessingOp> ops, int s, List<Sample> shard, ExecutorService pool,
-            MemoryBudget images, int window, long[] done, long total, Listener listener) throws IOException, InterruptedException {
-        PreprocessSpec spec = job.encoder().preprocessing();
-        int per = 3 * spec.cropSize() * spec.cropSize();
+    /** Assembles the committed shards of {@code op} into its set and commits it. */
+    private static Output assemble(Job job, ProcessingOp op, ShardStore store, int shards, int resumed, Instant start) throws IOException {
         int dim = job.encoder().embeddingDim();
-        List<ShardState> states = new ArrayList<>();
-        ops.forEach(op -> states.add(new ShardState(shard.size())));
-        List<Future<Prepared>> prepared = new ArrayList<>(shard.size());
-        for (int i = 0; i < shard.size(); i++) {
-            prepared.add(null);
-        }
-        int submitted = 0;
-        for (int i = 0; i < shard.size(); i++) {
-            while (submitted < shard.size() && submitted <= i + window) {
-                Sample sm = shard.get(submitted);
-                prepared.set(submitted, pool.submit(() -> prepare(job, ops, sm, images)));
-                submitted++;
-            }
-            Prepared p = await(prepared.get(i));
-            prepared.set(i, null);
-            for (int k = 0; k < ops.size(); k++) {
-                ShardState st = states.get(k);
-                if (p.decodeError() != null) {
-                    st.error[i] = p.decodeError();
-                    st.decodeFailed[i] = true;
-                } else if (p.tensors()[k] == null) {
-                    st.error[i] = p.errors()[k];
-                } else {
-                    st.pending.add(p.tensors()[k]);
-                    st.pendingIndex.add(i);
-                }
-                if (st.pending.size() == job.batchSize() || (i == shard.size() - 1 && !st.pending.isEmpty())) {
-                    flush(job, spec, st, per, dim, shard);
-                }
-            }
-            done[0] += ops.size();
-            listener.progress(done[0], total);
-        }
-        for (int k = 0; k < ops.size(); k++) {
-            writeShard(job, ops.get(k), s, shard, states.get(k), dim);
-        }
-    }
-
-    /** Embeds the pending tensors of one operation; a row that is not finite fails its image. */
-    private static void flush(Job job, PreprocessSpec spec, ShardState st, int per, int dim, List<Sample> shard) {
-        float[] e = embedBatch(job.encoder(), spec, st.pending, per, dim);
-        for (int j = 0; j < st.pending.size(); j++) {
-            int i = st.pendingIndex.get(j);
-            String bad = null;
-            for (int d = 0; d < dim; d++) {
-                float v = e[j * dim + d];
-                if (!Float.isFinite(v)) {
-                    bad = "the encoder returned a non-finite embedding (" + v + " at dimension " + d + "): not written";
-                    break;
-                }
-            }
-            if (bad != null) {
-                st.error[i] = bad;
-            } else {
-                st.good.add(i);
-                st.rows.add(java.util.Arrays.copyOfRange(e, j * dim, (j + 1) * dim));
-            }
-        }
-        st.pending.clear();
-        st.pendingIndex.clear();
-    }
-
-    private static void writeShard(Job job, ProcessingOp op, int s, List<Sample> shard, ShardState st, int dim) throws IOException {
-        List<Integer> good = st.good;
-        float[] emb = new float[good.size() * dim];
-        for (int j = 0; j < good.size(); j++) {
-            System.arraycopy(st.rows.get(j), 0, emb, j * dim, dim);
-        }
-        Map<String, long[]> labels = new LinkedHashMap<>();
-        for (String name : job.dataset().labelTensors()) {
-            long[] v = new long[good.size()];
-            for (int j = 0; j < good.size(); j++) {
-                v[j] = shard.get(good.get(j)).labels().get(name);
-            }
-            labels.put(name, v);
-        }
-        List<String> ids = good.stream().map(i -> shard.get(i).id()).toList();
-        ObjectNode prov = JsonNodeFactory.instance.objectNode();
-        ArrayNode failures = prov.putArray("failures");
-        for (int i = 0; i < shard.size(); i++) {
-            if (st.error[i] != null) {
-                ObjectNode f = failures.addObject();
-                f.put("id", shard.get(i).id());
-                f.put("file", shard.get(i).file().toString());
-                f.put("operation", st.decodeFailed[i] ? "" : op.name());
-                f.put("reason", st.error[i]);
-            }
-        }
-        EmbeddingSetIO.write(shardFile(job, op, s), new EmbeddingSet(good.size(), dim, emb, labels, ids, prov));
-    }
-
-    private static Output assemble(Job job, ProcessingOp op, int shards, int resumed, Instant start) throws IOException {
-        List<EmbeddingSet> parts = new ArrayList<>();
-        for (int s = 0; s < shards; s++) {
-            parts.add(EmbeddingSetIO.read(shardFile(job, op, s)));
-        }
-        int dim = job.encoder().embeddingDim();
-        int rows = parts.stream().mapToInt(EmbeddingSet::rows).sum();
-        float[] emb = new float[rows * dim];
-        Map<String, long[]> labels = new LinkedHashMap<>();
-        for (String name : job.dataset().labelTensors()) {
-            labels.put(name, new long[rows]);
-        }
-        List<String> ids = new ArrayList<>();
-        List<Failure> failures = new ArrayList<>();
-        int r = 0;
-        for (EmbeddingSet p : parts) {
-            System.arraycopy(p.embeddings(), 0, emb, r * dim, p.rows() * dim);
-            for (Map.Entry<String, long[]> e : labels.entrySet()) {
-                System.arraycopy(p.label(e.getKey()), 0, e.getValue(), r, p.rows());
-            }
-            ids.addAll(p.ids());
-            p.provenance().get("failures").forEach(f -> failures.add(new Failure(f.get("id").asText(), f.get("file").asText(),
-                    f.get("operation").asText(), f.get("reason").asText())));
-            r += p.rows();
-        }
+        ShardStore.Assembled a = store.assemble(shards, job.dataset().labelTensors(), dim);
+        EmbeddingSet rows = a.rows();
         String base = setName(job.dataset().name(), op, job.modelName());
-        Path file = job.outDir().resolve(base + ".safetensors");
-        StringBuilder tsv = new StringBuilder("id\tfile\toperation\treason\n");
-        for (Failure f : failures) {
-            tsv.append(Tsv.line(f.id(), f.file(), f.operation(), f.reason()));
-        }
-        // the failures and the run log first; the set's sidecar, moved into place last, commits the set
-        AtomicFiles.writeString(job.outDir().resolve(base + ".failures.tsv"), tsv);
-        Map<String, Object> run = new LinkedHashMap<>();
-        run.put("set", file.getFileName().toString());
-        run.put("started", start.toString());
-        run.put("finished", Instant.now().toString());
-        run.put("threads", job.threads());
-        run.put("batch_size", job.batchSize());
-        run.put("shard_size", job.shardSize());
-        run.put("resumed_shards", resumed);
-        AtomicFiles.writeString(job.outDir().resolve(base + ".run.json"), JSON.writeValueAsString(run));
-        EmbeddingSetIO.write(file, new EmbeddingSet(rows, dim, emb, labels, ids, provenance(job, op, rows, failures.size())));
-        deleteWork(job, op);
-        return new Output(op, file, rows, failures.size(), false, resumed, shards);
+        EmbeddingSet set = new EmbeddingSet(rows.rows(), dim, rows.embeddings(), rows.labels(), rows.ids(),
+                provenance(job, op, rows.rows(), a.failures().size()));
+        RunRecord run = new RunRecord(store.setFile().getFileName().toString(), start, Instant.now(), job.batchSize(), job.shardSize(),
+                resumed, Map.of("threads", job.threads()));
+        ShardStore.commit(job.outDir(), base, set, ShardStore.failuresTsv(a.failures()), run);
+        store.deleteWork();
+        return new Output(op, store.setFile(), rows.rows(), a.failures().size(), false, resumed, shards);
     }
 
-    private static ObjectNode provenance(Job job, ProcessingOp op, int rows, int failed) {
-        ObjectNode p = JsonNodeFactory.instance.objectNode();
-        ToolInfo.platform().forEach(p::put);
-        ObjectNode ds = p.putObject("dataset");
-        ds.put("name", job.dataset().name());
-        ds.put("source", job.dataset().source());
-        ds.put("samples", job.dataset().samples().size());
-        ds.put("manifest_sha256", job.dataset().manifestSha256());
-        ds.set("label_names", JSON.valueToTree(job.dataset().labelNames()));
-        p.set("processing", JSON.valueToTree(op.describe()));
-        p.put("seed", job.seed());
-        p.put("model", job.modelName());
-        p.set("encoder", JSON.valueToTree(job.encoder().provenance()));
-        p.put("image_decoder", ImageDecoder.decoderDescription());
-        p.put("rows", rows);
-        p.put("failed", failed);
-        p.put("failures_file", setName(job.dataset().name(), op, job.modelName()) + ".failures.tsv");
-        return p;
+    /** The provenance a set of this job records: platform, dataset, processing, seed, image decoder, model, encoder, counts. */
+    private static SetProvenance provenance(Job job, ProcessingOp op, int rows, int failed) {
+        Dataset ds = job.dataset();
+        ArtifactProvenance artifact = ArtifactProvenance.current()
+                .withDataset(new DatasetRef(ds.name(), ds.source(), ds.samples().size(), ds.manifestSha256(), ds.labelNames()))
+                .withProcessing(op.chain()).withSeed(job.seed()).withImageDecoder(ImageDecoder.decoderDescription());
+        return new SetProvenance(artifact, job.modelName(), job.encoder().provenanceRecord(), rows, failed,
+                setName(ds.name(), op, job.modelName()) + ".failures.tsv", List.of(), null, null);
     }
 }

@@ -191,13 +191,13 @@ public final class EncoderFactory {
             o = o.withInputName(m.inputName());
         }
         OnnxEncoder enc = OnnxEncoder.open(o);
-        Object sha = enc.provenance().get("model_sha256");
+        String sha = enc.provenanceRecord().runtime().modelSha256();
         String source = m.hubFile() != null ? "hf:" + m.hubFile() : "file " + p.file();
         RegistryEntry e = m.entry();
         EncoderDescription d = e == null
-                ? new EncoderDescription(m.name(), m.name(), EncoderFamily.OTHER, null, sha == null ? null : sha.toString(),
+                ? new EncoderDescription(m.name(), m.name(), EncoderFamily.OTHER, null, sha,
                         m.preprocessing(), enc.embeddingDim(), source + " (" + m.setupFrom() + ")")
-                : new EncoderDescription(m.name(), displayName(m, e), e.family(), e.studyName(), sha == null ? null : sha.toString(),
+                : new EncoderDescription(m.name(), displayName(m, e), e.family(), e.studyName(), sha,
                         m.preprocessing(), enc.embeddingDim(), source + " (" + m.setupFrom() + ")");
         return new DescribedEncoder(enc, d);
     }

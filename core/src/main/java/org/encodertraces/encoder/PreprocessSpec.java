@@ -1,9 +1,13 @@
 package org.encodertraces.encoder;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.encodertraces.image.ResampleFilter;
+import org.encodertraces.provenance.ProvenanceJson;
 
 /**
  * How an encoder wants its input image turned into a float tensor, as plain data: resize,
@@ -121,6 +125,71 @@ public record PreprocessSpec(int resizeSize, ResizeMode resizeMode, ResampleFilt
     public PreprocessSpec withResizeSize(int newResizeSize) {
         return new PreprocessSpec(newResizeSize, resizeMode, filter, antialias, cropSize, scale, mean, std,
                 channelOrder, layout, maskAfterCrop);
+    }
+
+    /**
+     * The spec as provenance writes it: snake_case keys in declaration order ({@code resize_size},
+     * {@code resize_mode}, {@code filter}, {@code antialias}, {@code crop_size}, {@code scale},
+     * {@code mean}, {@code std}, {@code channel_order}, {@code layout}, {@code mask_after_crop}), as
+     * reports always wrote it. Sidecars before typed provenance wrote the camelCase field names;
+     * {@link #fromJson} reads both.
+     */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("resize_size", resizeSize);
+        m.put("resize_mode", resizeMode.name());
+        m.put("filter", filter.name());
+        m.put("antialias", antialias);
+        m.put("crop_size", cropSize);
+        m.put("scale", scale);
+        m.put("mean", mean);
+        m.put("std", std);
+        m.put("channel_order", channelOrder.name());
+        m.put("layout", layout.name());
+        m.put("mask_after_crop", maskAfterCrop);
+        return m;
+    }
+
+    /**
+     * Reads a spec as provenance recorded it, snake_case or (before typed provenance) camelCase;
+     * null when a field is missing or not what it must be: a recorded spec is read whole or not at all.
+     */
+    public static PreprocessSpec fromJson(JsonNode n) {
+        try {
+            Long resize = ProvenanceJson.whole(n, "resize_size");
+            Long crop = ProvenanceJson.whole(n, "crop_size");
+            Boolean antialias = ProvenanceJson.bool(n, "antialias");
+            Boolean mask = ProvenanceJson.bool(n, "mask_after_crop");
+            JsonNode scale = ProvenanceJson.field(n, "scale");
+            String mode = ProvenanceJson.text(n, "resize_mode");
+            String filter = ProvenanceJson.text(n, "filter");
+            String order = ProvenanceJson.text(n, "channel_order");
+            String layout = ProvenanceJson.text(n, "layout");
+            List<Double> mean = doubles(ProvenanceJson.field(n, "mean"));
+            List<Double> std = doubles(ProvenanceJson.field(n, "std"));
+            if (resize == null || crop == null || antialias == null || mask == null || scale == null || !scale.isNumber() || mode == null
+                    || filter == null || order == null || layout == null || mean == null || std == null) {
+                return null;
+            }
+            return new PreprocessSpec(resize.intValue(), ResizeMode.valueOf(mode), ResampleFilter.valueOf(filter), antialias, crop.intValue(),
+                    scale.doubleValue(), mean, std, ChannelOrder.valueOf(order), Layout.valueOf(layout), mask);
+        } catch (IllegalArgumentException e) {
+            return null; // an unknown enum value or an invalid spec: not one this build can read
+        }
+    }
+
+    private static List<Double> doubles(JsonNode a) {
+        if (a == null || !a.isArray()) {
+            return null;
+        }
+        List<Double> out = new ArrayList<>();
+        for (JsonNode v : a) {
+            if (!v.isNumber()) {
+                return null;
+            }
+            out.add(v.doubleValue());
+        }
+        return out;
     }
 
     /** Height and width of the tensor this spec produces. */

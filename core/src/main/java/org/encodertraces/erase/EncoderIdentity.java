@@ -3,6 +3,9 @@ package org.encodertraces.erase;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import org.encodertraces.embed.EmbeddingSet;
+import org.encodertraces.embed.SetProvenance;
+import org.encodertraces.encoder.EncoderProvenance;
+import org.encodertraces.provenance.ProvenanceJson;
 
 /**
  * Which encoder made an embedding set, as far as its provenance tells: the model name, the model
@@ -17,16 +20,34 @@ import org.encodertraces.embed.EmbeddingSet;
  */
 public record EncoderIdentity(String model, String modelSha256, int dim) {
 
-    /** Reads the identity from a set's provenance (the {@code encoder} block written by extraction). */
+    /**
+     * Reads the identity from a set's provenance: the model key of the encoder's identity
+     * ({@link EncoderProvenance.Identity#modelKey()}, the rule every reader of sets shares), the
+     * model name the set records (else the built-in encoder's id, else the model file's name).
+     */
     public static EncoderIdentity of(EmbeddingSet set) {
-        JsonNode p = set.provenance();
-        JsonNode enc = p.path("encoder");
-        String sha = firstText(enc.path("model_sha256"), enc.path("sha256"), p.path("model_sha256"));
-        if (sha.isEmpty() && enc.has("feature_version") && enc.path("encoder").isTextual()) {
-            sha = enc.path("encoder").asText() + "@features-v" + enc.path("feature_version").asText();
-        }
-        String model = firstText(p.path("model"), enc.path("encoder"), enc.path("model_file"));
-        return new EncoderIdentity(model, sha, set.dim());
+        SetProvenance p = set.provenance();
+        EncoderProvenance.Identity id = p.identity();
+        JsonNode enc = p.encoderJson();
+        String model = firstText(p.model(), id == null ? null : id.builtin(), ProvenanceJson.text(enc, "model_file"));
+        return new EncoderIdentity(model, id == null ? "" : id.modelKey(), set.dim());
+    }
+
+    /** The form an eraser's sidecar records it in: {@code model}, {@code model_sha256}, {@code dim}. */
+    public java.util.Map<String, Object> toJson() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("model", model);
+        m.put("model_sha256", modelSha256);
+        m.put("dim", dim);
+        return m;
+    }
+
+    /** Reads {@link #toJson()}'s form; a missing name or sha256 reads as "" (unknown), a missing width as {@code dim}. */
+    public static EncoderIdentity fromJson(JsonNode n, int dim) {
+        String model = ProvenanceJson.text(n, "model");
+        String sha = ProvenanceJson.text(n, "model_sha256");
+        Long d = ProvenanceJson.whole(n, "dim");
+        return new EncoderIdentity(model == null ? "" : model, sha == null ? "" : sha, d == null ? dim : d.intValue());
     }
 
     /** Whether the model sha256 is known. */
@@ -63,10 +84,10 @@ public record EncoderIdentity(String model, String modelSha256, int dim) {
         return " of " + name + (e.known() ? " (sha256 " + e.modelSha256 + ")" : "");
     }
 
-    private static String firstText(JsonNode... nodes) {
-        for (JsonNode n : nodes) {
-            if (n.isTextual() && !n.asText().isEmpty()) {
-                return n.asText();
+    private static String firstText(String... texts) {
+        for (String t : texts) {
+            if (t != null && !t.isEmpty()) {
+                return t;
             }
         }
         return "";

@@ -1,14 +1,12 @@
 package org.encodertraces.erase;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.encodertraces.embed.EmbeddingSet;
+import org.encodertraces.embed.SetProvenance;
 import org.encodertraces.provenance.Hashes;
 import org.encodertraces.validity.SampleIdentity;
 
@@ -32,18 +30,9 @@ public final class ErasedSets {
     public static EmbeddingSet apply(EraserFile eraser, Path eraserFile, EmbeddingSet set, Path setFile) throws IOException {
         eraser.encoder().requireSame(EncoderIdentity.of(set), eraserFile, setFile);
         float[] erased = eraser.eraser().apply(set.embeddings(), set.rows());
-        ObjectNode prov = set.provenance().deepCopy();
-        ArrayNode chain = prov.has("erasures") && prov.get("erasures").isArray() ? (ArrayNode) prov.get("erasures") : prov.putArray("erasures");
-        ObjectNode e = JsonNodeFactory.instance.objectNode();
-        e.put("eraser", eraserFile.getFileName().toString());
-        e.put("eraser_sha256", Hashes.sha256(eraserFile));
-        e.put("method", eraser.eraser().method());
-        e.put("rank", eraser.eraser().rank());
-        ArrayNode concepts = e.putArray("concepts");
-        eraser.conceptNames().forEach(concepts::add);
-        e.put("source_set", setFile.getFileName().toString());
-        e.put("source_sha256", Hashes.sha256(setFile));
-        chain.add(e);
+        SetProvenance prov = set.provenance().withErasure(new SetProvenance.Erasure(eraserFile.getFileName().toString(),
+                Hashes.sha256(eraserFile), eraser.eraser().method(), eraser.eraser().rank(), eraser.conceptNames(),
+                setFile.getFileName().toString(), Hashes.sha256(setFile)));
         return new EmbeddingSet(set.rows(), set.dim(), erased, set.labels(), set.ids(), prov);
     }
 
@@ -52,7 +41,7 @@ public final class ErasedSets {
      * from another dataset than the eraser's fitting images, by manifest sha256).
      */
     public static int fittedAmong(EraserFile eraser, EmbeddingSet set, List<String> ids) {
-        String manifest = set.provenance().path("dataset").path("manifest_sha256").asText("");
+        String manifest = set.provenance().manifestSha256();
         if (!manifest.isEmpty() && !eraser.datasetSha256().isEmpty() && !manifest.equals(eraser.datasetSha256())) {
             return 0;
         }

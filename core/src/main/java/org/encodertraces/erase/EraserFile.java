@@ -21,6 +21,7 @@ import org.encodertraces.embed.SafetensorsFile;
 import org.encodertraces.embed.Tensor;
 import org.encodertraces.io.AtomicFiles;
 import org.encodertraces.provenance.Hashes;
+import org.encodertraces.provenance.ProvenanceJson;
 
 /**
  * An eraser as files: a safetensors file with {@code mean} (F64 [D]), {@code left} and
@@ -90,10 +91,7 @@ public record EraserFile(Eraser eraser, EncoderIdentity encoder, List<String> fi
             side.put("method", eraser.method());
             side.put("dim", d);
             side.put("rank", k);
-            ObjectNode enc = side.putObject("encoder");
-            enc.put("model", encoder.model());
-            enc.put("model_sha256", encoder.modelSha256());
-            enc.put("dim", encoder.dim());
+            side.set("encoder", ProvenanceJson.object(encoder.toJson()));
             description.fields().forEachRemaining(e -> side.set(e.getKey(), e.getValue()));
             ObjectNode fit = side.has("fit") ? (ObjectNode) side.get("fit") : side.putObject("fit");
             fit.put("dataset_manifest_sha256", datasetSha256);
@@ -149,8 +147,7 @@ public record EraserFile(Eraser eraser, EncoderIdentity encoder, List<String> fi
             left = doubles(st, "left", file, (long) d * k);
             right = doubles(st, "right", file, (long) d * k);
         }
-        JsonNode enc = side.path("encoder");
-        EncoderIdentity id = new EncoderIdentity(enc.path("model").asText(""), enc.path("model_sha256").asText(""), enc.path("dim").asInt(d));
+        EncoderIdentity id = EncoderIdentity.fromJson(side.path("encoder"), d);
         List<String> ids = new ArrayList<>();
         side.path("fit").path("image_ids").forEach(n -> ids.add(n.asText()));
         ObjectNode desc = JSON.createObjectNode();

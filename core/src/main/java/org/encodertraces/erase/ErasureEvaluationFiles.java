@@ -13,7 +13,7 @@ import java.util.Map;
 import org.encodertraces.io.AtomicFiles;
 import org.encodertraces.io.Csv;
 import org.encodertraces.provenance.Hashes;
-import org.encodertraces.provenance.ToolInfo;
+import org.encodertraces.provenance.ArtifactProvenance;
 
 /**
  * Writes an {@link ErasureEvaluation}'s result: {@code erasure-<task>-<method>.json} (parameters,
@@ -89,10 +89,7 @@ public final class ErasureEvaluationFiles {
             o.put("path", e.getValue().toString());
             o.put("sha256", Hashes.sha256(e.getValue()));
         }
-        ObjectNode prov = doc.putObject("provenance");
-        ToolInfo.platform().forEach(prov::put);
-        prov.put("started", started.toString());
-        prov.put("finished", Instant.now().toString());
+        doc.set("provenance", ArtifactProvenance.between(started, Instant.now()).toJsonNode());
         AtomicFiles.writeString(json, om.writeValueAsString(doc));
         AtomicFiles.writeString(csv, c.toString());
         return new Written(json, csv);

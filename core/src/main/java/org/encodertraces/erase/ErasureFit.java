@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
-import org.encodertraces.provenance.ToolInfo;
+import org.encodertraces.provenance.ArtifactProvenance;
 
 /**
  * Fits an eraser with a chosen method on {@link FitData} and describes the fit for its sidecar
@@ -111,11 +111,8 @@ public final class ErasureFit {
                 n.put("removed", x.removed());
             }
         }
-        ObjectNode prov = desc.putObject("provenance");
-        ToolInfo.platform().forEach(prov::put);
-        prov.put("linear_algebra", "EJML 0.46.1 (symmetric QR eigen-decomposition, SVD), double precision");
-        prov.put("started", started.toString());
-        prov.put("finished", Instant.now().toString());
+        desc.set("provenance", ArtifactProvenance.between(started, Instant.now())
+                .with("linear_algebra", "EJML 0.46.1 (symmetric QR eigen-decomposition, SVD), double precision").toJsonNode());
         return new EraserFile(e, encoder, data.imageIds(), datasetSha256, desc);
     }
 }

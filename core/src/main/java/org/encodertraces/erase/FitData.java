@@ -1,6 +1,5 @@
 package org.encodertraces.erase;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -94,10 +93,10 @@ public record FitData(float[] x, int rows, int dim, List<Concept> concepts, int[
     }
 
     private static List<String> classNames(EmbeddingSet set, String label, int classes) {
-        JsonNode names = set.provenance().path("dataset").path("label_names").path(label);
+        List<String> names = set.provenance().dataset() == null ? null : set.provenance().dataset().classNames(label);
         List<String> out = new ArrayList<>();
         for (int c = 0; c < classes; c++) {
-            out.add(names.isArray() && c < names.size() ? names.get(c).asText() : Integer.toString(c));
+            out.add(names != null && c < names.size() ? names.get(c) : Integer.toString(c));
         }
         return out;
     }

@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.encodertraces.provenance.ToolInfo;
+import org.encodertraces.provenance.ArtifactProvenance;
 import org.encodertraces.validity.Validity;
 
 /**
@@ -204,12 +204,9 @@ public final class ResultFiles {
         return l;
     }
 
+    /** The platform, how scores were computed, and the times (written {@code started}/{@code finished}, formerly {@code start}/{@code end}). */
     private static Map<String, Object> provenance(RunTimes times) {
-        Map<String, Object> p = new LinkedHashMap<>(ToolInfo.platform());
-        p.put("knn_scores", org.encodertraces.linalg.TopK.arithmetic());
-        p.put("start", times.start().toString());
-        p.put("end", times.end().toString());
-        return p;
+        return ArtifactProvenance.between(times.start(), times.end()).with("knn_scores", org.encodertraces.linalg.TopK.arithmetic()).toJson();
     }
 
     private static Object finite(double v) {

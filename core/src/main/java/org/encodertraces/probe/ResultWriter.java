@@ -12,9 +12,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.TreeMap;
-import org.encodertraces.provenance.ToolInfo;
+import org.encodertraces.provenance.ArtifactProvenance;
 
 /**
  * Writes a {@link ProbeResult} as the project's result JSON (inputs with their sha256,
@@ -125,12 +124,7 @@ public final class ResultWriter {
         }
         ArrayNode notes = root.putArray("notes");
         r.notes().forEach(notes::add);
-        ObjectNode prov = root.putObject("provenance");
-        for (Map.Entry<String, String> e : ToolInfo.platform().entrySet()) {
-            prov.put(e.getKey(), e.getValue());
-        }
-        prov.put("started", started.toString());
-        prov.put("finished", finished.toString());
+        root.set("provenance", ArtifactProvenance.between(started, finished).toJsonNode());
         return root;
     }
 

@@ -25,7 +25,7 @@ import org.encodertraces.image.PngIo;
 import org.encodertraces.io.AtomicFiles;
 import org.encodertraces.io.FileProblems;
 import org.encodertraces.io.OutputLock;
-import org.encodertraces.provenance.ToolInfo;
+import org.encodertraces.provenance.ArtifactProvenance;
 
 /**
  * Applies processing operations to many files on a pool of threads and writes each result as a
@@ -310,16 +310,8 @@ public final class BatchProcessor {
     }
 
     private static Map<String, Object> provenance(List<ProcessingOp> ops, long seed, Instant start) {
-        Map<String, Object> p = new LinkedHashMap<>(ToolInfo.platform());
-        p.put("command", "process");
-        p.put("seed", seed);
-        List<Map<String, Object>> o = new ArrayList<>();
-        ops.forEach(op -> o.add(op.describe()));
-        p.put("operations", o);
-        p.put("image_decoder", ImageDecoder.decoderDescription());
-        p.put("started", start.toString());
-        p.put("finished", Instant.now().toString());
-        return p;
+        return ArtifactProvenance.between(start, Instant.now()).withOperations(ops.stream().map(ProcessingOp::chain).toList())
+                .withSeed(seed).withImageDecoder(ImageDecoder.decoderDescription()).with("command", "process").toJson();
     }
 
     static void writeJson(Path file, Object doc) throws IOException {

@@ -189,15 +189,17 @@ public record ProcessingOp(String name, List<ProcessingStep> steps) {
         return new ProcessedImage(img, prov);
     }
 
-    /** The chain's description for provenance, without per-image draws. */
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("operation", name);
+    /** The chain as provenance records it, without per-image draws: its name and each step's kind and parameters. */
+    public org.encodertraces.provenance.ProcessingChain chain() {
         List<Map<String, Object>> s = new ArrayList<>();
         for (ProcessingStep step : steps) {
             s.add(step.describe());
         }
-        m.put("steps", s);
-        return m;
+        return new org.encodertraces.provenance.ProcessingChain(name, s);
+    }
+
+    /** {@link #chain()} in its JSON form. */
+    public Map<String, Object> describe() {
+        return chain().toJson();
     }
 }

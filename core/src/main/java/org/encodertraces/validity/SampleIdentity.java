@@ -23,7 +23,8 @@ public final class SampleIdentity {
      * the source file's sha256 in the provenance then).
      */
     public static boolean anonymous(EmbeddingSet set) {
-        if (!set.provenance().path("source_sha256").isTextual() || set.provenance().has("dataset")) {
+        if (set.provenance().source() == null || set.provenance().dataset() != null
+                || set.provenance().artifact().details().containsKey("dataset")) {
             return false;
         }
         List<String> ids = set.ids();
@@ -41,7 +42,7 @@ public final class SampleIdentity {
     }
 
     private static String prefix(EmbeddingSet set) {
-        return "sha256:" + set.provenance().path("source_sha256").asText() + "#";
+        return "sha256:" + set.provenance().source().sha256() + "#";
     }
 
     /** The identity of every row, in row order. */

@@ -84,14 +84,14 @@ class ManifestValidationCliTest {
         assertEquals(0, r.exit(), r.err());
         EmbeddingSet set = EmbeddingSetIO.read(out.resolve("blank__IDENTITY__builtin_lowlevel-stats.safetensors"));
         assertArrayEquals(new long[] {0, 1, -1, 1, 0, 1}, set.label("label"), "integers kept, the blank is -1");
-        assertTrue(set.provenance().path("dataset").path("label_names").path("label").isMissingNode(), "no class \"\" named");
+        assertTrue(set.provenance().toJsonNode().path("dataset").path("label_names").path("label").isMissingNode(), "no class \"\" named");
 
         Path text = manifest(tmp, "text.csv", "cat", "dog", "", "dog", "cat", "dog");
         CliRun t = CliRun.of(embed(text, tmp.resolve("out2")));
         assertEquals(0, t.exit(), t.err());
         EmbeddingSet ts = EmbeddingSetIO.read(tmp.resolve("out2/text__IDENTITY__builtin_lowlevel-stats.safetensors"));
         assertArrayEquals(new long[] {0, 1, -1, 1, 0, 1}, ts.label("label"));
-        assertEquals("[\"cat\",\"dog\"]", ts.provenance().path("dataset").path("label_names").path("label").toString());
+        assertEquals("[\"cat\",\"dog\"]", ts.provenance().toJsonNode().path("dataset").path("label_names").path("label").toString());
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,7 +71,7 @@ class MessagesCliTest {
         labels.put("label", label);
         labels.put("subject", subject);
         labels.put("device", device);
-        EmbeddingSetIO.write(file, new EmbeddingSet(rows, 2, emb, labels, ids, JsonNodeFactory.instance.objectNode()));
+        EmbeddingSetIO.write(file, new EmbeddingSet(rows, 2, emb, labels, ids, null));
         return file;
     }
 

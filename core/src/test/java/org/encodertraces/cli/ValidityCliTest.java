@@ -175,7 +175,7 @@ class ValidityCliTest {
         prov.putObject("dataset").put("name", "x").put("manifest_sha256", "cd".repeat(32));
         Map<String, long[]> l = new LinkedHashMap<>();
         l.put("label", labels);
-        EmbeddingSetIO.write(f, new EmbeddingSet(ids.size(), d, rows, l, ids, prov));
+        EmbeddingSetIO.write(f, new EmbeddingSet(ids.size(), d, rows, l, ids, org.encodertraces.embed.SetProvenance.fromJson(prov)));
         return f;
     }
 

@@ -48,7 +48,7 @@ class EmbeddingSetIOTest {
         ToolInfo.platform().forEach(prov::put);
         prov.put("model_sha256", "cc028fe6cae7bc11a4ff53cfc9b79c920e8be65ce33a904ec3e2a8f66d77f95f");
         prov.putObject("processing").put("op", "JPEG75_420").put("seed", 7);
-        return new EmbeddingSet(rows, dim, e, labels, ids, prov);
+        return new EmbeddingSet(rows, dim, e, labels, ids, SetProvenance.fromJson(prov));
     }
 
     @Test
@@ -142,7 +142,7 @@ class EmbeddingSetIOTest {
         assertArrayEquals(new long[] {0, 1, 0}, s.label("subject"));
         assertArrayEquals(new long[] {2, 2, 250}, s.label("model"));
         assertEquals(List.of("0", "1", "2"), s.ids());
-        assertEquals("pt", s.provenance().at("/safetensors_metadata/format").asText());
+        assertEquals("pt", s.provenance().toJsonNode().at("/safetensors_metadata/format").asText());
     }
 
     @Test

@@ -1,9 +1,7 @@
 package org.encodertraces.spark;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +22,12 @@ import org.encodertraces.data.Sample;
 import org.encodertraces.embed.EmbeddingSet;
 import org.encodertraces.embed.EmbeddingSetIO;
 import org.encodertraces.embed.Extraction;
+import org.encodertraces.embed.ReuseKey;
+import org.encodertraces.embed.RunRecord;
+import org.encodertraces.embed.SetProvenance;
+import org.encodertraces.embed.ShardStore;
 import org.encodertraces.encoder.Encoder;
+import org.encodertraces.encoder.EncoderProvenance;
 import org.encodertraces.image.ImageDecoder;
 import org.encodertraces.io.AtomicFiles;
 import org.encodertraces.io.OutputLock;
@@ -39,9 +42,11 @@ import org.encodertraces.process.ProcessingOp;
  * <p>Why it is byte-identical: a partition starts on a shard boundary of the whole dataset and
  * uses the same shard and batch sizes, so every encoder call sees the same batch of images as in
  * a single-machine run; the parts' rows, label tensors, ids and failures are concatenated in
- * partition order, and the provenance is the parts' with the whole dataset's sample count,
- * manifest hash, row and failure counts and the driver's view of the encoder. Only the run
- * record ({@code .run.json}) says it ran on Spark.
+ * partition order ({@link ShardStore#concat}), and the provenance is the parts' with the whole
+ * dataset's sample count, manifest hash, row and failure counts and the driver's view of the
+ * encoder. Only the run record ({@code .run.json}) says it ran on Spark. A finished set is reused
+ * by the same rule as on one machine ({@link ReuseKey}) and committed through the same
+ * {@link ShardStore#commit}.
  *
  * <p>Reliability: a bad image is a recorded failure inside its partition, never a task failure.
  * A task that dies is retried by Spark (as often as the master allows: {@code local[N,F]},
@@ -122,8 +127,6 @@ public final class SparkEmbed {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
-    private static final List<String> ENCODER_IDENTITY = List.of("model_sha256", "encoder", "feature_version", "preprocessing",
-            "input_name", "output_name", "pooling", "l2_normalize", "model_edited", "embedding_dim");
 
     private SparkEmbed() {
     }
@@ -147,16 +150,17 @@ public final class SparkEmbed {
         Path tmp = Files.createTempDirectory("traces-spark-");
         try {
             String manifest = dataset.manifestSha256();
-            ObjectNode encoderNode = JSON.valueToTree(driverEncoder.provenance());
+            EncoderProvenance encoder = driverEncoder.provenanceRecord();
             List<Output> outputs = new ArrayList<>();
             List<ProcessingOp> todo = new ArrayList<>();
             for (ProcessingOp op : ops) {
                 String base = Extraction.setName(dataset.name(), op, c.modelName());
-                String why = existing(c.out(), base, c.seed(), op, manifest, encoderNode);
+                String why = existing(c.out(), base, new ReuseKey(c.seed(), op.chain(), manifest, encoder.identity()));
                 if (why == null) {
                     EmbeddingSet set = readSet(c.out(), "", base, tmp);
+                    Integer failed = set.provenance().failed();
                     outputs.add(new Output(op, c.out().resolve(base + ".safetensors").toString(), set.rows(),
-                            set.provenance().path("failed").asInt(0), true, 0, 0, 0));
+                            failed == null ? 0 : failed, true, 0, 0, 0));
                 } else if (why.isEmpty() || c.force()) {
                     todo.add(op);
                 } else {
@@ -175,15 +179,14 @@ public final class SparkEmbed {
                 parts.add(new Part(i, from, to, samples.get(from).id(), samples.get(to - 1).id(), samples.size()));
             }
             // the parts of an interrupted run are reused only if it cut the same partitions with the same settings
-            ObjectNode key = JSON.createObjectNode();
+            Map<String, Object> key = new LinkedHashMap<>();
             key.put("seed", c.seed());
             key.put("operations", c.operations());
             key.put("shard_size", c.shardSize());
             key.put("batch_size", c.batchSize());
             key.put("manifest_sha256", manifest);
-            key.set("encoder", identity(JSON.readTree(JSON.writeValueAsString(encoderNode))));
-            com.fasterxml.jackson.databind.node.ArrayNode ranges = key.putArray("partitions");
-            parts.forEach(p -> ranges.addArray().add(p.from()).add(p.to()));
+            key.put("encoder", encoder.identity().toJson());
+            key.put("partitions", parts.stream().map(p -> List.of(p.from(), p.to())).toList());
             String keyText = JSON.writeValueAsString(key);
             String keyRel = workDir(dataset.name(), c.modelName()) + "/job.json";
             if (c.out().exists(keyRel) ? !readText(c.out(), keyRel, tmp).equals(keyText) : c.out().exists(workDir(dataset.name(), c.modelName()))) {
@@ -220,7 +223,7 @@ public final class SparkEmbed {
             int reusedParts = (int) results.stream().filter(PartResult::reused).count();
             int resumedShards = results.stream().mapToInt(PartResult::resumedShards).sum();
             for (ProcessingOp op : todo) {
-                outputs.add(assemble(sc, job, op, dataset, parts, manifest, encoderNode, start, reusedParts, resumedShards, tmp));
+                outputs.add(assemble(sc, job, op, dataset, parts, manifest, encoder, start, reusedParts, resumedShards, tmp));
             }
             c.out().delete(workDir(dataset.name(), c.modelName()));
             c.out().deleteIfEmpty(".work/spark");
@@ -318,17 +321,17 @@ public final class SparkEmbed {
     }
 
     /**
-     * Why the finished set {@code base} in the output folder cannot be reused: null when it can,
-     * "" when there is none (or it was never completely written), else the difference.
+     * Why the finished set {@code base} in the output folder cannot be reused for {@code key} (the
+     * rule of one machine, {@link ReuseKey#differenceFrom}): null when it can, "" when there is none
+     * (or it was never completely written), else the difference.
      */
-    private static String existing(HadoopFiles out, String base, long seed, ProcessingOp op, String manifest, ObjectNode encoder)
-            throws IOException {
-        for (String ext : new String[] {".json", ".safetensors", ".failures.tsv", ".run.json"}) {
+    private static String existing(HadoopFiles out, String base, ReuseKey key) throws IOException {
+        for (String ext : ShardStore.COMMIT_ORDER) {
             if (!out.exists(base + ext)) {
                 return "";
             }
         }
-        JsonNode prov;
+        SetProvenance prov;
         Path tmp = Files.createTempDirectory("traces-spark-");
         try {
             prov = readSet(out, "", base, tmp).provenance();
@@ -337,38 +340,14 @@ public final class SparkEmbed {
         } finally {
             AtomicFiles.deleteTree(tmp);
         }
-        if (prov.path("seed").asLong(Long.MIN_VALUE) != seed) {
-            return "it was made with seed " + prov.path("seed") + ", this run uses seed " + seed;
-        }
-        JsonNode processing = JSON.readTree(JSON.writeValueAsString(op.describe()));
-        if (!prov.path("processing").equals(processing)) {
-            return "it was made with processing " + prov.path("processing") + ", this run uses " + processing;
-        }
-        if (!prov.path("dataset").path("manifest_sha256").asText().equals(manifest)) {
-            return "it was made from a different dataset (manifest sha256 " + prov.path("dataset").path("manifest_sha256").asText()
-                    + ", now " + manifest + ")";
-        }
-        if (!identity(prov.path("encoder")).equals(identity(JSON.readTree(JSON.writeValueAsString(encoder))))) {
-            return "it was made with a different model or encoder settings (" + identity(prov.path("encoder")) + ")";
-        }
-        return null;
-    }
-
-    private static ObjectNode identity(JsonNode encoder) {
-        ObjectNode id = JSON.createObjectNode();
-        for (String f : ENCODER_IDENTITY) {
-            if (encoder.has(f)) {
-                id.set(f, encoder.get(f));
-            }
-        }
-        return id;
+        return key.differenceFrom(prov);
     }
 
     private static Output assemble(JavaSparkContext sc, Config c, ProcessingOp op, Dataset dataset, List<Part> parts, String manifest,
-                                   ObjectNode encoderNode, Instant start, int reusedParts, int resumedShards, Path tmp) throws IOException {
+                                   EncoderProvenance encoder, Instant start, int reusedParts, int resumedShards, Path tmp) throws IOException {
         String base = Extraction.setName(dataset.name(), op, c.modelName());
         List<EmbeddingSet> sets = new ArrayList<>();
-        StringBuilder tsv = new StringBuilder("id\tfile\toperation\treason\n");
+        StringBuilder tsv = new StringBuilder(ShardStore.FAILURES_HEADER);
         for (Part p : parts) {
             String rel = partDir(dataset.name(), c.modelName(), p.index());
             sets.add(readSet(c.out(), rel, base, tmp));
@@ -377,71 +356,38 @@ public final class SparkEmbed {
         }
         EmbeddingSet first = sets.get(0);
         int dim = first.dim();
-        int rows = sets.stream().mapToInt(EmbeddingSet::rows).sum();
-        float[] emb = new float[rows * dim];
-        Map<String, long[]> labels = new LinkedHashMap<>();
-        for (String name : dataset.labelTensors()) {
-            labels.put(name, new long[rows]);
-        }
-        List<String> ids = new ArrayList<>(rows);
-        int r = 0;
+        EncoderProvenance.Identity identity = encoder.identity();
         int failed = 0;
-        JsonNode recordedIdentity = identity(JSON.readTree(JSON.writeValueAsString(encoderNode)));
         for (int i = 0; i < sets.size(); i++) {
-            EmbeddingSet s = sets.get(i);
-            JsonNode prov = s.provenance();
-            if (!prov.path("image_decoder").equals(first.provenance().path("image_decoder"))
-                    || !identity(prov.path("encoder")).equals(recordedIdentity) || s.dim() != dim) {
+            SetProvenance prov = sets.get(i).provenance();
+            if (!java.util.Objects.equals(prov.artifact().imageDecoder(), first.provenance().artifact().imageDecoder())
+                    || !identity.equals(prov.identity()) || sets.get(i).dim() != dim) {
                 throw new IOException("partition " + i + " of " + base + " was computed differently (image decoder "
-                        + prov.path("image_decoder") + ", encoder " + identity(prov.path("encoder")) + "; expected "
-                        + first.provenance().path("image_decoder") + ", " + recordedIdentity
+                        + prov.artifact().imageDecoder() + ", encoder " + prov.identity() + "; expected "
+                        + first.provenance().artifact().imageDecoder() + ", " + identity
                         + "): every executor must run the same build, codecs and model");
             }
-            System.arraycopy(s.embeddings(), 0, emb, r * dim, s.rows() * dim);
-            for (Map.Entry<String, long[]> e : labels.entrySet()) {
-                System.arraycopy(s.label(e.getKey()), 0, e.getValue(), r, s.rows());
-            }
-            ids.addAll(s.ids());
-            failed += prov.path("failed").asInt();
-            r += s.rows();
+            failed += prov.failed() == null ? 0 : prov.failed();
         }
-        ObjectNode prov = first.provenance().deepCopy();
-        ObjectNode ds = (ObjectNode) prov.get("dataset");
-        ds.put("samples", dataset.samples().size());
-        ds.put("manifest_sha256", manifest);
-        prov.set("encoder", encoderNode);
-        prov.put("rows", rows);
-        prov.put("failed", failed);
-        Map<String, Object> run = new LinkedHashMap<>();
-        run.put("set", base + ".safetensors");
-        run.put("engine", "spark " + sc.version());
-        run.put("master", sc.master());
-        run.put("application_id", sc.sc().applicationId());
-        run.put("started", start.toString());
-        run.put("finished", Instant.now().toString());
-        run.put("partitions", parts.size());
-        run.put("threads_per_task", c.threads());
-        run.put("batch_size", c.batchSize());
-        run.put("shard_size", c.shardSize());
-        run.put("reused_partitions", reusedParts);
-        run.put("resumed_shards", resumedShards);
-        EmbeddingSet set = new EmbeddingSet(rows, dim, emb, labels, ids, prov);
+        EmbeddingSet rows = ShardStore.concat(sets, dataset.labelTensors(), dim);
+        SetProvenance p = first.provenance();
+        SetProvenance prov = p.withArtifact(p.artifact().withDataset(p.dataset().withSamples(dataset.samples().size(), manifest)))
+                .withEncoder(encoder).withCounts(rows.rows(), failed);
+        RunRecord run = new RunRecord(base + ".safetensors", start, Instant.now(), c.batchSize(), c.shardSize(), resumedShards, Map.of())
+                .with("engine", "spark " + sc.version()).with("master", sc.master()).with("application_id", sc.sc().applicationId())
+                .with("partitions", parts.size()).with("threads_per_task", c.threads()).with("reused_partitions", reusedParts);
+        EmbeddingSet set = new EmbeddingSet(rows.rows(), dim, rows.embeddings(), rows.labels(), rows.ids(), prov);
         // as on one machine: the failures and the run log first, the set (its sidecar last) commits
         if (c.out().isLocal()) {
-            Path dir = c.out().localPath();
-            AtomicFiles.writeString(dir.resolve(base + ".failures.tsv"), tsv);
-            AtomicFiles.writeString(dir.resolve(base + ".run.json"), JSON.writeValueAsString(run));
-            EmbeddingSetIO.write(dir.resolve(base + ".safetensors"), set);
+            ShardStore.commit(c.out().localPath(), base, set, tsv, run);
         } else {
             Path dir = tmp.resolve("out");
-            AtomicFiles.writeString(dir.resolve(base + ".failures.tsv"), tsv);
-            AtomicFiles.writeString(dir.resolve(base + ".run.json"), JSON.writeValueAsString(run));
-            EmbeddingSetIO.write(dir.resolve(base + ".safetensors"), set);
-            for (String ext : new String[] {".failures.tsv", ".run.json", ".safetensors", ".json"}) {
+            ShardStore.commit(dir, base, set, tsv, run);
+            for (String ext : ShardStore.COMMIT_ORDER) {
                 c.out().upload(dir.resolve(base + ext), base + ext);
             }
         }
-        return new Output(op, c.out().resolve(base + ".safetensors").toString(), rows, failed, false, parts.size(), reusedParts,
+        return new Output(op, c.out().resolve(base + ".safetensors").toString(), rows.rows(), failed, false, parts.size(), reusedParts,
                 resumedShards);
     }
 }

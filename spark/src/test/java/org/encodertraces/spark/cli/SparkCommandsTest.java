@@ -283,8 +283,8 @@ class SparkCommandsTest {
             }
             Path ftr = tmp.resolve("knn/train-" + op + ".safetensors");
             Path fte = tmp.resolve("knn/test-" + op + ".safetensors");
-            EmbeddingSetIO.write(ftr, new EmbeddingSet(n, d, tr, Map.of("label", ytr), idsTr, new ObjectMapper().createObjectNode()));
-            EmbeddingSetIO.write(fte, new EmbeddingSet(nq, d, te, Map.of("label", yte), idsTe, new ObjectMapper().createObjectNode()));
+            EmbeddingSetIO.write(ftr, new EmbeddingSet(n, d, tr, Map.of("label", ytr), idsTr, null));
+            EmbeddingSetIO.write(fte, new EmbeddingSet(nq, d, te, Map.of("label", yte), idsTe, null));
             args.addAll(List.of("--train", op + "=" + ftr, "--test", op + "=" + fte));
         }
         args.addAll(List.of("-k", "5", "--uniform-seeds", "3", "--threads", "1"));
