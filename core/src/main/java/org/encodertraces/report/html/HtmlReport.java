@@ -51,7 +51,7 @@ public final class HtmlReport {
             new ExportsSection(),
             new ProvenanceSection());
 
-    private static final String CSS = resource("report.css");
+    static final String CSS = resource("report.css");
     private static final String SCRIPT = resource("report.js");
 
     private HtmlReport() {
