@@ -43,6 +43,7 @@ public final class HtmlReport {
             new TraceSensitivitySection(),
             new ReproductionSection(),
             new ProbeSection(ProbeKind.PROCESSING),
+            new ZeroShotSection(),
             new ProbeSection(ProbeKind.ACQUISITION),
             new KnnSection(),
             new RetrievalSection(),
