@@ -76,6 +76,7 @@ class ZeroShotCliTest {
         Path out = tmp.resolve("out");
         CliRun r = audit(REPO, out, "--zero-shot");
         assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("zero-shot Resizing"), "the summary prints the readout: " + r.out());
         assertEquals(1, hub.gets(REPO, "main", "onnx/text_model.onnx"));
         assertEquals(1, hub.gets(REPO, "main", "tokenizer.json"), "the tokenizer is fetched from the repository's root");
         JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
