@@ -210,7 +210,11 @@ public final class AuditCommand implements Callable<Integer> {
         for (String name : models.names()) {
             org.encodertraces.encoder.TextTower.Files f = models.textTower(name);
             try (org.encodertraces.encoder.TextTower t = org.encodertraces.encoder.TextTower.open(f, threads)) {
-                t.tokenIds("a photo"); // the tokenizer runs
+                for (ProcessingTask task : cfg.tasks()) {
+                    for (List<String> texts : set.prompts(task).values()) {
+                        t.embed(texts); // every prompt tokenizes, fits the text tower's length and runs
+                    }
+                }
             }
             towers.put(name, f);
         }

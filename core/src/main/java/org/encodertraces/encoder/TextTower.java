@@ -28,8 +28,12 @@ import org.encodertraces.provenance.Hashes;
  * Face {@code tokenizer.json} that turns text into its ids, read by DJL's binding of the Hugging Face
  * tokenizers library (its native library ships inside the jar; nothing is downloaded).
  *
- * <p>Each text is tokenized and embedded on its own (a batch of one, no padding), so models that pool
- * by the end-of-text position or by the attention mask get the same input either way. The model's
+ * <p>Each text is tokenized and embedded on its own (a batch of one), so models that pool by the
+ * end-of-text position or by the attention mask get the same input either way. A text is padded only
+ * to a fixed length: the one {@code tokenizer.json} declares ({@code "padding": {"strategy": {"Fixed":
+ * N}}}, with its {@code pad_id}; the CLIPs {@code traces train --objective clip} writes) or the one the
+ * model's {@code input_ids} declares; the attention mask is 1 on the text's tokens and 0 on padding, and
+ * a text longer than that length is refused. The model's
  * inputs are recognised by name: {@code input_ids} (required), {@code attention_mask} (all ones),
  * {@code token_type_ids} (zeros) and {@code position_ids} (0..L-1), as int64 or int32. The embedding is
  * the output {@code text_embeds} when there is one (the Hub's CLIP exports), else the model's only
@@ -54,9 +58,13 @@ public final class TextTower implements AutoCloseable {
     private final String output;
     private final int dim;
     private final Map<String, OnnxJavaType> inputs;
+    private final int fixedLength;
+    private final long padId;
 
     private TextTower(Files files, HuggingFaceTokenizer tokenizer, OrtSession session, OrtSession.SessionOptions options, String output,
-                      int dim, Map<String, OnnxJavaType> inputs) {
+                      int dim, Map<String, OnnxJavaType> inputs, int fixedLength, long padId) {
+        this.fixedLength = fixedLength;
+        this.padId = padId;
         this.files = files;
         this.tokenizer = tokenizer;
         this.session = session;
@@ -101,8 +109,11 @@ public final class TextTower implements AutoCloseable {
     public static TextTower open(Files files, int threads) throws IOException {
         HuggingFaceTokenizer tok;
         try {
-            // addSpecialTokens: the begin/end-of-text tokens the model was trained with, as tokenizer.json's post-processor says
-            tok = HuggingFaceTokenizer.newInstance(files.tokenizer(), Map.of("addSpecialTokens", "true"));
+            // addSpecialTokens: the begin/end-of-text tokens the model was trained with, as tokenizer.json's post-processor says;
+            // no truncation (DJL would otherwise cut a text silently at a fixed padding length) and no padding: both are done
+            // below, where a text too long is refused rather than scored as a shorter one
+            tok = HuggingFaceTokenizer.newInstance(files.tokenizer(), Map.of("addSpecialTokens", "true", "truncation", "false",
+                    "padding", "false"));
         } catch (RuntimeException e) {
             throw new IOException(files.tokenizer() + ": not a Hugging Face tokenizer.json the tokenizers library can read: " + e.getMessage(), e);
         }
@@ -147,7 +158,18 @@ public final class TextTower implements AutoCloseable {
                 out = twoD.get(0);
                 dim = (int) ((TensorInfo) session.getOutputInfo().get(out).getInfo()).getShape()[1];
             }
-            TextTower t = new TextTower(files, tok, session, so, out, dim, inputs);
+            // DJL drops the file's padding unless told; the fixed length the model was trained with is honoured here
+            com.fasterxml.jackson.databind.JsonNode padding = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(files.tokenizer().toFile()).path("padding");
+            int fileLength = padding.path("strategy").path("Fixed").asInt(0);
+            long pad = padding.path("pad_id").asLong(0);
+            long[] idsShape = ((TensorInfo) session.getInputInfo().get("input_ids").getInfo()).getShape();
+            int modelLength = idsShape.length == 2 && idsShape[1] > 0 ? (int) idsShape[1] : 0;
+            if (fileLength > 0 && modelLength > 0 && fileLength != modelLength) {
+                throw new IOException(files.tokenizer() + " pads to " + fileLength + " tokens, but " + files.model() + " takes "
+                        + modelLength + ": they are not one text tower");
+            }
+            TextTower t = new TextTower(files, tok, session, so, out, dim, inputs, Math.max(fileLength, modelLength), pad);
             session = null;
             return t;
         } catch (OrtException e) {
@@ -165,10 +187,28 @@ public final class TextTower implements AutoCloseable {
         }
     }
 
-    /** The token ids of one text, as the model is fed them. */
-    public long[] tokenIds(String text) {
+    /** The token ids of one text, as the model is fed them (padded to the fixed length, if any). */
+    public long[] tokenIds(String text) throws IOException {
         Encoding enc = tokenizer.encode(text);
-        return enc.getIds();
+        if (enc.exceedMaxLength() || enc.getOverflowing().length > 0) {
+            throw new IOException(files.tokenizer() + ": the text '" + text + "' was truncated by the tokenizer");
+        }
+        long[] ids = enc.getIds();
+        if (fixedLength == 0) {
+            return ids;
+        }
+        if (ids.length > fixedLength) {
+            throw new IOException(files.tokenizer() + ": the text '" + text + "' has " + ids.length + " tokens; the text tower takes at most "
+                    + fixedLength + " (shorten the prompt)");
+        }
+        long[] padded = java.util.Arrays.copyOf(ids, fixedLength);
+        java.util.Arrays.fill(padded, ids.length, fixedLength, padId);
+        return padded;
+    }
+
+    /** How many of a text's fed ids are its own tokens (the rest is padding). */
+    private int realTokens(String text) {
+        return tokenizer.encode(text).getIds().length;
     }
 
     /** One embedding per text, as the model outputs it (not normalised); dimension known after the first text when symbolic. */
@@ -177,6 +217,7 @@ public final class TextTower implements AutoCloseable {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         for (int i = 0; i < texts.size(); i++) {
             long[] ids = tokenIds(texts.get(i));
+            int real = realTokens(texts.get(i));
             if (ids.length == 0) {
                 throw new IOException(files.tokenizer() + ": the text '" + texts.get(i) + "' gives no tokens");
             }
@@ -186,7 +227,7 @@ public final class TextTower implements AutoCloseable {
                     long[] v = new long[ids.length];
                     switch (in.getKey()) {
                         case "input_ids" -> System.arraycopy(ids, 0, v, 0, ids.length);
-                        case "attention_mask" -> java.util.Arrays.fill(v, 1);
+                        case "attention_mask" -> java.util.Arrays.fill(v, 0, real, 1);
                         case "position_ids" -> {
                             for (int k = 0; k < v.length; k++) {
                                 v[k] = k;
@@ -223,6 +264,11 @@ public final class TextTower implements AutoCloseable {
         return dim;
     }
 
+    /** The length every text is padded to, or 0 when texts are fed as long as they are. */
+    public int fixedLength() {
+        return fixedLength;
+    }
+
     /** The output read as the text embedding. */
     public String output() {
         return output;
@@ -236,6 +282,9 @@ public final class TextTower implements AutoCloseable {
         m.put("tokenizer", files.tokenizer().toString());
         m.put("tokenizer_sha256", Hashes.sha256(files.tokenizer()));
         m.put("text_output", output);
+        if (fixedLength > 0) {
+            m.put("fixed_length", fixedLength);
+        }
         m.put("tokenizer_library", "DJL Hugging Face tokenizers " + HuggingFaceTokenizer.class.getPackage().getImplementationVersion());
         return m;
     }

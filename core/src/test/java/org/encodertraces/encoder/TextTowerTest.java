@@ -44,6 +44,22 @@ class TextTowerTest {
     }
 
     @Test
+    void aTokenizerWithFixedPaddingPadsEveryTextToItsLengthAndRefusesLongerOnes(@TempDir Path tmp) throws IOException {
+        Path vision = tinyClip(tmp);
+        Files.writeString(tmp.resolve("tokenizer.json"), TinyClip.tokenizerJson(6));
+        try (TextTower t = TextTower.open(TextTower.beside(vision).orElseThrow(), 1)) {
+            assertEquals(6, t.fixedLength());
+            long[] ids = t.tokenIds("a downscaled photo");
+            long[] real = TinyClip.expectedIds("a downscaled photo");
+            assertArrayEquals(new long[] {real[0], real[1], real[2], real[3], real[4], 0}, ids);
+            // the tiny model averages every fed row, padding included: what it is fed is what it was trained on
+            assertArrayEquals(TinyClip.expectedTextEmbedding(ids), t.embed(List.of("a downscaled photo"))[0], 1e-6f);
+            IOException e = assertThrows(IOException.class, () -> t.embed(List.of("a photo saved at high jpeg quality")));
+            assertTrue(e.getMessage().contains("has 9 tokens; the text tower takes at most 6"), e.getMessage());
+        }
+    }
+
+    @Test
     void aFolderWithoutTextModelOrTokenizerHasNoTower(@TempDir Path tmp) throws IOException {
         Path vision = tinyClip(tmp);
         Files.delete(tmp.resolve("tokenizer.json"));

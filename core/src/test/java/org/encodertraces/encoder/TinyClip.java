@@ -96,6 +96,12 @@ public final class TinyClip {
         return ids.stream().mapToLong(Long::longValue).toArray();
     }
 
+    /** The tokenizer.json text, with fixed padding to {@code length} tokens by the [UNK] id 0, as traces train writes its tokenizers. */
+    public static String tokenizerJson(int length) {
+        return tokenizerJson().replace("\"padding\": null", "\"padding\": {\"strategy\": {\"Fixed\": " + length
+                + "}, \"direction\": \"Right\", \"pad_to_multiple_of\": null, \"pad_id\": 0, \"pad_type_id\": 0, \"pad_token\": \"[UNK]\"}");
+    }
+
     /** The tokenizer.json text. */
     public static String tokenizerJson() {
         StringBuilder vocab = new StringBuilder();
