@@ -7,12 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.encodertraces.result.ResultDocument;
 import org.encodertraces.data.SplitFile;
 import org.encodertraces.embed.Extraction;
 import org.encodertraces.knn.KnnResult;
 import org.encodertraces.knn.KnnSetup;
 import org.encodertraces.knn.RetrievalResult;
-import org.encodertraces.knn.ResultFiles;
+import org.encodertraces.knn.KnnDocuments;
 import org.encodertraces.probe.ProbeResult;
 import org.encodertraces.probe.ResultWriter;
 import org.encodertraces.process.ProcessingOp;
@@ -50,26 +51,26 @@ public final class AuditFiles {
             Path dir = outDir.resolve("results").resolve(run.fileName());
             Files.createDirectories(dir);
             for (Audit.TaskProbe p : run.probes()) {
-                List<ResultWriter.Input> inputs = new ArrayList<>();
+                List<ResultDocument.Input> inputs = new ArrayList<>();
                 for (String op : p.operations()) {
-                    inputs.add(ResultWriter.Input.of(op, setFile(o, outDir, run, op)));
+                    inputs.add(ResultDocument.Input.of(op, setFile(o, outDir, run, op)));
                 }
                 written.add(probeWriter.write(dir, "probe_" + slug(p.task()), p.task(), p.result(), inputs, o.started(), o.finished()));
             }
             for (Audit.TaskKnn k : run.knn()) {
-                List<ResultFiles.InputFile> inputs = new ArrayList<>();
+                List<ResultDocument.Input> inputs = new ArrayList<>();
                 for (String op : k.result().operations()) {
-                    inputs.add(ResultFiles.InputFile.of(op, setFile(o, outDir, run, op)));
+                    inputs.add(ResultDocument.Input.of(op, setFile(o, outDir, run, op)));
                 }
                 Path json = dir.resolve("knn_" + slug(k.task()) + ".json");
-                ResultFiles.writeKnn(k.result(), k.task(), inputs, 1, new ResultFiles.RunTimes(o.started(), o.finished()), json,
+                KnnDocuments.writeKnn(k.result(), k.task(), inputs, 1, new KnnDocuments.RunTimes(o.started(), o.finished()), json,
                         dir.resolve("knn_" + slug(k.task()) + ".csv"));
                 written.add(json);
             }
             if (run.retrieval() != null) {
                 Path json = dir.resolve("retrieval.json");
-                ResultFiles.writeRetrieval(run.retrieval(), List.of(ResultFiles.InputFile.of("IDENTITY", setFile(o, outDir, run, "IDENTITY"))), 1,
-                        new ResultFiles.RunTimes(o.started(), o.finished()), json, dir.resolve("retrieval.csv"));
+                KnnDocuments.writeRetrieval(run.retrieval(), List.of(ResultDocument.Input.of("IDENTITY", setFile(o, outDir, run, "IDENTITY"))), 1,
+                        new KnnDocuments.RunTimes(o.started(), o.finished()), json, dir.resolve("retrieval.csv"));
                 written.add(json);
             }
             for (ErasureStage.Result e : run.erasures()) {
@@ -81,7 +82,7 @@ public final class AuditFiles {
             for (AcquisitionStage.AttributeProbe a : run.acquisition()) {
                 String op = a.masked() ? maskOp(o) : "IDENTITY";
                 written.add(probeWriter.write(dir, "acquisition_" + slug(a.attribute()) + (a.masked() ? "_masked" : ""), a.attribute(), a.result(),
-                        List.of(ResultWriter.Input.of(op, setFile(o, outDir, run, op))), o.started(), o.finished()));
+                        List.of(ResultDocument.Input.of(op, setFile(o, outDir, run, op))), o.started(), o.finished()));
             }
         }
         return written;
