@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.encodertraces.result.ResultDocument;
 import org.encodertraces.data.SplitFile;
 import org.encodertraces.embed.Extraction;
 import org.encodertraces.knn.KnnResult;
@@ -21,9 +20,11 @@ import org.encodertraces.validity.Validity;
 import org.encodertraces.report.Interval;
 import org.encodertraces.report.Intervals;
 import org.encodertraces.report.Note;
+import org.encodertraces.result.ResultDocument;
+import org.encodertraces.result.ResultFiles;
 
 /**
- * Writes an audit's results as the experiments' own JSON/CSV documents under
+ * Writes an audit's results as result documents ({@link ResultDocument}, through {@link ResultFiles}) under
  * {@code OUT/results/<model>/} (each with its inputs and their sha256, parameters, seeds,
  * metrics and provenance), and a plain-text summary table.
  */
@@ -97,8 +98,7 @@ public final class AuditFiles {
     /** The near-duplicate groups (ids, how far apart), the method and threshold, and the photos that could not be hashed. */
     private static Path writeNearDuplicates(Audit.Outcome o, Path f) throws IOException {
         var r = o.nearDuplicates();
-        com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper()
-                .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+        com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper();
         com.fasterxml.jackson.databind.node.ObjectNode doc = om.createObjectNode();
         doc.put("experiment", "near-duplicates");
         doc.put("dataset", o.plan().dataset().name());
@@ -118,15 +118,13 @@ public final class AuditFiles {
         com.fasterxml.jackson.databind.node.ArrayNode fs = doc.putArray("not_hashed");
         r.failures().forEach(x -> fs.addObject().put("file", x.file().toString()).put("reason", x.reason()));
         doc.set("provenance", org.encodertraces.provenance.ArtifactProvenance.current().toJsonNode());
-        Files.createDirectories(f.getParent());
-        org.encodertraces.io.AtomicFiles.writeString(f, om.writeValueAsString(doc));
+        ResultFiles.write(ResultDocument.fromJson(doc, f.toString()), f);
         return f;
     }
 
     /** {@code erasure_<eraser>.json}: the eraser, where it was fitted, the images, and each measure raw and erased. */
     private static Path writeErasure(Path dir, Audit.ModelRun run, ErasureStage.Result e, Audit.Outcome o) throws IOException {
-        com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper()
-                .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+        com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper();
         com.fasterxml.jackson.databind.node.ObjectNode doc = om.createObjectNode();
         doc.put("experiment", "after-erasure");
         doc.put("model", run.model());
@@ -151,7 +149,7 @@ public final class AuditFiles {
         }
         doc.set("provenance", org.encodertraces.provenance.ArtifactProvenance.between(o.started(), o.finished()).toJsonNode());
         Path f = dir.resolve("erasure_" + slug(e.eraser()) + ".json");
-        om.writeValue(f.toFile(), doc);
+        ResultFiles.write(ResultDocument.fromJson(doc, f.toString()), f);
         return f;
     }
 

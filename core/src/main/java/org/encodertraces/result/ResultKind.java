@@ -106,8 +106,20 @@ public enum ResultKind {
                 for (JsonNode x : m) {
                     String name = x.path("name").asText();
                     Double chance = num(x, "chance");
-                    out.add(new Figure(name + " before erasure", num(x, "before_mean"), num(x, "before_std"), n, chance));
-                    out.add(new Figure(name + " after erasure", num(x, "after_mean"), num(x, "after_std"), n, chance));
+                    boolean share = !name.contains("gap");
+                    out.add(new Figure(name + " before erasure", num(x, "before_mean"), num(x, "before_std"), n, chance, share));
+                    out.add(new Figure(name + " after erasure", num(x, "after_mean"), num(x, "after_std"), n, chance, share));
+                }
+            }
+            case ABLATION -> {
+                for (JsonNode run : m.path("runs")) {
+                    String who = run.path("recipe").asText() + " seed " + run.path("seed").asText();
+                    out.add(new Figure("semantic test accuracy, " + who, num(run, "test_accuracy"), null, null, null));
+                    for (Iterator<Map.Entry<String, JsonNode>> it = run.path("probe_accuracy").fields(); it.hasNext(); ) {
+                        Map.Entry<String, JsonNode> e = it.next();
+                        out.add(new Figure("probe " + e.getKey() + ", " + who, value(e.getValue()), null, null,
+                                num(run.path("chance"), e.getKey())));
+                    }
                 }
             }
             default -> {
