@@ -1,6 +1,7 @@
 package org.encodertraces.erase;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -57,7 +58,7 @@ public final class ErasureEvaluationFiles {
         doc.field("model_sha256", encoder.modelSha256());
         doc.field("dim", encoder.dim());
         ObjectNode p = om.createObjectNode();
-        p.set("method_options", om.valueToTree(cfg.fit()));
+        p.set("method_options", new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).valueToTree(cfg.fit()));
         p.put("fit_fraction", cfg.fitFraction());
         p.put("eval_test_fraction", cfg.evalTestFraction());
         p.set("seeds", om.valueToTree(cfg.seeds()));

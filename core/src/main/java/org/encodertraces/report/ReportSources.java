@@ -132,10 +132,9 @@ public record ReportSources(ReportData audit, Path auditFile, List<Found> docume
         return new ReportSources(audit, auditFile, docs, notes);
     }
 
-    /** Whether {@code json} is a result document: an object with a non-blank textual {@code experiment} kind. */
+    /** Whether {@code json} is a result document ({@link ResultDocument#kindOf}). */
     public static boolean isDocument(JsonNode json) {
-        return json != null && json.isObject() && json.path(ResultDocument.EXPERIMENT).isTextual()
-                && !json.path(ResultDocument.EXPERIMENT).textValue().isBlank();
+        return ResultDocument.kindOf(json) != null;
     }
 
     private static boolean hidden(Path root, Path f) {

@@ -200,13 +200,32 @@ public final class ResultDocument {
         if (json == null || !json.isObject()) {
             throw new IllegalArgumentException(where + ": not a result document (not a JSON object)");
         }
-        JsonNode e = json.get(EXPERIMENT);
-        if (e == null || !e.isTextual() || e.textValue().isBlank()) {
+        String kind = kindOf(json);
+        if (kind == null) {
             throw new IllegalArgumentException(where + ": not a result document (no \"experiment\" kind)");
         }
         Map<String, JsonNode> f = new LinkedHashMap<>();
         json.fields().forEachRemaining(x -> f.put(x.getKey(), x.getValue()));
-        return new ResultDocument(e.textValue(), f);
+        return new ResultDocument(kind, f);
+    }
+
+    /**
+     * The experiment kind of a JSON value, or null when it is not a result document: the non-blank
+     * text under {@code experiment}, or {@code ablation} for an ablation written before the one
+     * document (it named itself under {@code kind}, the only document that did).
+     */
+    public static String kindOf(JsonNode json) {
+        if (json == null || !json.isObject()) {
+            return null;
+        }
+        JsonNode e = json.get(EXPERIMENT);
+        if (e != null && e.isTextual() && !e.textValue().isBlank()) {
+            return e.textValue();
+        }
+        if (e == null && "ablation".equals(json.path("kind").asText(null)) && json.has("runs")) {
+            return "ablation";
+        }
+        return null;
     }
 
     /**

@@ -112,10 +112,14 @@ public enum ResultKind {
                 }
             }
             case ABLATION -> {
-                for (JsonNode run : m.path("runs")) {
+                // before the one document the runs stood at the top level with camelCase keys
+                JsonNode runs = m.has("runs") ? m.path("runs") : d.toJson().path("runs");
+                for (JsonNode run : runs) {
                     String who = run.path("recipe").asText() + " seed " + run.path("seed").asText();
-                    out.add(new Figure("semantic test accuracy, " + who, num(run, "test_accuracy"), null, null, null));
-                    for (Iterator<Map.Entry<String, JsonNode>> it = run.path("probe_accuracy").fields(); it.hasNext(); ) {
+                    out.add(new Figure("semantic test accuracy, " + who, run.has("test_accuracy") ? num(run, "test_accuracy")
+                            : num(run, "testAccuracy"), null, null, null));
+                    JsonNode probes = run.has("probe_accuracy") ? run.path("probe_accuracy") : run.path("probeAccuracy");
+                    for (Iterator<Map.Entry<String, JsonNode>> it = probes.fields(); it.hasNext(); ) {
                         Map.Entry<String, JsonNode> e = it.next();
                         out.add(new Figure("probe " + e.getKey() + ", " + who, value(e.getValue()), null, null,
                                 num(run.path("chance"), e.getKey())));

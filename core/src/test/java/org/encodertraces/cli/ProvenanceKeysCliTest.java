@@ -29,17 +29,22 @@ class ProvenanceKeysCliTest {
     private static final Set<String> NAMES_INSIDE = Set.of("label_names", "encoders", "safetensors_metadata");
 
     private static void keys(JsonNode n, String path, Set<String> bad) {
+        keys(n, path, bad, NAMES_INSIDE);
+    }
+
+    /** Adds to {@code bad} every key under {@code n} not in snake_case, not looking inside objects keyed by names ({@code namesInside}). */
+    static void keys(JsonNode n, String path, Set<String> bad, Set<String> namesInside) {
         if (n.isObject()) {
             n.fields().forEachRemaining(e -> {
                 if (!e.getKey().matches("[a-z0-9_]+")) {
                     bad.add(path + "/" + e.getKey());
                 }
-                if (!NAMES_INSIDE.contains(e.getKey())) {
-                    keys(e.getValue(), path + "/" + e.getKey(), bad);
+                if (!namesInside.contains(e.getKey())) {
+                    keys(e.getValue(), path + "/" + e.getKey(), bad, namesInside);
                 }
             });
         } else if (n.isArray()) {
-            n.forEach(x -> keys(x, path + "[]", bad));
+            n.forEach(x -> keys(x, path + "[]", bad, namesInside));
         }
     }
 

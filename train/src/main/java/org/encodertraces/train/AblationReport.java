@@ -156,7 +156,7 @@ public final class AblationReport {
                                           Instant started, Instant updated) {
         return ResultDocument.builder("ablation")
                 .field("setup", setup)
-                .field("architecture", architecture)
+                .field("architecture", snakeCase(architecture))
                 .field("train", train.toJson("source"))
                 .field("test", test.toJson("source"))
                 .field("probe_images", probeImages.toJson("name"))
@@ -165,6 +165,14 @@ public final class AblationReport {
                 .field("libraries", libraries)
                 .provenance(ArtifactProvenance.between(started, updated))
                 .build();
+    }
+
+    /** The architecture's description with snake_case keys, as every result document writes them ({@code inputSize} -> {@code input_size}). */
+    private static Map<String, Object> snakeCase(Map<String, Object> m) {
+        var naming = new com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy();
+        Map<String, Object> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(naming.translate(k), v));
+        return out;
     }
 
     /** The ablation's CSV: one row per run, probe accuracy and kNN gap per task. */

@@ -39,7 +39,7 @@ final class ResultsSection implements PageSection {
                 .append(" chance is what guessing scores on the same images.</p>\n");
         for (ReportSources.Found f : p.results()) {
             ResultDocument d = f.document();
-            b.append("<h3>").append(esc(d.experiment())).append(d.task() == null ? "" : " \u00b7 " + esc(d.task()))
+            b.append("<h3>").append(esc(d.experiment())).append(d.task() == null || d.task().isBlank() ? "" : " \u00b7 " + esc(d.task()))
                     .append("</h3>\n<p class=\"meta\"><code>").append(esc(f.file())).append("</code>");
             if (d.kind() == org.encodertraces.result.ResultKind.OTHER) {
                 b.append(" \u00b7 a kind this version does not know: listed without figures");
