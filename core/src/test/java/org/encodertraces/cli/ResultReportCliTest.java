@@ -37,14 +37,7 @@ class ResultReportCliTest {
     static void run() throws Exception {
         Path data = ReliabilityCliTest.scenes(tmp.resolve("s"), 8, false);
         emb = tmp.resolve("emb");
-        CliRun e = CliRun.of("embed", "--images", data.toString(), "--model", "builtin:lowlevel-stats", "--processing",
-                "JPEG95_444,SHARPEN_2,SHARPEN_4", "--quiet", "-o", emb.toString());
-        assertEquals(0, e.exit(), e.err());
-        List<String> sets = new ArrayList<>();
-        for (String op : List.of("JPEG95_444", "SHARPEN_2", "SHARPEN_4")) {
-            sets.add("--set");
-            sets.add(op + "=" + emb.resolve("s__" + op + "__builtin_lowlevel-stats.safetensors"));
-        }
+        List<String> sets = ProvenanceKeysCliTest.sharpeningSets(data, emb);
         probeOut = tmp.resolve("probe");
         List<String> probe = new ArrayList<>(List.of("probe", "--task", "sharpening", "--trainer", "lbfgs", "--trials", "1",
                 "--repeats", "2", "-o", probeOut.toString()));
