@@ -38,6 +38,7 @@ final class SparkSessions implements AutoCloseable {
      * @param master {@code --master}, or null to take spark-submit's
      * @param conf {@code --conf KEY=VALUE} settings
      * @throws IllegalArgumentException when there is no master at all, or a setting is malformed
+     * @throws IOException when a {@code spark://} master needs our jars shipped and Spark's own are not known
      */
     static SparkSessions open(String master, List<String> conf, String appName) throws IOException {
         SparkConf sc = new SparkConf(true);
