@@ -32,6 +32,12 @@ public enum ResultKind {
     /** A kind this version does not know (written by a later one): listed, with no figures. */
     OTHER(null, null);
 
+    /**
+     * The name of a kNN document's gap figure (pos-same minus neg-same accuracy): a difference, not a
+     * share, whose interval the report combines from the two accuracies'.
+     */
+    public static final String KNN_GAP = "kNN gap (pos-same minus neg-same)";
+
     /** Top-level keys every kind shares. */
     static final String INPUTS = "inputs";
     static final String PARAMETERS = "parameters";
@@ -89,6 +95,9 @@ public enum ResultKind {
                 for (Iterator<Map.Entry<String, JsonNode>> it = m.path("accuracy").fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
                     out.add(new Figure("accuracy " + e.getKey(), value(e.getValue()), null, n, chance));
+                }
+                if (m.has("gap_pos_minus_neg")) {
+                    out.add(new Figure(KNN_GAP, num(m, "gap_pos_minus_neg"), null, n, 0.0, false));
                 }
             }
             case RETRIEVAL -> {

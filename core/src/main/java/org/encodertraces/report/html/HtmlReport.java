@@ -84,7 +84,7 @@ public final class HtmlReport {
                 .append("</style>\n</head>\n<body>\n");
         header(p, b);
         for (PageSection s : SECTIONS) {
-            if (s.shown(p)) {
+            if (shown(s, p)) {
                 s.render(p, b);
             }
         }
@@ -139,11 +139,20 @@ public final class HtmlReport {
         b.append("</p>\n<p class=\"method\"><b>Uncertainty.</b> ").append(esc(Intervals.METHOD)).append("</p>\n");
         b.append("<nav>");
         for (PageSection s : SECTIONS) {
-            if (s.navTitle() != null && s.shown(p)) {
+            if (s.navTitle() != null && shown(s, p)) {
                 b.append("<a href=\"#").append(s.id()).append("\">").append(esc(s.navTitle())).append("</a> ");
             }
         }
         b.append("</nav>\n</header>\n");
+    }
+
+    /**
+     * Whether the page has section {@code s}: as the section decides, and on a page of result
+     * documents alone (no audit's report) only the sections that do not report an audit's data.
+     */
+    private static boolean shown(PageSection s, Page p) {
+        boolean resultsOnly = p.data().encoders().isEmpty() && !p.results().isEmpty();
+        return s.shown(p) && !(resultsOnly && s.auditSection());
     }
 
     /** A text resource of this package, such as the page's style sheet. */
