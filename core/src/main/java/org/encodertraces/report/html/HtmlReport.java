@@ -45,6 +45,7 @@ public final class HtmlReport {
             new TraceSensitivitySection(),
             new ReproductionSection(),
             new ProbeSection(ProbeKind.PROCESSING),
+            new ZeroShotSection(),
             new ProbeSection(ProbeKind.ACQUISITION),
             new KnnSection(),
             new RetrievalSection(),
@@ -53,7 +54,7 @@ public final class HtmlReport {
             new ExportsSection(),
             new ProvenanceSection());
 
-    private static final String CSS = resource("report.css");
+    static final String CSS = resource("report.css");
     private static final String SCRIPT = resource("report.js");
 
     private HtmlReport() {
