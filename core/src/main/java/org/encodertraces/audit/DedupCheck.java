@@ -1,7 +1,5 @@
 package org.encodertraces.audit;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -26,6 +24,8 @@ import org.encodertraces.provenance.DatasetRef;
 import org.encodertraces.report.DedupReport;
 import org.encodertraces.report.Interval;
 import org.encodertraces.report.html.DedupSection;
+import org.encodertraces.result.ResultDocument;
+import org.encodertraces.result.ResultFiles;
 
 /**
  * {@code traces dedup-check}: embeds a folder of photos as they are and under each processing operation,
@@ -205,10 +205,9 @@ public final class DedupCheck {
 
     private static void writeJson(Path json, DedupReport report, List<DuplicateRetrieval.OperationResult> results, long failed,
                                   ArtifactProvenance prov) throws IOException {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("experiment", "dedup-check");
-        doc.put("dataset", report.dataset());
-        doc.put("model", report.model());
+        ResultDocument.Builder doc = ResultDocument.builder("dedup-check")
+                .field("dataset", report.dataset())
+                .field("model", report.model());
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("database", report.database());
         params.put("mixed_database", report.mixedDatabase());
@@ -217,9 +216,9 @@ public final class DedupCheck {
         params.put("threshold", "duplicate when similarity >= threshold; fitted on a seeded half of the photos (fewest misses plus"
                 + " false alarms against each photo's nearest non-duplicate), error rates on the other half");
         params.put("intervals", "95% Wilson score intervals on the counts");
-        doc.put("parameters", params);
-        doc.put("failed_images", failed);
-        doc.put("notes", report.notes());
+        doc.parameters(params)
+                .field("failed_images", failed)
+                .field("notes", report.notes());
         List<Object> rows = new ArrayList<>();
         for (int i = 0; i < results.size(); i++) {
             DuplicateRetrieval.OperationResult r = results.get(i);
@@ -248,9 +247,8 @@ public final class DedupCheck {
             m.put("recall_at_1_with_processed", fraction(r.mixedHitsAt1(), r.queries()));
             rows.add(m);
         }
-        doc.put("operations", rows);
-        doc.put("provenance", prov.toJson());
-        AtomicFiles.write(json, out -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, doc));
+        doc.metrics(Map.of("operations", rows)).provenance(prov);
+        ResultFiles.write(doc.build(), json);
     }
 
     private static Map<String, Object> fraction(int count, int n) {

@@ -27,6 +27,8 @@ public enum ResultKind {
     AFTER_ERASURE("after-erasure", null),
     /** The audit's near-duplicate groups. */
     NEAR_DUPLICATES("near-duplicates", null),
+    /** {@code traces dedup-check}: processed copies retrieving their originals, per operation. */
+    DEDUP_CHECK("dedup-check", null),
     /** The training module's augmentation ablation. */
     ABLATION("ablation", null),
     /** A kind this version does not know (written by a later one): listed, with no figures. */
@@ -120,6 +122,16 @@ public enum ResultKind {
                     out.add(new Figure(name + " after erasure", num(x, "after_mean"), num(x, "after_std"), n, chance, share));
                 }
             }
+            case DEDUP_CHECK -> {
+                for (JsonNode op : m.path("operations")) {
+                    String o = op.path("operation").asText();
+                    share(out, "recall@1 " + o, op.path("recall_at_1"), num(op, "chance_at_1"));
+                    share(out, "recall@5 " + o, op.path("recall_at_5"), num(op, "chance_at_5"));
+                    share(out, "missed at the threshold (held out) " + o, op.path("threshold").path("miss_rate"), null);
+                    share(out, "false alarms at the threshold (held out) " + o, op.path("threshold").path("false_alarm_rate"), null);
+                    share(out, "outranked by another photo's processed copy " + o, op.path("outranked_by_processed"), null);
+                }
+            }
             case ABLATION -> {
                 // before the one document the runs stood at the top level with camelCase keys
                 JsonNode runs = m.has("runs") ? m.path("runs") : d.toJson().path("runs");
@@ -139,6 +151,13 @@ public enum ResultKind {
             }
         }
         return out;
+    }
+
+    /** A share recorded as {@code {value, count, n, interval}}. */
+    private static void share(List<Figure> out, String name, JsonNode f, Double chance) {
+        if (f.isObject()) {
+            out.add(new Figure(name, num(f, "value"), null, whole(f, "n"), chance));
+        }
     }
 
     private static Double value(JsonNode v) {

@@ -86,14 +86,21 @@ class DedupCheckCliTest {
         JsonNode doc = new ObjectMapper().readTree(out.resolve("dedup.json").toFile());
         assertEquals("dedup-check", doc.get("experiment").asText());
         assertTrue(doc.get("parameters").get("database").asText().contains("never in the database"));
-        assertEquals(12, doc.get("operations").get(0).get("recall_at_1").get("n").asInt());
-        assertEquals(2, doc.get("operations").get(0).get("recall_at_1").get("interval").size());
+        assertEquals(12, doc.get("metrics").get("operations").get(0).get("recall_at_1").get("n").asInt());
+        assertEquals(2, doc.get("metrics").get("operations").get(0).get("recall_at_1").get("interval").size());
         assertTrue(doc.get("notes").toString().contains("p00-copy.png") || doc.get("notes").toString().contains("p00.png"),
                 "the merged copy is named: " + doc.get("notes"));
         assertEquals(3, doc.get("provenance").get("operations").size(), "IDENTITY and the two operations");
         String html = Files.readString(out.resolve("dedup.html"));
         assertTrue(html.contains("<section id=\"dedup\">") && html.contains("JPEG75_420") && html.contains("/12</small>"), html);
         assertTrue(r.out().contains("chance recall@1 = 1/n"), r.out());
+        // dedup.json is a result document: traces report gives its figures with n and chance
+        Path rep = tmp.resolve("report");
+        CliRun rr = CliRun.of("report", out.toString(), "--out", rep.toString());
+        assertEquals(0, rr.exit(), rr.err());
+        List<String> rows = Files.readAllLines(rep.resolve("results.csv"));
+        assertTrue(rows.stream().anyMatch(x -> x.contains(",dedup-check,,recall@1 JPEG75_420,") && x.contains(",12,")), rows.toString());
+        assertTrue(rows.stream().anyMatch(x -> x.contains("outranked by another photo's processed copy")), rows.toString());
     }
 
     @Test
