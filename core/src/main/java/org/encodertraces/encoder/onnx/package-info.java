@@ -3,7 +3,7 @@
  * package: checking that a file is a {@code ModelProto} and listing its inputs, outputs and external
  * data while skipping the weights ({@link org.encodertraces.encoder.onnx.OnnxFileScan}), what the main
  * graph declares ({@link org.encodertraces.encoder.onnx.OnnxGraphInfo}), and promoting an intermediate
- * tensor to a graph output so the embedding can be fetched
+ * tensor to a graph output so the embedding can be fetched, or appending nodes and weights after one
  * ({@link org.encodertraces.encoder.onnx.OnnxModelEditor}), over a minimal protocol-buffers reader and
  * writer ({@link org.encodertraces.encoder.onnx.ProtoReader}, {@link org.encodertraces.encoder.onnx.ProtoWriter}).
  *
