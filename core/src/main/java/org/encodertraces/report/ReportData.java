@@ -31,11 +31,15 @@ import java.util.Set;
  *     maps, lists, strings, numbers and booleans
  * @param erasure the "after erasure" measurements, raw beside erased on held-out images (empty when
  *     no eraser was given; absent from reports written before it existed)
+ * @param layers the trace curves over depth ({@code audit --layers}); empty, and absent from the JSON,
+ *     when the run read no layers
  */
 public record ReportData(String title, String created, DatasetInfo dataset, List<EncoderInfo> encoders,
                          List<ProbeRow> probes, List<KnnRow> knn, List<RetrievalRow> retrieval,
                          List<AuditRow> audit, List<Note> notes, Map<String, Object> provenance,
-                         List<ErasureRow> erasure) {
+                         List<ErasureRow> erasure,
+                         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+                         List<LayerRow> layers) {
     /** Validates that every row names a known encoder and that ids are unique; nulls become empty. */
     public ReportData {
         Objects.requireNonNull(title, "title");
@@ -54,6 +58,7 @@ public record ReportData(String title, String created, DatasetInfo dataset, List
         audit = copy(audit);
         notes = copy(notes);
         erasure = copy(erasure);
+        layers = copy(layers);
         provenance = provenance == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
         Set<String> ids = new HashSet<>();
         for (EncoderInfo e : encoders) {
@@ -73,6 +78,16 @@ public record ReportData(String title, String created, DatasetInfo dataset, List
         for (ErasureRow r : erasure) {
             known(ids, r.encoderId(), "erasure row " + r.measure());
         }
+        for (LayerRow r : layers) {
+            known(ids, r.encoderId(), "layer row " + r.task() + " at depth " + r.depth());
+        }
+    }
+
+    /** A report without trace curves over depth. */
+    public ReportData(String title, String created, DatasetInfo dataset, List<EncoderInfo> encoders,
+                      List<ProbeRow> probes, List<KnnRow> knn, List<RetrievalRow> retrieval,
+                      List<AuditRow> audit, List<Note> notes, Map<String, Object> provenance, List<ErasureRow> erasure) {
+        this(title, created, dataset, encoders, probes, knn, retrieval, audit, notes, provenance, erasure, List.of());
     }
 
     /** A report without an "after erasure" section. */
@@ -84,7 +99,14 @@ public record ReportData(String title, String created, DatasetInfo dataset, List
 
     /** This report with the given "after erasure" rows. */
     public ReportData withErasure(List<ErasureRow> rows) {
-        return new ReportData(title, created, dataset, encoders, probes, knn, retrieval, audit, notes, provenance, rows);
+        return new ReportData(title, created, dataset, encoders, probes, knn, retrieval, audit, notes, provenance, rows, layers);
+    }
+
+    /** This report with the given trace curves over depth, and their notes after its own. */
+    public ReportData withLayers(List<LayerRow> rows, List<Note> layerNotes) {
+        List<Note> all = new java.util.ArrayList<>(notes);
+        all.addAll(layerNotes);
+        return new ReportData(title, created, dataset, encoders, probes, knn, retrieval, audit, all, provenance, erasure, rows);
     }
 
     /** A report stamped with the given creation time. */

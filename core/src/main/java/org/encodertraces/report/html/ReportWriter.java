@@ -43,7 +43,8 @@ public final class ReportWriter {
         new ReportJson().write(data, json);
         Path md = outDir.resolve(MarkdownSummary.FILE);
         Files.writeString(md, MarkdownSummary.render(data));
-        List<Path> csv = ReportCsv.write(data, outDir);
+        List<Path> csv = new java.util.ArrayList<>(ReportCsv.write(data, outDir));
+        csv.addAll(org.encodertraces.report.LayerTables.write(data, outDir));
         List<Path> tables = ReportTables.write(ReportTables.of(data, paper, cmp), outDir);
         return new ReportFiles(html, json, md, csv, tables);
     }

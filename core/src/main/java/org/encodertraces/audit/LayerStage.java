@@ -1,0 +1,252 @@
+package org.encodertraces.audit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.encodertraces.data.Dataset;
+import org.encodertraces.embed.EmbeddingSet;
+import org.encodertraces.embed.EmbeddingSetIO;
+import org.encodertraces.embed.Extraction;
+import org.encodertraces.embed.OperationSets;
+import org.encodertraces.encoder.LayerEncoder;
+import org.encodertraces.encoder.ModelRef;
+import org.encodertraces.image.ImageDecoder;
+import org.encodertraces.io.AtomicFiles;
+import org.encodertraces.io.Csv;
+import org.encodertraces.knn.KnnInfluence;
+import org.encodertraces.knn.KnnResult;
+import org.encodertraces.knn.KnnSetup;
+import org.encodertraces.linalg.FloatMatrix;
+import org.encodertraces.probe.FeatureNormalization;
+import org.encodertraces.probe.ProbeResult;
+import org.encodertraces.probe.ProcessingProbe;
+import org.encodertraces.probe.ProcessingTask;
+import org.encodertraces.provenance.ArtifactProvenance;
+import org.encodertraces.provenance.Hashes;
+import org.encodertraces.report.Note;
+import org.encodertraces.validity.Validity;
+
+/**
+ * Where in the network the traces live ({@code traces audit --layers}): the processing probes, and
+ * the kNN gap where the dataset has classes, at every depth of each ONNX model. The depths are read
+ * in one pass per image ({@link LayerEncoder}: every depth's pooled vector side by side in one
+ * embedding set, {@code <dataset>__<OP>__<model>.layers}), under the operations of the audited tasks
+ * (unmasked), and each depth is measured on its own columns with the audit's split, probe settings
+ * and seeds, so the curve's last point is the audit's own embedding measured again. No image is in
+ * its own training set: the probe and kNN split is the audit's image split at every depth.
+ */
+public final class LayerStage {
+    /** Suffix of the model name in the layer sets' file names. */
+    public static final String SUFFIX = ".layers";
+
+    /** Opens a model of the audit read at several depths. */
+    public interface Opener {
+        LayerEncoder open(String model) throws IOException;
+    }
+
+    private LayerStage() {
+    }
+
+    /**
+     * One task at one depth.
+     *
+     * @param layer the depth
+     * @param task the task's name (JPEG, Sharpening, ...)
+     * @param probe the processing probe at this depth
+     * @param knn kNN under the five set-ups at this depth, or null (no classes, or too few images)
+     */
+    public record Point(LayerEncoder.Layer layer, String task, ProbeResult probe, KnnResult knn) {
+    }
+
+    /**
+     * Every depth of one model.
+     *
+     * @param model the model's name
+     * @param layers its depths, the encoder's own embedding last
+     * @param points every task at every depth, by depth then task
+     * @param images the images the curves rest on (present under every operation)
+     */
+    public record Result(String model, List<LayerEncoder.Layer> layers, List<Point> points, int images) {
+    }
+
+    /** The unmasked tasks the plan probes, with their operations all in the plan. */
+    static List<ProcessingTask> tasks(Audit.Plan plan, AuditConfig cfg) {
+        List<String> ops = plan.operations().stream().map(o -> o.name()).toList();
+        return cfg.tasks().stream().filter(t -> ops.containsAll(t.operations())
+                && plan.steps().stream().anyMatch(s -> s.kind().equals("probe") && s.name().equals(Audit.taskName(t)))).toList();
+    }
+
+    /**
+     * Runs the depth curves of every model of the plan.
+     *
+     * @param notes receives what could not be measured and why
+     */
+    public static List<Result> run(Audit.Plan plan, AuditConfig cfg, Path outDir, Opener opener, Audit.Listener listener, List<Note> notes)
+            throws IOException, InterruptedException {
+        List<ProcessingTask> tasks = tasks(plan, cfg);
+        List<Result> out = new ArrayList<>();
+        if (tasks.isEmpty()) {
+            notes.add(Note.layers("layer curves skipped: no processing probe runs on this dataset"));
+            return out;
+        }
+        Dataset ds = plan.dataset();
+        List<org.encodertraces.process.ProcessingOp> ops = new ArrayList<>();
+        for (ProcessingTask t : tasks) {
+            for (String op : t.operations()) {
+                if (ops.stream().noneMatch(o -> o.name().equals(op))) {
+                    ops.add(org.encodertraces.process.ProcessingOp.parse(op));
+                }
+            }
+        }
+        Path embDir = outDir.resolve("embeddings");
+        for (String model : cfg.models()) {
+            String fileName = ModelRef.fileSafe(model) + SUFFIX;
+            List<LayerEncoder.Layer> layers;
+            boolean reference;
+            listener.stage("layers: embedding " + ds.samples().size() + " images x " + ops.size() + " operations with " + model
+                    + " at every depth");
+            try (LayerEncoder enc = opener.open(model)) {
+                layers = enc.layers();
+                reference = enc.info().isReference();
+                Extraction.run(new Extraction.Job(ds, fileName, enc, ops, cfg.seed(), embDir, cfg.threads(), cfg.batchSize(),
+                        Audit.SHARD_SIZE, new ImageDecoder(ImageDecoder.PILLOW_MAX_PIXELS, false)),
+                        (d, t) -> listener.progress("layers " + model, d, t), Audit.holder(ds, cfg.models()));
+            }
+            AuditConfig mcfg = reference ? cfg.withProbe(cfg.probe().withNormalization(FeatureNormalization.STANDARD)) : cfg;
+            Map<String, EmbeddingSet> sets = new LinkedHashMap<>();
+            for (org.encodertraces.process.ProcessingOp op : ops) {
+                sets.put(op.name(), EmbeddingSetIO.read(embDir.resolve(Extraction.setName(ds.name(), op, fileName) + ".safetensors")));
+            }
+            out.add(measure(model, layers, tasks, sets, ds.labelTensors().contains(Audit.LABEL), mcfg, listener, notes));
+        }
+        return out;
+    }
+
+    /** Every task at every depth of one model's layer sets (by operation). */
+    static Result measure(String model, List<LayerEncoder.Layer> layers, List<ProcessingTask> tasks, Map<String, EmbeddingSet> sets,
+                          boolean semantic, AuditConfig cfg, Audit.Listener listener, List<Note> notes) {
+        List<Point> points = new ArrayList<>();
+        int images = Integer.MAX_VALUE;
+        for (ProcessingTask t : tasks) {
+            List<String> ops = t.operations();
+            OperationSets a = OperationSets.common(ops, ops.stream().map(sets::get).toList());
+            images = Math.min(images, a.ids().size());
+            String name = Audit.taskName(t);
+            String problem = Validity.probeProblem(a.ids().size(), cfg.testFraction());
+            if (problem != null) {
+                notes.add(Note.layers(model + ": layer curve of " + name + " skipped: " + problem));
+                continue;
+            }
+            ProcessingProbe.ImageSplit split = ProcessingProbe.ImageSplit.random(a.ids().size(), cfg.testFraction(), cfg.seed());
+            List<float[][]> all = a.rows();
+            int[] labels = semantic ? Audit.toInt(a.label(Audit.LABEL)) : null;
+            String knnProblem = semantic ? Validity.knnProblem(a.ids().size(), Validity.classes(labels), cfg.k(), cfg.testFraction()) : null;
+            if (semantic && knnProblem != null) {
+                notes.add(Note.layers(model + ": kNN gap over depth of " + name + " not measured: " + knnProblem));
+            }
+            for (LayerEncoder.Layer l : layers) {
+                listener.stage(model + ": " + name + " at depth " + l.depth() + " of " + layers.size() + " (" + l.name() + ")");
+                List<float[][]> rows = new ArrayList<>();
+                for (float[][] m : all) {
+                    rows.add(columns(m, l.offset(), l.dim()));
+                }
+                ProbeResult pr = new ProcessingProbe(cfg.probe()).run(name, ops, rows, split);
+                KnnResult kr = null;
+                if (semantic && knnProblem == null) {
+                    List<KnnInfluence.OperationEmbeddings> oe = new ArrayList<>();
+                    for (int o = 0; o < ops.size(); o++) {
+                        FloatMatrix m = FloatMatrix.of(rows.get(o));
+                        oe.add(new KnnInfluence.OperationEmbeddings(ops.get(o), m.selectRows(split.train()), m.selectRows(split.test())));
+                    }
+                    kr = new KnnInfluence(new KnnInfluence.Config(cfg.k(), cfg.uniformSeeds(), cfg.seed(), cfg.threads(), cfg.probe().protocol()))
+                            .run(oe, Audit.pick(labels, split.train()), Audit.pick(labels, split.test()));
+                }
+                points.add(new Point(l, name, pr, kr));
+            }
+        }
+        return new Result(model, layers, points, images == Integer.MAX_VALUE ? 0 : images);
+    }
+
+    private static float[][] columns(float[][] m, int offset, int dim) {
+        float[][] out = new float[m.length][];
+        for (int i = 0; i < m.length; i++) {
+            out[i] = java.util.Arrays.copyOfRange(m[i], offset, offset + dim);
+        }
+        return out;
+    }
+
+    /**
+     * Writes {@code results/<model>/layers.json} (every point with its counts, the depths, the input
+     * sets with their sha256, provenance) and {@code layers.csv} for each model.
+     */
+    public static List<Path> write(List<Result> results, Audit.Plan plan, Path outDir, Instant started) throws IOException {
+        ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        List<Path> written = new ArrayList<>();
+        for (Result r : results) {
+            String fileName = ModelRef.fileSafe(r.model());
+            Path dir = outDir.resolve("results").resolve(fileName);
+            java.nio.file.Files.createDirectories(dir);
+            ObjectNode doc = om.createObjectNode();
+            doc.put("experiment", "layers");
+            doc.put("model", r.model());
+            doc.put("images", r.images());
+            ArrayNode ls = doc.putArray("layers");
+            for (LayerEncoder.Layer l : r.layers()) {
+                ls.addObject().put("depth", l.depth()).put("tensor", l.name()).put("pooling", l.pooling().name()).put("dim", l.dim())
+                        .put("columns", l.offset() + ".." + (l.offset() + l.dim() - 1));
+            }
+            ArrayNode ps = doc.putArray("points");
+            StringBuilder csv = new StringBuilder(Csv.line("model", "depth", "tensor", "dim", "task", "accuracy", "accuracy_std", "seeds",
+                    "chance", "test_rows", "knn_pos_same", "knn_neg_same", "knn_gap", "knn_queries"));
+            for (Point p : r.points()) {
+                ObjectNode o = ps.addObject();
+                o.put("depth", p.layer().depth());
+                o.put("tensor", p.layer().name());
+                o.put("task", p.task());
+                o.put("accuracy", p.probe().accuracyMean());
+                o.put("accuracy_std", p.probe().accuracyStd());
+                o.put("seeds", p.probe().repeats().size());
+                o.put("chance", p.probe().chanceLevel());
+                o.put("test_rows", p.probe().testSize());
+                Double pos = null;
+                Double neg = null;
+                if (p.knn() != null) {
+                    pos = p.knn().accuracy().get(KnnSetup.POS_SAME);
+                    neg = p.knn().accuracy().get(KnnSetup.NEG_SAME);
+                    o.put("knn_pos_same", pos);
+                    o.put("knn_neg_same", neg);
+                    o.put("knn_gap", pos - neg);
+                    o.put("knn_queries", p.knn().queries());
+                    o.put("k", p.knn().k());
+                }
+                csv.append(Csv.line(r.model(), p.layer().depth(), p.layer().name(), p.layer().dim(), p.task(), p.probe().accuracyMean(),
+                        p.probe().accuracyStd(), p.probe().repeats().size(), p.probe().chanceLevel(), p.probe().testSize(), pos, neg,
+                        pos == null ? null : pos - neg, p.knn() == null ? null : p.knn().queries()));
+            }
+            ArrayNode in = doc.putArray("inputs");
+            Path embDir = outDir.resolve("embeddings");
+            for (org.encodertraces.process.ProcessingOp op : plan.operations()) {
+                Path f = embDir.resolve(Extraction.setName(plan.dataset().name(), op, fileName + SUFFIX) + ".safetensors");
+                if (java.nio.file.Files.exists(f)) {
+                    in.addObject().put("operation", op.name()).put("path", outDir.relativize(f).toString()).put("sha256", Hashes.sha256(f));
+                }
+            }
+            doc.set("provenance", ArtifactProvenance.between(started, Instant.now()).toJsonNode());
+            Path json = dir.resolve("layers.json");
+            AtomicFiles.writeString(json, om.writeValueAsString(doc));
+            Path c = dir.resolve("layers.csv");
+            AtomicFiles.writeString(c, csv);
+            written.add(json);
+            written.add(c);
+        }
+        return written;
+    }
+}
