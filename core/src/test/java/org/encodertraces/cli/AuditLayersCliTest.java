@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 import org.encodertraces.embed.EmbeddingSet;
 import org.encodertraces.embed.EmbeddingSetIO;
 import org.encodertraces.process.ProcessingOp;
+import org.encodertraces.report.Chromium;
+import org.encodertraces.report.ReportJson;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,8 +78,8 @@ class AuditLayersCliTest {
         assertEquals(11, report.get("layers").size());
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("<section id=\"layers\">"), "no layers section");
-        assertEquals(2, count(html, "<svg class=\"chart layers-chart\""));
-        Matcher m = Pattern.compile("(?s)<svg class=\"chart layers-chart\".*?</svg>").matcher(html);
+        assertEquals(2, count(html, "<svg class=\"chart\" data-kind=\"layers\""));
+        Matcher m = Pattern.compile("(?s)<svg class=\"chart\" data-kind=\"layers\".*?</svg>").matcher(html);
         while (m.find()) {
             assertEquals(11, count(m.group(), "<rect class=\"bar\""), "one interval bar per depth");
         }
@@ -87,6 +89,19 @@ class AuditLayersCliTest {
         assertEquals(12, csv.lines().count());
         String tex = Files.readString(out.resolve("table-layers.tex"));
         assertTrue(tex.contains("339\\_quantized") && tex.contains("n (probe)"), tex);
+
+        // report.json carries the curves: traces report renders them again
+        CliRun again = CliRun.of("report", out.resolve("report.json").toString(), "--out", dir.resolve("again").toString());
+        assertEquals(0, again.exit(), again.err());
+        assertEquals(11, count(Files.readString(dir.resolve("again/report.html")), "<tr class=\"layer-row\""));
+
+        // in the browser: every chart drawn with its interval bars, no text outside its chart, exports work
+        Chromium.require();
+        String dom = Chromium.dom(dir, "layers-dom", out.resolve("report.html"), "#export-selftest");
+        Chromium.assertReportPage(new ReportJson().read(out.resolve("report.json")), dom);
+        int section = dom.indexOf("<section id=\"layers\">");
+        assertTrue(section > dom.indexOf("id=\"probes-processing\"") && section < dom.indexOf("id=\"audit\""), "Traces over depth sits"
+                + " after the probes, before the dataset audit");
     }
 
     @Test

@@ -122,7 +122,7 @@ final class LayersSection implements PageSection {
         java.util.function.IntToDoubleFunction x = d -> LEFT + (depths == 1 ? plotW / 2 : plotW * (d - 1) / (depths - 1));
         String title = e.displayName() + (knn ? ": kNN gap (pos-same \u2212 neg-same) over depth" : ": processing probe accuracy over depth");
         StringBuilder b = new StringBuilder();
-        b.append("<svg class=\"chart layers-chart\" id=\"").append(esc(id)).append("\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+        b.append("<svg class=\"chart\" data-kind=\"layers\" id=\"").append(esc(id)).append("\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
                 .append(c(W)).append("\" height=\"").append(c(H)).append("\" viewBox=\"0 0 ").append(c(W)).append(' ').append(c(H))
                 .append("\" role=\"img\" aria-labelledby=\"").append(esc(id)).append("-title ").append(esc(id)).append("-desc\" ")
                 .append("font-family=\"DejaVu Sans, system-ui, sans-serif\" font-size=\"11\">\n<title id=\"").append(esc(id))
