@@ -38,7 +38,7 @@ import org.encodertraces.validity.Validity;
  * Where in the network the traces live ({@code traces audit --layers}): the processing probes, and
  * the kNN gap where the dataset has classes, at every depth of each ONNX model. The depths are read
  * in one pass per image ({@link LayerEncoder}: every depth's pooled vector side by side in one
- * embedding set, {@code <dataset>__<OP>__<model>.layers}), under the operations of the audited tasks
+ * embedding set, {@code <dataset>__<OP>__<model>.layers}, or {@code .layers-<key>} for named tensors), under the operations of the audited tasks
  * (unmasked), and each depth is measured on its own columns with the audit's split, probe settings
  * and seeds, so the curve's last point is the audit's own embedding measured again. No image is in
  * its own training set: the probe and kNN split is the audit's image split at every depth.
@@ -73,8 +73,9 @@ public final class LayerStage {
      * @param layers its depths, the encoder's own embedding last
      * @param points every task at every depth, by depth then task
      * @param images the images the curves rest on (present under every operation)
+     * @param setName the model's part of its layer sets' names ({@code <model>.layers}, with the choice's key for named tensors)
      */
-    public record Result(String model, List<LayerEncoder.Layer> layers, List<Point> points, int images) {
+    public record Result(String model, List<LayerEncoder.Layer> layers, List<Point> points, int images, String setName) {
     }
 
     /** The unmasked tasks the plan probes, with their operations all in the plan. */
@@ -108,7 +109,7 @@ public final class LayerStage {
         }
         Path embDir = outDir.resolve("embeddings");
         for (String model : cfg.models()) {
-            String fileName = ModelRef.fileSafe(model) + SUFFIX;
+            String fileName;
             List<LayerEncoder.Layer> layers;
             boolean reference;
             listener.stage("layers: embedding " + ds.samples().size() + " images x " + ops.size() + " operations with " + model
@@ -116,6 +117,7 @@ public final class LayerStage {
             try (LayerEncoder enc = opener.open(model)) {
                 layers = enc.layers();
                 reference = enc.info().isReference();
+                fileName = ModelRef.fileSafe(model) + SUFFIX + enc.choiceKey();
                 Extraction.run(new Extraction.Job(ds, fileName, enc, ops, cfg.seed(), embDir, cfg.threads(), cfg.batchSize(),
                         Audit.SHARD_SIZE, new ImageDecoder(ImageDecoder.PILLOW_MAX_PIXELS, false)),
                         (d, t) -> listener.progress("layers " + model, d, t), Audit.holder(ds, cfg.models()));
@@ -125,7 +127,8 @@ public final class LayerStage {
             for (org.encodertraces.process.ProcessingOp op : ops) {
                 sets.put(op.name(), EmbeddingSetIO.read(embDir.resolve(Extraction.setName(ds.name(), op, fileName) + ".safetensors")));
             }
-            out.add(measure(model, layers, tasks, sets, ds.labelTensors().contains(Audit.LABEL), mcfg, listener, notes));
+            Result r = measure(model, layers, tasks, sets, ds.labelTensors().contains(Audit.LABEL), mcfg, listener, notes);
+            out.add(new Result(r.model(), r.layers(), r.points(), r.images(), fileName));
         }
         return out;
     }
@@ -172,7 +175,7 @@ public final class LayerStage {
                 points.add(new Point(l, name, pr, kr));
             }
         }
-        return new Result(model, layers, points, images == Integer.MAX_VALUE ? 0 : images);
+        return new Result(model, layers, points, images == Integer.MAX_VALUE ? 0 : images, null);
     }
 
     private static float[][] columns(float[][] m, int offset, int dim) {
@@ -234,7 +237,7 @@ public final class LayerStage {
             ArrayNode in = doc.putArray("inputs");
             Path embDir = outDir.resolve("embeddings");
             for (org.encodertraces.process.ProcessingOp op : plan.operations()) {
-                Path f = embDir.resolve(Extraction.setName(plan.dataset().name(), op, fileName + SUFFIX) + ".safetensors");
+                Path f = embDir.resolve(Extraction.setName(plan.dataset().name(), op, r.setName()) + ".safetensors");
                 if (java.nio.file.Files.exists(f)) {
                     in.addObject().put("operation", op.name()).put("path", outDir.relativize(f).toString()).put("sha256", Hashes.sha256(f));
                 }

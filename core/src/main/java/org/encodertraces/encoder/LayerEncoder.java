@@ -42,10 +42,12 @@ public final class LayerEncoder implements Encoder {
     private final EmbeddingSelection own;
     private final int dim;
     private final EncoderProvenance provenance;
+    private final String choiceKey;
     private EncoderDescription info;
 
     private LayerEncoder(OnnxEncoder inner, List<OnnxLayers.Tap> taps, List<Pooling> poolings, List<Layer> layers,
-                         EmbeddingSelection own, EncoderProvenance provenance) {
+                         EmbeddingSelection own, EncoderProvenance provenance, String choiceKey) {
+        this.choiceKey = choiceKey;
         this.inner = inner;
         this.taps = taps;
         this.poolings = poolings;
@@ -101,7 +103,10 @@ public final class LayerEncoder implements Encoder {
                     r.modelFile(), r.modelSha256(), "layers", r.inputName(), new EmbeddingSelection(described, Pooling.NONE, false));
             int total = layers.stream().mapToInt(Layer::dim).sum();
             EncoderProvenance prov = new EncoderProvenance(rt, null, total, base.preprocessing(), base.platform(), base.description());
-            return new LayerEncoder(enc, taps, poolings, layers, own, prov);
+            boolean auto = choice.size() == 1 && choice.get(0).equals(AUTO);
+            String key = auto ? "" : "-" + org.encodertraces.provenance.Hashes.sha256(String.join("\n", choice)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 8);
+            return new LayerEncoder(enc, taps, poolings, layers, own, prov, key);
         } catch (RuntimeException e) {
             enc.close();
             throw e;
@@ -147,6 +152,14 @@ public final class LayerEncoder implements Encoder {
         return new ArrayList<>(n);
     }
 
+    /**
+     * "" when every residual block is read ({@code auto}), else "-" and 8 hex digits of the names'
+     * sha256: what tells apart the embedding sets of different choices of the same model.
+     */
+    public String choiceKey() {
+        return choiceKey;
+    }
+
     /** The depths, in order, with their columns. */
     public List<Layer> layers() {
         return layers;
@@ -182,7 +195,7 @@ public final class LayerEncoder implements Encoder {
 
     /** This encoder saying what it is (the factory's description of the model, with the width of all depths). */
     LayerEncoder describedAs(EncoderDescription d) {
-        LayerEncoder e = new LayerEncoder(inner, taps, poolings, layers, own, provenance.describedAs(d));
+        LayerEncoder e = new LayerEncoder(inner, taps, poolings, layers, own, provenance.describedAs(d), choiceKey);
         e.info = d;
         return e;
     }

@@ -147,7 +147,13 @@ class AuditLayersCliTest {
         CliRun emb = CliRun.of(b.toArray(String[]::new));
         assertEquals(0, emb.exit(), emb.err());
         EmbeddingSet want = EmbeddingSetIO.read(e.resolve("img__SHARPEN_4__nsfwjs-mobilenetv2-224.safetensors"));
-        EmbeddingSet layers = EmbeddingSetIO.read(o.resolve("embeddings/img__SHARPEN_4__nsfwjs-mobilenetv2-224.layers.safetensors"));
+        // named tensors: the sets' name carries the choice's key, so another choice never reuses them
+        Path set;
+        try (var files = Files.list(o.resolve("embeddings"))) {
+            set = files.filter(f -> f.getFileName().toString().matches("img__SHARPEN_4__nsfwjs-mobilenetv2-224\\.layers-[0-9a-f]{8}\\.safetensors"))
+                    .findFirst().orElseThrow();
+        }
+        EmbeddingSet layers = EmbeddingSetIO.read(set);
         assertEquals(want.ids(), layers.ids());
         assertEquals(24, want.dim());
         assertEquals(24 + 160 + 1280, layers.dim());
