@@ -14,6 +14,7 @@ import org.encodertraces.report.PaperComparison;
 import org.encodertraces.report.PaperResults;
 import org.encodertraces.report.ProbeKind;
 import org.encodertraces.report.ReportData;
+import org.encodertraces.report.ReportSources;
 
 /**
  * The report as one self-contained HTML page: the skeleton (head with the inline style sheet, the
@@ -40,6 +41,7 @@ public final class HtmlReport {
     /** The page's sections in order; each decides whether it is shown and says why when it has no data. */
     static final List<PageSection> SECTIONS = List.of(
             new NotesSection(),
+            new ResultsSection(),
             new TraceSensitivitySection(),
             new ReproductionSection(),
             new ProbeSection(ProbeKind.PROCESSING),
@@ -65,7 +67,15 @@ public final class HtmlReport {
      * @param comparison which of the study's figures to compare with; null: its ImageNet figures
      */
     public static String render(ReportData data, PaperResults paper, PaperComparison comparison) {
-        Page p = new Page(data, paper, comparison == null ? PaperComparison.imageNet() : comparison);
+        return render(data, paper, comparison, List.of());
+    }
+
+    /**
+     * The page's HTML text with result documents of any experiment in their own section
+     * ({@link ResultsSection}), beside the report's data (which may be empty).
+     */
+    public static String render(ReportData data, PaperResults paper, PaperComparison comparison, List<ReportSources.Found> results) {
+        Page p = new Page(data, paper, comparison == null ? PaperComparison.imageNet() : comparison, results);
         StringBuilder b = new StringBuilder(64 * 1024);
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -102,11 +112,16 @@ public final class HtmlReport {
     private static void header(Page p, StringBuilder b) {
         ReportData data = p.data();
         DatasetInfo ds = data.dataset();
-        b.append("<header>\n<h1>").append(esc(data.title())).append("</h1>\n<p class=\"meta\">Dataset <b>")
-                .append(esc(ds.name())).append("</b>: ").append(ds.images()).append(" images, ")
-                .append(ds.classes() > 0 ? ds.classes() + " classes" : "no semantic class labels")
-                .append(" \u00b7 ").append(data.encoders().size()).append(" encoders \u00b7 created ")
-                .append(esc(data.created())).append("</p>\n");
+        b.append("<header>\n<h1>").append(esc(data.title())).append("</h1>\n<p class=\"meta\">");
+        if (data.encoders().isEmpty() && !p.results().isEmpty()) {
+            b.append(p.results().size()).append(" result document(s); each names its inputs and their sha256 below")
+                    .append(" \u00b7 created ").append(esc(data.created())).append("</p>\n");
+        } else {
+            b.append("Dataset <b>").append(esc(ds.name())).append("</b>: ").append(ds.images()).append(" images, ")
+                    .append(ds.classes() > 0 ? ds.classes() + " classes" : "no semantic class labels")
+                    .append(" \u00b7 ").append(data.encoders().size()).append(" encoders \u00b7 created ")
+                    .append(esc(data.created())).append("</p>\n");
+        }
         b.append("<p class=\"study-note\">");
         if (p.paper() == null) {
             b.append("The study's published figures were not loaded, so none are shown beside ours.");
