@@ -1,9 +1,5 @@
 package org.encodertraces.audit;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -19,8 +15,6 @@ import org.encodertraces.embed.OperationSets;
 import org.encodertraces.encoder.LayerEncoder;
 import org.encodertraces.encoder.ModelRef;
 import org.encodertraces.image.ImageDecoder;
-import org.encodertraces.io.AtomicFiles;
-import org.encodertraces.io.Csv;
 import org.encodertraces.knn.KnnInfluence;
 import org.encodertraces.knn.KnnResult;
 import org.encodertraces.knn.KnnSetup;
@@ -32,6 +26,8 @@ import org.encodertraces.probe.ProcessingTask;
 import org.encodertraces.provenance.ArtifactProvenance;
 import org.encodertraces.provenance.Hashes;
 import org.encodertraces.report.Note;
+import org.encodertraces.result.ResultDocument;
+import org.encodertraces.result.ResultFiles;
 import org.encodertraces.validity.Validity;
 
 /**
@@ -187,30 +183,27 @@ public final class LayerStage {
     }
 
     /**
-     * Writes {@code results/<model>/layers.json} (every point with its counts, the depths, the input
-     * sets with their sha256, provenance) and {@code layers.csv} for each model.
+     * Writes {@code results/<model>/layers.json} (a result document of kind {@code layers}: the depths,
+     * every point with its counts as metrics, the parameters, the input sets with their sha256,
+     * provenance) and {@code layers.csv} for each model.
      */
-    public static List<Path> write(List<Result> results, Audit.Plan plan, Path outDir, Instant started) throws IOException {
-        ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    public static List<Path> write(List<Result> results, Audit.Plan plan, AuditConfig cfg, Path outDir, Instant started) throws IOException {
         List<Path> written = new ArrayList<>();
         for (Result r : results) {
-            String fileName = ModelRef.fileSafe(r.model());
-            Path dir = outDir.resolve("results").resolve(fileName);
-            java.nio.file.Files.createDirectories(dir);
-            ObjectNode doc = om.createObjectNode();
-            doc.put("experiment", "layers");
-            doc.put("model", r.model());
-            doc.put("images", r.images());
-            ArrayNode ls = doc.putArray("layers");
+            List<Map<String, Object>> layers = new ArrayList<>();
             for (LayerEncoder.Layer l : r.layers()) {
-                ls.addObject().put("depth", l.depth()).put("tensor", l.name()).put("pooling", l.pooling().name()).put("dim", l.dim())
-                        .put("columns", l.offset() + ".." + (l.offset() + l.dim() - 1));
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("depth", l.depth());
+                o.put("tensor", l.name());
+                o.put("pooling", l.pooling().name());
+                o.put("dim", l.dim());
+                o.put("columns", l.offset() + ".." + (l.offset() + l.dim() - 1));
+                layers.add(o);
             }
-            ArrayNode ps = doc.putArray("points");
-            StringBuilder csv = new StringBuilder(Csv.line("model", "depth", "tensor", "dim", "task", "accuracy", "accuracy_std", "seeds",
-                    "chance", "test_rows", "knn_pos_same", "knn_neg_same", "knn_gap", "knn_queries"));
+            List<Map<String, Object>> points = new ArrayList<>();
+            List<List<?>> rows = new ArrayList<>();
             for (Point p : r.points()) {
-                ObjectNode o = ps.addObject();
+                Map<String, Object> o = new LinkedHashMap<>();
                 o.put("depth", p.layer().depth());
                 o.put("tensor", p.layer().name());
                 o.put("task", p.task());
@@ -230,25 +223,39 @@ public final class LayerStage {
                     o.put("knn_queries", p.knn().queries());
                     o.put("k", p.knn().k());
                 }
-                csv.append(Csv.line(r.model(), p.layer().depth(), p.layer().name(), p.layer().dim(), p.task(), p.probe().accuracyMean(),
-                        p.probe().accuracyStd(), p.probe().repeats().size(), p.probe().chanceLevel(), p.probe().testSize(), pos, neg,
-                        pos == null ? null : pos - neg, p.knn() == null ? null : p.knn().queries()));
+                points.add(o);
+                rows.add(java.util.Arrays.asList(r.model(), p.layer().depth(), p.layer().name(), p.layer().dim(), p.task(),
+                        p.probe().accuracyMean(), p.probe().accuracyStd(), p.probe().repeats().size(), p.probe().chanceLevel(),
+                        p.probe().testSize(), pos, neg, pos == null ? null : pos - neg, p.knn() == null ? null : p.knn().queries()));
             }
-            ArrayNode in = doc.putArray("inputs");
+            List<ResultDocument.Input> inputs = new ArrayList<>();
             Path embDir = outDir.resolve("embeddings");
             for (org.encodertraces.process.ProcessingOp op : plan.operations()) {
                 Path f = embDir.resolve(Extraction.setName(plan.dataset().name(), op, r.setName()) + ".safetensors");
                 if (java.nio.file.Files.exists(f)) {
-                    in.addObject().put("operation", op.name()).put("path", outDir.relativize(f).toString()).put("sha256", Hashes.sha256(f));
+                    inputs.add(new ResultDocument.Input("embeddings " + op.name() + " (every depth)", outDir.relativize(f).toString(),
+                            Hashes.sha256(f)));
                 }
             }
-            doc.set("provenance", ArtifactProvenance.between(started, Instant.now()).toJsonNode());
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("tasks", r.points().stream().map(Point::task).distinct().toList());
+            params.put("test_fraction", cfg.testFraction());
+            params.put("seed", cfg.seed());
+            params.put("k", cfg.k());
+            params.put("probe_trainer", cfg.probe().trainer().name());
+            params.put("probe_normalization", cfg.probe().normalization().name());
+            params.put("probe_trials", cfg.probe().trials());
+            params.put("probe_seeds", cfg.probe().repeats());
+            ResultDocument doc = ResultDocument.builder("layers").field("model", r.model()).field("images", r.images())
+                    .field("layers", layers).parameters(params).inputs(inputs).metrics(points)
+                    .provenance(ArtifactProvenance.between(started, Instant.now())).build();
+            Path dir = outDir.resolve("results").resolve(ModelRef.fileSafe(r.model()));
             Path json = dir.resolve("layers.json");
-            AtomicFiles.writeString(json, om.writeValueAsString(doc));
-            Path c = dir.resolve("layers.csv");
-            AtomicFiles.writeString(c, csv);
+            Path csv = dir.resolve("layers.csv");
+            ResultFiles.write(doc, json, new ResultFiles.Table(List.of("model", "depth", "tensor", "dim", "task", "accuracy", "accuracy_std",
+                    "seeds", "chance", "test_rows", "knn_pos_same", "knn_neg_same", "knn_gap", "knn_queries"), rows), csv);
             written.add(json);
-            written.add(c);
+            written.add(csv);
         }
         return written;
     }

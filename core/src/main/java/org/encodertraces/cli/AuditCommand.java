@@ -333,7 +333,7 @@ public final class AuditCommand implements Callable<Integer> {
         AuditFiles.write(outcome, out);
         Path report;
         if (layers != null) {
-            LayerStage.write(layerResults, plan, out, outcome.started());
+            LayerStage.write(layerResults, plan, cfg, out, outcome.started());
             report = ReportOutput.write(outcome, layerResults, layerNotes, models.sharedDir(), out);
         } else {
             report = ReportOutput.write(outcome, models.sharedDir(), out);

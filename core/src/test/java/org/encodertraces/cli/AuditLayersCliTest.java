@@ -64,8 +64,9 @@ class AuditLayersCliTest {
         assertEquals(INT8_DIMS, dims, names.toString());
         assertEquals("339_quantized", names.get(0));
         assertEquals("embedding (627)", names.get(10));
-        assertEquals(11, doc.get("points").size());
-        for (JsonNode p : doc.get("points")) {
+        assertEquals("layers", doc.get("experiment").asText());
+        assertEquals(11, doc.get("metrics").size());
+        for (JsonNode p : doc.get("metrics")) {
             assertEquals("Sharpening", p.get("task").asText());
             assertTrue(p.has("knn_gap") && p.get("knn_queries").asInt() > 0, p.toString());
             assertEquals(3 * 5, p.get("test_rows").asInt(), p.toString()); // 5 test images x 3 operations
