@@ -219,6 +219,12 @@ public final class AuditFiles {
                         100.0 / Math.max(1, run.retrieval().subjects()), queries, 100 * run.retrieval().recall("negatives=other-device", "all", 1),
                         Validity.smallSample(queries) ? "; small sample" : ""));
             }
+            for (ZeroShotStage.Result z : run.zeroShot()) {
+                sb.append(String.format(Locale.ROOT, "%-28s %-36s %8.1f%% %8s %7.1f%% %6d   (%d/%d; linear probe %.1f%% on the same rows)%s%n",
+                        run.model(), "zero-shot " + z.task(), 100 * z.readout().accuracy(), "", 100 * z.readout().chance(), z.readout().testRows(),
+                        z.readout().correct(), z.readout().testRows(), 100 * z.probeAccuracy(),
+                        Validity.smallSample(z.readout().testRows()) ? "; small sample" : ""));
+            }
             for (AcquisitionStage.AttributeProbe a : run.acquisition()) {
                 sb.append(acquisitionLine(run.model(), a));
             }

@@ -14,6 +14,7 @@ import org.encodertraces.audit.AuditConfig;
 import org.encodertraces.audit.AuditFiles;
 import org.encodertraces.audit.ErasureStage;
 import org.encodertraces.audit.LayerStage;
+import org.encodertraces.audit.ZeroShotStage;
 import org.encodertraces.data.Dataset;
 import org.encodertraces.io.OutputLock;
 import org.encodertraces.probe.FeatureNormalization;
@@ -121,6 +122,16 @@ public final class AuditCommand implements Callable<Integer> {
             + " (curves with intervals, CSV, LaTeX)"})
     List<String> layers;
 
+    @Option(names = "--zero-shot", description = {"also read each processing task out of the embeddings with the model's own text"
+            + " tower (CLIP, OpenCLIP, SigLIP; a CLIP trained by traces train --objective clip): text_model.onnx or text.onnx and"
+            + " tokenizer.json beside the model, fetched from the same Hub repository; accuracy on the linear probe's test rows,"
+            + " beside the probe (docs/zero-shot.md)"})
+    boolean zeroShot;
+
+    @Option(names = "--prompts", paramLabel = "FILE", description = {"with --zero-shot: a JSON file of prompts per task and class that"
+            + " adds to the default prompts (\"mode\": \"replace\" replaces the classes it names); see docs/zero-shot.md"})
+    Path prompts;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
@@ -165,6 +176,7 @@ public final class AuditCommand implements Callable<Integer> {
                 models.checkLayers(layerChoice);
             }
             requests = erasureRequests(cfg, n);
+            zeroShotRequest = zeroShotRequest(cfg, models, n);
         } catch (IllegalArgumentException | java.io.IOException | org.encodertraces.encoder.EncoderException e) {
             throw new UsageException(e);
         }
@@ -179,7 +191,45 @@ public final class AuditCommand implements Callable<Integer> {
             o.flush();
             return 0;
         }
-        return run(ds, cfg, models, out, quiet, o, err, requests, CliEnv.of(spec), datasetNotes, layerChoice);
+        return run(ds, cfg, models, out, quiet, o, err, requests, CliEnv.of(spec), datasetNotes, layerChoice, zeroShotRequest);
+    }
+
+    private ZeroShotStage.Request zeroShotRequest;
+
+    /**
+     * The zero-shot readout's prompts and each model's text tower, found (or downloaded) and opened once
+     * here, so that a model without one, an unreadable tokenizer or prompts file is refused before any work.
+     */
+    private ZeroShotStage.Request zeroShotRequest(AuditConfig cfg, Models models, int threads) throws java.io.IOException {
+        if (!zeroShot) {
+            if (prompts != null) {
+                throw new IllegalArgumentException("--prompts is for the zero-shot readout: add --zero-shot");
+            }
+            return null;
+        }
+        if (cfg.tasks().isEmpty()) {
+            throw new IllegalArgumentException("--zero-shot reads out the processing tasks, and --tasks none runs none");
+        }
+        org.encodertraces.probe.PromptSet set = org.encodertraces.probe.PromptSet.defaults();
+        if (prompts != null) {
+            set = set.withFile(prompts);
+        }
+        for (ProcessingTask t : cfg.tasks()) {
+            set.prompts(t); // a task with a class without prompts: refused now
+        }
+        java.util.Map<String, org.encodertraces.encoder.TextTower.Files> towers = new java.util.LinkedHashMap<>();
+        for (String name : models.names()) {
+            org.encodertraces.encoder.TextTower.Files f = models.textTower(name);
+            try (org.encodertraces.encoder.TextTower t = org.encodertraces.encoder.TextTower.open(f, threads)) {
+                for (ProcessingTask task : cfg.tasks()) {
+                    for (List<String> texts : set.prompts(task).values()) {
+                        t.embed(texts); // every prompt tokenizes, fits the text tower's length and runs
+                    }
+                }
+            }
+            towers.put(name, f);
+        }
+        return new ZeroShotStage.Request(set, towers);
     }
 
     private List<String> datasetNotes = List.of();
@@ -270,13 +320,16 @@ public final class AuditCommand implements Callable<Integer> {
     /** As above; {@code datasetNotes} (what the dataset reader left out or merged) go into the plan's notes and the report. */
     static int run(Dataset ds, AuditConfig cfg, Models models, Path out, boolean quiet, PrintWriter o, PrintWriter err,
                    List<ErasureStage.Request> erasures, Map<String, String> env, List<String> datasetNotes) throws Exception {
-        return run(ds, cfg, models, out, quiet, o, err, erasures, env, datasetNotes, null);
+        return run(ds, cfg, models, out, quiet, o, err, erasures, env, datasetNotes, null, null);
     }
 
-    /** As above, with the trace curves over depth of {@code layers} ({@code --layers}; null: none). */
+    /**
+     * As above, with the trace curves over depth of {@code layers} ({@code --layers}; null: none) and the
+     * zero-shot readout when {@code zeroShot} is not null.
+     */
     static int run(Dataset ds, AuditConfig cfg, Models models, Path out, boolean quiet, PrintWriter o, PrintWriter err,
-                   List<ErasureStage.Request> erasures, Map<String, String> env, List<String> datasetNotes, List<String> layers)
-            throws Exception {
+                   List<ErasureStage.Request> erasures, Map<String, String> env, List<String> datasetNotes, List<String> layers,
+                   ZeroShotStage.Request zeroShot) throws Exception {
         OutputLock lock;
         try {
             lock = Audit.lock(out, ds, cfg.models());
@@ -285,13 +338,13 @@ public final class AuditCommand implements Callable<Integer> {
             throw UsageException.of("audit", e);
         }
         try (lock) {
-            return runLocked(ds, cfg, models, out, quiet, o, err, erasures, env, datasetNotes, layers);
+            return runLocked(ds, cfg, models, out, quiet, o, err, erasures, env, datasetNotes, layers, zeroShot);
         }
     }
 
     private static int runLocked(Dataset ds, AuditConfig cfg, Models models, Path out, boolean quiet, PrintWriter o, PrintWriter err,
                                  List<ErasureStage.Request> erasures, Map<String, String> env, List<String> datasetNotes,
-                                 List<String> layers) throws Exception {
+                                 List<String> layers, ZeroShotStage.Request zeroShot) throws Exception {
         Audit.Plan plan = Audit.plan(ds, cfg).withNotes(datasetNotes);
         String nothing = Audit.nothingToRun(plan);
         if (nothing != null) {
@@ -322,7 +375,7 @@ public final class AuditCommand implements Callable<Integer> {
                     progress.set(done, total);
                 }
             });
-            outcome = Audit.run(plan, cfg, out, models::open, clock, erasures);
+            outcome = Audit.run(plan, cfg, out, models::open, clock, erasures, zeroShot);
             if (layers != null) {
                 layerResults = LayerStage.run(plan, cfg, out, m -> models.openLayers(m, layers), clock, layerNotes);
             }

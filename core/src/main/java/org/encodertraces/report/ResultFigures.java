@@ -9,6 +9,7 @@ import org.encodertraces.io.AtomicFiles;
 import org.encodertraces.io.Csv;
 import org.encodertraces.result.Figure;
 import org.encodertraces.result.ResultDocument;
+import org.encodertraces.result.ResultKind;
 
 /**
  * The headline figures of result documents as the report shows them: each with the file it comes
@@ -39,13 +40,38 @@ public final class ResultFigures {
         List<Row> out = new ArrayList<>();
         for (ReportSources.Found f : docs) {
             ResultDocument d = f.document();
-            for (Figure x : d.figures()) {
+            List<Figure> figures = d.figures();
+            for (Figure x : figures) {
                 Interval ci = x.proportion() && x.value() != null && x.n() != null && x.value() >= 0 && x.value() <= 1
                         ? Intervals.withSeeds(x.value(), x.n(), x.std()) : null;
+                if (x.name().startsWith(ResultKind.KNN_GAP)) {
+                    ci = gapInterval(figures);
+                }
                 out.add(new Row(f.file(), d.experiment(), d.task() == null ? "" : d.task(), x, ci));
             }
         }
         return out;
+    }
+
+    /**
+     * The kNN gap's interval: Newcombe's hybrid score interval from the pos-same and neg-same
+     * accuracies' Wilson intervals, as the audit's kNN table gives it; null when either is missing.
+     */
+    private static Interval gapInterval(List<Figure> figures) {
+        Figure pos = null;
+        Figure neg = null;
+        for (Figure y : figures) {
+            if (y.name().equals("accuracy pos-same")) {
+                pos = y;
+            } else if (y.name().equals("accuracy neg-same")) {
+                neg = y;
+            }
+        }
+        if (pos == null || neg == null || pos.value() == null || neg.value() == null || pos.n() == null || neg.n() == null) {
+            return null;
+        }
+        return Intervals.difference(pos.value(), Intervals.withSeeds(pos.value(), pos.n(), pos.std()),
+                neg.value(), Intervals.withSeeds(neg.value(), neg.n(), neg.std()));
     }
 
     /** Writes {@code results.csv} into {@code dir}. */

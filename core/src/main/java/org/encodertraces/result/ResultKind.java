@@ -27,12 +27,20 @@ public enum ResultKind {
     AFTER_ERASURE("after-erasure", null),
     /** The audit's near-duplicate groups. */
     NEAR_DUPLICATES("near-duplicates", null),
+    /** {@code traces dedup-check}: processed copies retrieving their originals, per operation. */
+    DEDUP_CHECK("dedup-check", null),
     /** The training module's augmentation ablation. */
     ABLATION("ablation", null),
     /** The processing probes and kNN gap at every depth of an encoder ({@code traces audit --layers}). */
     LAYERS("layers", null),
     /** A kind this version does not know (written by a later one): listed, with no figures. */
     OTHER(null, null);
+
+    /**
+     * The name of a kNN document's gap figure (pos-same minus neg-same accuracy): a difference, not a
+     * share, whose interval the report combines from the two accuracies'.
+     */
+    public static final String KNN_GAP = "kNN gap (pos-same minus neg-same)";
 
     /** Top-level keys every kind shares. */
     static final String INPUTS = "inputs";
@@ -92,6 +100,9 @@ public enum ResultKind {
                     Map.Entry<String, JsonNode> e = it.next();
                     out.add(new Figure("accuracy " + e.getKey(), value(e.getValue()), null, n, chance));
                 }
+                if (m.has("gap_pos_minus_neg")) {
+                    out.add(new Figure(KNN_GAP, num(m, "gap_pos_minus_neg"), null, n, 0.0, false));
+                }
             }
             case RETRIEVAL -> {
                 Integer subjects = whole(d.parameters(), "subjects");
@@ -111,6 +122,16 @@ public enum ResultKind {
                     boolean share = !name.contains("gap");
                     out.add(new Figure(name + " before erasure", num(x, "before_mean"), num(x, "before_std"), n, chance, share));
                     out.add(new Figure(name + " after erasure", num(x, "after_mean"), num(x, "after_std"), n, chance, share));
+                }
+            }
+            case DEDUP_CHECK -> {
+                for (JsonNode op : m.path("operations")) {
+                    String o = op.path("operation").asText();
+                    share(out, "recall@1 " + o, op.path("recall_at_1"), num(op, "chance_at_1"));
+                    share(out, "recall@5 " + o, op.path("recall_at_5"), num(op, "chance_at_5"));
+                    share(out, "missed at the threshold (held out) " + o, op.path("threshold").path("miss_rate"), null);
+                    share(out, "false alarms at the threshold (held out) " + o, op.path("threshold").path("false_alarm_rate"), null);
+                    share(out, "outranked by another photo's processed copy " + o, op.path("outranked_by_processed"), null);
                 }
             }
             case ABLATION -> {
@@ -141,6 +162,13 @@ public enum ResultKind {
             }
         }
         return out;
+    }
+
+    /** A share recorded as {@code {value, count, n, interval}}. */
+    private static void share(List<Figure> out, String name, JsonNode f, Double chance) {
+        if (f.isObject()) {
+            out.add(new Figure(name, num(f, "value"), null, whole(f, "n"), chance));
+        }
     }
 
     private static Double value(JsonNode v) {

@@ -60,7 +60,9 @@ class GoldenResultsCliTest {
         assertEquals(probe.metrics().get("chance").asDouble(), acc.chance());
         assertEquals(3, probe.perClass().size(), "three sharpening classes");
         ResultDocument knn = ResultDocument.read(TestData.fixture(DIR + "knn/knn.json"));
-        assertEquals(5, knn.figures().size(), "the five set-ups");
+        assertEquals(6, knn.figures().size(), "the five set-ups and the gap");
+        assertEquals(knn.metrics().get("gap_pos_minus_neg").asDouble(), knn.figures().get(5).value());
+        assertFalse(knn.figures().get(5).proportion(), "a gap is a difference, not a share");
         assertEquals(5, knn.perClass().size());
     }
 

@@ -94,7 +94,18 @@ class ResultReportCliTest {
         // the same figures in results.csv and summary.md; no report.json without an audit
         List<String> csv = Files.readAllLines(out.resolve("results.csv"));
         assertEquals("file,experiment,task,figure,value,std,n,chance,ci_low,ci_high", csv.get(0));
-        assertEquals(1 + 2 + 5, csv.size(), "probe: accuracy and mean per-class; knn: five set-ups: " + csv);
+        assertEquals(1 + 2 + 5 + 1, csv.size(), "probe: accuracy and mean per-class; knn: five set-ups and the gap: " + csv);
+        // the kNN gap: pos-same minus neg-same, its chance 0, Newcombe's interval around it (not a share of n)
+        String gap = csv.get(csv.size() - 1);
+        assertTrue(gap.contains(",knn,,kNN gap (pos-same minus neg-same),"), gap);
+        String[] g = gap.split(",");
+        double gapValue = k.at("/metrics/accuracy/pos-same").asDouble() - k.at("/metrics/accuracy/neg-same").asDouble();
+        assertEquals(gapValue, Double.parseDouble(g[4]), 1e-6, gap);
+        assertEquals(0.0, Double.parseDouble(g[7]), 0.0, "a gap's chance is 0: " + gap);
+        assertTrue(Double.parseDouble(g[8]) < gapValue && gapValue < Double.parseDouble(g[9]), "interval around the gap: " + gap);
+        // a page of result documents alone shows no empty audit sections
+        assertFalse(html.contains("<h2>Trace sensitivity</h2>") || html.contains("<h2>Reproduction</h2>")
+                || html.contains("<h2>Processing probes</h2>"), "no audit sections without an audit");
         assertTrue(csv.get(1).contains(",probe,sharpening,accuracy,") && csv.get(1).contains("," + testSize + ","), csv.get(1));
         String md = Files.readString(out.resolve("summary.md"));
         assertTrue(md.contains("| probe-sharpening.json | probe | sharpening | accuracy | " + pct(p.at("/metrics/accuracy_mean").asDouble())), md);

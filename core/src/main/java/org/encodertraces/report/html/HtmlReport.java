@@ -45,6 +45,7 @@ public final class HtmlReport {
             new TraceSensitivitySection(),
             new ReproductionSection(),
             new ProbeSection(ProbeKind.PROCESSING),
+            new ZeroShotSection(),
             new ProbeSection(ProbeKind.ACQUISITION),
             new KnnSection(),
             new RetrievalSection(),
@@ -54,7 +55,7 @@ public final class HtmlReport {
             new ExportsSection(),
             new ProvenanceSection());
 
-    private static final String CSS = resource("report.css");
+    static final String CSS = resource("report.css");
     private static final String SCRIPT = resource("report.js");
 
     private HtmlReport() {
@@ -85,7 +86,7 @@ public final class HtmlReport {
                 .append("</style>\n</head>\n<body>\n");
         header(p, b);
         for (PageSection s : SECTIONS) {
-            if (s.shown(p)) {
+            if (shown(s, p)) {
                 s.render(p, b);
             }
         }
@@ -140,11 +141,20 @@ public final class HtmlReport {
         b.append("</p>\n<p class=\"method\"><b>Uncertainty.</b> ").append(esc(Intervals.METHOD)).append("</p>\n");
         b.append("<nav>");
         for (PageSection s : SECTIONS) {
-            if (s.navTitle() != null && s.shown(p)) {
+            if (s.navTitle() != null && shown(s, p)) {
                 b.append("<a href=\"#").append(s.id()).append("\">").append(esc(s.navTitle())).append("</a> ");
             }
         }
         b.append("</nav>\n</header>\n");
+    }
+
+    /**
+     * Whether the page has section {@code s}: as the section decides, and on a page of result
+     * documents alone (no audit's report) only the sections that do not report an audit's data.
+     */
+    private static boolean shown(PageSection s, Page p) {
+        boolean resultsOnly = p.data().encoders().isEmpty() && !p.results().isEmpty();
+        return s.shown(p) && !(resultsOnly && s.auditSection());
     }
 
     /** A text resource of this package, such as the page's style sheet. */

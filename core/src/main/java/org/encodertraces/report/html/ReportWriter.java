@@ -74,7 +74,7 @@ public final class ReportWriter {
         List<Note> notes = new ArrayList<>(data.notes());
         sources.notes().forEach(n -> notes.add(new Note(Note.Section.GENERAL, n)));
         data = new ReportData(data.title(), data.created(), data.dataset(), data.encoders(), data.probes(), data.knn(), data.retrieval(),
-                data.audit(), notes, data.provenance(), data.erasure());
+                data.audit(), notes, data.provenance(), data.erasure(), data.layers(), data.zeroShot());
         Files.createDirectories(outDir);
         Path html = outDir.resolve(HtmlReport.HTML);
         AtomicFiles.writeString(html, HtmlReport.render(data, paper, cmp, sources.documents()));

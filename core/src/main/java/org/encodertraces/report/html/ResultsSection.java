@@ -17,6 +17,11 @@ import org.encodertraces.result.ResultDocument;
  */
 final class ResultsSection implements PageSection {
     @Override
+    public boolean auditSection() {
+        return false;
+    }
+
+    @Override
     public String id() {
         return "results";
     }
