@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Writes the checkpoint fixtures of org.encodertraces.encoder.checkpoint's tests.
+
+Run with Debian's torch (apt-get install python3-torch python3-torchvision; made with
+torch 1.13.1 and torchvision 0.14.1):
+
+    /usr/bin/python3 tools/checkpoint-fixtures/make_checkpoint_fixtures.py
+
+Writes under core/src/test/resources/org/encodertraces/encoder/checkpoint/:
+
+- nested.pth: a torch.save'd dict as MoCo v3 and DINO publish them (epoch, arch, an optimizer
+  state and a state_dict under module.base_encoder.), holding float32, float16, bfloat16, int64
+  and a non-contiguous (transposed) tensor that shares its storage; nested.expected.json holds
+  every tensor's shape and values for the reader's test.
+- tiny-resnet-moco.pth.tar: the real torchvision ResNet-50 key layout (depths 3, 4, 6, 3,
+  torchvision's Bottleneck blocks, downsample.0/.1) at base width 8 instead of 64, random
+  weights and batch-norm statistics, nested as MoCo v3's r-50-1000ep.pth.tar is
+  (state_dict -> module.base_encoder.*, plus a predictor that is not the encoder);
+  tiny-resnet.expected.json holds torch's pooled features (fc = Identity, eval mode) for the
+  input tensor x[n,c,h,w] = ((7n + 13c + 3h + 5w) mod 17) / 8 - 1 of shape [2, 3, 64, 64].
+- resnet50-seeded.expected.json: torch's pooled features of a FULL-SIZE torchvision/timm
+  ResNet-50 whose weights are the seeded formula below (the Java test writes the same weights
+  into a temporary safetensors file, so the 100 MB checkpoint is never committed), for the image
+  resnet50-input.png (224x224, made here) preprocessed as registry entry resnet50-in1k says
+  (no resize, no crop at 224x224; /255, ImageNet mean and std).
+
+The seeded formula, in double precision then rounded to float32, for a tensor named K:
+  h = polynomial hash of K's UTF-8 bytes (h = (h*31 + b) mod 2^31, from 0)
+  x = (i*1103515245 + h) mod 2^31; x = (x*1103515245 + 12345) mod 2^31; u = x/2^30 - 1
+  conv / linear weight: u * sqrt(3) * sqrt(2 / fan_in);  linear bias: 0.01 u
+  bn weight: 1 + 0.1 u; bn bias: 0.1 u; running_mean: 0.1 u; running_var: 1 + 0.25 (u + 1)
+  num_batches_tracked: 0
+"""
+import json
+import math
+import pathlib
+from collections import OrderedDict
+
+import torch
+import torchvision
+from PIL import Image
+from torchvision.models.resnet import Bottleneck
+
+OUT = pathlib.Path(__file__).resolve().parent.parent.parent / "core/src/test/resources/org/encodertraces/encoder/checkpoint"
+
+
+def tensor_json(t):
+    return {"shape": list(t.shape), "values": [float(v) for v in t.detach().float().reshape(-1).tolist()]}
+
+
+def nested():
+    g = torch.Generator().manual_seed(26)
+    base = torch.randn(3, 2, generator=g)
+    sd = OrderedDict()
+    sd["module.base_encoder.patch_embed.proj.weight"] = torch.randn(2, 3, generator=g)
+    sd["module.base_encoder.half"] = torch.randn(4, generator=g).half()
+    sd["module.base_encoder.bf16"] = torch.randn(3, generator=g).bfloat16()
+    sd["module.base_encoder.transposed"] = base.t()
+    sd["module.base_encoder.same_storage"] = base
+    sd["module.base_encoder.bn.num_batches_tracked"] = torch.tensor(12345, dtype=torch.int64)
+    sd["module.predictor.0.weight"] = torch.randn(2, 2, generator=g)
+    ckpt = {"epoch": 300, "arch": "vit_small", "lr": 1.5e-4, "flags": [True, None, (1, "two")],
+            "state_dict": sd,
+            "optimizer": {"state": {0: {"exp_avg": torch.zeros(2)}}, "param_groups": [{"lr": 0.1, "params": [0]}]}}
+    torch.save(ckpt, OUT / "nested.pth")
+    expected = {k[len("module.base_encoder."):]: tensor_json(v) for k, v in sd.items() if k.startswith("module.base_encoder.")}
+    (OUT / "nested.expected.json").write_text(json.dumps(expected, indent=1) + "\n")
+
+
+class TinyResNet(torch.nn.Module):
+    """torchvision's ResNet-50 layout at another base width (torchvision hard-codes 64)."""
+
+    def __init__(self, width, layers=(3, 4, 6, 3)):
+        super().__init__()
+        self.inplanes = width
+        self.conv1 = torch.nn.Conv2d(3, width, 7, 2, 3, bias=False)
+        self.bn1 = torch.nn.BatchNorm2d(width)
+        self.relu = torch.nn.ReLU(inplace=True)
+        self.maxpool = torch.nn.MaxPool2d(3, 2, 1)
+        self.layer1 = self._make_layer(width, layers[0], 1)
+        self.layer2 = self._make_layer(width * 2, layers[1], 2)
+        self.layer3 = self._make_layer(width * 4, layers[2], 2)
+        self.layer4 = self._make_layer(width * 8, layers[3], 2)
+
+    def _make_layer(self, planes, blocks, stride):
+        down = None
+        if stride != 1 or self.inplanes != planes * 4:
+            down = torch.nn.Sequential(torch.nn.Conv2d(self.inplanes, planes * 4, 1, stride, bias=False),
+                                       torch.nn.BatchNorm2d(planes * 4))
+        mods = [Bottleneck(self.inplanes, planes, stride, down)]
+        self.inplanes = planes * 4
+        mods += [Bottleneck(self.inplanes, planes) for _ in range(1, blocks)]
+        return torch.nn.Sequential(*mods)
+
+    def forward(self, x):
+        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        return torch.flatten(torch.nn.functional.adaptive_avg_pool2d(x, 1), 1)
+
+
+def randomise_bn(model, g):
+    for m in model.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            n = m.num_features
+            m.weight.data = 1 + 0.1 * torch.randn(n, generator=g)
+            m.bias.data = 0.1 * torch.randn(n, generator=g)
+            m.running_mean = 0.1 * torch.randn(n, generator=g)
+            m.running_var = 1 + 0.25 * torch.rand(n, generator=g)
+
+
+def formula_input(n, c, h, w):
+    i = torch.arange(n).view(n, 1, 1, 1) * 7 + torch.arange(c).view(1, c, 1, 1) * 13 \
+        + torch.arange(h).view(1, 1, h, 1) * 3 + torch.arange(w).view(1, 1, 1, w) * 5
+    return (i % 17).float() / 8 - 1
+
+
+def tiny_resnet():
+    torch.manual_seed(26)
+    g = torch.Generator().manual_seed(261)
+    model = TinyResNet(8)
+    randomise_bn(model, g)
+    model.eval()
+    sd = OrderedDict(("module.base_encoder." + k, v) for k, v in model.state_dict().items())
+    sd["module.base_encoder.fc.weight"] = torch.randn(10, 256, generator=g)
+    sd["module.base_encoder.fc.bias"] = torch.randn(10, generator=g)
+    sd["module.predictor.0.weight"] = torch.randn(4, 10, generator=g)
+    torch.save({"epoch": 1000, "arch": "resnet50", "state_dict": sd, "optimizer": {"state": {}, "param_groups": []}},
+               OUT / "tiny-resnet-moco.pth.tar")
+    with torch.no_grad():
+        out = model(formula_input(2, 3, 64, 64))
+    (OUT / "tiny-resnet.expected.json").write_text(json.dumps(
+        {"input": "x[n,c,h,w] = ((7n + 13c + 3h + 5w) mod 17) / 8 - 1, shape [2, 3, 64, 64]",
+         "tolerance": "1e-4 relative to the largest |feature|", "features": tensor_json(out)}) + "\n")
+
+
+def key_hash(name):
+    h = 0
+    for b in name.encode("utf-8"):
+        h = (h * 31 + b) % 2**31
+    return h
+
+
+def seeded(name, shape):
+    n = math.prod(shape)
+    i = torch.arange(n, dtype=torch.int64)
+    x = (i * 1103515245 + key_hash(name)) % 2**31
+    x = (x * 1103515245 + 12345) % 2**31
+    u = x.double() / 2**30 - 1
+    last = name.rsplit(".", 1)[1]
+    if last == "num_batches_tracked":
+        return torch.zeros((), dtype=torch.int64)
+    if len(shape) >= 2:
+        fan_in = math.prod(shape[1:])
+        v = u * math.sqrt(3) * math.sqrt(2 / fan_in)
+    elif name.startswith("fc."):
+        v = 0.01 * u
+    elif last == "weight":
+        v = 1 + 0.1 * u
+    elif last == "bias" or last == "running_mean":
+        v = 0.1 * u
+    elif last == "running_var":
+        v = 1 + 0.25 * (u + 1)
+    else:
+        raise ValueError(name)
+    return v.float().reshape(shape)
+
+
+def resnet50_seeded():
+    model = torchvision.models.resnet50()
+    sd = OrderedDict((k, seeded(k, list(v.shape))) for k, v in model.state_dict().items())
+    model.load_state_dict(sd)
+    model.fc = torch.nn.Identity()
+    model.eval()
+    w = h = 224
+    img = Image.new("RGB", (w, h))
+    img.putdata([((x * 3 + y) % 256, (x * y) % 251, (255 - x + 2 * y) % 256) for y in range(h) for x in range(w)])
+    img.save(OUT / "resnet50-input.png")
+    data = torch.tensor(list(img.getdata()), dtype=torch.float32).view(h, w, 3).permute(2, 0, 1) / 255
+    mean = torch.tensor([0.485, 0.456, 0.406]).view(3, 1, 1)
+    std = torch.tensor([0.229, 0.224, 0.225]).view(3, 1, 1)
+    with torch.no_grad():
+        out = model(((data - mean) / std).unsqueeze(0))
+    (OUT / "resnet50-seeded.expected.json").write_text(json.dumps(
+        {"model": "torchvision.models.resnet50 (same keys as timm resnet50), seeded weights (see the script)",
+         "input": "resnet50-input.png", "tolerance": "1e-3 relative to the largest |feature|",
+         "keys": len(sd), "features": tensor_json(out)}) + "\n")
+
+
+if __name__ == "__main__":
+    OUT.mkdir(parents=True, exist_ok=True)
+    nested()
+    tiny_resnet()
+    resnet50_seeded()
