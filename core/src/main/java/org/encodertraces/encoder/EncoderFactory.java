@@ -129,6 +129,11 @@ public final class EncoderFactory {
                 throw new IOException("model " + m.text() + ": file " + p + " not found"
                         + (m.entry() != null && m.entry().source() instanceof ModelSource.SharedFile ? " (set TRACES_SHARED)" : ""));
             }
+            if (m.entry() != null && CheckpointModels.isCheckpointName(p.getFileName().toString())) {
+                Path built = CheckpointModels.build(m.entry(), p, settings.cache().root());
+                check(built, m);
+                return new Prepared(ref, built);
+            }
             check(p, m);
             return new Prepared(ref, p);
         }
@@ -192,7 +197,9 @@ public final class EncoderFactory {
         }
         OnnxEncoder enc = OnnxEncoder.open(o);
         String sha = enc.provenanceRecord().runtime().modelSha256();
-        String source = m.hubFile() != null ? "hf:" + m.hubFile() : "file " + p.file();
+        String source = m.hubFile() != null ? "hf:" + m.hubFile()
+                : m.localFile() != null && !m.localFile().equals(p.file()) ? "checkpoint " + m.localFile() + " built to " + p.file()
+                : "file " + p.file();
         RegistryEntry e = m.entry();
         EncoderDescription d = e == null
                 ? new EncoderDescription(m.name(), m.name(), EncoderFamily.OTHER, null, sha,

@@ -207,14 +207,34 @@ public sealed interface ModelRef extends java.io.Serializable permits ModelRef.B
 
     private static ModelRef declared(String t, String id, String target, Registry registry) {
         RegistryEntry e = registry.find(id).orElseThrow(() -> new BadModelException(t, "'" + id + "' before '=' is not a registry id"
-                + closeIds(id, registry) + "; the form is ID=FILE.onnx or ID=hf:ORG/REPO/PATH.onnx"));
+                + closeIds(id, registry) + "; the form is ID=FILE.onnx, ID=FILE.safetensors|.pth or ID=hf:ORG/REPO/PATH.onnx"));
         String setup = "registry entry " + e.id() + " (declared)";
         if (target.startsWith("hf:")) {
             HubFile hf = hubFile(t, target);
             return new Onnx(t, e.id() + "@" + hubName(hf), e, null, hf, null, null, e.inputName(), e.embedding(), e.preprocessing(), setup);
         }
+        if (CheckpointModels.isCheckpointName(target)) {
+            return declaredCheckpoint(t, e, target);
+        }
         Path file = existingOnnx(t, target);
         return new Onnx(t, e.id() + "@" + stem(file), e, file, null, null, null, e.inputName(), e.embedding(), e.preprocessing(), setup);
+    }
+
+    /** {@code ID=FILE.safetensors} / {@code ID=FILE.pth}: a checkpoint of the entry's architecture, built into ONNX by {@code EncoderFactory.prepare}. */
+    private static ModelRef declaredCheckpoint(String t, RegistryEntry e, String target) {
+        if (CheckpointModels.forEntry(e).isEmpty()) {
+            throw new BadModelException(t, "no Java graph builder for " + e.id() + " (" + e.architecture() + ") yet; checkpoints are built for "
+                    + String.join(", ", CheckpointModels.ids()) + ". Export it to ONNX with the recipe ('traces models' shows it) and pass "
+                    + e.id() + "=FILE.onnx");
+        }
+        Path file = Path.of(target);
+        if (!Files.isRegularFile(file)) {
+            throw new BadModelException(t, "checkpoint file " + file + " not found");
+        }
+        String n = file.getFileName().toString();
+        String stem = n.replaceFirst("(?i)(\\.pth\\.tar|\\.safetensors|\\.pth|\\.pt|\\.bin)$", "");
+        return new Onnx(t, e.id() + "@" + stem, e, file, null, null, null, e.inputName(), e.embedding(), e.preprocessing(),
+                "registry entry " + e.id() + " (declared; checkpoint built to ONNX)");
     }
 
     private static String closeIds(String id, Registry registry) {

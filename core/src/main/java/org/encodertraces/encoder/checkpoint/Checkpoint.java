@@ -177,6 +177,15 @@ public final class Checkpoint {
         return new WeightTensor(name, dtype, shape, v);
     }
 
+    /**
+     * The tensors under a key prefix, with the prefix removed.
+     *
+     * @throws CheckpointException when no key starts with it (the message lists the keys' first parts)
+     */
+    public Checkpoint under(String prefix) throws CheckpointException {
+        return new Checkpoint(file, select(file, tensors, prefix));
+    }
+
     /** The file read. */
     public Path file() {
         return file;

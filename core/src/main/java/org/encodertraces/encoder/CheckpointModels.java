@@ -1,0 +1,119 @@
+package org.encodertraces.encoder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.encodertraces.encoder.checkpoint.Checkpoint;
+import org.encodertraces.encoder.checkpoint.CheckpointException;
+import org.encodertraces.encoder.graph.ResNetGraph;
+import org.encodertraces.io.AtomicFiles;
+import org.encodertraces.provenance.Hashes;
+import org.encodertraces.provenance.ToolInfo;
+
+/**
+ * Registry encoders whose published checkpoint (safetensors or torch {@code .pth}) we turn into
+ * an ONNX model in Java, and that build, done once per checkpoint: {@code --model
+ * resnet50-in1k=FILE.safetensors} runs a user's checkpoint of a known architecture without the
+ * Python export recipe.
+ *
+ * <p>The built model lives in our cache ({@code built/} under the cache root), named by the
+ * registry id, the checkpoint's sha256 and the builder's version; beside it a small record holds
+ * both sha256s (checkpoint and built ONNX), and the built file is used again only when both still
+ * match, so a changed checkpoint or a damaged build is built afresh.
+ */
+public final class CheckpointModels {
+    /** Changes whenever a builder's output for the same checkpoint changes, so old builds are not reused. */
+    static final String BUILDER_VERSION = "b1";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * How one registry encoder's checkpoint becomes a graph.
+     *
+     * @param architecture the builder, as messages name it
+     * @param keyPrefixes key prefixes tried in order (the first that some key starts with is removed; {@code ""} keeps keys)
+     */
+    public record Build(String architecture, List<String> keyPrefixes) {
+    }
+
+    private static final Build RESNET50 = new Build("ResNet-50 (torchvision/timm layout)", List.of(""));
+    private static final Map<String, Build> BUILDS = Map.of(
+            "resnet50-in1k", RESNET50,
+            "dino-rn50", RESNET50,
+            "mocov3-rn50", new Build("ResNet-50 (torchvision layout, MoCo v3 checkpoint)",
+                    List.of("state_dict.module.base_encoder.", "module.base_encoder.", "")));
+
+    private CheckpointModels() {
+    }
+
+    /** How the entry's checkpoint is built, when a builder exists for its architecture. */
+    public static Optional<Build> forEntry(RegistryEntry e) {
+        return Optional.ofNullable(BUILDS.get(e.id()));
+    }
+
+    /** The registry ids whose checkpoints are built in Java, sorted. */
+    public static List<String> ids() {
+        return BUILDS.keySet().stream().sorted().toList();
+    }
+
+    /** Whether a file name is a checkpoint's ({@code .safetensors}, {@code .pth}, {@code .pth.tar}, {@code .pt}, {@code .bin}). */
+    public static boolean isCheckpointName(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.endsWith(".safetensors") || n.endsWith(".pth") || n.endsWith(".pth.tar") || n.endsWith(".pt") || n.endsWith(".bin");
+    }
+
+    /**
+     * The ONNX model built from {@code checkpoint} for registry entry {@code e}: the cached build
+     * when its record matches, else built now and recorded.
+     *
+     * @param cacheRoot our cache's root; the build goes under {@code built/}
+     * @throws CheckpointException when the checkpoint cannot be read or does not fit the architecture
+     * @throws IllegalArgumentException when the entry has no builder
+     */
+    public static Path build(RegistryEntry e, Path checkpoint, Path cacheRoot) throws IOException {
+        Build b = forEntry(e).orElseThrow(() -> new IllegalArgumentException(e.id() + " has no checkpoint builder"));
+        String sha = Hashes.sha256(checkpoint);
+        Path dir = cacheRoot.resolve("built");
+        Path onnx = dir.resolve(e.id() + "-" + sha.substring(0, 16) + "-" + BUILDER_VERSION + ".onnx");
+        Path record = dir.resolve(onnx.getFileName() + ".json");
+        if (Files.isRegularFile(onnx) && Files.isRegularFile(record)) {
+            try {
+                JsonNode r = JSON.readTree(record.toFile());
+                if (sha.equals(r.path("checkpoint_sha256").asText()) && Hashes.sha256(onnx).equals(r.path("onnx_sha256").asText())) {
+                    return onnx;
+                }
+            } catch (IOException ignored) {
+                // an unreadable record: build again
+            }
+        }
+        Checkpoint c = read(checkpoint, b);
+        byte[] model = ResNetGraph.build(c, ResNetGraph.RESNET50, ToolInfo.version(),
+                b.architecture() + " built by encoder-traces from " + checkpoint.getFileName() + " (sha256 " + sha + ") for registry entry " + e.id());
+        Files.createDirectories(dir);
+        AtomicFiles.writeBytes(onnx, model);
+        Map<String, String> r = new java.util.LinkedHashMap<>();
+        r.put("registry_id", e.id());
+        r.put("architecture", b.architecture());
+        r.put("builder_version", BUILDER_VERSION);
+        r.put("checkpoint", checkpoint.toAbsolutePath().toString());
+        r.put("checkpoint_sha256", sha);
+        r.put("onnx_sha256", Hashes.sha256(model));
+        AtomicFiles.writeString(record, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r) + "\n");
+        return onnx;
+    }
+
+    private static Checkpoint read(Path file, Build b) throws IOException {
+        Checkpoint all = Checkpoint.read(file);
+        for (String p : b.keyPrefixes()) {
+            if (p.isEmpty() || all.tensors().keySet().stream().anyMatch(k -> k.startsWith(p))) {
+                return p.isEmpty() ? all : all.under(p);
+            }
+        }
+        return all;
+    }
+}
