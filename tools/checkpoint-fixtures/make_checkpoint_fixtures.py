@@ -186,8 +186,162 @@ def resnet50_seeded():
          "keys": len(sd), "features": tensor_json(out)}) + "\n")
 
 
+class TimmBlock(torch.nn.Module):
+    """timm's ViT Block: pre-norm attention (fused qkv) and MLP, optional LayerScale (ls1/ls2.gamma)."""
+
+    def __init__(self, d, heads, mlp, eps, layerscale):
+        super().__init__()
+        self.heads = heads
+        self.norm1 = torch.nn.LayerNorm(d, eps=eps)
+        self.attn = torch.nn.Module()
+        self.attn.qkv = torch.nn.Linear(d, 3 * d)
+        self.attn.proj = torch.nn.Linear(d, d)
+        self.norm2 = torch.nn.LayerNorm(d, eps=eps)
+        self.mlp = torch.nn.Module()
+        self.mlp.fc1 = torch.nn.Linear(d, mlp)
+        self.mlp.fc2 = torch.nn.Linear(mlp, d)
+        if layerscale:
+            self.ls1 = torch.nn.Module()
+            self.ls1.gamma = torch.nn.Parameter(torch.rand(d) + 0.5)
+            self.ls2 = torch.nn.Module()
+            self.ls2.gamma = torch.nn.Parameter(torch.rand(d) + 0.5)
+        self.layerscale = layerscale
+
+    def forward(self, x):
+        n, t, d = x.shape
+        qkv = self.attn.qkv(self.norm1(x)).reshape(n, t, 3, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)
+        q, k, v = qkv.unbind(0)
+        a = ((q @ k.transpose(-2, -1)) * (d // self.heads) ** -0.5).softmax(-1)
+        y = self.attn.proj((a @ v).transpose(1, 2).reshape(n, t, d))
+        x = x + (y * self.ls1.gamma if self.layerscale else y)
+        y = self.mlp.fc2(torch.nn.functional.gelu(self.mlp.fc1(self.norm2(x))))
+        return x + (y * self.ls2.gamma if self.layerscale else y)
+
+
+class TimmViT(torch.nn.Module):
+    """timm's VisionTransformer key layout (class token, learned pos_embed over class + patches,
+    optional register tokens after the class token, final norm, class-token pooling, a head the
+    embedding does not use)."""
+
+    def __init__(self, img=32, patch=8, d=32, depth=2, heads=4, mlp=64, eps=1e-6, regs=0, layerscale=False):
+        super().__init__()
+        self.patch_embed = torch.nn.Module()
+        self.patch_embed.proj = torch.nn.Conv2d(3, d, patch, patch)
+        self.cls_token = torch.nn.Parameter(torch.randn(1, 1, d) * 0.5)
+        if regs:
+            self.reg_token = torch.nn.Parameter(torch.randn(1, regs, d) * 0.5)
+        self.regs = regs
+        self.pos_embed = torch.nn.Parameter(torch.randn(1, 1 + (img // patch) ** 2, d) * 0.5)
+        self.blocks = torch.nn.Sequential(*[TimmBlock(d, heads, mlp, eps, layerscale) for _ in range(depth)])
+        self.norm = torch.nn.LayerNorm(d, eps=eps)
+        self.head = torch.nn.Linear(d, 10)
+
+    def forward(self, x):
+        x = self.patch_embed.proj(x).flatten(2).transpose(1, 2)
+        x = torch.cat([self.cls_token.expand(x.shape[0], -1, -1), x], 1) + self.pos_embed
+        if self.regs:
+            x = torch.cat([x[:, :1], self.reg_token.expand(x.shape[0], -1, -1), x[:, 1:]], 1)
+        return self.norm(self.blocks(x))[:, 0]
+
+
+class QuickGELU(torch.nn.Module):
+    def forward(self, x):
+        return x * torch.sigmoid(1.702 * x)
+
+
+class ClipBlock(torch.nn.Module):
+    """OpenCLIP's ResidualAttentionBlock: ln_1, nn.MultiheadAttention (in_proj, out_proj), ln_2, mlp.c_fc/c_proj."""
+
+    def __init__(self, d, heads, mlp, quick):
+        super().__init__()
+        self.ln_1 = torch.nn.LayerNorm(d)
+        self.attn = torch.nn.MultiheadAttention(d, heads)
+        self.ln_2 = torch.nn.LayerNorm(d)
+        self.mlp = torch.nn.Sequential(OrderedDict([("c_fc", torch.nn.Linear(d, mlp)),
+                                                    ("gelu", QuickGELU() if quick else torch.nn.GELU()),
+                                                    ("c_proj", torch.nn.Linear(mlp, d))]))
+
+    def forward(self, x):
+        h = self.ln_1(x)
+        x = x + self.attn(h, h, h, need_weights=False)[0]
+        return x + self.mlp(self.ln_2(x))
+
+
+class ClipVisual(torch.nn.Module):
+    """OpenCLIP's VisionTransformer key layout (visual.*): conv1 without bias, class_embedding,
+    positional_embedding, ln_pre, transformer.resblocks, ln_post on the class token, proj."""
+
+    def __init__(self, img=32, patch=8, d=32, depth=2, heads=4, mlp=128, out=16, quick=True):
+        super().__init__()
+        self.conv1 = torch.nn.Conv2d(3, d, patch, patch, bias=False)
+        self.class_embedding = torch.nn.Parameter(torch.randn(d) * 0.5)
+        self.positional_embedding = torch.nn.Parameter(torch.randn(1 + (img // patch) ** 2, d) * 0.5)
+        self.ln_pre = torch.nn.LayerNorm(d)
+        self.transformer = torch.nn.Module()
+        self.transformer.resblocks = torch.nn.Sequential(*[ClipBlock(d, heads, mlp, quick) for _ in range(depth)])
+        self.ln_post = torch.nn.LayerNorm(d)
+        self.proj = torch.nn.Parameter(torch.randn(d, out) * d ** -0.5)
+
+    def forward(self, x):
+        x = self.conv1(x).flatten(2).transpose(1, 2)
+        x = torch.cat([self.class_embedding.expand(x.shape[0], 1, -1), x], 1) + self.positional_embedding
+        x = self.ln_pre(x).permute(1, 0, 2)
+        x = self.transformer.resblocks(x).permute(1, 0, 2)
+        return self.ln_post(x[:, 0]) @ self.proj
+
+
+def randomise_ln(model, g):
+    for m in model.modules():
+        if isinstance(m, torch.nn.LayerNorm):
+            m.weight.data = 1 + 0.2 * torch.randn(m.weight.shape, generator=g)
+            m.bias.data = 0.2 * torch.randn(m.bias.shape, generator=g)
+
+
+def save_safetensors(path, tensors):
+    """safetensors without the safetensors package: header JSON + little-endian data."""
+    header, blobs, offset = {}, [], 0
+    for k, v in tensors.items():
+        b = bytes(v.detach().contiguous().float().reshape(-1).view(torch.uint8).tolist())
+        header[k] = {"dtype": "F32", "shape": list(v.shape), "data_offsets": [offset, offset + len(b)]}
+        blobs.append(b)
+        offset += len(b)
+    h = json.dumps(header).encode()
+    h += b" " * (-len(h) % 8)
+    with open(path, "wb") as f:
+        f.write(len(h).to_bytes(8, "little"))
+        f.write(h)
+        for b in blobs:
+            f.write(b)
+
+
+def vits():
+    torch.manual_seed(2626)
+    g = torch.Generator().manual_seed(262)
+    cases = {
+        "tiny-vit-timm": (TimmViT(), 2, None),
+        "tiny-vit-timm-reg": (TimmViT(regs=4, layerscale=True), 2, None),
+        "tiny-vit-openclip": (ClipVisual(quick=True), 2, "visual."),
+        "tiny-vit-openclip-gelu": (ClipVisual(quick=False), 2, "visual."),
+    }
+    expected = {}
+    for name, (model, n, prefix) in cases.items():
+        randomise_ln(model, g)
+        model.eval()
+        sd = OrderedDict(((prefix or "") + k, v) for k, v in model.state_dict().items())
+        if prefix:
+            sd["logit_scale"] = torch.tensor(4.6)
+            sd["text_projection"] = torch.randn(8, 16, generator=g)
+        save_safetensors(OUT / (name + ".safetensors"), sd)
+        with torch.no_grad():
+            expected[name] = tensor_json(model(formula_input(n, 3, 32, 32)))
+    (OUT / "tiny-vit.expected.json").write_text(json.dumps(
+        {"input": "x[n,c,h,w] = ((7n + 13c + 3h + 5w) mod 17) / 8 - 1, shape [2, 3, 32, 32]",
+         "tolerance": "1e-4 relative to the largest |feature|", "features": expected}) + "\n")
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     nested()
     tiny_resnet()
     resnet50_seeded()
+    vits()

@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.encodertraces.encoder.checkpoint.Checkpoint;
 import org.encodertraces.encoder.checkpoint.CheckpointException;
 import org.encodertraces.encoder.graph.ResNetGraph;
+import org.encodertraces.encoder.graph.ViTGraph;
 import org.encodertraces.io.AtomicFiles;
 import org.encodertraces.provenance.Hashes;
 import org.encodertraces.provenance.ToolInfo;
@@ -32,21 +33,58 @@ public final class CheckpointModels {
     static final String BUILDER_VERSION = "b1";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Builds an ONNX model from a checkpoint's tensors (keys without prefix). */
+    @FunctionalInterface
+    public interface GraphBuilder {
+        /** The model's bytes. */
+        byte[] build(Checkpoint checkpoint, String producerVersion, String docString) throws CheckpointException;
+    }
+
     /**
      * How one registry encoder's checkpoint becomes a graph.
      *
-     * @param architecture the builder, as messages name it
+     * @param architecture the architecture and layout, as messages and the model's doc string name it
      * @param keyPrefixes key prefixes tried in order (the first that some key starts with is removed; {@code ""} keeps keys)
+     * @param builder the graph builder
      */
-    public record Build(String architecture, List<String> keyPrefixes) {
+    public record Build(String architecture, List<String> keyPrefixes, GraphBuilder builder) {
     }
 
-    private static final Build RESNET50 = new Build("ResNet-50 (torchvision/timm layout)", List.of(""));
-    private static final Map<String, Build> BUILDS = Map.of(
-            "resnet50-in1k", RESNET50,
-            "dino-rn50", RESNET50,
-            "mocov3-rn50", new Build("ResNet-50 (torchvision layout, MoCo v3 checkpoint)",
-                    List.of("state_dict.module.base_encoder.", "module.base_encoder.", "")));
+    private static Build resnet(String architecture, String... prefixes) {
+        return new Build(architecture, List.of(prefixes), (c, v, d) -> ResNetGraph.build(c, ResNetGraph.RESNET50, v, d));
+    }
+
+    private static Build vit(String architecture, ViTGraph.Layout layout, int heads, String... prefixes) {
+        ViTGraph.Config cfg = layout == ViTGraph.Layout.TIMM
+                ? new ViTGraph.Config(layout, heads, 1e-6f, ViTGraph.Activation.GELU)
+                : new ViTGraph.Config(layout, heads, 1e-5f, ViTGraph.Activation.GELU);
+        return new Build(architecture, List.of(prefixes), (c, v, d) -> ViTGraph.build(c, cfg, v, d));
+    }
+
+    private static final String[] MOCO = {"state_dict.module.base_encoder.", "module.base_encoder.", ""};
+
+    /**
+     * The builds. Head counts and LayerNorm epsilons are the published configurations': timm
+     * {@code vit_base_patch32_224} 12 heads, {@code vit_large_patch32_224} and {@code vit_huge_patch14_224}
+     * 16 (timm/models/vision_transformer.py, LayerNorm eps 1e-6); MoCo v3 {@code vit_small} and
+     * {@code vit_base} 12 heads, eps 1e-6 (moco-v3 vits.py); OpenCLIP ViT-B-16/B-32 width/head_width
+     * 768/64 = 12, ViT-L-14 1024/64 = 16, ViT-g-14 1408/88 = 16, nn.GELU (no quick_gelu in these
+     * configs), LayerNorm eps 1e-5 (open_clip model_configs/*.json, transformer.py).
+     */
+    private static final Map<String, Build> BUILDS = Map.ofEntries(
+            Map.entry("resnet50-in1k", resnet("ResNet-50 (torchvision/timm layout)", "")),
+            Map.entry("dino-rn50", resnet("ResNet-50 (torchvision layout)", "")),
+            Map.entry("mocov3-rn50", resnet("ResNet-50 (torchvision layout, MoCo v3 checkpoint)", MOCO)),
+            Map.entry("vit-in21k-b32", vit("ViT-B/32 (timm layout)", ViTGraph.Layout.TIMM, 12, "")),
+            Map.entry("vit-in21k-l32", vit("ViT-L/32 (timm layout)", ViTGraph.Layout.TIMM, 16, "")),
+            Map.entry("vit-in21k-h14", vit("ViT-H/14 (timm layout)", ViTGraph.Layout.TIMM, 16, "")),
+            Map.entry("mocov3-vits", vit("ViT-S/16 (timm layout, MoCo v3 checkpoint)", ViTGraph.Layout.TIMM, 12, MOCO)),
+            Map.entry("mocov3-vitb", vit("ViT-B/16 (timm layout, MoCo v3 checkpoint)", ViTGraph.Layout.TIMM, 12, MOCO)),
+            Map.entry("openclip-laion2b-vit-b16", vit("ViT-B/16 (OpenCLIP layout)", ViTGraph.Layout.OPENCLIP, 12, "visual.")),
+            Map.entry("openclip-laion2b-vit-g14", vit("ViT-g/14 (OpenCLIP layout)", ViTGraph.Layout.OPENCLIP, 16, "visual.")),
+            Map.entry("openclip-datacomp-vit-b16", vit("ViT-B/16 (OpenCLIP layout)", ViTGraph.Layout.OPENCLIP, 12, "visual.")),
+            Map.entry("openclip-datacomp-vit-b32", vit("ViT-B/32 (OpenCLIP layout)", ViTGraph.Layout.OPENCLIP, 12, "visual.")),
+            Map.entry("openclip-datacomp-vit-l14", vit("ViT-L/14 (OpenCLIP layout)", ViTGraph.Layout.OPENCLIP, 16, "visual.")));
 
     private CheckpointModels() {
     }
@@ -92,7 +130,7 @@ public final class CheckpointModels {
             }
         }
         Checkpoint c = read(checkpoint, b);
-        byte[] model = ResNetGraph.build(c, ResNetGraph.RESNET50, ToolInfo.version(),
+        byte[] model = b.builder().build(c, ToolInfo.version(),
                 b.architecture() + " built by encoder-traces from " + checkpoint.getFileName() + " (sha256 " + sha + ") for registry entry " + e.id());
         Files.createDirectories(dir);
         AtomicFiles.writeBytes(onnx, model);

@@ -174,7 +174,7 @@ class CheckpointModelCliTest {
     }
 
     @Test
-    void aMocoCheckpointOfTheWrongWidthOrAnUnbuiltArchitectureIsRefusedBeforeAnyWork() throws Exception {
+    void aCheckpointThatDoesNotFitItsEntryOrAnUnbuiltArchitectureIsRefusedNamingWhy() throws Exception {
         Path img = images(tmp.resolve("img"));
         Path moco = tmp.resolve("tiny.pth.tar");
         try (InputStream in = CheckpointModelCliTest.class.getResourceAsStream(FIXTURES + "tiny-resnet-moco.pth.tar")) {
@@ -184,6 +184,16 @@ class CheckpointModelCliTest {
                 "-o", tmp.resolve("o1").toString());
         assertEquals(2, unbuilt.exit(), unbuilt.out() + unbuilt.err());
         assertTrue(unbuilt.err().contains("no Java graph builder for clip-vit-b16"), unbuilt.err());
+
+        // a ViT checkpoint of another configuration (width 32) declared as MoCo v3 ViT-S (12 heads): refused, naming why
+        Path vit = tmp.resolve("tiny-vit-timm.safetensors");
+        try (InputStream in = CheckpointModelCliTest.class.getResourceAsStream(FIXTURES + "tiny-vit-timm.safetensors")) {
+            Files.write(vit, in.readAllBytes());
+        }
+        CliRun small = CliRun.withEnv(env(), "embed", "--images", img.toString(), "--model", "mocov3-vits=" + vit, "--quiet",
+                "-o", tmp.resolve("o3").toString());
+        assertTrue(small.exit() != 0, small.out() + small.err());
+        assertTrue(small.err().contains(vit + ": width 32 is not divisible by 12 heads"), small.err());
 
         Path garbage = Files.writeString(tmp.resolve("notes.safetensors"), "not weights at all");
         CliRun bad = CliRun.withEnv(env(), "embed", "--images", img.toString(), "--model", "resnet50-in1k=" + garbage, "--quiet",

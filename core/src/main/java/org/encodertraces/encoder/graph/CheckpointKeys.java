@@ -25,6 +25,11 @@ final class CheckpointKeys {
         this.layout = layout;
     }
 
+    /** The checkpoint's file, for messages. */
+    java.nio.file.Path file() {
+        return checkpoint.file();
+    }
+
     /** Whether the checkpoint has the key. */
     boolean has(String key) {
         return checkpoint.tensors().containsKey(key);
