@@ -339,9 +339,105 @@ def vits():
          "tolerance": "1e-4 relative to the largest |feature|", "features": expected}) + "\n")
 
 
+class LayerNorm2d(torch.nn.LayerNorm):
+    """timm's LayerNorm2d: LayerNorm over the channels of an NCHW map."""
+
+    def forward(self, x):
+        return super().forward(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+
+
+class ConvNeXtBlock(torch.nn.Module):
+    """timm's ConvNeXtBlock with conv_mlp=False: depthwise 7x7, LayerNorm, Linear MLP, gamma."""
+
+    def __init__(self, c, eps):
+        super().__init__()
+        self.conv_dw = torch.nn.Conv2d(c, c, 7, padding=3, groups=c)
+        self.norm = torch.nn.LayerNorm(c, eps=eps)
+        self.mlp = torch.nn.Module()
+        self.mlp.fc1 = torch.nn.Linear(c, 4 * c)
+        self.mlp.fc2 = torch.nn.Linear(4 * c, c)
+        self.gamma = torch.nn.Parameter(torch.rand(c) + 0.5)
+
+    def forward(self, x):
+        y = self.norm(self.conv_dw(x).permute(0, 2, 3, 1))
+        y = self.mlp.fc2(torch.nn.functional.gelu(self.mlp.fc1(y))) * self.gamma
+        return x + y.permute(0, 3, 1, 2)
+
+
+class ConvNeXt(torch.nn.Module):
+    """timm's ConvNeXt key layout (stem.0/1, stages.i.downsample.0/1, stages.i.blocks.j, head.norm,
+    head.fc); the embedding is timm's num_classes=0 forward: global average, head.norm, flatten."""
+
+    def __init__(self, dims=(8, 16, 32, 64), depths=(1, 1, 2, 1), eps=1e-6):
+        super().__init__()
+        self.stem = torch.nn.Sequential(torch.nn.Conv2d(3, dims[0], 4, 4), LayerNorm2d(dims[0], eps=eps))
+        self.stages = torch.nn.Sequential()
+        for i, (d, n) in enumerate(zip(dims, depths)):
+            st = torch.nn.Module()
+            st.downsample = torch.nn.Identity() if i == 0 else torch.nn.Sequential(
+                LayerNorm2d(dims[i - 1], eps=eps), torch.nn.Conv2d(dims[i - 1], d, 2, 2))
+            st.blocks = torch.nn.Sequential(*[ConvNeXtBlock(d, eps) for _ in range(n)])
+            self.stages.add_module(str(i), st)
+        self.head = torch.nn.Module()
+        self.head.norm = LayerNorm2d(dims[-1], eps=eps)
+        self.head.fc = torch.nn.Linear(dims[-1], 10)
+
+    def forward(self, x):
+        x = self.stem(x)
+        for st in self.stages:
+            x = st.blocks(st.downsample(x))
+        return self.head.norm(x.mean((2, 3), keepdim=True)).flatten(1)
+
+
+class ClipConvNeXt(torch.nn.Module):
+    """OpenCLIP's TimmModel around a ConvNeXt trunk (visual.trunk.*) with its head: a Linear
+    projection without bias (head.proj) or an MLP (head.mlp.fc1 with bias, GELU, fc2 without)."""
+
+    def __init__(self, proj, eps, out=12):
+        super().__init__()
+        self.trunk = ConvNeXt(eps=eps)
+        del self.trunk.head.fc
+        self.head = torch.nn.Module()
+        if proj == "linear":
+            self.head.proj = torch.nn.Linear(64, out, bias=False)
+        else:
+            self.head.mlp = torch.nn.Module()
+            self.head.mlp.fc1 = torch.nn.Linear(64, 2 * out)
+            self.head.mlp.fc2 = torch.nn.Linear(2 * out, out, bias=False)
+        self.proj = proj
+
+    def forward(self, x):
+        x = self.trunk(x)
+        if self.proj == "linear":
+            return self.head.proj(x)
+        return self.head.mlp.fc2(torch.nn.functional.gelu(self.head.mlp.fc1(x)))
+
+
+def convnexts():
+    torch.manual_seed(2627)
+    g = torch.Generator().manual_seed(263)
+    cases = {
+        "tiny-convnext-timm": (ConvNeXt(), None),
+        "tiny-convnext-openclip-linear": (ClipConvNeXt("linear", 1e-6), "visual."),
+        "tiny-convnext-openclip-mlp-eps5": (ClipConvNeXt("mlp", 1e-5), "visual."),
+    }
+    expected = {}
+    for name, (model, prefix) in cases.items():
+        randomise_ln(model, g)
+        model.eval()
+        sd = OrderedDict(((prefix or "") + k, v) for k, v in model.state_dict().items())
+        save_safetensors(OUT / (name + ".safetensors"), sd)
+        with torch.no_grad():
+            expected[name] = tensor_json(model(formula_input(2, 3, 64, 64)))
+    (OUT / "tiny-convnext.expected.json").write_text(json.dumps(
+        {"input": "x[n,c,h,w] = ((7n + 13c + 3h + 5w) mod 17) / 8 - 1, shape [2, 3, 64, 64]",
+         "tolerance": "1e-4 relative to the largest |feature|", "features": expected}) + "\n")
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     nested()
     tiny_resnet()
     resnet50_seeded()
     vits()
+    convnexts()

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.encodertraces.encoder.checkpoint.Checkpoint;
 import org.encodertraces.encoder.checkpoint.CheckpointException;
+import org.encodertraces.encoder.graph.ConvNeXtGraph;
 import org.encodertraces.encoder.graph.ResNetGraph;
 import org.encodertraces.encoder.graph.ViTGraph;
 import org.encodertraces.io.AtomicFiles;
@@ -61,6 +62,10 @@ public final class CheckpointModels {
         return new Build(architecture, List.of(prefixes), (c, v, d) -> ViTGraph.build(c, cfg, v, d));
     }
 
+    private static Build convnext(String architecture, ConvNeXtGraph.Layout layout, float eps, String... prefixes) {
+        return new Build(architecture, List.of(prefixes), (c, v, d) -> ConvNeXtGraph.build(c, layout, eps, v, d));
+    }
+
     private static final String[] MOCO = {"state_dict.module.base_encoder.", "module.base_encoder.", ""};
 
     /**
@@ -69,7 +74,9 @@ public final class CheckpointModels {
      * 16 (timm/models/vision_transformer.py, LayerNorm eps 1e-6); MoCo v3 {@code vit_small} and
      * {@code vit_base} 12 heads, eps 1e-6 (moco-v3 vits.py); OpenCLIP ViT-B-16/B-32 width/head_width
      * 768/64 = 12, ViT-L-14 1024/64 = 16, ViT-g-14 1408/88 = 16, nn.GELU (no quick_gelu in these
-     * configs), LayerNorm eps 1e-5 (open_clip model_configs/*.json, transformer.py).
+     * configs), LayerNorm eps 1e-5 (open_clip model_configs/*.json, transformer.py); ConvNeXts: timm
+     * LayerNorm eps 1e-6, {@code convnext_xxlarge} 1e-5 (timm/models/convnext.py), the OpenCLIP head
+     * (linear or MLP projection) found from the keys.
      */
     private static final Map<String, Build> BUILDS = Map.ofEntries(
             Map.entry("resnet50-in1k", resnet("ResNet-50 (torchvision/timm layout)", "")),
@@ -84,7 +91,11 @@ public final class CheckpointModels {
             Map.entry("openclip-laion2b-vit-g14", vit("ViT-g/14 (OpenCLIP layout)", ViTGraph.Layout.OPENCLIP, 16, "visual.")),
             Map.entry("openclip-datacomp-vit-b16", vit("ViT-B/16 (OpenCLIP layout)", ViTGraph.Layout.OPENCLIP, 12, "visual.")),
             Map.entry("openclip-datacomp-vit-b32", vit("ViT-B/32 (OpenCLIP layout)", ViTGraph.Layout.OPENCLIP, 12, "visual.")),
-            Map.entry("openclip-datacomp-vit-l14", vit("ViT-L/14 (OpenCLIP layout)", ViTGraph.Layout.OPENCLIP, 16, "visual.")));
+            Map.entry("openclip-datacomp-vit-l14", vit("ViT-L/14 (OpenCLIP layout)", ViTGraph.Layout.OPENCLIP, 16, "visual.")),
+            Map.entry("convnext-in22k-t", convnext("ConvNeXt-T (timm layout)", ConvNeXtGraph.Layout.TIMM, 1e-6f, "")),
+            Map.entry("openclip-laion2b-convnext-b", convnext("ConvNeXt-B (OpenCLIP tower)", ConvNeXtGraph.Layout.OPENCLIP, 1e-6f, "visual.")),
+            Map.entry("openclip-laion2b-convnext-l", convnext("ConvNeXt-L (OpenCLIP tower)", ConvNeXtGraph.Layout.OPENCLIP, 1e-6f, "visual.")),
+            Map.entry("openclip-laion2b-convnext-xxl", convnext("ConvNeXt-XXL (OpenCLIP tower)", ConvNeXtGraph.Layout.OPENCLIP, 1e-5f, "visual.")));
 
     private CheckpointModels() {
     }

@@ -4,7 +4,8 @@
  * checks every tensor's shape and fails naming a missing, misshapen or unexpected key, and
  * writes the model through {@link org.encodertraces.encoder.onnx.OnnxGraphWriter}. Today:
  * bottleneck ResNets in the torchvision/timm layout ({@link org.encodertraces.encoder.graph.ResNetGraph}) and
- * Vision Transformers in timm's and OpenCLIP's layouts ({@link org.encodertraces.encoder.graph.ViTGraph}).
+ * Vision Transformers in timm's and OpenCLIP's layouts ({@link org.encodertraces.encoder.graph.ViTGraph}), ConvNeXts
+ * in timm's layout and OpenCLIP's towers around it ({@link org.encodertraces.encoder.graph.ConvNeXtGraph}).
  *
  * <p>Knows architectures and key layouts; not where a checkpoint comes from or how an encoder runs.
  */
