@@ -143,6 +143,12 @@ public final class CheckpointModels {
         Checkpoint c = read(checkpoint, b);
         byte[] model = b.builder().build(c, ToolInfo.version(),
                 b.architecture() + " built by encoder-traces from " + checkpoint.getFileName() + " (sha256 " + sha + ") for registry entry " + e.id());
+        long width = org.encodertraces.encoder.onnx.OnnxGraphInfo.read(model).outputs().stream()
+                .filter(o -> o.name().equals("embedding")).mapToLong(o -> o.dims().get(o.dims().size() - 1)).findFirst().orElse(-1);
+        if (width != e.embeddingDim()) {
+            throw new CheckpointException(checkpoint, "its " + b.architecture() + " embedding is " + width + " wide; registry entry "
+                    + e.id() + " is " + e.embeddingDim() + " wide: not a checkpoint of " + (e.studyName() != null ? e.studyName() : e.id()));
+        }
         Files.createDirectories(dir);
         AtomicFiles.writeBytes(onnx, model);
         Map<String, String> r = new java.util.LinkedHashMap<>();

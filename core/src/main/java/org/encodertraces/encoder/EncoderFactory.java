@@ -140,6 +140,9 @@ public final class EncoderFactory {
         HubFile hf = m.hubFile();
         HubClient hub = settings.hub();
         Path file;
+        if (m.entry() != null && CheckpointModels.isCheckpointName(hf.path())) {
+            return new Prepared(ref, hubCheckpoint(m, hf, settings));
+        }
         if (hub == null) {
             if (!settings.cache().offline() && settings.hubProblem() != null && settings.cache().find(hf).isEmpty()) {
                 throw new IllegalArgumentException(settings.hubProblem());
@@ -156,6 +159,23 @@ public final class EncoderFactory {
             hub.download(data, null, settings.progress().apply(data), FileCheck.NONE);
         }
         return new Prepared(ref, file);
+    }
+
+    /** A checkpoint on the Hub (downloaded, or from the cache offline), built into ONNX once. */
+    private static Path hubCheckpoint(ModelRef.Onnx m, HubFile hf, Settings settings) throws IOException {
+        Path ckpt;
+        if (settings.hub() == null) {
+            if (!settings.cache().offline() && settings.hubProblem() != null && settings.cache().find(hf).isEmpty()) {
+                throw new IllegalArgumentException(settings.hubProblem());
+            }
+            ckpt = settings.cache().require(hf);
+        } else {
+            // the file is checked by reading it when the graph is built (a checkpoint is not ONNX); the Hub's LFS sha256 is verified on download
+            ckpt = settings.hub().download(hf, m.expectedSha256(), settings.progress().apply(hf), FileCheck.NONE);
+        }
+        Path built = CheckpointModels.build(m.entry(), ckpt, settings.cache().root());
+        check(built, m);
+        return built;
     }
 
     private static ExportSpec hubSpec(ModelRef.HubWithSpec h, Settings settings) throws IOException {

@@ -174,6 +174,26 @@ class CheckpointModelCliTest {
     }
 
     @Test
+    void aHubCheckpointIsDownloadedOnceBuiltOnceAndUsedOffline() throws Exception {
+        byte[] weights = Files.readAllBytes(seededResNet50(tmp.resolve("seeded.safetensors")));
+        Path img = images(tmp.resolve("img"));
+        String model = "resnet50-in1k=hf:testorg/resnet50.a1_in1k/model.safetensors";
+        try (HubServer hub = new HubServer().lfs("testorg/resnet50.a1_in1k", "main", "model.safetensors", weights)) {
+            Map<String, String> online = env();
+            online.put("HF_ENDPOINT", hub.endpoint());
+            CliRun r = CliRun.withEnv(online, "embed", "--images", img.toString(), "--model", model, "--quiet", "-o", tmp.resolve("o1").toString());
+            assertEquals(0, r.exit(), r.out() + r.err());
+            assertEquals(2048, onlySet(tmp.resolve("o1")).dim());
+            assertEquals(1, hub.gets("testorg/resnet50.a1_in1k", "main", "model.safetensors"));
+        }
+        Map<String, String> offline = env();
+        offline.put("HF_HUB_OFFLINE", "1");
+        CliRun r = CliRun.withEnv(offline, "embed", "--images", img.toString(), "--model", model, "--quiet", "-o", tmp.resolve("o2").toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertEquals(onlySet(tmp.resolve("o1")).row(0)[5], onlySet(tmp.resolve("o2")).row(0)[5]);
+    }
+
+    @Test
     void aCheckpointThatDoesNotFitItsEntryOrAnUnbuiltArchitectureIsRefusedNamingWhy() throws Exception {
         Path img = images(tmp.resolve("img"));
         Path moco = tmp.resolve("tiny.pth.tar");
@@ -184,6 +204,13 @@ class CheckpointModelCliTest {
                 "-o", tmp.resolve("o1").toString());
         assertEquals(2, unbuilt.exit(), unbuilt.out() + unbuilt.err());
         assertTrue(unbuilt.err().contains("no Java graph builder for clip-vit-b16"), unbuilt.err());
+
+        // a ResNet-50 layout at width 8 declared as MoCo v3 RN50 (2048 wide): not the study's encoder, refused
+        CliRun narrow = CliRun.withEnv(env(), "embed", "--images", img.toString(), "--model", "mocov3-rn50=" + moco, "--quiet",
+                "-o", tmp.resolve("o0").toString());
+        assertTrue(narrow.exit() != 0, narrow.out() + narrow.err());
+        assertTrue(narrow.err().contains(moco + ": its ResNet-50 (torchvision layout, MoCo v3 checkpoint) embedding is 256 wide; registry entry"
+                + " mocov3-rn50 is 2048 wide"), narrow.err());
 
         // a ViT checkpoint of another configuration (width 32) declared as MoCo v3 ViT-S (12 heads): refused, naming why
         Path vit = tmp.resolve("tiny-vit-timm.safetensors");
