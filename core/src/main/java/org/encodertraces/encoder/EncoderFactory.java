@@ -118,6 +118,11 @@ public final class EncoderFactory {
         ModelRef.Onnx m = (ModelRef.Onnx) ref;
         if (m.recipe() != null) {
             ModelSource.Recipe r = m.recipe();
+            ModelSource.PublishedCheckpoint c = r.checkpoint();
+            if (c != null && c.url() != null && m.entry() != null && CheckpointModels.forEntry(m.entry()).isPresent()) {
+                throw new IOException("model " + m.text() + " is published as a checkpoint outside the Hub, which is not downloaded for you:"
+                        + " fetch " + c.url() + " and pass --model " + m.entry().id() + "=FILE (the graph is built in Java)");
+            }
             throw new IOException("model " + m.text() + " has no published ONNX export of the study's weights: run 'python3 "
                     + r.script() + " " + String.join(" ", r.args()) + " --out DIR' where torch/open_clip/timm are installed,"
                     + " then pass --model DIR/NAME.onnx (its .spec.json beside it is read) or --model " + m.entry().id()

@@ -266,6 +266,12 @@ public sealed interface ModelRef extends java.io.Serializable permits ModelRef.B
             sha = h.sha256();
         } else {
             recipe = (ModelSource.Recipe) src;
+            ModelSource.PublishedCheckpoint c = recipe.checkpoint();
+            if (c != null && c.onHub() && CheckpointModels.forEntry(e).isPresent()) {
+                // the published checkpoint is built into ONNX by EncoderFactory.prepare; the recipe stays the documented fallback
+                return new Onnx(t, name, e, null, new HubFile(c.repo(), c.revision(), c.file()), c.sha256(), null, e.inputName(),
+                        e.embedding(), e.preprocessing(), "registry entry " + e.id() + " (published checkpoint built to ONNX)");
+            }
         }
         return new Onnx(t, name, e, local, hub, sha, recipe, e.inputName(), e.embedding(), e.preprocessing(), "registry entry " + e.id());
     }

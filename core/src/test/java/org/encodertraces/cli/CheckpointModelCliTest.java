@@ -174,21 +174,24 @@ class CheckpointModelCliTest {
     }
 
     @Test
-    void aHubCheckpointIsDownloadedOnceBuiltOnceAndUsedOffline() throws Exception {
+    void aRegistryCheckpointOnTheHubIsDownloadedOnceBuiltOnceAndUsedOffline() throws Exception {
         byte[] weights = Files.readAllBytes(seededResNet50(tmp.resolve("seeded.safetensors")));
         Path img = images(tmp.resolve("img"));
-        String model = "resnet50-in1k=hf:testorg/resnet50.a1_in1k/model.safetensors";
-        try (HubServer hub = new HubServer().lfs("testorg/resnet50.a1_in1k", "main", "model.safetensors", weights)) {
+        // the registry's coordinate for resnet50-in1k (timm/resnet50.a1_in1k, model.safetensors), served by a loopback "Hub"
+        try (HubServer hub = new HubServer().lfs("timm/resnet50.a1_in1k", "main", "model.safetensors", weights)) {
             Map<String, String> online = env();
             online.put("HF_ENDPOINT", hub.endpoint());
-            CliRun r = CliRun.withEnv(online, "embed", "--images", img.toString(), "--model", model, "--quiet", "-o", tmp.resolve("o1").toString());
+            CliRun r = CliRun.withEnv(online, "embed", "--images", img.toString(), "--model", "resnet50-in1k", "--quiet",
+                    "-o", tmp.resolve("o1").toString());
             assertEquals(0, r.exit(), r.out() + r.err());
             assertEquals(2048, onlySet(tmp.resolve("o1")).dim());
-            assertEquals(1, hub.gets("testorg/resnet50.a1_in1k", "main", "model.safetensors"));
+            assertEquals(1, hub.gets("timm/resnet50.a1_in1k", "main", "model.safetensors"));
         }
+        // offline, the same file given as a Hub address comes from the cache
         Map<String, String> offline = env();
         offline.put("HF_HUB_OFFLINE", "1");
-        CliRun r = CliRun.withEnv(offline, "embed", "--images", img.toString(), "--model", model, "--quiet", "-o", tmp.resolve("o2").toString());
+        CliRun r = CliRun.withEnv(offline, "embed", "--images", img.toString(), "--model", "resnet50-in1k=hf:timm/resnet50.a1_in1k/model.safetensors",
+                "--quiet", "-o", tmp.resolve("o2").toString());
         assertEquals(0, r.exit(), r.out() + r.err());
         assertEquals(onlySet(tmp.resolve("o1")).row(0)[5], onlySet(tmp.resolve("o2")).row(0)[5]);
     }
@@ -221,6 +224,13 @@ class CheckpointModelCliTest {
                 "-o", tmp.resolve("o3").toString());
         assertTrue(small.exit() != 0, small.out() + small.err());
         assertTrue(small.err().contains(vit + ": width 32 is not divisible by 12 heads"), small.err());
+
+        // a checkpoint published outside the Hub: the message says where to fetch it and how to pass it
+        CliRun byHand = CliRun.withEnv(env(), "embed", "--images", img.toString(), "--model", "mocov3-rn50", "--quiet",
+                "-o", tmp.resolve("o4").toString());
+        assertTrue(byHand.exit() != 0, byHand.out() + byHand.err());
+        assertTrue(byHand.err().contains("fetch https://dl.fbaipublicfiles.com/moco-v3/r-50-1000ep/r-50-1000ep.pth.tar and pass --model"
+                + " mocov3-rn50=FILE"), byHand.err());
 
         Path garbage = Files.writeString(tmp.resolve("notes.safetensors"), "not weights at all");
         CliRun bad = CliRun.withEnv(env(), "embed", "--images", img.toString(), "--model", "resnet50-in1k=" + garbage, "--quiet",
