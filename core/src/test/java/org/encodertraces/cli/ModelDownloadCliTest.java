@@ -102,8 +102,15 @@ class ModelDownloadCliTest {
         assertFalse(r.err().contains("\tat ") || r.err().contains("Exception in"), "stack trace printed:\n" + r.err());
     }
 
+    /**
+     * Where a download is: the Hugging Face layout, which with only TRACES_CACHE set lives in
+     * TRACES_CACHE/huggingface/hub (a pinned revision is its snapshot's name; another revision's
+     * commit is in refs/). The loopback Hub reports the same commit for every file.
+     */
     private Path cached(String repo, String rev, String path) {
-        return tmp.resolve("cache/hub").resolve(repo.replace("/", "--")).resolve(rev).resolve(path);
+        String commit = rev.matches("[0-9a-f]{40}") ? rev : "0123456789abcdef0123456789abcdef01234567";
+        return tmp.resolve("cache/huggingface/hub").resolve("models--" + repo.replace("/", "--")).resolve("snapshots").resolve(commit)
+                .resolve(path);
     }
 
     @Test
