@@ -19,7 +19,14 @@ public final class OnnxGraphWriter {
     private static final int ATTR_INT = 2;
     private static final int ATTR_INTS = 7;
 
+    /**
+     * The most weight bytes one model file takes: protobuf cannot encode a message of 2 GB or more,
+     * and larger models need ONNX external data, which this writer does not write.
+     */
+    public static final long MAX_WEIGHT_BYTES = 2_000_000_000L;
+
     private final ProtoWriter graph = new ProtoWriter();
+    private long weightBytes;
 
     /** A graph with the given name. */
     public OnnxGraphWriter(String name) {
@@ -92,6 +99,11 @@ public final class OnnxGraphWriter {
         }
         if (n != values.length) {
             throw new IllegalArgumentException("tensor '" + name + "' has " + values.length + " values, shape needs " + n);
+        }
+        weightBytes += 4L * values.length;
+        if (weightBytes > MAX_WEIGHT_BYTES) {
+            throw new IllegalArgumentException("the model's weights pass " + MAX_WEIGHT_BYTES / 1_000_000 + " MB at tensor '" + name
+                    + "': one ONNX file cannot hold 2 GB (protobuf's limit), and writing weights as ONNX external data is not supported yet");
         }
         ProtoWriter t = new ProtoWriter();
         for (long d : dims) {
