@@ -48,12 +48,17 @@ class ExtractionTest {
         return dir;
     }
 
+    /** What the last {@link #run} printed on standard error, for assertion messages. */
+    private static volatile String lastErr = "";
+
     static int run(String... args) {
         CommandLine cl = TracesCli.commandLine();
         cl.setOut(new PrintWriter(new StringWriter()));
         StringWriter err = new StringWriter();
         cl.setErr(new PrintWriter(err));
-        return cl.execute(args);
+        int exit = cl.execute(args);
+        lastErr = err.toString();
+        return exit;
     }
 
     @Test
@@ -110,7 +115,7 @@ class ExtractionTest {
         assertFalse(Files.exists(killed.resolve("scenes__MASK_90__builtin_jpeg-forensic.safetensors")),
                 "killed before the end (otherwise this test proves nothing)");
 
-        assertEquals(1, run(concat(common, "-o", killed.toString())));
+        assertEquals(1, run(concat(common, "-o", killed.toString())), () -> "the resumed run: " + lastErr);
         for (String op : new String[] {"JPEG85_444", "MASK_90"}) {
             String base = "scenes__" + op + "__builtin_jpeg-forensic";
             assertArrayEquals(Files.readAllBytes(whole.resolve(base + ".safetensors")), Files.readAllBytes(killed.resolve(base + ".safetensors")), op);
