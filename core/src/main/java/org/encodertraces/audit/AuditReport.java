@@ -145,6 +145,39 @@ public final class AuditReport {
                 encoders, probes, knn, retrieval, datasetAudit, notes, artifact.toJson()).withErasure(erasure).withZeroShot(zeroShot);
     }
 
+    /** The report data of an outcome with the trace curves over depth of {@code audit --layers}, and their notes. */
+    public static ReportData data(Audit.Outcome o, List<LayerStage.Result> layers, List<Note> layerNotes) {
+        ReportData d = data(o);
+        List<org.encodertraces.report.LayerRow> rows = new ArrayList<>();
+        java.util.Set<String> known = new java.util.HashSet<>();
+        d.encoders().forEach(e -> known.add(e.id()));
+        for (LayerStage.Result r : layers) {
+            if (!known.contains(r.model())) {
+                continue; // the model's own run left nothing to report (no encoder row)
+            }
+            for (LayerStage.Point p : r.points()) {
+                ProbeResult pr = p.probe();
+                Double pos = p.knn() == null ? null : p.knn().accuracy().get(KnnSetup.POS_SAME);
+                Double neg = p.knn() == null ? null : p.knn().accuracy().get(KnnSetup.NEG_SAME);
+                rows.add(new org.encodertraces.report.LayerRow(r.model(), p.layer().depth(), r.layers().size(), p.layer().name(),
+                        p.layer().dim(), p.task(), pr.accuracyMean(), pr.repeats().size() > 1 ? pr.accuracyStd() : null, pr.repeats().size(),
+                        pr.chanceLevel(), pr.testSize(), pos, neg, p.knn() == null ? null : p.knn().queries()));
+            }
+        }
+        return d.withLayers(rows, layerNotes);
+    }
+
+    /** Writes the report of an outcome with its trace curves over depth; returns the HTML path. */
+    public static Path write(Audit.Outcome o, List<LayerStage.Result> layers, List<Note> layerNotes, Path sharedDir, Path outDir)
+            throws IOException {
+        PaperResults paper = null;
+        Path paperDir = sharedDir == null ? null : sharedDir.resolve("reference").resolve("paper-results");
+        if (paperDir != null && Files.isDirectory(paperDir)) {
+            paper = PaperResults.load(paperDir);
+        }
+        return ReportWriter.write(data(o, layers, layerNotes), paper, outDir).html();
+    }
+
     private static ProbeRow probeRow(String task, ProbeKind kind, String encoder, ProbeResult r) {
         List<List<Long>> confusion = new ArrayList<>();
         for (long[] row : r.metrics().confusion()) {

@@ -65,6 +65,12 @@ public final class StageTimes implements Audit.Listener {
         if (message.startsWith("near-duplicates")) {
             return "near-duplicates";
         }
+        if (message.startsWith("layers: embedding ")) {
+            return "layers: embedding";
+        }
+        if (message.contains(" at depth ")) {
+            return "layers: probes and kNN";
+        }
         if (message.startsWith("embedding ")) {
             return "embedding";
         }

@@ -6,7 +6,8 @@
  * {@link org.encodertraces.audit.Audit#run} extracts or reuses every embedding set, then runs the
  * processing probes, their masked variants, kNN under controlled processing, pair retrieval, and, with
  * EXIF, the acquisition probes and dataset audit ({@link org.encodertraces.audit.AcquisitionStage}) and
- * the after-erasure comparison ({@link org.encodertraces.audit.ErasureStage}).
+ * the after-erasure comparison ({@link org.encodertraces.audit.ErasureStage}); with {@code --layers}, the
+ * same probes and kNN gap at every depth of each ONNX model ({@link org.encodertraces.audit.LayerStage}).
  * {@link org.encodertraces.audit.AuditFiles} writes each experiment's own result documents and
  * {@link org.encodertraces.audit.AuditReport} hands the outcome to {@code report}.
  *

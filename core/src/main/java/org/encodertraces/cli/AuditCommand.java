@@ -13,6 +13,7 @@ import org.encodertraces.audit.StageTimes;
 import org.encodertraces.audit.AuditConfig;
 import org.encodertraces.audit.AuditFiles;
 import org.encodertraces.audit.ErasureStage;
+import org.encodertraces.audit.LayerStage;
 import org.encodertraces.audit.ZeroShotStage;
 import org.encodertraces.data.Dataset;
 import org.encodertraces.io.OutputLock;
@@ -115,6 +116,12 @@ public final class AuditCommand implements Callable<Integer> {
             + " (leace:jpeg, inlp:jpeg) and measure it on the other images (repeatable; TASK must be one of --tasks)"})
     List<String> erase = new ArrayList<>();
 
+    @Option(names = "--layers", paramLabel = "auto|NAME,...", split = ",", description = {"also measure the processing probes (and the"
+            + " kNN gap) at every depth of each ONNX model: auto = every residual block's output found from the graph, or the tensors"
+            + " named; each pooled as the encoder pools, all read in one pass per image; the report gets a 'Traces over depth' section"
+            + " (curves with intervals, CSV, LaTeX)"})
+    List<String> layers;
+
     @Option(names = "--zero-shot", description = {"also read each processing task out of the embeddings with the model's own text"
             + " tower (CLIP, OpenCLIP, SigLIP; a CLIP trained by traces train --objective clip): text_model.onnx or text.onnx and"
             + " tokenizer.json beside the model, fetched from the same Hub repository; accuracy on the linear probe's test rows,"
@@ -163,14 +170,18 @@ public final class AuditCommand implements Callable<Integer> {
             if (refused != null) {
                 throw new UsageException(refused);
             }
+            layerChoice = layerChoice(layers, refs, cfg);
             models = Models.prepare(refs, CliEnv.of(spec), n, err, quiet);
+            if (layerChoice != null) {
+                models.checkLayers(layerChoice);
+            }
             requests = erasureRequests(cfg, n);
             zeroShotRequest = zeroShotRequest(cfg, models, n);
-        } catch (IllegalArgumentException | java.io.IOException e) {
+        } catch (IllegalArgumentException | java.io.IOException | org.encodertraces.encoder.EncoderException e) {
             throw new UsageException(e);
         }
         if (dryRun) {
-            printPlan(Audit.plan(ds, cfg).withNotes(datasetNotes), cfg, out, o, requests);
+            printPlan(Audit.plan(ds, cfg).withNotes(datasetNotes), cfg, out, o, requests, layerChoice);
             java.util.Optional<String> holder = OutputLock.holder(out);
             if (holder.isPresent()) {
                 o.println("  note: " + out + " is in use by another traces run (" + holder.get() + "): what it reuses is what"
@@ -180,7 +191,7 @@ public final class AuditCommand implements Callable<Integer> {
             o.flush();
             return 0;
         }
-        return run(ds, cfg, models, out, quiet, o, err, requests, CliEnv.of(spec), datasetNotes, zeroShotRequest);
+        return run(ds, cfg, models, out, quiet, o, err, requests, CliEnv.of(spec), datasetNotes, layerChoice, zeroShotRequest);
     }
 
     private ZeroShotStage.Request zeroShotRequest;
@@ -222,6 +233,33 @@ public final class AuditCommand implements Callable<Integer> {
     }
 
     private List<String> datasetNotes = List.of();
+
+    private List<String> layerChoice;
+
+    /**
+     * {@code --layers}: null when not given, {@code [auto]}, or the tensor names; refused for built-in
+     * encoders (no graph) and when the audit runs no processing task.
+     */
+    static List<String> layerChoice(List<String> layers, List<org.encodertraces.encoder.ModelRef> refs, AuditConfig cfg) {
+        if (layers == null) {
+            return null;
+        }
+        List<String> names = layers.stream().map(String::trim).filter(x -> !x.isEmpty()).distinct().toList();
+        if (names.isEmpty() || names.contains(org.encodertraces.encoder.LayerEncoder.AUTO) && names.size() > 1) {
+            throw new IllegalArgumentException("--layers " + String.join(",", layers) + ": give auto (every residual block's output) or"
+                    + " tensor names, not both");
+        }
+        for (org.encodertraces.encoder.ModelRef r : refs) {
+            if (r instanceof org.encodertraces.encoder.ModelRef.Builtin) {
+                throw new IllegalArgumentException("--layers: " + r.name() + " is a built-in encoder, it has no layers to read (give ONNX"
+                        + " models only)");
+            }
+        }
+        if (cfg.tasks().isEmpty()) {
+            throw new IllegalArgumentException("--layers measures the processing probes over depth: give at least one of --tasks");
+        }
+        return names;
+    }
 
     private List<ErasureStage.Request> requests = List.of();
 
@@ -282,12 +320,15 @@ public final class AuditCommand implements Callable<Integer> {
     /** As above; {@code datasetNotes} (what the dataset reader left out or merged) go into the plan's notes and the report. */
     static int run(Dataset ds, AuditConfig cfg, Models models, Path out, boolean quiet, PrintWriter o, PrintWriter err,
                    List<ErasureStage.Request> erasures, Map<String, String> env, List<String> datasetNotes) throws Exception {
-        return run(ds, cfg, models, out, quiet, o, err, erasures, env, datasetNotes, null);
+        return run(ds, cfg, models, out, quiet, o, err, erasures, env, datasetNotes, null, null);
     }
 
-    /** As above, with the zero-shot readout when {@code zeroShot} is not null. */
+    /**
+     * As above, with the trace curves over depth of {@code layers} ({@code --layers}; null: none) and the
+     * zero-shot readout when {@code zeroShot} is not null.
+     */
     static int run(Dataset ds, AuditConfig cfg, Models models, Path out, boolean quiet, PrintWriter o, PrintWriter err,
-                   List<ErasureStage.Request> erasures, Map<String, String> env, List<String> datasetNotes,
+                   List<ErasureStage.Request> erasures, Map<String, String> env, List<String> datasetNotes, List<String> layers,
                    ZeroShotStage.Request zeroShot) throws Exception {
         OutputLock lock;
         try {
@@ -297,23 +338,25 @@ public final class AuditCommand implements Callable<Integer> {
             throw UsageException.of("audit", e);
         }
         try (lock) {
-            return runLocked(ds, cfg, models, out, quiet, o, err, erasures, env, datasetNotes, zeroShot);
+            return runLocked(ds, cfg, models, out, quiet, o, err, erasures, env, datasetNotes, layers, zeroShot);
         }
     }
 
     private static int runLocked(Dataset ds, AuditConfig cfg, Models models, Path out, boolean quiet, PrintWriter o, PrintWriter err,
                                  List<ErasureStage.Request> erasures, Map<String, String> env, List<String> datasetNotes,
-                                 ZeroShotStage.Request zeroShot) throws Exception {
+                                 List<String> layers, ZeroShotStage.Request zeroShot) throws Exception {
         Audit.Plan plan = Audit.plan(ds, cfg).withNotes(datasetNotes);
         String nothing = Audit.nothingToRun(plan);
         if (nothing != null) {
             throw UsageException.of("audit", nothing);
         }
-        Printed printed = printPlan(plan, cfg, out, o, erasures);
+        Printed printed = printPlan(plan, cfg, out, o, erasures, layers);
         AuditEstimate left = printed.left();
         boolean resumed = printed.resumed();
         Audit.Outcome outcome;
         StageTimes clock;
+        List<LayerStage.Result> layerResults = List.of();
+        List<org.encodertraces.report.Note> layerNotes = new ArrayList<>();
         try (Progress progress = Progress.of(env, err, "audit", 0, quiet);
              Interruption interruption = Interruption.announce(err, "traces audit: interrupted; rerun the same command to"
                      + " resume (finished embedding sets and committed shards are kept)")) {
@@ -333,12 +376,21 @@ public final class AuditCommand implements Callable<Integer> {
                 }
             });
             outcome = Audit.run(plan, cfg, out, models::open, clock, erasures, zeroShot);
+            if (layers != null) {
+                layerResults = LayerStage.run(plan, cfg, out, m -> models.openLayers(m, layers), clock, layerNotes);
+            }
             clock.finish();
         } catch (IllegalArgumentException | java.io.IOException | org.encodertraces.encoder.EncoderException e) {
             throw UsageException.of("audit", e);
         }
         AuditFiles.write(outcome, out);
-        Path report = ReportOutput.write(outcome, models.sharedDir(), out);
+        Path report;
+        if (layers != null) {
+            LayerStage.write(layerResults, plan, cfg, out, outcome.started());
+            report = ReportOutput.write(outcome, layerResults, layerNotes, models.sharedDir(), out);
+        } else {
+            report = ReportOutput.write(outcome, models.sharedDir(), out);
+        }
         o.println();
         o.print(AuditFiles.summary(outcome));
         o.printf("%ntook %s (estimated %s%s); per stage, measured (estimated):", minutes(clock.elapsed()), minutes(left.total()),
@@ -378,8 +430,8 @@ public final class AuditCommand implements Callable<Integer> {
      * Prints the plan: images and their sizes, what an earlier run into {@code out} left to reuse,
      * the time estimate per stage (of what is left), the experiments and the notes.
      */
-    private static Printed printPlan(Audit.Plan plan, AuditConfig cfg, Path out, PrintWriter o, List<ErasureStage.Request> erasures)
-            throws java.io.IOException {
+    private static Printed printPlan(Audit.Plan plan, AuditConfig cfg, Path out, PrintWriter o, List<ErasureStage.Request> erasures,
+                                     List<String> layers) throws java.io.IOException {
         Dataset ds = plan.dataset();
         List<AuditEstimate.Reuse> reuse = AuditEstimate.reuse(plan, cfg, out);
         AuditEstimate left = AuditEstimate.remaining(plan, cfg, reuse);
@@ -408,6 +460,12 @@ public final class AuditCommand implements Callable<Integer> {
                     ? "fit " + q.fit().method().id() + " on the training split of " + q.task().name().toLowerCase(java.util.Locale.ROOT)
                     + ", then every experiment raw and erased on the other images (about twice their cost again)"
                     : "every experiment raw and erased on the images it was not fitted on (about twice their cost again)");
+        }
+        if (layers != null) {
+            o.printf("  - %-9s %-22s %s%n", "layers", String.join(",", layers), "the processing probes"
+                    + (plan.steps().stream().anyMatch(s -> s.kind().equals("knn")) ? " and the kNN gap" : "") + " at every depth read ("
+                    + (layers.equals(List.of(org.encodertraces.encoder.LayerEncoder.AUTO)) ? "each residual block's output" : "the named tensors")
+                    + ", then the embedding), one more pass per image over the tasks' operations (not in the estimate above)");
         }
         for (var note : plan.notes()) {
             o.println("  note: " + note.text());

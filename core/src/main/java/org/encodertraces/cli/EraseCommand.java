@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
                         + "operations, or an integer label tensor such as an acquisition attribute) after which a linear probe "
                         + "cannot predict the trace. It is a safetensors file with a JSON sidecar (method, concepts, inputs "
                         + "with sha256, encoder sha256 and dimension, the images it was fitted on)."},
-        subcommands = {EraseFitCommand.class, EraseApplyCommand.class, EraseEvaluateCommand.class})
+        subcommands = {EraseFitCommand.class, EraseApplyCommand.class, EraseExportCommand.class, EraseEvaluateCommand.class})
 public final class EraseCommand implements Runnable {
     @Spec
     CommandSpec spec;

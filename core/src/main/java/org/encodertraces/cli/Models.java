@@ -72,6 +72,22 @@ final class Models {
         return EncoderFactory.open(p, settings);
     }
 
+    /** Checks, before any work, that every model has the layers {@code choice} names (or residual blocks, for auto). */
+    void checkLayers(List<String> choice) throws IOException {
+        for (EncoderFactory.Prepared p : byName.values()) {
+            EncoderFactory.checkLayers(p, choice);
+        }
+    }
+
+    /** Opens the model of this name read at several depths ({@code auto} or tensor names). */
+    org.encodertraces.encoder.LayerEncoder openLayers(String name, List<String> choice) {
+        EncoderFactory.Prepared p = byName.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no prepared model named " + name);
+        }
+        return EncoderFactory.openLayers(p, settings, choice);
+    }
+
     /** Opens the model of this name with another ONNX Runtime thread count and spinning choice. */
     Encoder open(String name, int intraOpThreads, boolean spinning) {
         EncoderFactory.Prepared p = byName.get(name);

@@ -14,4 +14,10 @@ final class ReportOutput {
     static Path write(Audit.Outcome outcome, Path sharedDir, Path out) throws IOException {
         return AuditReport.write(outcome, sharedDir, out);
     }
+
+    /** Writes the report with the trace curves over depth ({@code --layers}) and their notes. */
+    static Path write(Audit.Outcome outcome, java.util.List<org.encodertraces.audit.LayerStage.Result> layers,
+                      java.util.List<org.encodertraces.report.Note> notes, Path sharedDir, Path out) throws IOException {
+        return AuditReport.write(outcome, layers, notes, sharedDir, out);
+    }
 }

@@ -234,6 +234,46 @@ public final class EncoderFactory {
         return new DescribedEncoder(enc, d);
     }
 
+    /**
+     * Opens a prepared ONNX model read at several depths in one pass ({@link LayerEncoder}).
+     *
+     * @param choice {@code [auto]} for every residual block's output, else tensor names
+     * @throws IllegalArgumentException for a built-in encoder, which has no graph
+     */
+    public static LayerEncoder openLayers(Prepared p, Settings settings, List<String> choice) {
+        if (!(p.ref() instanceof ModelRef.Onnx m)) {
+            throw new IllegalArgumentException("model " + p.ref().name() + " is a built-in encoder: it has no graph to read layers from");
+        }
+        OnnxEncoderOptions o = OnnxEncoderOptions.cpu(p.file(), m.embedding(), m.preprocessing())
+                .withIntraOpThreads(settings.threads()).withProvider(settings.provider(), 0).withSpinning(settings.spinning());
+        if (m.inputName() != null) {
+            o = o.withInputName(m.inputName());
+        }
+        LayerEncoder enc = LayerEncoder.open(o, choice);
+        String sha = enc.provenanceRecord().runtime().modelSha256();
+        String source = (m.hubFile() != null ? "hf:" + m.hubFile() : "file " + p.file()) + " (" + m.setupFrom() + "), at "
+                + enc.layers().size() + " depths";
+        RegistryEntry e = m.entry();
+        return enc.describedAs(e == null
+                ? new EncoderDescription(m.name(), m.name(), EncoderFamily.OTHER, null, sha, m.preprocessing(), enc.embeddingDim(), source)
+                : new EncoderDescription(m.name(), displayName(m, e), e.family(), e.studyName(), sha, m.preprocessing(),
+                        enc.embeddingDim(), source));
+    }
+
+    /**
+     * Checks that {@code choice} names tensors of this prepared ONNX model (or, for {@code auto}, that it
+     * has residual blocks), without a runtime.
+     *
+     * @throws IllegalArgumentException for a built-in encoder
+     * @throws EncoderException naming the file and what is missing
+     */
+    public static void checkLayers(Prepared p, List<String> choice) throws IOException {
+        if (!(p.ref() instanceof ModelRef.Onnx)) {
+            throw new IllegalArgumentException("model " + p.ref().name() + " is a built-in encoder: it has no graph to read layers from");
+        }
+        LayerEncoder.taps(Files.readAllBytes(p.file()), p.file(), choice);
+    }
+
     private static String displayName(ModelRef.Onnx m, RegistryEntry e) {
         String base = e.studyName() != null ? e.studyName() : e.id();
         return m.name().equals(e.id()) ? base : base + " [" + m.name().substring(m.name().indexOf('@') + 1) + "]";

@@ -79,6 +79,17 @@ public final class OnnxEncoder implements Encoder {
      *     execution provider is unavailable
      */
     public static OnnxEncoder open(OnnxEncoderOptions options) {
+        return open(options, null);
+    }
+
+    /**
+     * Opens a model as {@link #open(OnnxEncoderOptions)} does, with its bytes edited by {@code edit}
+     * before the session is created (more outputs for {@link #run}, say); the provenance names the
+     * file as it is on disk.
+     *
+     * @param edit the edit of the model bytes (after the embedding tensor is promoted), or null for none
+     */
+    public static OnnxEncoder open(OnnxEncoderOptions options, java.util.function.UnaryOperator<byte[]> edit) {
         Path file = options.modelFile();
         byte[] model = readModel(file);
         String sha256 = sha256(model);
@@ -109,6 +120,13 @@ public final class OnnxEncoder implements Encoder {
                         + OnnxValueInfo.elemTypeName(elemType) + ", an embedding must be FLOAT");
             }
             sessionBytes = OnnxModelEditor.appendOutput(model, sel.tensor(), elemType);
+        }
+        if (edit != null) {
+            try {
+                sessionBytes = edit.apply(sessionBytes != null ? sessionBytes : model);
+            } catch (IllegalArgumentException | ProtoFormatException e) {
+                throw new EncoderException("model file " + file + ": " + e.getMessage(), e);
+            }
         }
 
         OrtEnvironment env = OrtEnvironment.getEnvironment();

@@ -7,7 +7,8 @@
  * ({@link org.encodertraces.encoder.Registry}), finding, downloading, verifying and opening the model
  * ({@link org.encodertraces.encoder.EncoderFactory#prepare}, then
  * {@link org.encodertraces.encoder.EncoderFactory#open}), the ONNX Runtime implementation
- * ({@link org.encodertraces.encoder.OnnxEncoder}), the preprocessing each encoder wants as data
+ * ({@link org.encodertraces.encoder.OnnxEncoder}; read at several depths in one pass by
+ * {@link org.encodertraces.encoder.LayerEncoder}), the preprocessing each encoder wants as data
  * ({@link org.encodertraces.encoder.PreprocessSpec}) and applied as torchvision applies it
  * ({@link org.encodertraces.encoder.Preprocessor}), and what an encoder says about itself
  * ({@link org.encodertraces.encoder.EncoderDescription}, {@link org.encodertraces.encoder.EncoderProvenance}),

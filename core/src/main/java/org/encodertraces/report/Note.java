@@ -26,7 +26,9 @@ public record Note(Section section, String text) {
         /** The "after erasure" measurements. */
         ERASURE,
         /** The dataset audit: trace labels against the semantic class. */
-        AUDIT
+        AUDIT,
+        /** The trace curves over the encoder's depth ({@code audit --layers}). */
+        LAYERS
     }
 
     /** Validates. */
@@ -68,6 +70,11 @@ public record Note(Section section, String text) {
     /** A note about the dataset audit. */
     public static Note audit(String text) {
         return new Note(Section.AUDIT, text);
+    }
+
+    /** A note about the trace curves over depth. */
+    public static Note layers(String text) {
+        return new Note(Section.LAYERS, text);
     }
 
     /** The same note with {@code prefix} before its text (such as the model it was made on), in the same section. */

@@ -31,6 +31,8 @@ import java.util.Set;
  *     maps, lists, strings, numbers and booleans
  * @param erasure the "after erasure" measurements, raw beside erased on held-out images (empty when
  *     no eraser was given; absent from reports written before it existed)
+ * @param layers the trace curves over depth ({@code audit --layers}); empty, and absent from the JSON,
+ *     when the run read no layers
  * @param zeroShot zero-shot readouts of the processing tasks by encoders with a text tower (empty when not
  *     run; left out of the JSON then, so reports without it are written as before)
  */
@@ -38,6 +40,8 @@ public record ReportData(String title, String created, DatasetInfo dataset, List
                          List<ProbeRow> probes, List<KnnRow> knn, List<RetrievalRow> retrieval,
                          List<AuditRow> audit, List<Note> notes, Map<String, Object> provenance,
                          List<ErasureRow> erasure,
+                         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+                         List<LayerRow> layers,
                          @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
                          List<ZeroShotRow> zeroShot) {
     /** Validates that every row names a known encoder and that ids are unique; nulls become empty. */
@@ -58,6 +62,7 @@ public record ReportData(String title, String created, DatasetInfo dataset, List
         audit = copy(audit);
         notes = copy(notes);
         erasure = copy(erasure);
+        layers = copy(layers);
         zeroShot = copy(zeroShot);
         provenance = provenance == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
         Set<String> ids = new HashSet<>();
@@ -78,16 +83,19 @@ public record ReportData(String title, String created, DatasetInfo dataset, List
         for (ErasureRow r : erasure) {
             known(ids, r.encoderId(), "erasure row " + r.measure());
         }
+        for (LayerRow r : layers) {
+            known(ids, r.encoderId(), "layer row " + r.task() + " at depth " + r.depth());
+        }
         for (ZeroShotRow r : zeroShot) {
             known(ids, r.encoderId(), "zero-shot row " + r.task());
         }
     }
 
-    /** A report without zero-shot rows. */
+    /** A report without trace curves over depth or zero-shot rows. */
     public ReportData(String title, String created, DatasetInfo dataset, List<EncoderInfo> encoders,
                       List<ProbeRow> probes, List<KnnRow> knn, List<RetrievalRow> retrieval,
                       List<AuditRow> audit, List<Note> notes, Map<String, Object> provenance, List<ErasureRow> erasure) {
-        this(title, created, dataset, encoders, probes, knn, retrieval, audit, notes, provenance, erasure, List.of());
+        this(title, created, dataset, encoders, probes, knn, retrieval, audit, notes, provenance, erasure, List.of(), List.of());
     }
 
     /** A report without an "after erasure" section. */
@@ -99,12 +107,19 @@ public record ReportData(String title, String created, DatasetInfo dataset, List
 
     /** This report with the given "after erasure" rows. */
     public ReportData withErasure(List<ErasureRow> rows) {
-        return new ReportData(title, created, dataset, encoders, probes, knn, retrieval, audit, notes, provenance, rows, zeroShot);
+        return new ReportData(title, created, dataset, encoders, probes, knn, retrieval, audit, notes, provenance, rows, layers, zeroShot);
+    }
+
+    /** This report with the given trace curves over depth, and their notes after its own. */
+    public ReportData withLayers(List<LayerRow> rows, List<Note> layerNotes) {
+        List<Note> all = new java.util.ArrayList<>(notes);
+        all.addAll(layerNotes);
+        return new ReportData(title, created, dataset, encoders, probes, knn, retrieval, audit, all, provenance, erasure, rows, zeroShot);
     }
 
     /** This report with the given zero-shot rows. */
     public ReportData withZeroShot(List<ZeroShotRow> rows) {
-        return new ReportData(title, created, dataset, encoders, probes, knn, retrieval, audit, notes, provenance, erasure, rows);
+        return new ReportData(title, created, dataset, encoders, probes, knn, retrieval, audit, notes, provenance, erasure, layers, rows);
     }
 
     /** A report stamped with the given creation time. */

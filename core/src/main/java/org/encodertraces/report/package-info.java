@@ -8,7 +8,8 @@
  * {@code report.json} ({@link org.encodertraces.report.ReportJson}, which {@code traces report} reads
  * back), the headline in Markdown ({@link org.encodertraces.report.MarkdownSummary}), one CSV per row
  * type ({@link org.encodertraces.report.ReportCsv}) and each table as CSV and LaTeX
- * ({@link org.encodertraces.report.ReportTables}). Every figure carries its n, chance and a 95% interval
+ * ({@link org.encodertraces.report.ReportTables}), the trace curves over depth as CSV and LaTeX
+ * ({@link org.encodertraces.report.LayerRow}, {@link org.encodertraces.report.LayerTables}). Every figure carries its n, chance and a 95% interval
  * from counts ({@link org.encodertraces.report.Intervals}); the study's published figures are read from
  * its tables ({@link org.encodertraces.report.PaperResults}) and set beside ours only where like is
  * compared with like ({@link org.encodertraces.report.PaperComparison},

@@ -31,6 +31,8 @@ public enum ResultKind {
     DEDUP_CHECK("dedup-check", null),
     /** The training module's augmentation ablation. */
     ABLATION("ablation", null),
+    /** The processing probes and kNN gap at every depth of an encoder ({@code traces audit --layers}). */
+    LAYERS("layers", null),
     /** A kind this version does not know (written by a later one): listed, with no figures. */
     OTHER(null, null);
 
@@ -144,6 +146,15 @@ public enum ResultKind {
                         Map.Entry<String, JsonNode> e = it.next();
                         out.add(new Figure("probe " + e.getKey() + ", " + who, value(e.getValue()), null, null,
                                 num(run.path("chance"), e.getKey())));
+                    }
+                }
+            }
+            case LAYERS -> {
+                for (JsonNode p : m) {
+                    String at = p.path("task").asText() + " at depth " + p.path("depth").asText() + " (" + p.path("tensor").asText() + ")";
+                    out.add(new Figure("probe " + at, num(p, "accuracy"), num(p, "accuracy_std"), whole(p, "test_rows"), num(p, "chance")));
+                    if (p.has("knn_gap")) {
+                        out.add(new Figure("kNN gap " + at, num(p, "knn_gap"), null, whole(p, "knn_queries"), null, false));
                     }
                 }
             }

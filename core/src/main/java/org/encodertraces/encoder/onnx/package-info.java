@@ -3,8 +3,9 @@
  * package: checking that a file is a {@code ModelProto} and listing its inputs, outputs and external
  * data while skipping the weights ({@link org.encodertraces.encoder.onnx.OnnxFileScan}), what the main
  * graph declares ({@link org.encodertraces.encoder.onnx.OnnxGraphInfo}), and promoting an intermediate
- * tensor to a graph output so the embedding can be fetched
- * ({@link org.encodertraces.encoder.onnx.OnnxModelEditor}), over a minimal protocol-buffers reader and
+ * tensor to a graph output so the embedding can be fetched, or appending nodes and weights after one
+ * ({@link org.encodertraces.encoder.onnx.OnnxModelEditor}), finding the residual blocks' outputs from the graph's structure
+ * ({@link org.encodertraces.encoder.onnx.OnnxLayers}), over a minimal protocol-buffers reader and
  * writer ({@link org.encodertraces.encoder.onnx.ProtoReader}, {@link org.encodertraces.encoder.onnx.ProtoWriter}).
  *
  * <p>Knows the file format only, and imports no other package of ours: a download can be verified and

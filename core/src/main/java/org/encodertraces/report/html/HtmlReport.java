@@ -50,6 +50,7 @@ public final class HtmlReport {
             new KnnSection(),
             new RetrievalSection(),
             new ErasureSection(),
+            new LayersSection(),
             new DatasetAuditSection(),
             new ExportsSection(),
             new ProvenanceSection());
@@ -105,7 +106,7 @@ public final class HtmlReport {
             }
         }
         return n + (data.knn().isEmpty() ? 0 : 1) + (data.retrieval().isEmpty() ? 0 : 1)
-                + (data.audit().isEmpty() ? 0 : 1);
+                + (data.audit().isEmpty() ? 0 : 1) + LayersSection.charts(data);
     }
 
     /** The title, what the run is on, how to read the study's figures, the interval method and the navigation. */

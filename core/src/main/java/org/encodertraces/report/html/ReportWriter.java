@@ -52,7 +52,8 @@ public final class ReportWriter {
         new ReportJson().write(data, json);
         Path md = outDir.resolve(MarkdownSummary.FILE);
         Files.writeString(md, MarkdownSummary.render(data));
-        List<Path> csv = ReportCsv.write(data, outDir);
+        List<Path> csv = new java.util.ArrayList<>(ReportCsv.write(data, outDir));
+        csv.addAll(org.encodertraces.report.LayerTables.write(data, outDir));
         List<Path> tables = ReportTables.write(ReportTables.of(data, paper, cmp), outDir);
         return new ReportFiles(html, json, md, csv, tables);
     }
@@ -73,7 +74,7 @@ public final class ReportWriter {
         List<Note> notes = new ArrayList<>(data.notes());
         sources.notes().forEach(n -> notes.add(new Note(Note.Section.GENERAL, n)));
         data = new ReportData(data.title(), data.created(), data.dataset(), data.encoders(), data.probes(), data.knn(), data.retrieval(),
-                data.audit(), notes, data.provenance(), data.erasure());
+                data.audit(), notes, data.provenance(), data.erasure(), data.layers(), data.zeroShot());
         Files.createDirectories(outDir);
         Path html = outDir.resolve(HtmlReport.HTML);
         AtomicFiles.writeString(html, HtmlReport.render(data, paper, cmp, sources.documents()));

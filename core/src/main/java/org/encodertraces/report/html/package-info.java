@@ -3,7 +3,7 @@
  * {@link org.encodertraces.report.html.HtmlReport} is the skeleton (head, header and navigation, the
  * sections in order, footer, inline script) and each section of the study's report is one renderer:
  * trace sensitivity (the headline), reproduction of the study's figures, processing probes,
- * acquisition probes, kNN influence, pair retrieval, after erasure, dataset audit, tables for papers,
+ * acquisition probes, kNN influence, pair retrieval, after erasure, traces over depth, dataset audit, tables for papers,
  * provenance; and the result documents given to {@code traces report} beside (or instead of) an
  * audit's report, one block each with every figure's n and chance. The charts are inline SVG drawn in Java; the style sheet and the script are resources of
  * this package ({@code report.css}, {@code report.js}) copied into the page, so nothing is fetched
