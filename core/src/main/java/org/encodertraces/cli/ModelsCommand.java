@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.encodertraces.encoder.Encoder;
 import org.encodertraces.encoder.EncoderFactory;
 import org.encodertraces.encoder.ExecutionProvider;
+import org.encodertraces.encoder.CheckpointModels;
 import org.encodertraces.encoder.ModelSource;
 import org.encodertraces.encoder.Registry;
 import org.encodertraces.encoder.RegistryEntry;
@@ -56,6 +57,8 @@ public final class ModelsCommand implements Callable<Integer> {
         int hubSame = 0;
         int hubLikely = 0;
         int recipes = 0;
+        int builtHub = 0;
+        int builtUrl = 0;
         for (RegistryEntry e : registry.entries()) {
             Optional<Path> local = localFile(e, s);
             if (e.inStudy()) {
@@ -63,6 +66,12 @@ public final class ModelsCommand implements Callable<Integer> {
                 if (e.source() instanceof ModelSource.HubFile h) {
                     hubSame += "likely".equals(h.weights()) ? 0 : 1;
                     hubLikely += "likely".equals(h.weights()) ? 1 : 0;
+                } else if (e.source() instanceof ModelSource.Recipe r && r.checkpoint() != null && CheckpointModels.forEntry(e).isPresent()) {
+                    if (r.checkpoint().onHub()) {
+                        builtHub++;
+                    } else {
+                        builtUrl++;
+                    }
                 } else if (e.source() instanceof ModelSource.Recipe) {
                     recipes++;
                 }
@@ -72,12 +81,14 @@ public final class ModelsCommand implements Callable<Integer> {
                 continue;
             }
             String size = local.map(ModelsCommand::megabytes).orElse("-");
-            o.print(Tsv.line(e.id(), e.family(), e.embeddingDim(), e.preprocessing().cropSize(), describe(e.source()),
-                    downloadSize(e.source()), weights(e.source()), local.isPresent() ? "yes" : "no", size,
+            o.print(Tsv.line(e.id(), e.family(), e.embeddingDim(), e.preprocessing().cropSize(), describe(e),
+                    downloadSize(e), weights(e.source()), local.isPresent() ? "yes" : "no", size,
                     e.studyName() == null ? "-" : e.studyName()));
         }
-        o.printf("# %d study encoders: %d download from the Hub (%d with the study's weights, %d likely the same), %d need the"
-                + " export recipe (tools/export-onnx/export_onnx.py)%n", study, hubSame + hubLikely, hubSame, hubLikely, recipes);
+        o.printf("# %d study encoders: %d download from the Hub as ONNX (%d with the study's weights, %d likely the same), %d are"
+                + " built in Java from their published checkpoint (%d downloaded from the Hub, %d fetched by hand from their authors'"
+                + " servers: ID=FILE), %d need the export recipe (tools/export-onnx/export_onnx.py)%n", study, hubSame + hubLikely, hubSame,
+                hubLikely, builtHub + builtUrl, builtHub, builtUrl, recipes);
         o.printf("# %d models ready to run now; cache: %s%s%n", available, s.cache().root(), s.cache().offline() ? " (offline)" : "");
         o.flush();
         return 0;
@@ -91,6 +102,14 @@ public final class ModelsCommand implements Callable<Integer> {
         }
     }
 
+    private static String describe(RegistryEntry e) {
+        if (e.source() instanceof ModelSource.Recipe r && r.checkpoint() != null && CheckpointModels.forEntry(e).isPresent()) {
+            ModelSource.PublishedCheckpoint c = r.checkpoint();
+            return "checkpoint:" + (c.onHub() ? "hf:" + c.repo() + "/" + c.file() : c.url() + " (fetch, then " + e.id() + "=FILE)");
+        }
+        return describe(e.source());
+    }
+
     private static String describe(ModelSource src) {
         if (src instanceof ModelSource.SharedFile f) {
             return "shared:" + f.path();
@@ -100,6 +119,13 @@ public final class ModelsCommand implements Callable<Integer> {
                     + "/" + h.file() + (Boolean.TRUE.equals(h.l2NormalizedInGraph()) ? " (L2-normalised in graph)" : "");
         }
         return "recipe:" + ((ModelSource.Recipe) src).script();
+    }
+
+    private static String downloadSize(RegistryEntry e) {
+        if (e.source() instanceof ModelSource.Recipe r && r.checkpoint() != null && CheckpointModels.forEntry(e).isPresent()) {
+            return r.checkpoint().sizeMb() == null ? "?" : String.format("%.0f", r.checkpoint().sizeMb());
+        }
+        return downloadSize(e.source());
     }
 
     private static String downloadSize(ModelSource src) {

@@ -118,6 +118,11 @@ public final class EncoderFactory {
         ModelRef.Onnx m = (ModelRef.Onnx) ref;
         if (m.recipe() != null) {
             ModelSource.Recipe r = m.recipe();
+            ModelSource.PublishedCheckpoint c = r.checkpoint();
+            if (c != null && c.url() != null && m.entry() != null && CheckpointModels.forEntry(m.entry()).isPresent()) {
+                throw new IOException("model " + m.text() + " is published as a checkpoint outside the Hub, which is not downloaded for you:"
+                        + " fetch " + c.url() + " and pass --model " + m.entry().id() + "=FILE (the graph is built in Java)");
+            }
             throw new IOException("model " + m.text() + " has no published ONNX export of the study's weights: run 'python3 "
                     + r.script() + " " + String.join(" ", r.args()) + " --out DIR' where torch/open_clip/timm are installed,"
                     + " then pass --model DIR/NAME.onnx (its .spec.json beside it is read) or --model " + m.entry().id()
@@ -129,12 +134,20 @@ public final class EncoderFactory {
                 throw new IOException("model " + m.text() + ": file " + p + " not found"
                         + (m.entry() != null && m.entry().source() instanceof ModelSource.SharedFile ? " (set TRACES_SHARED)" : ""));
             }
+            if (m.entry() != null && CheckpointModels.isCheckpointName(p.getFileName().toString())) {
+                Path built = CheckpointModels.build(m.entry(), p, settings.cache().root());
+                check(built, m);
+                return new Prepared(ref, built);
+            }
             check(p, m);
             return new Prepared(ref, p);
         }
         HubFile hf = m.hubFile();
         HubClient hub = settings.hub();
         Path file;
+        if (m.entry() != null && CheckpointModels.isCheckpointName(hf.path())) {
+            return new Prepared(ref, hubCheckpoint(m, hf, settings));
+        }
         if (hub == null) {
             if (!settings.cache().offline() && settings.hubProblem() != null && settings.cache().find(hf).isEmpty()) {
                 throw new IllegalArgumentException(settings.hubProblem());
@@ -151,6 +164,23 @@ public final class EncoderFactory {
             hub.download(data, null, settings.progress().apply(data), FileCheck.NONE);
         }
         return new Prepared(ref, file);
+    }
+
+    /** A checkpoint on the Hub (downloaded, or from the cache offline), built into ONNX once. */
+    private static Path hubCheckpoint(ModelRef.Onnx m, HubFile hf, Settings settings) throws IOException {
+        Path ckpt;
+        if (settings.hub() == null) {
+            if (!settings.cache().offline() && settings.hubProblem() != null && settings.cache().find(hf).isEmpty()) {
+                throw new IllegalArgumentException(settings.hubProblem());
+            }
+            ckpt = settings.cache().require(hf);
+        } else {
+            // the file is checked by reading it when the graph is built (a checkpoint is not ONNX); the Hub's LFS sha256 is verified on download
+            ckpt = settings.hub().download(hf, m.expectedSha256(), settings.progress().apply(hf), FileCheck.NONE);
+        }
+        Path built = CheckpointModels.build(m.entry(), ckpt, settings.cache().root());
+        check(built, m);
+        return built;
     }
 
     private static ExportSpec hubSpec(ModelRef.HubWithSpec h, Settings settings) throws IOException {
@@ -192,7 +222,9 @@ public final class EncoderFactory {
         }
         OnnxEncoder enc = OnnxEncoder.open(o);
         String sha = enc.provenanceRecord().runtime().modelSha256();
-        String source = m.hubFile() != null ? "hf:" + m.hubFile() : "file " + p.file();
+        String source = m.hubFile() != null ? "hf:" + m.hubFile()
+                : m.localFile() != null && !m.localFile().equals(p.file()) ? "checkpoint " + m.localFile() + " built to " + p.file()
+                : "file " + p.file();
         RegistryEntry e = m.entry();
         EncoderDescription d = e == null
                 ? new EncoderDescription(m.name(), m.name(), EncoderFamily.OTHER, null, sha,

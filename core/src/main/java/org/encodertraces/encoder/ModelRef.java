@@ -207,14 +207,44 @@ public sealed interface ModelRef extends java.io.Serializable permits ModelRef.B
 
     private static ModelRef declared(String t, String id, String target, Registry registry) {
         RegistryEntry e = registry.find(id).orElseThrow(() -> new BadModelException(t, "'" + id + "' before '=' is not a registry id"
-                + closeIds(id, registry) + "; the form is ID=FILE.onnx or ID=hf:ORG/REPO/PATH.onnx"));
+                + closeIds(id, registry) + "; the form is ID=FILE.onnx, ID=FILE.safetensors|.pth or ID=hf:ORG/REPO/PATH.onnx"));
         String setup = "registry entry " + e.id() + " (declared)";
+        if (target.startsWith("hf:") && CheckpointModels.isCheckpointName(target)) {
+            requireBuilder(t, e);
+            HubFile hf = hubFile(t, target, true);
+            return new Onnx(t, e.id() + "@" + hubName(hf), e, null, hf, null, null, e.inputName(), e.embedding(), e.preprocessing(),
+                    "registry entry " + e.id() + " (declared; checkpoint built to ONNX)");
+        }
         if (target.startsWith("hf:")) {
             HubFile hf = hubFile(t, target);
             return new Onnx(t, e.id() + "@" + hubName(hf), e, null, hf, null, null, e.inputName(), e.embedding(), e.preprocessing(), setup);
         }
+        if (CheckpointModels.isCheckpointName(target)) {
+            return declaredCheckpoint(t, e, target);
+        }
         Path file = existingOnnx(t, target);
         return new Onnx(t, e.id() + "@" + stem(file), e, file, null, null, null, e.inputName(), e.embedding(), e.preprocessing(), setup);
+    }
+
+    /** {@code ID=FILE.safetensors} / {@code ID=FILE.pth}: a checkpoint of the entry's architecture, built into ONNX by {@code EncoderFactory.prepare}. */
+    private static void requireBuilder(String t, RegistryEntry e) {
+        if (CheckpointModels.forEntry(e).isEmpty()) {
+            throw new BadModelException(t, "no Java graph builder for " + e.id() + " (" + e.architecture() + ") yet; checkpoints are built for "
+                    + String.join(", ", CheckpointModels.ids()) + ". Export it to ONNX with the recipe ('traces models' shows it) and pass "
+                    + e.id() + "=FILE.onnx");
+        }
+    }
+
+    private static ModelRef declaredCheckpoint(String t, RegistryEntry e, String target) {
+        requireBuilder(t, e);
+        Path file = Path.of(target);
+        if (!Files.isRegularFile(file)) {
+            throw new BadModelException(t, "checkpoint file " + file + " not found");
+        }
+        String n = file.getFileName().toString();
+        String stem = n.replaceFirst("(?i)(\\.pth\\.tar|\\.safetensors|\\.pth|\\.pt|\\.bin)$", "");
+        return new Onnx(t, e.id() + "@" + stem, e, file, null, null, null, e.inputName(), e.embedding(), e.preprocessing(),
+                "registry entry " + e.id() + " (declared; checkpoint built to ONNX)");
     }
 
     private static String closeIds(String id, Registry registry) {
@@ -236,6 +266,12 @@ public sealed interface ModelRef extends java.io.Serializable permits ModelRef.B
             sha = h.sha256();
         } else {
             recipe = (ModelSource.Recipe) src;
+            ModelSource.PublishedCheckpoint c = recipe.checkpoint();
+            if (c != null && c.onHub() && CheckpointModels.forEntry(e).isPresent()) {
+                // the published checkpoint is built into ONNX by EncoderFactory.prepare; the recipe stays the documented fallback
+                return new Onnx(t, name, e, null, new HubFile(c.repo(), c.revision(), c.file()), c.sha256(), null, e.inputName(),
+                        e.embedding(), e.preprocessing(), "registry entry " + e.id() + " (published checkpoint built to ONNX)");
+            }
         }
         return new Onnx(t, name, e, local, hub, sha, recipe, e.inputName(), e.embedding(), e.preprocessing(), "registry entry " + e.id());
     }
@@ -282,12 +318,16 @@ public sealed interface ModelRef extends java.io.Serializable permits ModelRef.B
     }
 
     private static HubFile hubFile(String t, String ref) {
+        return hubFile(t, ref, false);
+    }
+
+    private static HubFile hubFile(String t, String ref, boolean checkpoint) {
         Matcher m = HF.matcher(ref);
         if (!m.matches()) {
             throw new BadModelException(t, "a Hub address is hf:ORG/REPO[@REVISION]/PATH.onnx, e.g."
                     + " hf:Xenova/clip-vit-base-patch32/onnx/vision_model.onnx");
         }
-        if (!m.group(3).toLowerCase(Locale.ROOT).endsWith(".onnx")) {
+        if (!checkpoint && !m.group(3).toLowerCase(Locale.ROOT).endsWith(".onnx")) {
             throw new BadModelException(t, "the Hub path " + m.group(3) + " does not end in .onnx");
         }
         try {
@@ -300,7 +340,7 @@ public sealed interface ModelRef extends java.io.Serializable permits ModelRef.B
     private static String hubName(HubFile hf) {
         String p = hf.path();
         String stem = p.substring(p.lastIndexOf('/') + 1);
-        stem = stem.substring(0, stem.length() - 5);
+        stem = stem.replaceFirst("(?i)(\\.onnx|\\.pth\\.tar|\\.safetensors|\\.pth|\\.pt|\\.bin)$", "");
         return "hf:" + hf.repoId().replace('/', '_') + "_" + stem;
     }
 

@@ -68,16 +68,59 @@ public sealed interface ModelSource extends java.io.Serializable {
 
     /**
      * An export the user runs: {@code python3 <script> <args> --out DIR} writes the ONNX file and
-     * its preprocessing spec JSON.
+     * its preprocessing spec JSON. Where the study's published checkpoint is known and its
+     * architecture has a Java graph builder ({@code CheckpointModels}), the checkpoint is what runs
+     * and the recipe is the documented fallback.
      *
      * @param script path of the script in the repository
      * @param args its arguments
+     * @param checkpoint the published checkpoint of the study's weights, or null when not recorded
      */
-    record Recipe(String script, List<String> args) implements ModelSource {
+    record Recipe(String script, List<String> args, PublishedCheckpoint checkpoint) implements ModelSource {
         /** Validates and copies. */
         public Recipe {
             Objects.requireNonNull(script, "script");
             args = List.copyOf(args);
+        }
+
+        /** A recipe with no recorded checkpoint. */
+        public Recipe(String script, List<String> args) {
+            this(script, args, null);
+        }
+    }
+
+    /**
+     * Where the study's weights are published as a checkpoint: a Hub file (downloaded like a Hub
+     * ONNX file, its LFS sha256 verified) or an https URL outside the Hub (not downloaded by us:
+     * the user fetches it and passes {@code ID=FILE}).
+     *
+     * @param repo Hub repository id, or null for a URL
+     * @param revision Hub revision ({@code main} when not pinned), or null for a URL
+     * @param file path in the Hub repository, or null for a URL
+     * @param url the download URL outside the Hub, or null
+     * @param sha256 expected checksum, or null when not known (the Hub's LFS hash is still checked)
+     * @param sizeMb the file's size in MB as published, or null when not known
+     * @param readFrom where these coordinates were read
+     */
+    record PublishedCheckpoint(String repo, String revision, String file, String url, String sha256, Double sizeMb, String readFrom)
+            implements java.io.Serializable {
+        /** Validates: a Hub file or a URL. */
+        public PublishedCheckpoint {
+            if ((repo == null) == (url == null)) {
+                throw new IllegalArgumentException("a published checkpoint is a Hub file or a URL: " + repo + " / " + url);
+            }
+            if (repo != null && (file == null || revision == null || !repo.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+"))) {
+                throw new IllegalArgumentException("not a Hub file: " + repo + "@" + revision + "/" + file);
+            }
+            if (url != null && !url.startsWith("https://")) {
+                throw new IllegalArgumentException("a checkpoint URL must be https: " + url);
+            }
+            checkSha(sha256);
+        }
+
+        /** Whether it is on the Hub. */
+        public boolean onHub() {
+            return repo != null;
         }
     }
 

@@ -102,8 +102,15 @@ class ModelDownloadCliTest {
         assertFalse(r.err().contains("\tat ") || r.err().contains("Exception in"), "stack trace printed:\n" + r.err());
     }
 
+    /**
+     * Where a download is: the Hugging Face layout, which with only TRACES_CACHE set lives in
+     * TRACES_CACHE/huggingface/hub (a pinned revision is its snapshot's name; another revision's
+     * commit is in refs/). The loopback Hub reports the same commit for every file.
+     */
     private Path cached(String repo, String rev, String path) {
-        return tmp.resolve("cache/hub").resolve(repo.replace("/", "--")).resolve(rev).resolve(path);
+        String commit = rev.matches("[0-9a-f]{40}") ? rev : "0123456789abcdef0123456789abcdef01234567";
+        return tmp.resolve("cache/huggingface/hub").resolve("models--" + repo.replace("/", "--")).resolve("snapshots").resolve(commit)
+                .resolve(path);
     }
 
     @Test
@@ -124,8 +131,11 @@ class ModelDownloadCliTest {
         assertEquals(0, models.exit(), models.err());
         assertTrue(models.out().lines().anyMatch(l -> l.startsWith("test-nsfwjs-hub\t") && l.contains("\tyes\t10.5\t")),
                 "traces models shows the cached download and its size:\n" + models.out());
-        assertTrue(models.out().contains("# 47 study encoders: 28 download from the Hub (26 with the study's weights, 2 likely the same),"
-                + " 19 need the export recipe"), models.out());
+        assertTrue(models.out().contains("# 47 study encoders: 28 download from the Hub as ONNX (26 with the study's weights, 2 likely the"
+                + " same), 14 are built in Java from their published checkpoint (10 downloaded from the Hub, 4 fetched by hand from their"
+                + " authors' servers: ID=FILE), 5 need the export recipe"), models.out());
+        assertTrue(models.out().contains("resnet50-in1k\tSUP\t2048\t224\tcheckpoint:hf:timm/resnet50.a1_in1k/model.safetensors\t?\t"),
+                models.out());
 
         CliRun again = CliRun.withEnv(offline(), "embed", "--images", images.toString(), "--model", "test-nsfwjs-hub",
                 "-o", tmp.resolve("emb2").toString(), "--threads", "2");

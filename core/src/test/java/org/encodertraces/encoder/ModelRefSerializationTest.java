@@ -51,12 +51,13 @@ class ModelRefSerializationTest {
                 ModelRef.parse("builtin:jpeg-forensic", FileModelOptions.NONE, registry, tmp),
                 ModelRef.parse("clip-vit-b32", FileModelOptions.NONE, registry, tmp),         // a Hub file with its sha256
                 ModelRef.parse("mobilenetv2-int8", FileModelOptions.NONE, registry, tmp),     // a shared file
-                ModelRef.parse("resnet50-in1k", FileModelOptions.NONE, registry, tmp),        // an export recipe
+                ModelRef.parse("siglip2-vit-l16-256", FileModelOptions.NONE, registry, tmp),  // an export recipe
                 ModelRef.parse(onnx.toString(), FileModelOptions.NONE, registry, tmp),        // the spec file beside it
                 ModelRef.parse(onnx.toString(), options, registry, tmp),                      // the spec and options over it
                 ModelRef.parse("clip-vit-b32=" + onnx, FileModelOptions.NONE, registry, tmp), // declared as a registry encoder
                 ModelRef.parse("hf:org/repo@v1/onnx/model.onnx", FileModelOptions.NONE, registry, tmp),
-                ModelRef.parse("hf:org/repo/onnx/model.onnx", options, registry, tmp));
+                ModelRef.parse("hf:org/repo/onnx/model.onnx", options, registry, tmp),
+                ModelRef.parse("resnet50-in1k", FileModelOptions.NONE, registry, tmp));      // a published checkpoint built in Java
         assertInstanceOf(ModelRef.HubWithSpec.class, refs.get(7));
         assertNotNull(((ModelRef.Onnx) refs.get(3)).recipe());
         for (ModelRef ref : refs) {

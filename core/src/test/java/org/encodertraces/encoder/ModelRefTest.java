@@ -43,8 +43,13 @@ class ModelRefTest {
         assertEquals("hf_org_repo_m", hf.fileName());
         ModelRef.Onnx main = (ModelRef.Onnx) parse("hf:org/repo/m.onnx", output("embedding"));
         assertEquals("main", main.hubFile().revision());
-        ModelRef.Onnx recipe = (ModelRef.Onnx) parse("resnet50-in1k", FileModelOptions.NONE);
-        assertTrue(String.join(" ", recipe.recipe().args()).contains("resnet50.a1_in1k"));
+        ModelRef.Onnx recipe = (ModelRef.Onnx) parse("siglip2-vit-l16-256", FileModelOptions.NONE);
+        assertTrue(String.join(" ", recipe.recipe().args()).contains("vit_large_patch16_siglip_256.v2_webli"));
+        // a recipe entry whose published checkpoint we build: the checkpoint on the Hub runs, not the recipe
+        ModelRef.Onnx built = (ModelRef.Onnx) parse("resnet50-in1k", FileModelOptions.NONE);
+        assertEquals(null, built.recipe());
+        assertEquals("timm/resnet50.a1_in1k", built.hubFile().repoId());
+        assertEquals("model.safetensors", built.hubFile().path());
     }
 
     @Test

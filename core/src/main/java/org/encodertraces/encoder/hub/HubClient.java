@@ -210,7 +210,7 @@ public final class HubClient {
                                 + ". The partial file was deleted; try again.");
             }
             verified(part, file, check, true);
-            return cache.commit(part, file);
+            return cache.commit(part, file, info.commitHash(), info.etag());
         }
     }
 

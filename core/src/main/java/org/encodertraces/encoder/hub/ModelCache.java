@@ -34,7 +34,14 @@ import java.util.Optional;
  * move from its part file, so a reader never sees half a file; a file lock keeps two
  * processes (or threads) from downloading the same file at once.
  *
- * <p>Every path this class hands out is checked to lie under the root.
+ * <p>Downloads go into the standard Hugging Face cache when one is configured
+ * ({@link #hfHubRoot}): {@code models--<owner>--<name>/blobs/<etag>} holds the bytes,
+ * {@code snapshots/<commit>/<path>} links to them and {@code refs/<revision>} names the commit, as
+ * Python's huggingface_hub writes them, so a model fetched by transformers, open_clip or timm is
+ * used here and ours is used there. Files are looked for there first, then in the layout above
+ * (older downloads keep working). Locks, part files and quarantine stay under our root.
+ *
+ * <p>Every path this class hands out is checked to lie under the root (or the Hugging Face cache).
  */
 public final class ModelCache {
 
@@ -45,16 +52,65 @@ public final class ModelCache {
     /** huggingface_hub's offline switch, honoured too. */
     public static final String ENV_HF_OFFLINE = "HF_HUB_OFFLINE";
 
+    /** huggingface_hub's cache folder variable. */
+    public static final String ENV_HF_HUB_CACHE = "HF_HUB_CACHE";
+    /** huggingface_hub's home folder variable (the cache is its {@code hub/}). */
+    public static final String ENV_HF_HOME = "HF_HOME";
+
     private final Path root;
+    private final Path hfRoot;
     private final boolean offline;
 
     /**
+     * A cache in our own layout only.
+     *
      * @param root    the cache root; created on first download
      * @param offline when true, {@link HubClient} serves only cached files and never touches the network
      */
     public ModelCache(Path root, boolean offline) {
+        this(root, null, offline);
+    }
+
+    /**
+     * @param root    our cache root (locks, part files, quarantine, older downloads); created on first download
+     * @param hfRoot  the Hugging Face hub cache downloads go to, or null for our layout only
+     * @param offline when true, {@link HubClient} serves only cached files and never touches the network
+     */
+    public ModelCache(Path root, Path hfRoot, boolean offline) {
         this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
+        this.hfRoot = hfRoot == null ? null : hfRoot.toAbsolutePath().normalize();
         this.offline = offline;
+    }
+
+    /**
+     * The Hugging Face hub cache the environment names, as huggingface_hub reads it:
+     * {@code HF_HUB_CACHE}; else {@code $HF_HOME/hub}; else, when {@code TRACES_CACHE} is set (a run
+     * told to keep its files in one folder), {@code $TRACES_CACHE/huggingface/hub}; else
+     * {@code $XDG_CACHE_HOME/huggingface/hub}, else {@code ~/.cache/huggingface/hub}.
+     */
+    public static Path hfHubRoot(Map<String, String> env, Path userHome) {
+        String hub = env.get(ENV_HF_HUB_CACHE);
+        if (hub != null && !hub.isBlank()) {
+            return Path.of(hub);
+        }
+        String home = env.get(ENV_HF_HOME);
+        if (home != null && !home.isBlank()) {
+            return Path.of(home, "hub");
+        }
+        String ours = env.get(ENV_CACHE);
+        if (ours != null && !ours.isBlank()) {
+            return Path.of(ours, "huggingface", "hub");
+        }
+        String xdg = env.get("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
+            return Path.of(xdg, "huggingface", "hub");
+        }
+        return userHome.resolve(".cache").resolve("huggingface").resolve("hub");
+    }
+
+    /** The Hugging Face hub cache downloads go to, if any. */
+    public Optional<Path> hfRoot() {
+        return Optional.ofNullable(hfRoot);
     }
 
     /**
@@ -66,7 +122,7 @@ public final class ModelCache {
      * @param osName   the {@code os.name} system property
      */
     public static ModelCache fromEnvironment(Map<String, String> env, Path userHome, String osName) {
-        return new ModelCache(defaultRoot(env, userHome, osName),
+        return new ModelCache(defaultRoot(env, userHome, osName), hfHubRoot(env, userHome),
                 isTrue(env.get(ENV_OFFLINE)) || isTrue(env.get(ENV_HF_OFFLINE)));
     }
 
@@ -126,10 +182,49 @@ public final class ModelCache {
         return inside(p.normalize(), file);
     }
 
-    /** The cached copy of {@code file}, if there is one. */
+    /** The cached copy of {@code file}, if there is one: in the Hugging Face cache, else in our layout. */
     public Optional<Path> find(HubFile file) {
+        Optional<Path> hf = findHf(file);
+        if (hf.isPresent()) {
+            return hf;
+        }
         Path p = pathFor(file);
         return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+    }
+
+    /** {@code models--<owner>--<name>} in the Hugging Face cache. */
+    private Path hfRepo(HubFile file) {
+        return insideHf(hfRoot.resolve("models--" + String.join("--", file.repoParts())).normalize(), file);
+    }
+
+    /** The snapshot file of {@code file} at {@code commit}. */
+    private Path hfSnapshot(HubFile file, String commit) {
+        Path p = hfRepo(file).resolve("snapshots").resolve(commit);
+        for (String seg : file.pathSegments()) {
+            p = p.resolve(seg);
+        }
+        return insideHf(p.normalize(), file);
+    }
+
+    /** The commit a revision names: itself when it is one, else what {@code refs/<revision>} holds. */
+    private Optional<String> hfCommit(HubFile file) {
+        if (file.revision().matches("[0-9a-f]{40}")) {
+            return Optional.of(file.revision());
+        }
+        Path ref = insideHf(hfRepo(file).resolve("refs").resolve(file.revision()).normalize(), file);
+        try {
+            String c = Files.isRegularFile(ref) ? Files.readString(ref, StandardCharsets.UTF_8).trim() : "";
+            return c.matches("[0-9a-f]{40}") ? Optional.of(c) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Optional<Path> findHf(HubFile file) {
+        if (hfRoot == null) {
+            return Optional.empty();
+        }
+        return hfCommit(file).map(c -> hfSnapshot(file, c)).filter(Files::isRegularFile);
     }
 
     /**
@@ -143,7 +238,9 @@ public final class ModelCache {
         }
         throw new HubException(HubException.Reason.OFFLINE_MISSING,
                 "Offline mode is on and " + file.path() + " of " + file.repoId() + " at revision "
-                        + file.revision() + " is not in the cache (looked for " + pathFor(file)
+                        + file.revision() + " is not in the cache (looked for "
+                        + (hfRoot == null ? "" : hfRepo(file).resolve("snapshots") + "/<commit of " + file.revision() + ">/" + file.path() + " and ")
+                        + pathFor(file)
                         + "). Download it once online, or unset " + ENV_OFFLINE + "/" + ENV_HF_OFFLINE + ".");
     }
 
@@ -209,6 +306,12 @@ public final class ModelCache {
      * @return where it went
      */
     public Path quarantine(HubFile file, Path bad) throws IOException {
+        if (Files.isSymbolicLink(bad)) { // a Hugging Face snapshot: keep the blob's bytes, drop the link
+            Path blob = bad.toRealPath();
+            Path moved = quarantine(file, blob);
+            Files.deleteIfExists(bad);
+            return moved;
+        }
         Path rel = root.resolve("hub").relativize(pathFor(file));
         String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
                 .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
@@ -231,6 +334,45 @@ public final class ModelCache {
         Files.createDirectories(target.getParent());
         org.encodertraces.io.AtomicFiles.moveIntoPlace(part, target);
         return target;
+    }
+
+    /**
+     * Moves a finished, verified part file into the cache: into the Hugging Face cache's layout
+     * when there is one and the Hub named the commit (blob named by its ETag, the LFS sha256 for
+     * model files; the snapshot a relative link to it, or a copy where links are not allowed;
+     * {@code refs/<revision>} naming the commit), else as {@link #commit(Path, HubFile)}.
+     *
+     * @param commitHash the commit the Hub resolved the revision to ({@code X-Repo-Commit}), or null
+     * @param etag the file's ETag ({@code X-Linked-Etag} for LFS files), or null
+     * @return where the file is now
+     */
+    public Path commit(Path part, HubFile file, String commitHash, String etag) throws IOException {
+        boolean pinned = file.revision().matches("[0-9a-f]{40}");
+        if (hfRoot == null || (!pinned && (commitHash == null || !commitHash.matches("[0-9a-f]{40}")))) {
+            return commit(part, file);
+        }
+        if (pinned) { // a revision that is a commit is the snapshot's name, whatever the server says
+            commitHash = file.revision();
+        }
+        String blobName = etag != null && etag.matches("[0-9A-Za-z._-]{8,128}") ? etag : sha256Hex(file + "@" + commitHash);
+        Path repo = hfRepo(file);
+        Path blob = insideHf(repo.resolve("blobs").resolve(blobName).normalize(), file);
+        Files.createDirectories(blob.getParent());
+        org.encodertraces.io.AtomicFiles.moveIntoPlace(part, blob);
+        Path snap = hfSnapshot(file, commitHash);
+        Files.createDirectories(snap.getParent());
+        Files.deleteIfExists(snap);
+        try {
+            Files.createSymbolicLink(snap, snap.getParent().relativize(blob));
+        } catch (UnsupportedOperationException | IOException noLinks) {
+            Files.copy(blob, snap);
+        }
+        if (!file.revision().equals(commitHash)) {
+            Path ref = insideHf(repo.resolve("refs").resolve(file.revision()).normalize(), file);
+            Files.createDirectories(ref.getParent());
+            org.encodertraces.io.AtomicFiles.writeString(ref, commitHash);
+        }
+        return snap;
     }
 
     /** A held download lock; closing it releases the lock and its file handle. */
@@ -257,6 +399,13 @@ public final class ModelCache {
 
     private String key(HubFile file) {
         return sha256Hex(root.relativize(pathFor(file)).toString().replace('\\', '/')).substring(0, 40);
+    }
+
+    private Path insideHf(Path p, HubFile file) {
+        if (!p.startsWith(hfRoot) || p.equals(hfRoot)) {
+            throw new IllegalArgumentException("Refusing a cache path outside " + hfRoot + " for " + file);
+        }
+        return p;
     }
 
     private Path inside(Path p, HubFile file) {

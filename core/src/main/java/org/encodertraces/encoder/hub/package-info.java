@@ -2,8 +2,9 @@
  * Model files from the Hugging Face Hub into a cache shared by every process of the user: the client
  * ({@link org.encodertraces.encoder.hub.HubClient}, behaving like huggingface_hub's
  * {@code hf_hub_download}: resolve, resume a part file with a range request, bounded in size and time,
- * verify before anything is kept), the cache's layout, locks and quarantine
- * ({@link org.encodertraces.encoder.hub.ModelCache}) and the checked name of one file of one revision
+ * verify before anything is kept), the cache's layout (the standard Hugging Face cache,
+ * {@code models--ORG--REPO/blobs|snapshots|refs}, shared with Python's huggingface_hub; our older layout
+ * still read), locks and quarantine ({@link org.encodertraces.encoder.hub.ModelCache}) and the checked name of one file of one revision
  * ({@link org.encodertraces.encoder.hub.HubFile}). Failures are
  * {@link org.encodertraces.encoder.hub.HubException}s with a {@code Reason} the CLI maps to an exit
  * status and a hint; no message ever holds the access token.

@@ -9,7 +9,8 @@
  * writer ({@link org.encodertraces.encoder.onnx.ProtoReader}, {@link org.encodertraces.encoder.onnx.ProtoWriter}).
  *
  * <p>Knows the file format only, and imports no other package of ours: a download can be verified and
- * a model checked before ONNX Runtime ever sees it. The train module writes its exports with the same
- * writer.
+ * a model checked before ONNX Runtime ever sees it. {@link org.encodertraces.encoder.onnx.OnnxGraphWriter}
+ * writes whole models node by node: the train module's export and the checkpoint graph builders
+ * ({@code encoder.graph}) use it.
  */
 package org.encodertraces.encoder.onnx;

@@ -1,0 +1,181 @@
+package org.encodertraces.encoder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.encodertraces.encoder.checkpoint.Checkpoint;
+import org.encodertraces.encoder.checkpoint.CheckpointException;
+import org.encodertraces.encoder.graph.ConvNeXtGraph;
+import org.encodertraces.encoder.graph.ResNetGraph;
+import org.encodertraces.encoder.graph.ViTGraph;
+import org.encodertraces.io.AtomicFiles;
+import org.encodertraces.provenance.Hashes;
+import org.encodertraces.provenance.ToolInfo;
+
+/**
+ * Registry encoders whose published checkpoint (safetensors or torch {@code .pth}) we turn into
+ * an ONNX model in Java, and that build, done once per checkpoint: {@code --model
+ * resnet50-in1k=FILE.safetensors} runs a user's checkpoint of a known architecture without the
+ * Python export recipe.
+ *
+ * <p>The built model lives in our cache ({@code built/} under the cache root), named by the
+ * registry id, the checkpoint's sha256 and the builder's version; beside it a small record holds
+ * both sha256s (checkpoint and built ONNX), and the built file is used again only when both still
+ * match, so a changed checkpoint or a damaged build is built afresh.
+ */
+public final class CheckpointModels {
+    /** Changes whenever a builder's output for the same checkpoint changes, so old builds are not reused. */
+    static final String BUILDER_VERSION = "b1";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Builds an ONNX model from a checkpoint's tensors (keys without prefix). */
+    @FunctionalInterface
+    public interface GraphBuilder {
+        /** The model's bytes. */
+        byte[] build(Checkpoint checkpoint, String producerVersion, String docString) throws CheckpointException;
+    }
+
+    /**
+     * How one registry encoder's checkpoint becomes a graph.
+     *
+     * @param architecture the architecture and layout, as messages and the model's doc string name it
+     * @param keyPrefixes key prefixes tried in order (the first that some key starts with is removed; {@code ""} keeps keys)
+     * @param builder the graph builder
+     */
+    public record Build(String architecture, List<String> keyPrefixes, GraphBuilder builder) {
+    }
+
+    private static Build resnet(String architecture, String... prefixes) {
+        return new Build(architecture, List.of(prefixes), (c, v, d) -> ResNetGraph.build(c, ResNetGraph.RESNET50, v, d));
+    }
+
+    private static Build vit(String architecture, ViTGraph.Layout layout, int heads, String... prefixes) {
+        ViTGraph.Config cfg = layout == ViTGraph.Layout.TIMM
+                ? new ViTGraph.Config(layout, heads, 1e-6f, ViTGraph.Activation.GELU)
+                : new ViTGraph.Config(layout, heads, 1e-5f, ViTGraph.Activation.GELU);
+        return new Build(architecture, List.of(prefixes), (c, v, d) -> ViTGraph.build(c, cfg, v, d));
+    }
+
+    private static Build convnext(String architecture, ConvNeXtGraph.Layout layout, float eps, String... prefixes) {
+        return new Build(architecture, List.of(prefixes), (c, v, d) -> ConvNeXtGraph.build(c, layout, eps, v, d));
+    }
+
+    private static final String[] MOCO = {"state_dict.module.base_encoder.", "module.base_encoder.", ""};
+
+    /**
+     * The builds. Head counts and LayerNorm epsilons are the published configurations': timm
+     * {@code vit_base_patch32_224} 12 heads, {@code vit_large_patch32_224} and {@code vit_huge_patch14_224}
+     * 16 (timm/models/vision_transformer.py, LayerNorm eps 1e-6); MoCo v3 {@code vit_small} and
+     * {@code vit_base} 12 heads, eps 1e-6 (moco-v3 vits.py); OpenCLIP ViT-B-16/B-32 width/head_width
+     * 768/64 = 12, ViT-L-14 1024/64 = 16, ViT-g-14 1408/88 = 16, nn.GELU (no quick_gelu in these
+     * configs), LayerNorm eps 1e-5 (open_clip model_configs/*.json, transformer.py); ConvNeXts: timm
+     * LayerNorm eps 1e-6, {@code convnext_xxlarge} 1e-5 (timm/models/convnext.py), the OpenCLIP head
+     * (linear or MLP projection) found from the keys.
+     *
+     * <p>Not here though their layouts are: ViT-H/14 in21k (632M parameters), OpenCLIP ViT-g/14
+     * (about 1.0B in the visual tower) and ConvNeXt-XXL (about 850M): their float32 weights pass the
+     * 2 GB one ONNX file can hold, and {@link org.encodertraces.encoder.onnx.OnnxGraphWriter} does not
+     * write external data yet.
+     */
+    private static final Map<String, Build> BUILDS = Map.ofEntries(
+            Map.entry("resnet50-in1k", resnet("ResNet-50 (torchvision/timm layout)", "")),
+            Map.entry("dino-rn50", resnet("ResNet-50 (torchvision layout)", "")),
+            Map.entry("mocov3-rn50", resnet("ResNet-50 (torchvision layout, MoCo v3 checkpoint)", MOCO)),
+            Map.entry("vit-in21k-b32", vit("ViT-B/32 (timm layout)", ViTGraph.Layout.TIMM, 12, "")),
+            Map.entry("vit-in21k-l32", vit("ViT-L/32 (timm layout)", ViTGraph.Layout.TIMM, 16, "")),
+            Map.entry("mocov3-vits", vit("ViT-S/16 (timm layout, MoCo v3 checkpoint)", ViTGraph.Layout.TIMM, 12, MOCO)),
+            Map.entry("mocov3-vitb", vit("ViT-B/16 (timm layout, MoCo v3 checkpoint)", ViTGraph.Layout.TIMM, 12, MOCO)),
+            Map.entry("openclip-laion2b-vit-b16", vit("ViT-B/16 (OpenCLIP layout)", ViTGraph.Layout.OPENCLIP, 12, "visual.")),
+            Map.entry("openclip-datacomp-vit-b16", vit("ViT-B/16 (OpenCLIP layout)", ViTGraph.Layout.OPENCLIP, 12, "visual.")),
+            Map.entry("openclip-datacomp-vit-b32", vit("ViT-B/32 (OpenCLIP layout)", ViTGraph.Layout.OPENCLIP, 12, "visual.")),
+            Map.entry("openclip-datacomp-vit-l14", vit("ViT-L/14 (OpenCLIP layout)", ViTGraph.Layout.OPENCLIP, 16, "visual.")),
+            Map.entry("convnext-in22k-t", convnext("ConvNeXt-T (timm layout)", ConvNeXtGraph.Layout.TIMM, 1e-6f, "")),
+            Map.entry("openclip-laion2b-convnext-b", convnext("ConvNeXt-B (OpenCLIP tower)", ConvNeXtGraph.Layout.OPENCLIP, 1e-6f, "visual.")),
+            Map.entry("openclip-laion2b-convnext-l", convnext("ConvNeXt-L (OpenCLIP tower)", ConvNeXtGraph.Layout.OPENCLIP, 1e-6f, "visual.")));
+
+    private CheckpointModels() {
+    }
+
+    /** How the entry's checkpoint is built, when a builder exists for its architecture. */
+    public static Optional<Build> forEntry(RegistryEntry e) {
+        return Optional.ofNullable(BUILDS.get(e.id()));
+    }
+
+    /** The registry ids whose checkpoints are built in Java, sorted. */
+    public static List<String> ids() {
+        return BUILDS.keySet().stream().sorted().toList();
+    }
+
+    /** Whether a file name is a checkpoint's ({@code .safetensors}, {@code .pth}, {@code .pth.tar}, {@code .pt}, {@code .bin}). */
+    public static boolean isCheckpointName(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.endsWith(".safetensors") || n.endsWith(".pth") || n.endsWith(".pth.tar") || n.endsWith(".pt") || n.endsWith(".bin");
+    }
+
+    /**
+     * The ONNX model built from {@code checkpoint} for registry entry {@code e}: the cached build
+     * when its record matches, else built now and recorded.
+     *
+     * @param cacheRoot our cache's root; the build goes under {@code built/}
+     * @throws CheckpointException when the checkpoint cannot be read or does not fit the architecture
+     * @throws IllegalArgumentException when the entry has no builder
+     */
+    public static Path build(RegistryEntry e, Path checkpoint, Path cacheRoot) throws IOException {
+        Build b = forEntry(e).orElseThrow(() -> new IllegalArgumentException(e.id() + " has no checkpoint builder"));
+        String sha = Hashes.sha256(checkpoint);
+        Path dir = cacheRoot.resolve("built");
+        Path onnx = dir.resolve(e.id() + "-" + sha.substring(0, 16) + "-" + BUILDER_VERSION + ".onnx");
+        Path record = dir.resolve(onnx.getFileName() + ".json");
+        if (Files.isRegularFile(onnx) && Files.isRegularFile(record)) {
+            try {
+                JsonNode r = JSON.readTree(record.toFile());
+                if (sha.equals(r.path("checkpoint_sha256").asText()) && Hashes.sha256(onnx).equals(r.path("onnx_sha256").asText())) {
+                    return onnx;
+                }
+            } catch (IOException ignored) {
+                // an unreadable record: build again
+            }
+        }
+        Checkpoint c = read(checkpoint, b);
+        byte[] model;
+        try {
+            model = b.builder().build(c, ToolInfo.version(),
+                    b.architecture() + " built by encoder-traces from " + checkpoint.getFileName() + " (sha256 " + sha + ") for registry entry " + e.id());
+        } catch (IllegalArgumentException tooBig) {
+            throw new CheckpointException(checkpoint, tooBig.getMessage());
+        }
+        long width = org.encodertraces.encoder.onnx.OnnxGraphInfo.read(model).outputs().stream()
+                .filter(o -> o.name().equals("embedding")).mapToLong(o -> o.dims().get(o.dims().size() - 1)).findFirst().orElse(-1);
+        if (width != e.embeddingDim()) {
+            throw new CheckpointException(checkpoint, "its " + b.architecture() + " embedding is " + width + " wide; registry entry "
+                    + e.id() + " is " + e.embeddingDim() + " wide: not a checkpoint of " + (e.studyName() != null ? e.studyName() : e.id()));
+        }
+        Files.createDirectories(dir);
+        AtomicFiles.writeBytes(onnx, model);
+        Map<String, String> r = new java.util.LinkedHashMap<>();
+        r.put("registry_id", e.id());
+        r.put("architecture", b.architecture());
+        r.put("builder_version", BUILDER_VERSION);
+        r.put("checkpoint", checkpoint.toAbsolutePath().toString());
+        r.put("checkpoint_sha256", sha);
+        r.put("onnx_sha256", Hashes.sha256(model));
+        AtomicFiles.writeString(record, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r) + "\n");
+        return onnx;
+    }
+
+    private static Checkpoint read(Path file, Build b) throws IOException {
+        Checkpoint all = Checkpoint.read(file);
+        for (String p : b.keyPrefixes()) {
+            if (p.isEmpty() || all.tensors().keySet().stream().anyMatch(k -> k.startsWith(p))) {
+                return p.isEmpty() ? all : all.under(p);
+            }
+        }
+        return all;
+    }
+}

@@ -1,0 +1,288 @@
+package org.encodertraces.encoder.graph;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.encodertraces.encoder.checkpoint.Checkpoint;
+import org.encodertraces.encoder.checkpoint.CheckpointException;
+import org.encodertraces.encoder.checkpoint.WeightTensor;
+import org.encodertraces.encoder.onnx.OnnxGraphWriter;
+
+/**
+ * The ONNX graph of a Vision Transformer from a checkpoint in one of two key layouts, with the
+ * class token as the embedding:
+ *
+ * <ul>
+ *   <li>{@link Layout#TIMM}: timm's {@code VisionTransformer} (also MoCo v3's ViTs and DINOv2's
+ *       own keys): {@code patch_embed.proj} (with bias), {@code cls_token}, {@code pos_embed},
+ *       optional register tokens ({@code reg_token} or {@code register_tokens}, inserted after the
+ *       class token), {@code blocks.i.norm1 / attn.qkv / attn.proj / norm2 / mlp.fc1 / mlp.fc2},
+ *       optional LayerScale ({@code ls1.gamma}, {@code ls2.gamma}), final {@code norm}; the
+ *       embedding is the normed class token ({@code head} unused).</li>
+ *   <li>{@link Layout#OPENCLIP}: OpenCLIP's (and OpenAI CLIP's) visual tower: {@code conv1} (no
+ *       bias), {@code class_embedding}, {@code positional_embedding}, {@code ln_pre},
+ *       {@code transformer.resblocks.i.ln_1 / attn.in_proj_* / attn.out_proj / ln_2 / mlp.c_fc /
+ *       mlp.c_proj}, {@code ln_post} on the class token, then {@code proj}: the projected image
+ *       embedding ({@code encode_image} without normalisation).</li>
+ * </ul>
+ *
+ * Widths, depth, patch size and grid come from the tensors' shapes; the head count, the
+ * LayerNorm epsilon and the activation (GELU, or CLIP's QuickGELU) are the configuration's,
+ * since a checkpoint does not hold them. The positional embedding is used as stored, so the input
+ * size is the one the checkpoint was made for (no interpolation).
+ */
+public final class ViTGraph {
+    /** The input's name. */
+    public static final String INPUT = "pixel_values";
+    /** The embedding output's name. */
+    public static final String EMBEDDING = "embedding";
+
+    /** The key layout. */
+    public enum Layout {
+        /** timm / MoCo v3 / DINOv2 keys. */
+        TIMM,
+        /** OpenCLIP / OpenAI CLIP visual keys (without the {@code visual.} prefix). */
+        OPENCLIP
+    }
+
+    /** The MLP's activation. */
+    public enum Activation {
+        /** GELU with erf, as torch's {@code nn.GELU()}. */
+        GELU,
+        /** CLIP's {@code x * sigmoid(1.702 x)}. */
+        QUICK_GELU
+    }
+
+    /**
+     * What a checkpoint does not say.
+     *
+     * @param layout the key layout
+     * @param heads attention heads
+     * @param layerNormEps LayerNorm epsilon (timm ViTs 1e-6, CLIP 1e-5)
+     * @param activation the MLP's activation
+     */
+    public record Config(Layout layout, int heads, float layerNormEps, Activation activation) {
+    }
+
+    private static final Pattern TIMM_IGNORED = Pattern.compile("head\\.(weight|bias)|mask_token");
+    private static final Pattern CLIP_IGNORED = Pattern.compile("(?!)");
+
+    private final OnnxGraphWriter g = new OnnxGraphWriter("vit");
+    private final CheckpointKeys w;
+    private final Config cfg;
+    private int ids;
+
+    private ViTGraph(CheckpointKeys w, Config cfg) {
+        this.w = w;
+        this.cfg = cfg;
+    }
+
+    /**
+     * Builds the graph.
+     *
+     * @throws CheckpointException naming a missing, misshapen or unexpected key
+     */
+    public static byte[] build(Checkpoint checkpoint, Config cfg, String producerVersion, String docString) throws CheckpointException {
+        String layout = cfg.layout() == Layout.TIMM ? "timm ViT" : "OpenCLIP ViT";
+        ViTGraph b = new ViTGraph(new CheckpointKeys(checkpoint, layout), cfg);
+        long[] shapes = b.build();
+        b.w.requireAllUsed(cfg.layout() == Layout.TIMM ? TIMM_IGNORED : CLIP_IGNORED);
+        b.g.input(INPUT, "N", 3, shapes[0], shapes[0]);
+        b.g.output(EMBEDDING, "N", shapes[1]);
+        return b.g.model(17, producerVersion, docString);
+    }
+
+    private String id(String base) {
+        return base + "#" + (ids++);
+    }
+
+    private boolean timm() {
+        return cfg.layout() == Layout.TIMM;
+    }
+
+    /** Returns {input size, embedding width}. */
+    private long[] build() throws CheckpointException {
+        String convKey = timm() ? "patch_embed.proj" : "conv1";
+        long[] cs = w.shape(convKey + ".weight");
+        if (cs.length != 4 || cs[1] != 3 || cs[2] != cs[3]) {
+            throw new CheckpointException(fileOf(), "key '" + convKey + ".weight' has shape "
+                    + java.util.Arrays.toString(cs) + ", a patch embedding needs [width, 3, patch, patch]");
+        }
+        long d = cs[0];
+        long p = cs[2];
+        if (d % cfg.heads() != 0) {
+            throw new CheckpointException(fileOf(), "width " + d + " is not divisible by " + cfg.heads() + " heads");
+        }
+        List<String> convIn = new ArrayList<>(List.of(INPUT, g.initializer(convKey + ".weight", w.take(convKey + ".weight", d, 3, p, p).values(), d, 3, p, p)));
+        if (timm()) {
+            convIn.add(g.initializer(convKey + ".bias", w.take(convKey + ".bias", d).values(), d));
+        }
+        String x = g.node("Conv", "patch_embed", convIn, "patches.map", OnnxGraphWriter.intsAttr("kernel_shape", p, p),
+                OnnxGraphWriter.intsAttr("strides", p, p));
+        x = g.node("Reshape", "patches.flat", List.of(x, g.int64Initializer("shape.flat", 0, d, -1)), "patches.flat");
+        x = g.node("Transpose", "patches.tokens", List.of(x), "patches", OnnxGraphWriter.intsAttr("perm", 0, 2, 1));
+
+        String posKey = timm() ? "pos_embed" : "positional_embedding";
+        long[] ps = w.shape(posKey);
+        long tokens = ps[ps.length - 2];
+        String regKey = w.has("reg_token") ? "reg_token" : w.has("register_tokens") ? "register_tokens" : null;
+        long regs = regKey == null ? 0 : w.shape(regKey)[1];
+        // the grid: pos_embed covers the class token and the patches, the patches only (timm's no_embed_class), or all prefix tokens
+        long patches = tokens - 1 >= 1 && isSquare(tokens - 1) ? tokens - 1 : isSquare(tokens) ? tokens : tokens - 1 - regs;
+        long grid = Math.round(Math.sqrt(patches));
+        if (grid * grid != patches || (tokens != patches && tokens != patches + 1 && tokens != patches + 1 + regs)) {
+            throw new CheckpointException(fileOf(), "key '" + posKey + "' has shape " + java.util.Arrays.toString(ps)
+                    + ": not a square grid of patches plus prefix tokens");
+        }
+        WeightTensor pos = timm() ? w.take(posKey, 1, tokens, d) : w.take(posKey, tokens, d);
+        String posInit = g.initializer(posKey, pos.values(), 1, tokens, d);
+        String clsKey = timm() ? "cls_token" : "class_embedding";
+        WeightTensor cls = timm() ? w.take(clsKey, 1, 1, d) : w.take(clsKey, d);
+        String clsTok = expand(g.initializer(clsKey, cls.values(), 1, 1, d), x, 1, d, "cls");
+        String regTok = regKey == null ? null : expand(g.initializer(regKey, w.take(regKey, 1, regs, d).values(), 1, regs, d), x, regs, d, "reg");
+        if (tokens == patches) { // no_embed_class: positions on patches, then prefix tokens
+            x = g.node("Add", "pos", List.of(x, posInit), "x.pos");
+            x = g.node("Concat", "prefix", regTok == null ? List.of(clsTok, x) : List.of(clsTok, regTok, x), "x.tokens",
+                    OnnxGraphWriter.intAttr("axis", 1));
+        } else if (tokens == patches + 1) { // class token and patches have positions; registers (DINOv2) are inserted after
+            x = g.node("Concat", "prefix", List.of(clsTok, x), "x.cat", OnnxGraphWriter.intAttr("axis", 1));
+            x = g.node("Add", "pos", List.of(x, posInit), "x.pos");
+            if (regTok != null) {
+                String first = slice(x, 0, 1, "x.cls");
+                String rest = slice(x, 1, Long.MAX_VALUE, "x.patches");
+                x = g.node("Concat", "registers", List.of(first, regTok, rest), "x.tokens", OnnxGraphWriter.intAttr("axis", 1));
+            }
+        } else {
+            x = g.node("Concat", "prefix", List.of(clsTok, regTok, x), "x.cat", OnnxGraphWriter.intAttr("axis", 1));
+            x = g.node("Add", "pos", List.of(x, posInit), "x.tokens");
+        }
+        if (!timm()) {
+            x = layerNorm(x, "ln_pre", d);
+        }
+        int depth = 0;
+        String blockPrefix = timm() ? "blocks." : "transformer.resblocks.";
+        while (w.has(blockPrefix + depth + (timm() ? ".norm1.weight" : ".ln_1.weight"))) {
+            x = block(x, blockPrefix + depth, d);
+            depth++;
+        }
+        if (depth == 0) {
+            throw new CheckpointException(fileOf(), "missing key '" + blockPrefix + "0." + (timm() ? "norm1" : "ln_1")
+                    + ".weight': no transformer blocks");
+        }
+        String clsOut = slice(x, 0, 1, "out.cls");
+        clsOut = g.node("Squeeze", "out.squeeze", List.of(clsOut, g.int64Initializer("axes.1", 1)), "out.cls.flat");
+        long out = d;
+        if (timm()) {
+            x = layerNorm(clsOut, "norm", d);
+            g.node("Identity", "embedding", List.of(x), EMBEDDING);
+        } else {
+            x = layerNorm(clsOut, "ln_post", d);
+            long[] projShape = w.shape("proj");
+            out = projShape.length == 2 ? projShape[1] : -1;
+            g.node("MatMul", "proj", List.of(x, g.initializer("proj", w.take("proj", d, out).values(), d, out)), EMBEDDING);
+        }
+        return new long[] {grid * p, out};
+    }
+
+    private static boolean isSquare(long n) {
+        long r = Math.round(Math.sqrt(n));
+        return n > 0 && r * r == n;
+    }
+
+    private java.nio.file.Path fileOf() {
+        return w.file();
+    }
+
+    /** {@code t} [1, k, d] repeated over the batch of {@code like} [N, *, d]. */
+    private String expand(String t, String like, long k, long d, String name) {
+        String shape = g.node("Shape", name + ".shape", List.of(like), name + ".likeShape");
+        String n = g.node("Slice", name + ".n", List.of(shape, g.int64Initializer(id("s0"), 0), g.int64Initializer(id("s1"), 1)), name + ".n");
+        String target = g.node("Concat", name + ".target", List.of(n, g.int64Initializer(id(name + ".kd"), k, d)), name + ".target",
+                OnnxGraphWriter.intAttr("axis", 0));
+        return g.node("Expand", name + ".expand", List.of(t, target), name + ".batch");
+    }
+
+    private String slice(String x, long from, long to, String out) {
+        return g.node("Slice", out, List.of(x, g.int64Initializer(id("start"), from), g.int64Initializer(id("end"), to),
+                g.int64Initializer(id("axis"), 1)), out);
+    }
+
+    private String layerNorm(String x, String key, long d) throws CheckpointException {
+        String scale = g.initializer(key + ".weight", w.take(key + ".weight", d).values(), d);
+        String bias = g.initializer(key + ".bias", w.take(key + ".bias", d).values(), d);
+        return g.node("LayerNormalization", key, List.of(x, scale, bias), key + ".out", OnnxGraphWriter.intAttr("axis", -1),
+                OnnxGraphWriter.floatAttr("epsilon", cfg.layerNormEps()));
+    }
+
+    /** x @ W^T + b for a torch Linear's weight [out, in] (stored transposed as [in, out]). */
+    private String linear(String x, String weightKey, String biasKey, long in, long out, String name) throws CheckpointException {
+        float[] wt = transpose(w.take(weightKey, out, in).values(), (int) out, (int) in);
+        String y = g.node("MatMul", name, List.of(x, g.initializer(weightKey + ".T", wt, in, out)), name + ".mm");
+        return g.node("Add", name + ".bias", List.of(y, g.initializer(biasKey, w.take(biasKey, out).values(), out)), name + ".out");
+    }
+
+    private static float[] transpose(float[] a, int rows, int cols) {
+        float[] t = new float[a.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = a[r * cols + c];
+            }
+        }
+        return t;
+    }
+
+    private String block(String x, String b, long d) throws CheckpointException {
+        int heads = cfg.heads();
+        long hd = d / heads;
+        String h = layerNorm(x, b + (timm() ? ".norm1" : ".ln_1"), d);
+        String qkv = timm() ? linear(h, b + ".attn.qkv.weight", b + ".attn.qkv.bias", d, 3 * d, b + ".qkv")
+                : linear(h, b + ".attn.in_proj_weight", b + ".attn.in_proj_bias", d, 3 * d, b + ".qkv");
+        qkv = g.node("Reshape", b + ".qkv.split", List.of(qkv, g.int64Initializer(id("shape.qkv"), 0, -1, 3, heads, hd)), b + ".qkv5");
+        qkv = g.node("Transpose", b + ".qkv.perm", List.of(qkv), b + ".qkvT", OnnxGraphWriter.intsAttr("perm", 2, 0, 3, 1, 4));
+        String[] qkvParts = new String[3];
+        for (int i = 0; i < 3; i++) {
+            String s = g.node("Slice", b + ".qkv" + i, List.of(qkv, g.int64Initializer(id("start"), i), g.int64Initializer(id("end"), i + 1),
+                    g.int64Initializer(id("axis"), 0)), b + ".qkv" + i);
+            qkvParts[i] = g.node("Squeeze", b + ".qkv" + i + ".sq", List.of(s, g.int64Initializer(id("axes"), 0)), b + ".qkv" + i + ".sq");
+        }
+        String kt = g.node("Transpose", b + ".kT", List.of(qkvParts[1]), b + ".kT", OnnxGraphWriter.intsAttr("perm", 0, 1, 3, 2));
+        String scores = g.node("MatMul", b + ".scores", List.of(qkvParts[0], kt), b + ".scores");
+        scores = g.node("Mul", b + ".scale", List.of(scores, g.initializer(id("scale"), new float[] {(float) (1 / Math.sqrt(hd))})), b + ".scaled");
+        String attn = g.node("Softmax", b + ".softmax", List.of(scores), b + ".attn", OnnxGraphWriter.intAttr("axis", -1));
+        String ctx = g.node("MatMul", b + ".ctx", List.of(attn, qkvParts[2]), b + ".ctx");
+        ctx = g.node("Transpose", b + ".ctxT", List.of(ctx), b + ".ctxT", OnnxGraphWriter.intsAttr("perm", 0, 2, 1, 3));
+        ctx = g.node("Reshape", b + ".merge", List.of(ctx, g.int64Initializer(id("shape.merge"), 0, -1, d)), b + ".merged");
+        String y = timm() ? linear(ctx, b + ".attn.proj.weight", b + ".attn.proj.bias", d, d, b + ".proj")
+                : linear(ctx, b + ".attn.out_proj.weight", b + ".attn.out_proj.bias", d, d, b + ".proj");
+        y = layerScale(y, b + ".ls1.gamma", d);
+        x = g.node("Add", b + ".res1", List.of(x, y), b + ".res1");
+        h = layerNorm(x, b + (timm() ? ".norm2" : ".ln_2"), d);
+        String fc1 = timm() ? b + ".mlp.fc1" : b + ".mlp.c_fc";
+        String fc2 = timm() ? b + ".mlp.fc2" : b + ".mlp.c_proj";
+        long hidden = w.shape(fc1 + ".weight")[0];
+        y = activation(linear(h, fc1 + ".weight", fc1 + ".bias", d, hidden, b + ".fc1"), b + ".act");
+        y = linear(y, fc2 + ".weight", fc2 + ".bias", hidden, d, b + ".fc2");
+        y = layerScale(y, b + ".ls2.gamma", d);
+        return g.node("Add", b + ".res2", List.of(x, y), b + ".out");
+    }
+
+    private String layerScale(String y, String key, long d) throws CheckpointException {
+        if (!w.has(key)) {
+            return y;
+        }
+        return g.node("Mul", key, List.of(y, g.initializer(key, w.take(key, d).values(), d)), key + ".out");
+    }
+
+    private String activation(String x, String name) {
+        if (cfg.activation() == Activation.QUICK_GELU) {
+            String s = g.node("Mul", name + ".k", List.of(x, g.initializer(id("1.702"), new float[] {1.702f})), name + ".kx");
+            s = g.node("Sigmoid", name + ".sig", List.of(s), name + ".sig");
+            return g.node("Mul", name, List.of(x, s), name + ".out");
+        }
+        String s = g.node("Mul", name + ".div", List.of(x, g.initializer(id("rsqrt2"), new float[] {(float) (1 / Math.sqrt(2))})), name + ".xs");
+        s = g.node("Erf", name + ".erf", List.of(s), name + ".erf");
+        s = g.node("Add", name + ".one", List.of(s, g.initializer(id("one"), new float[] {1f})), name + ".erf1");
+        s = g.node("Mul", name + ".half", List.of(s, g.initializer(id("half"), new float[] {0.5f})), name + ".erfh");
+        return g.node("Mul", name, List.of(x, s), name + ".out");
+    }
+}
