@@ -205,7 +205,8 @@ public final class ClipRun {
         }
         JsonNode n = new ObjectMapper().readTree(prov.toFile());
         if (!key.equals(n.path("runKey").asText())
-                || !test.source().dataset().manifestSha256().equals(n.path("test").path("manifestSha256").asText())) {
+                || !test.source().dataset().manifestSha256().equals(n.path("test").path("manifestSha256").asText())
+                || n.path("test").path("images").asInt() != test.size()) {
             return null;
         }
         List<ClipEvaluation.Recall> rs = new java.util.ArrayList<>();

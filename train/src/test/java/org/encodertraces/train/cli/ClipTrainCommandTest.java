@@ -246,5 +246,9 @@ class ClipTrainCommandTest {
         r = cli(p);
         assertEquals(2, r.exit(), r.out() + r.err());
         assertTrue(r.err().contains("the patch size 5 must divide the input size 32"), r.err());
+        // the ablation over CLIP runs is not built: refused, not half-run
+        r = TrainCommandTest.cli("ablation", "--objective", "clip", "--images", "zip:" + zip, "--test", "zip:" + zip, "-o", tmp.resolve("f").toString());
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("--objective clip trains on a caption set with traces train"), r.err());
     }
 }
