@@ -221,6 +221,43 @@ class ClipTrainCommandTest {
     }
 
     @Test
+    void aRunKilledInAChildJvmResumesToTheSameWeights() throws Exception {
+        Path zip = TinyData.captions(tmp.resolve("tiny-captions.zip"), 16, 4);
+        int epochs = 20;
+        Path ref = tmp.resolve("ref");
+        TrainCommandTest.Run r = cli(clipArgs(zip, ref, epochs, "--recipe", "ssl"));
+        assertEquals(0, r.exit(), r.out() + r.err());
+        // the same run in a child JVM, killed (SIGKILL) once it has checkpointed at least one epoch
+        Path killed = tmp.resolve("killed");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), "org.encodertraces.cli.TracesCli"));
+        cmd.addAll(clipArgs(zip, killed, epochs, "--recipe", "ssl"));
+        Path log = tmp.resolve("child.log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Path ckpt = killed.resolve(TrainedEncoder.CHECKPOINT);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        while (!Files.exists(ckpt) && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(p.isAlive(), "the child finished before it could be killed: " + Files.readString(log));
+        p.destroyForcibly();
+        p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(Files.exists(ckpt), "a checkpoint was written before the kill");
+        assertTrue(!Files.exists(killed.resolve(TrainedEncoder.ONNX)), "killed mid-training, no model yet");
+        TrainCommandTest.Run resumed = cli(clipArgs(zip, killed, epochs, "--recipe", "ssl"));
+        assertEquals(0, resumed.exit(), resumed.out() + resumed.err());
+        assertTrue(resumed.out().contains("resuming from"), resumed.out());
+        int from = new ObjectMapper().readTree(killed.resolve(TrainedEncoder.PROVENANCE).toFile()).path("resumedFromEpoch").asInt();
+        assertTrue(from >= 1 && from < epochs, "resumed from epoch " + from);
+        Map<String, float[]> a = Training.readWeights(ref.resolve(TrainedEncoder.CHECKPOINT));
+        Map<String, float[]> b = Training.readWeights(ckpt);
+        for (String k : a.keySet()) {
+            assertArrayEquals(a.get(k), b.get(k), k + " after resuming from epoch " + from);
+        }
+        assertArrayEquals(Files.readAllBytes(ref.resolve(ClipRun.TEXT_ONNX)), Files.readAllBytes(killed.resolve(ClipRun.TEXT_ONNX)));
+    }
+
+    @Test
     void refusalsAreUsageErrorsNamingTheProblem() throws Exception {
         Path zip = TinyData.captions(tmp.resolve("tiny-captions.zip"), 4, 1);
         // no split: a caption set's spec names it
