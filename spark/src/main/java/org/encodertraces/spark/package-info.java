@@ -7,6 +7,10 @@
  * kernel on each, the per-partition lists merged exactly). Outputs go through Hadoop's file systems
  * ({@link org.encodertraces.spark.HadoopFiles}), so {@code hdfs:} and {@code s3a:} work by configuration.
  * {@link org.encodertraces.spark.SparkMain} is spark-submit's main class.
+ * {@link org.encodertraces.spark.StandaloneCluster} starts a standalone master and workers on this
+ * machine (each a JVM of its own, from Spark's jars, {@link org.encodertraces.spark.SparkDistribution});
+ * a driver in our own JVM ships the jars Spark does not have to a {@code spark://} cluster's executors
+ * ({@link org.encodertraces.spark.SparkDistribution#applicationJars}).
  *
  * <p>A module of its own so that core never downloads Spark. It calls the same library code per
  * partition and adds no experiment logic of its own; only {@code SparkMain}, an entry point, reaches

@@ -40,6 +40,9 @@ public final class SparkKnnCommand extends KnnCommand {
             if (e instanceof org.apache.spark.SparkException) {
                 throw new IllegalArgumentException("the Spark job failed: " + SparkEmbedCommand.rootMessage(e));
             }
+            if (e instanceof java.io.IOException) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
             throw e;
         }
     }

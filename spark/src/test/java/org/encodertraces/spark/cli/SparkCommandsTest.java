@@ -135,7 +135,7 @@ class SparkCommandsTest {
         assertTrue(noMaster.err().contains("no Spark master: pass --master local[N]"), noMaster.err());
         CliRun bare = CliRun.of("spark");
         assertEquals(2, bare.exit(), bare.err());
-        assertTrue(bare.err().contains("name a Spark job: embed or knn"), bare.err());
+        assertTrue(bare.err().contains("name a Spark command: embed, knn or standalone"), bare.err());
         CliRun badConf = CliRun.of("spark", "embed", "--images", images.toString(), "--model", "builtin:lowlevel-stats",
                 "--master", "local[1]", "--conf", "novalue", "-o", tmp.resolve("bad-conf").toString());
         assertEquals(2, badConf.exit(), badConf.err());
