@@ -99,6 +99,22 @@ class ClipTrainCommandTest {
         assertTowersAgree(arch, tok, w, Files.readAllBytes(run.resolve(TrainedEncoder.ONNX)), ClipOnnxExport.IMAGE_OUTPUT,
                 Files.readAllBytes(run.resolve(ClipRun.TEXT_ONNX)), test);
 
+        // the zero-shot readout's text tower (core's TextTower: DJL's tokenizers binding, ONNX Runtime) finds the files beside
+        // model.onnx and gives the ids and embeddings training gave
+        java.util.Optional<org.encodertraces.encoder.TextTower.Files> found = org.encodertraces.encoder.TextTower.beside(run.resolve(TrainedEncoder.ONNX));
+        assertTrue(found.isPresent());
+        List<String> caps = test.allCaptions();
+        long[][] ids = new long[caps.size()][];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = tok.encode(caps.get(i));
+        }
+        try (org.encodertraces.encoder.TextTower tt = org.encodertraces.encoder.TextTower.open(found.get(), 1)) {
+            for (int i = 0; i < ids.length; i++) {
+                assertArrayEquals(ids[i], tt.tokenIds(caps.get(i)), caps.get(i));
+            }
+            assertClose(ClipEvaluation.textEmbeddings(arch, tok, w, ids), tt.embed(caps), "TextTower on the run's text.onnx");
+        }
+
         // the image tower is an ordinary encoder: embed with no other options
         TrainCommandTest.Run e = TrainCommandTest.cli("embed", "--images", "captions:" + zip + "?split=test", "--model",
                 run.resolve(TrainedEncoder.ONNX).toString(), "-o", tmp.resolve("emb").toString(), "--quiet");
