@@ -30,6 +30,8 @@ import org.encodertraces.exif.MakeLabels;
  *   <li>{@code paircams:TABLE.parquet|csv|tsv[?images=DIR]}: {@link PairCams};</li>
  *   <li>{@code zip:ARCHIVE.zip[!/PREFIX]}: class folders inside a zip archive, read in place
  *       ({@link ZipDataset});</li>
+ *   <li>{@code captions:ARCHIVE.zip|DIR?split=train|test}: images with their captions
+ *       ({@link CaptionsDataset}; {@link #openCaptions} gives the captions too);</li>
  *   <li>{@code flickrexif:TABLE.parquet|csv|tsv[?photos=DIR]}: downloaded FlickrExif photos with the
  *       table's labels ({@link FlickrExifTable#toDataset}); photos default to {@code photos/}
  *       beside the table.</li>
@@ -45,7 +47,7 @@ import org.encodertraces.exif.MakeLabels;
 public final class Datasets {
     /** The kinds a spec may name. */
     public static final List<String> KINDS = List.of("classes", "exif", "manifest", "imagenet-train", "imagenet-val", "inat", "inat-list",
-            "paircams", "flickrexif", "zip");
+            "paircams", "flickrexif", "zip", "captions");
 
     /**
      * An opened dataset.
@@ -112,6 +114,35 @@ public final class Datasets {
         return open(Path.of(rest), kind, opts, make);
     }
 
+    /**
+     * Opens a caption set's spec ({@code captions:PATH?split=train|test}) with its captions.
+     *
+     * @throws IOException for a spec of another kind, or naming the file and the reason
+     */
+    public static CaptionsDataset openCaptions(String spec) throws IOException {
+        if (!spec.startsWith("captions:")) {
+            throw new IOException("'" + spec + "' is not a caption set (captions:ARCHIVE.zip?split=train|test, or a folder of that layout)");
+        }
+        String rest = spec.substring("captions:".length());
+        Map<String, String> opts = new LinkedHashMap<>();
+        int q = rest.lastIndexOf('?');
+        if (q >= 0) {
+            for (String kv : rest.substring(q + 1).split("&")) {
+                int eq = kv.indexOf('=');
+                if (eq <= 0) {
+                    throw new IOException("dataset spec '" + spec + "': option '" + kv + "' is not key=value");
+                }
+                opts.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+            rest = rest.substring(0, q);
+        }
+        if (rest.isEmpty()) {
+            throw new IOException("dataset spec '" + spec + "' names no path");
+        }
+        Path p = Path.of(rest);
+        return CaptionsDataset.open(p, CaptionsDataset.splitOption(p, opts));
+    }
+
     private static Opened open(Path p, String kind, Map<String, String> opts, MakeLabels make) throws IOException {
         if (!Files.exists(p)) {
             String link = Files.isSymbolicLink(p) ? org.encodertraces.io.FileProblems.linkProblem(p) : null;
@@ -136,6 +167,7 @@ public final class Datasets {
             }
             case "paircams" -> ok(PairCams.open(p, opts.containsKey("images") ? Path.of(opts.get("images")) : null), k);
             case "zip" -> ok(ZipDataset.open(p, ""), k);
+            case "captions" -> ok(CaptionsDataset.open(p, CaptionsDataset.splitOption(p, opts)).dataset(), k);
             case "flickrexif" -> flickrExif(p, opts.containsKey("photos") ? Path.of(opts.get("photos")) : parent.resolve("photos"));
             default -> throw new IllegalStateException(k);
         };

@@ -25,19 +25,25 @@ import org.encodertraces.io.AtomicFiles;
  */
 public final class Checkpoint {
     static final String MAGIC = "encoder-traces checkpoint v1";
-    private static final String MOMENTUM = "momentum:";
+    /** Prefix of the optimizer's state (SGD's momentum, AdamW's moments) in the file. */
+    static final String MOMENTUM = "momentum:";
 
     private Checkpoint() {
     }
 
     /** Writes the state after {@code epochsDone} epochs, replacing the file atomically. */
     static void save(Path file, String runKey, int epochsDone, ResNet net, Map<String, NDArray> momentum) throws IOException {
+        save(file, runKey, epochsDone, net.state(), momentum);
+    }
+
+    /** Writes a model's state and its optimizer's after {@code epochsDone} epochs, replacing the file atomically. */
+    static void save(Path file, String runKey, int epochsDone, Map<String, NDArray> state, Map<String, NDArray> momentum) throws IOException {
         AtomicFiles.write(file, os -> {
             DataOutputStream out = new DataOutputStream(os);
             out.writeUTF(MAGIC);
             out.writeUTF(runKey);
             out.writeInt(epochsDone);
-            Map<String, NDArray> all = new LinkedHashMap<>(net.state());
+            Map<String, NDArray> all = new LinkedHashMap<>(state);
             momentum.forEach((k, v) -> all.put(MOMENTUM + k, v));
             out.writeInt(all.size());
             for (Map.Entry<String, NDArray> e : all.entrySet()) {
@@ -79,7 +85,8 @@ public final class Checkpoint {
         return read(checkpoint, null, false).values();
     }
 
-    private record Contents(int epochs, Map<String, float[]> values) {
+    /** What a checkpoint holds: the epochs done and every array by name. */
+    record Contents(int epochs, Map<String, float[]> values) {
     }
 
     /**
@@ -88,7 +95,7 @@ public final class Checkpoint {
      * @param runKey       the run it must belong to, or null for any
      * @param withMomentum whether the momentum buffers are kept in the values
      */
-    private static Contents read(Path file, String runKey, boolean withMomentum) throws IOException {
+    static Contents read(Path file, String runKey, boolean withMomentum) throws IOException {
         Map<String, float[]> values = new LinkedHashMap<>();
         try (InputStream is = Files.newInputStream(file);
              DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {

@@ -11,6 +11,15 @@
  * {@link org.encodertraces.train.TrainedEncoder}). {@link org.encodertraces.train.AblationReport} sets
  * the recipes' traces beside the semantic accuracy they reached.
  *
+ * <p>The study's own experiment, an image-text model: {@link org.encodertraces.train.ClipRun} trains a
+ * small CLIP ({@link org.encodertraces.train.ClipModel} of a {@link org.encodertraces.train.ClipArchitecture},
+ * a ViT or the CNN beside a causal text transformer) under a {@link org.encodertraces.train.ClipConfig}
+ * with {@link org.encodertraces.train.ClipTraining} on a caption set
+ * ({@link org.encodertraces.train.CaptionedImages}, words from a {@link org.encodertraces.train.CaptionTokenizer}
+ * saved as a Hugging Face {@code tokenizer.json}), measures zero-shot retrieval
+ * ({@link org.encodertraces.train.ClipEvaluation}) and exports both towers
+ * ({@link org.encodertraces.train.ClipOnnxExport}).
+ *
  * <p>A module of its own so that core never downloads libtorch; what it trains is read back by core as
  * any other ONNX file, with no special path. Knows datasets, operations, pixels and encoders; nothing
  * of the CLI, which lives in the module's command classes.

@@ -53,4 +53,41 @@ public final class TinyData {
         }
         return file;
     }
+
+    /** Captions of the two classes: what a tiny text tower can learn to match. */
+    static final List<List<String>> CAPTIONS = List.of(
+            List.of("a horizontal ramp", "brightness rising from left to right", "a ramp across the picture"),
+            List.of("a vertical ramp", "brightness rising from top to bottom", "a ramp down the picture"));
+
+    /**
+     * The same images as a caption set (the layout of {@code captions:}): {@code images/NNN.png},
+     * {@code captions.jsonl} with three captions of each image's class, {@code split.json} with every
+     * fourth image in {@code test}.
+     */
+    public static Path captions(Path file, int perClass, long seed) throws java.io.IOException {
+        TrainingImages t = images(perClass, seed);
+        StringBuilder lines = new StringBuilder();
+        List<String> train = new ArrayList<>();
+        List<String> test = new ArrayList<>();
+        try (java.io.OutputStream os = java.nio.file.Files.newOutputStream(file); java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(os)) {
+            for (int i = 0; i < t.size(); i++) {
+                String name = String.format("images/%03d.png", i);
+                z.putNextEntry(new java.util.zip.ZipEntry(name));
+                z.write(org.encodertraces.image.PngIo.encode(t.images().get(i)));
+                z.closeEntry();
+                List<String> caps = CAPTIONS.get((int) t.labels()[i]);
+                lines.append("{\"file\": \"").append(name).append("\", \"captions\": [")
+                        .append(String.join(", ", caps.stream().map(c -> "\"" + c + "\"").toList())).append("]}\n");
+                (i % 4 == 3 ? test : train).add("\"" + name + "\"");
+            }
+            z.putNextEntry(new java.util.zip.ZipEntry("captions.jsonl"));
+            z.write(lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            z.closeEntry();
+            z.putNextEntry(new java.util.zip.ZipEntry("split.json"));
+            z.write(("{\"train\": [" + String.join(", ", train) + "], \"test\": [" + String.join(", ", test) + "]}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            z.closeEntry();
+        }
+        return file;
+    }
 }

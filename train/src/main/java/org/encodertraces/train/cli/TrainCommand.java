@@ -47,20 +47,56 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--recipe", defaultValue = "none", description = "augmentation: none, crop-flip, ssl, trace, or a chain a+b (default ${DEFAULT-VALUE})")
     String recipe;
 
-    @Option(names = "--arch", defaultValue = "resnet", description = "architecture (default ${DEFAULT-VALUE})")
+    @Option(names = "--arch", defaultValue = "resnet", description = "architecture: resnet, or vit (the image tower of --objective clip) (default ${DEFAULT-VALUE})")
     String arch;
 
-    @Option(names = "--width", defaultValue = "16", description = "channels of the first stage (default ${DEFAULT-VALUE})")
-    int width;
+    @Option(names = "--width", description = "channels of the resnet's first stage (default 16), or the ViT's width (default 64)")
+    Integer width;
 
-    @Option(names = "--depth", defaultValue = "1", description = "residual blocks per stage (default ${DEFAULT-VALUE})")
-    int depth;
+    @Option(names = "--depth", description = "residual blocks per stage of the resnet (default 1), or the ViT's blocks (default 4)")
+    Integer depth;
+
+    @Option(names = "--patch", defaultValue = "8", description = "ViT patch side in pixels (default ${DEFAULT-VALUE})")
+    int patch;
+
+    @Option(names = "--heads", defaultValue = "4", description = "ViT attention heads (default ${DEFAULT-VALUE})")
+    int heads;
+
+    @Option(names = "--pooling", defaultValue = "cls", description = "ViT pooling: cls or mean (default ${DEFAULT-VALUE})")
+    String pooling;
+
+    @Option(names = "--context", defaultValue = "32", description = "clip: text context length in tokens, start and end included (default ${DEFAULT-VALUE})")
+    int context;
+
+    @Option(names = "--text-width", defaultValue = "64", description = "clip: text transformer width (default ${DEFAULT-VALUE})")
+    int textWidth;
+
+    @Option(names = "--text-depth", defaultValue = "2", description = "clip: text transformer blocks (default ${DEFAULT-VALUE})")
+    int textDepth;
+
+    @Option(names = "--text-heads", defaultValue = "4", description = "clip: text attention heads (default ${DEFAULT-VALUE})")
+    int textHeads;
+
+    @Option(names = "--embed-dim", defaultValue = "64", description = "clip: size of the shared image-text embedding (default ${DEFAULT-VALUE})")
+    int embedDim;
+
+    @Option(names = "--min-count", defaultValue = "2", description = "clip: a caption word seen fewer times in the training captions is <unk> (default ${DEFAULT-VALUE})")
+    int minCount;
+
+    @Option(names = "--max-images", defaultValue = "0", description = "clip: train on the first N images of the split (0 = all)")
+    int maxImages;
+
+    @Option(names = "--max-test", defaultValue = "0", description = "clip: measure retrieval on the first N test images (0 = all)")
+    int maxTest;
+
+    @Option(names = "--init", paramLabel = "DIR", description = "clip: fine-tune from an earlier clip run's folder (its weights and tokenizer)")
+    Path init;
 
     @Option(names = "--stages", defaultValue = "3", description = "stages (default ${DEFAULT-VALUE})")
     int stages;
 
-    @Option(names = "--size", defaultValue = "32", description = "input side in pixels, 32-96 (default ${DEFAULT-VALUE})")
-    int size;
+    @Option(names = "--size", description = "input side in pixels, 32-96 (default 32; 64 for clip)")
+    Integer size;
 
     @Option(names = "--epochs", defaultValue = "10", description = "epochs (default ${DEFAULT-VALUE})")
     int epochs;
@@ -71,18 +107,19 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "128", description = "(default ${DEFAULT-VALUE})")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "0.1", description = "peak learning rate (default ${DEFAULT-VALUE})")
-    double lr;
+    @Option(names = "--lr", description = "peak learning rate (default 0.1 for SGD; 5e-4 for clip's AdamW)")
+    Double lr;
 
     @Option(names = "--momentum", defaultValue = "0.9", description = "(default ${DEFAULT-VALUE})")
     double momentum;
 
-    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "(default ${DEFAULT-VALUE})")
-    double weightDecay;
+    @Option(names = "--weight-decay", description = "(default 5e-4 for SGD; 0.1 for clip's AdamW)")
+    Double weightDecay;
 
     @Option(names = "--objective", defaultValue = "cross-entropy",
-            description = "cross-entropy (on the class labels) or simclr (NT-Xent on two augmented views, labels unused; "
-                    + "accuracy by kNN on the embeddings) (default ${DEFAULT-VALUE})")
+            description = "cross-entropy (on the class labels), simclr (NT-Xent on two augmented views, labels unused; "
+                    + "accuracy by kNN on the embeddings) or clip (image-text InfoNCE on a caption set: --images "
+                    + "captions:ARCHIVE.zip?split=train; zero-shot retrieval on --test, by default the same set's test split) (default ${DEFAULT-VALUE})")
     String objective;
 
     @Option(names = "--temperature", defaultValue = "0.5", description = "NT-Xent temperature, simclr only (default ${DEFAULT-VALUE})")
@@ -110,12 +147,22 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter o = spec.commandLine().getOut();
+        if (objective.equals("clip")) {
+            return ClipTrain.run(this, o, err);
+        }
+        if (!arch.equals("resnet")) {
+            throw new UsageException("--arch " + arch + " is the image tower of --objective clip; --objective " + objective + " trains a resnet");
+        }
+        if (init != null) {
+            throw new UsageException("--init fine-tunes a clip run; --objective " + objective + " trains from scratch");
+        }
         TrainConfig cfg;
         Dataset train;
         Dataset testSet = null;
         try {
-            cfg = new TrainConfig(new Architecture(arch, width, depth, stages, size), Recipe.parse(recipe), epochs, seed, batchSize, lr,
-                    momentum, weightDecay, threads, objective(objective, temperature, projectionDim));
+            cfg = new TrainConfig(new Architecture(arch, width == null ? 16 : width, depth == null ? 1 : depth, stages, size == null ? 32 : size), Recipe.parse(recipe),
+                    epochs, seed, batchSize, lr == null ? 0.1 : lr, momentum, weightDecay == null ? 5e-4 : weightDecay, threads,
+                    objective(objective, temperature, projectionDim));
             train = DatasetArgs.open(Path.of(images), err);
             if (test != null) {
                 testSet = DatasetArgs.open(Path.of(test), err);
@@ -132,6 +179,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** The objective of the command-line options. */
     static org.encodertraces.train.Objective objective(String kind, double temperature, int projectionDim) {
+        if (kind.equals("clip")) {
+            throw new IllegalArgumentException("--objective clip trains on a caption set with traces train; here the objectives are "
+                    + String.join(", ", org.encodertraces.train.Objective.KINDS));
+        }
         return kind.equals("simclr") ? org.encodertraces.train.Objective.simclr(temperature, projectionDim)
                 : new org.encodertraces.train.Objective(kind, 0, 0);
     }
@@ -197,7 +248,9 @@ public final class TrainCommand implements Callable<Integer> {
      */
     static final class TrainProgress implements Training.Listener, AutoCloseable {
         private final PrintWriter err;
-        private final TrainConfig cfg;
+        private final int epochs;
+        private final int batchSize;
+        private final String accuracyLabel;
         private final boolean quiet;
         private final boolean terminal;
         private final String label;
@@ -218,8 +271,16 @@ public final class TrainCommand implements Callable<Integer> {
          * @param intervalNanos the time between two plain lines within an epoch when not redrawn on a terminal
          */
         TrainProgress(PrintWriter err, TrainConfig cfg, boolean quiet, String label, long intervalNanos) {
+            this(err, cfg.epochs(), cfg.batchSize(), cfg.objective().contrastive() ? "views that found their partner"
+                    : "train accuracy (augmented batches)", quiet, label, intervalNanos);
+        }
+
+        /** For any run: its epochs, batch size and what its per-epoch accuracy measures. */
+        TrainProgress(PrintWriter err, int epochs, int batchSize, String accuracyLabel, boolean quiet, String label, long intervalNanos) {
             this.err = err;
-            this.cfg = cfg;
+            this.epochs = epochs;
+            this.batchSize = batchSize;
+            this.accuracyLabel = accuracyLabel;
             this.quiet = quiet;
             this.label = label == null ? "" : label;
             this.terminal = label == null && System.console() != null;
@@ -236,13 +297,13 @@ public final class TrainCommand implements Callable<Integer> {
                 return;
             }
             double secs = (now - start) / 1e9;
-            long remaining = (long) steps * cfg.epochs() - ((long) epoch * steps + step + 1);
+            long remaining = (long) steps * epochs - ((long) epoch * steps + step + 1);
             double rate = stepsDone / secs;
             if (!terminal) {
                 if (now - lastLine >= intervalNanos && step + 1 < steps) {
                     lastLine = now;
                     err.printf(java.util.Locale.ROOT, "%sepoch %d/%d: step %d/%d, loss %.4f (running mean), %.0f img/s, elapsed %s, ETA %s%n", label, epoch + 1,
-                            cfg.epochs(), step + 1, steps, ema, rate * cfg.batchSize(), clock(secs), clock(remaining / rate));
+                            epochs, step + 1, steps, ema, rate * batchSize, clock(secs), clock(remaining / rate));
                     err.flush();
                 }
                 return;
@@ -252,8 +313,8 @@ public final class TrainCommand implements Callable<Integer> {
             }
             lastDraw = now;
             int filled = (int) (30L * (step + 1) / steps);
-            err.printf("\rtrain epoch %d/%d [%s%s] %d/%d loss %.4f %.0f img/s ETA %s   ", epoch + 1, cfg.epochs(), "=".repeat(filled),
-                    " ".repeat(30 - filled), step + 1, steps, ema, rate * cfg.batchSize(), clock(remaining / rate));
+            err.printf("\rtrain epoch %d/%d [%s%s] %d/%d loss %.4f %.0f img/s ETA %s   ", epoch + 1, epochs, "=".repeat(filled),
+                    " ".repeat(30 - filled), step + 1, steps, ema, rate * batchSize, clock(remaining / rate));
             err.flush();
         }
 
@@ -264,10 +325,10 @@ public final class TrainCommand implements Callable<Integer> {
                 return;
             }
             double secs = (System.nanoTime() - start) / 1e9;
-            double eta = (double) (cfg.epochs() - epoch - 1) * stepsPerEpoch * secs / Math.max(1, stepsDone);
+            double eta = (double) (epochs - epoch - 1) * stepsPerEpoch * secs / Math.max(1, stepsDone);
             err.printf("%s%sepoch %d/%d: loss %.4f, %s %.2f%%, %.0f img/s, elapsed %s, ETA %s%n",
-                    terminal ? "\r" : "", label, epoch + 1, cfg.epochs(), meanLoss,
-                    cfg.objective().contrastive() ? "views that found their partner" : "train accuracy (augmented batches)", 100 * trainAccuracy, stepsDone * cfg.batchSize() / secs,
+                    terminal ? "\r" : "", label, epoch + 1, epochs, meanLoss,
+                    accuracyLabel, 100 * trainAccuracy, stepsDone * batchSize / secs,
                     clock(secs), clock(eta));
             err.flush();
         }

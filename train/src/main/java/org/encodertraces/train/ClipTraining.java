@@ -1,0 +1,266 @@
+package org.encodertraces.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.encodertraces.encoder.PreprocessSpec;
+import org.encodertraces.encoder.Preprocessor;
+import org.encodertraces.image.RgbImage;
+
+/**
+ * Trains a {@link ClipModel} on {@link CaptionedImages}: each step a batch of images (augmented by
+ * the recipe) with one caption each, CLIP's symmetric InfoNCE, AdamW, the logit scale clamped as
+ * CLIP does; a {@link Checkpoint} after every epoch (parameters and both AdamW moments) and
+ * resumption from the last one, so a killed run ends on the same weights as an uninterrupted one.
+ *
+ * <p>Why the run is reproducible: initial weights come from a seeded Java generator (or the
+ * fine-tuned run's checkpoint), the epoch's order from (seed, epoch), each image's caption and
+ * augmentation from (seed, image id, epoch), and PyTorch's CPU kernels give the same bits for the
+ * same thread count.
+ */
+public final class ClipTraining {
+    /** What a finished (or stopped) run hands back. */
+    public record Result(int epochsRun, int resumedFromEpoch, List<Training.EpochStats> epochs, Map<String, float[]> weights) {
+    }
+
+    /** Prefix of the first AdamW moment in the checkpoint's optimizer state. */
+    static final String M = "m/";
+    /** Prefix of the second AdamW moment. */
+    static final String V = "v/";
+
+    private ClipTraining() {
+    }
+
+    /**
+     * Trains, resuming from {@code checkpoint} when it belongs to the same run.
+     *
+     * @param initial         the fine-tuned run's weights (null from scratch)
+     * @param stopAfterEpochs return after this many epochs of this call (0: no limit)
+     */
+    public static Result run(ClipConfig cfg, CaptionTokenizer tok, CaptionedImages data, Map<String, float[]> initial, Path checkpoint,
+                             String runKey, Training.Listener listener, int stopAfterEpochs) throws IOException, InterruptedException {
+        int n = data.size();
+        if (n < cfg.batchSize()) {
+            throw new IllegalArgumentException(n + " training images are fewer than one batch of " + cfg.batchSize());
+        }
+        int steps = n / cfg.batchSize();
+        int total = steps * cfg.epochs();
+        int size = cfg.arch().imageSize();
+        PreprocessSpec spec = Training.preprocessing(size);
+        int per = 3 * size * size;
+        int ctx = cfg.arch().context();
+        List<Training.EpochStats> stats = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(cfg.threads());
+        boolean gradWas = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDManager root = NDManager.newBaseManager(); ClipModel net = new ClipModel(cfg.arch(), tok.size(), cfg.seed(), root)) {
+            if (initial != null) {
+                net.restore(initial);
+            }
+            Map<String, NDArray> moments = zeroMoments(net, root);
+            int start = 0;
+            if (Files.isRegularFile(checkpoint)) {
+                start = resume(checkpoint, runKey, net, moments);
+            }
+            int resumedFrom = start;
+            for (int epoch = start; epoch < cfg.epochs(); epoch++) {
+                long t0 = System.nanoTime();
+                int[] order = Training.order(n, cfg.seed(), epoch);
+                double lossSum = 0;
+                long correct = 0;
+                for (int s = 0; s < steps; s++) {
+                    int[] idx = Arrays.copyOfRange(order, s * cfg.batchSize(), (s + 1) * cfg.batchSize());
+                    int t = epoch * steps + s;
+                    double lr = learningRate(cfg, t, steps, total);
+                    float[] x = images(pool, cfg, data, spec, idx, epoch, per);
+                    long[] ids = new long[idx.length * ctx];
+                    for (int i = 0; i < idx.length; i++) {
+                        String caption = caption(data, idx[i], cfg.seed(), epoch);
+                        System.arraycopy(tok.encode(caption), 0, ids, i * ctx, ctx);
+                    }
+                    float[] lc = step(net, moments, root, x, ids, tok.endId(), t + 1, (float) lr, cfg);
+                    lossSum += lc[0];
+                    correct += (long) lc[1];
+                    listener.step(epoch, s, steps, lc[0]);
+                }
+                double mean = lossSum / steps;
+                double acc = correct / (double) (steps * cfg.batchSize());
+                save(checkpoint, runKey, epoch + 1, net, moments);
+                stats.add(new Training.EpochStats(epoch, mean, acc, (System.nanoTime() - t0) / 1e9));
+                listener.epoch(epoch, mean, acc);
+                if (stopAfterEpochs > 0 && epoch + 1 - resumedFrom >= stopAfterEpochs && epoch + 1 < cfg.epochs()) {
+                    return new Result(epoch + 1, resumedFrom, stats, net.snapshot());
+                }
+            }
+            return new Result(cfg.epochs(), resumedFrom, stats, net.snapshot());
+        } finally {
+            JniUtils.setGradMode(gradWas);
+            pool.shutdownNow();
+        }
+    }
+
+    /** The caption of image {@code k} in an epoch: one of its captions, drawn from (seed, image id, epoch). */
+    static String caption(CaptionedImages data, int k, long seed, int epoch) {
+        List<String> caps = data.captions().get(k);
+        long h = seed * 0x9E3779B97F4A7C15L + epoch;
+        for (byte b : data.ids().get(k).getBytes(StandardCharsets.UTF_8)) {
+            h = (h ^ b) * 0x100000001B3L;
+        }
+        h ^= h >>> 29;
+        return caps.get((int) Math.floorMod(h, (long) caps.size()));
+    }
+
+    /** Linear warm-up over the first epoch (when there are several), then cosine decay to 0 at the last step. */
+    static double learningRate(ClipConfig cfg, int step, int stepsPerEpoch, int total) {
+        if (step < stepsPerEpoch && cfg.epochs() > 1) {
+            return cfg.lr() * (step + 1) / stepsPerEpoch;
+        }
+        int warm = cfg.epochs() > 1 ? stepsPerEpoch : 0;
+        double t = (step - warm) / (double) Math.max(1, total - warm);
+        return cfg.lr() * 0.5 * (1 + Math.cos(Math.PI * t));
+    }
+
+    private static float[] images(ExecutorService pool, ClipConfig cfg, CaptionedImages data, PreprocessSpec spec, int[] idx, int epoch, int per)
+            throws InterruptedException {
+        float[] x = new float[idx.length * per];
+        List<Future<?>> fs = new ArrayList<>();
+        int chunk = (idx.length + cfg.threads() - 1) / cfg.threads();
+        for (int c0 = 0; c0 < idx.length; c0 += chunk) {
+            int from = c0;
+            int to = Math.min(idx.length, c0 + chunk);
+            fs.add(pool.submit(() -> {
+                for (int i = from; i < to; i++) {
+                    int k = idx[i];
+                    RgbImage img = cfg.recipe().apply(data.images().get(k), cfg.seed(), data.ids().get(k), epoch);
+                    Preprocessor.writeTensor(Preprocessor.resizeAndCrop(img, spec), spec, x, i * per);
+                }
+            }));
+        }
+        for (Future<?> f : fs) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("augmentation failed: " + e.getCause(), e.getCause());
+            }
+        }
+        return x;
+    }
+
+    /** One AdamW step on a batch of pairs; returns {loss, images whose nearest caption in the batch is their own}. */
+    static float[] step(ClipModel net, Map<String, NDArray> moments, NDManager root, float[] x, long[] ids, int endId, int t, float lr,
+                        ClipConfig cfg) {
+        int size = cfg.arch().imageSize();
+        int n = ids.length / cfg.arch().context();
+        try (NDManager sub = root.newSubManager()) {
+            NDArray xs = sub.create(x, new Shape(n, 3, size, size));
+            boolean gradWas = JniUtils.isGradMode();
+            JniUtils.setGradMode(true);
+            float loss;
+            long correct;
+            try {
+                NDArray[] lc = net.loss(net.encodeImage(xs, true), net.encodeText(sub, ids, endId));
+                NDArray l = lc[0];
+                JniUtils.backward((PtNDArray) l, (PtNDArray) sub.ones(l.getShape(), l.getDataType()), false, false);
+                loss = l.getFloat();
+                correct = lc[1].toType(ai.djl.ndarray.types.DataType.INT64, false).getLong();
+            } finally {
+                JniUtils.setGradMode(false);
+            }
+            try {
+                adamw(net, moments, sub, lr, t, cfg);
+                net.clampLogitScale();
+            } finally {
+                JniUtils.setGradMode(gradWas);
+            }
+            return new float[] {loss, correct};
+        }
+    }
+
+    /** Whether AdamW decays a parameter: open_clip's rule (rank 2 and more, not batch norm). */
+    static boolean decayed(String name, NDArray p) {
+        return p.getShape().dimension() >= 2 && !name.contains(".bn.");
+    }
+
+    /** AdamW as torch.optim.AdamW computes it (decoupled decay, bias-corrected moments). */
+    private static void adamw(ClipModel net, Map<String, NDArray> moments, NDManager sub, float lr, int t, ClipConfig cfg) {
+        float b1 = (float) ClipConfig.BETA1;
+        float b2 = (float) ClipConfig.BETA2;
+        float c1 = (float) (1 - Math.pow(ClipConfig.BETA1, t));
+        float c2 = (float) Math.sqrt(1 - Math.pow(ClipConfig.BETA2, t));
+        float wd = (float) cfg.weightDecay();
+        for (Map.Entry<String, NDArray> e : net.parameters().entrySet()) {
+            NDArray p = e.getValue();
+            NDArray g = p.getGradient();
+            g.attach(sub);
+            if (decayed(e.getKey(), p) && wd > 0) {
+                p.muli(1 - lr * wd);
+            }
+            NDArray m = moments.get(M + e.getKey());
+            NDArray v = moments.get(V + e.getKey());
+            m.muli(b1).addi(g.mul(1 - b1));
+            NDArray g2 = g.mul(g).mul(1 - b2);
+            g2.attach(sub);
+            v.muli(b2).addi(g2);
+            NDArray denom = v.sqrt();
+            denom.attach(sub);
+            denom = denom.div(c2);
+            denom.attach(sub);
+            denom.addi((float) ClipConfig.EPS);
+            NDArray upd = m.div(denom);
+            upd.attach(sub);
+            upd.muli(lr / c1);
+            p.subi(upd);
+            g.muli(0f);
+        }
+    }
+
+    /** Zero AdamW moments for every parameter. */
+    static Map<String, NDArray> zeroMoments(ClipModel net, NDManager manager) {
+        Map<String, NDArray> m = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : net.parameters().entrySet()) {
+            m.put(M + e.getKey(), manager.zeros(e.getValue().getShape()));
+            m.put(V + e.getKey(), manager.zeros(e.getValue().getShape()));
+        }
+        return m;
+    }
+
+    private static void save(Path file, String runKey, int epochsDone, ClipModel net, Map<String, NDArray> moments) throws IOException {
+        Checkpoint.save(file, runKey, epochsDone, net.state(), moments);
+    }
+
+    private static int resume(Path file, String runKey, ClipModel net, Map<String, NDArray> moments) throws IOException {
+        Checkpoint.Contents c = Checkpoint.read(file, runKey, true);
+        Map<String, float[]> weights = new LinkedHashMap<>();
+        c.values().forEach((k, v) -> {
+            if (!k.startsWith(Checkpoint.MOMENTUM)) {
+                weights.put(k, v);
+            }
+        });
+        net.restore(weights);
+        for (Map.Entry<String, NDArray> e : moments.entrySet()) {
+            float[] v = c.values().get(Checkpoint.MOMENTUM + e.getKey());
+            if (v == null) {
+                throw new IOException(file + ": checkpoint lacks the optimizer state " + e.getKey());
+            }
+            NDArray old = e.getValue();
+            e.setValue(old.getManager().create(v, old.getShape()));
+            old.close();
+        }
+        return c.epochs();
+    }
+}
