@@ -23,14 +23,15 @@ import org.encodertraces.validity.Overlap;
  * blocks of at most {@link #BLOCK_BYTES} of floats, L2-normalises each block's rows and runs our
  * {@link TopK} kernel on it for every query operation, keeping per query only its running k-lists.
  * The driver broadcasts the queries and the candidate lists' labels, and merges the partitions'
- * k-lists exactly ({@link SparkKnn#merge}: higher score first, ties to the lower database row).
+ * k-lists exactly as they arrive ({@link SparkKnn#merge}: higher score first, ties to the lower
+ * database row; the merge is associative and commutative, so the order of arrival does not matter).
  *
  * <p>Why the neighbours and scores are those of {@code traces knn}: a row's normalisation depends on
  * that row alone, {@link TopK}'s score of a (query, row) pair is the same float whatever the blocking,
  * and the top-k of a union is the top-k of the union of the parts' top-ks.
  *
  * <p>What bounds memory: the driver holds the queries, the labels (and the uniform draws: ints per
- * row and seed) and the k-lists (queries x lists x k per partition while merging); a task holds one
+ * row and seed) and the k-lists (queries x lists x k per query operation, twice while merging); a task holds one
  * block of rows (raw, normalised, and {@link TopK}'s transposed copy: about 3 x {@link #BLOCK_BYTES})
  * and its k-lists. The database files must be at the same path on every executor (a shared file
  * system on a real cluster); every pass reads each database once.
@@ -108,9 +109,9 @@ public final class SparkRowRangeKnn implements KnnInfluence.Search {
         int d = dim;
         int t = threads;
         int block = blockRows;
-        List<SparkKnn.Partial[]> parts;
+        SparkKnn.Partial[] merged;
         try {
-            parts = ranges.map(r -> {
+            merged = ranges.map(r -> {
                 float[][] qv = q.value();
                 KnnInfluence.Lists lm = m.value();
                 List<FloatMatrix> qm = Arrays.stream(qv).map(a -> new FloatMatrix(a.length / d, d, a)).toList();
@@ -127,18 +128,21 @@ public final class SparkRowRangeKnn implements KnnInfluence.Search {
                     }
                 }
                 return acc;
-            }).collect();
+            }).reduce((x, y) -> {
+                // on the driver as each partition's lists arrive: it holds the running lists and one partition's
+                SparkKnn.Partial[] z = new SparkKnn.Partial[x.length];
+                for (int p = 0; p < z.length; p++) {
+                    z[p] = SparkKnn.Partial.of(SparkKnn.merge(List.of(x[p], y[p]), nq, lists, k));
+                }
+                return z;
+            });
         } finally {
             q.destroy();
             m.destroy();
         }
         TopK.Result[] out = new TopK.Result[qs.length];
         for (int p = 0; p < qs.length; p++) {
-            List<SparkKnn.Partial> byPartition = new ArrayList<>(parts.size());
-            for (SparkKnn.Partial[] a : parts) {
-                byPartition.add(a[p]);
-            }
-            out[p] = SparkKnn.merge(byPartition, nq, lists, k);
+            out[p] = new TopK.Result(nq, lists, k, merged[p].indices(), merged[p].scores());
         }
         return out;
     }
@@ -154,9 +158,8 @@ public final class SparkRowRangeKnn implements KnnInfluence.Search {
             String file = files.get(o);
             int d = dim;
             int block = blockRows;
-            List<int[]> parts;
             try {
-                parts = ranges.map(r -> {
+                out[o] = ranges.map(r -> {
                     int[] first = null;
                     for (int a = r.from(); a < r.to(); a += block) {
                         int b = Math.min(r.to(), a + block);
@@ -164,15 +167,10 @@ public final class SparkRowRangeKnn implements KnnInfluence.Search {
                         first = first == null ? f : lowest(first, f);
                     }
                     return first;
-                }).collect();
+                }).reduce(SparkRowRangeKnn::lowest);
             } finally {
                 q.destroy();
             }
-            int[] merged = null;
-            for (int[] f : parts) {
-                merged = merged == null ? f : lowest(merged, f);
-            }
-            out[o] = merged;
         }
         return out;
     }
