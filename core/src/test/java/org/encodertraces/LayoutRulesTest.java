@@ -31,7 +31,7 @@ class LayoutRulesTest {
      * ending in {@code .cli} is the command line, the last layer.
      */
     static final List<Set<String>> LAYERS = List.of(
-            Set.of("io", "rng", "linalg", "provenance"), // foundations: files, random draws, matrices, what made an artifact
+            Set.of("io", "rng", "linalg", "provenance", "result"), // foundations: files, random draws, matrices, what made an artifact, result documents
             Set.of("image"),                              // pixels: decoding, codecs, resampling
             Set.of("process", "exif"),                    // what was done to a photo, and what the camera recorded
             Set.of("data", "encoder"),                    // datasets and labels; encoders and their preprocessing

@@ -102,7 +102,11 @@ public final class Audit {
      */
     public record ModelRun(String model, String fileName, Map<String, Object> encoder, int dim, List<TaskProbe> probes,
                            List<TaskKnn> knn, RetrievalResult retrieval, List<AcquisitionStage.AttributeProbe> acquisition,
-                           List<Note> notes, EncoderDescription info, List<ErasureStage.Result> erasures, long failedImages) {
+                           List<Note> notes, EncoderDescription info, List<ErasureStage.Result> erasures, long failedImages,
+                           List<ZeroShotStage.Result> zeroShot) {
+        public ModelRun {
+            zeroShot = zeroShot == null ? List.of() : List.copyOf(zeroShot);
+        }
     }
 
     /**
@@ -299,6 +303,15 @@ public final class Audit {
      */
     public static Outcome run(Plan plan, AuditConfig cfg, Path outDir, EncoderOpener opener, Listener listener,
                               List<ErasureStage.Request> erasures) throws IOException, InterruptedException {
+        return run(plan, cfg, outDir, opener, listener, erasures, null);
+    }
+
+    /**
+     * Runs the plan, the "after erasure" measurements, and, when {@code zeroShot} is not null, the zero-shot
+     * readout of each model's text tower beside its processing probes ({@link ZeroShotStage}).
+     */
+    public static Outcome run(Plan plan, AuditConfig cfg, Path outDir, EncoderOpener opener, Listener listener,
+                              List<ErasureStage.Request> erasures, ZeroShotStage.Request zeroShot) throws IOException, InterruptedException {
         Instant started = Instant.now();
         Dataset ds = plan.dataset();
         Path embDir = outDir.resolve("embeddings");
@@ -392,8 +405,15 @@ public final class Audit {
             modelNotes.removeIf(plan.notes()::contains); // the plan said it already, for every model
             List<ErasureStage.Result> erased = ErasureStage.run(erasures, ds, mcfg, sets, listener, model, fileName,
                     embDir.resolve(Extraction.setName(ds.name(), plan.operations().get(0), fileName) + ".safetensors"), modelNotes, rules);
+            List<ZeroShotStage.Result> zs = List.of();
+            if (zeroShot != null) {
+                listener.stage(model + ": embedding the zero-shot prompts with its text tower");
+                ZeroShotStage.Texts texts = ZeroShotStage.embed(zeroShot, model, cfg.tasks(), cfg.threads());
+                encoderProv.put("text_tower", texts.provenance());
+                zs = ZeroShotStage.run(texts, mcfg, sets, an.probes(), listener, model);
+            }
             runs.add(new ModelRun(model, fileName, encoderProv, dim, an.probes(), an.knn(), an.retrieval(), an.acquisition(), modelNotes, info,
-                    erased, failedImages));
+                    erased, failedImages, zs));
         }
         return new Outcome(plan, runs, datasetAudit, notes, started, Instant.now(), nearDuplicates, acquisitionSplits);
     }

@@ -12,7 +12,7 @@ import org.encodertraces.embed.Extraction;
 import org.encodertraces.knn.KnnResult;
 import org.encodertraces.knn.KnnSetup;
 import org.encodertraces.knn.RetrievalResult;
-import org.encodertraces.knn.ResultFiles;
+import org.encodertraces.knn.KnnDocuments;
 import org.encodertraces.probe.ProbeResult;
 import org.encodertraces.probe.ResultWriter;
 import org.encodertraces.process.ProcessingOp;
@@ -20,9 +20,11 @@ import org.encodertraces.validity.Validity;
 import org.encodertraces.report.Interval;
 import org.encodertraces.report.Intervals;
 import org.encodertraces.report.Note;
+import org.encodertraces.result.ResultDocument;
+import org.encodertraces.result.ResultFiles;
 
 /**
- * Writes an audit's results as the experiments' own JSON/CSV documents under
+ * Writes an audit's results as result documents ({@link ResultDocument}, through {@link ResultFiles}) under
  * {@code OUT/results/<model>/} (each with its inputs and their sha256, parameters, seeds,
  * metrics and provenance), and a plain-text summary table.
  */
@@ -50,26 +52,26 @@ public final class AuditFiles {
             Path dir = outDir.resolve("results").resolve(run.fileName());
             Files.createDirectories(dir);
             for (Audit.TaskProbe p : run.probes()) {
-                List<ResultWriter.Input> inputs = new ArrayList<>();
+                List<ResultDocument.Input> inputs = new ArrayList<>();
                 for (String op : p.operations()) {
-                    inputs.add(ResultWriter.Input.of(op, setFile(o, outDir, run, op)));
+                    inputs.add(ResultDocument.Input.of(op, setFile(o, outDir, run, op)));
                 }
                 written.add(probeWriter.write(dir, "probe_" + slug(p.task()), p.task(), p.result(), inputs, o.started(), o.finished()));
             }
             for (Audit.TaskKnn k : run.knn()) {
-                List<ResultFiles.InputFile> inputs = new ArrayList<>();
+                List<ResultDocument.Input> inputs = new ArrayList<>();
                 for (String op : k.result().operations()) {
-                    inputs.add(ResultFiles.InputFile.of(op, setFile(o, outDir, run, op)));
+                    inputs.add(ResultDocument.Input.of(op, setFile(o, outDir, run, op)));
                 }
                 Path json = dir.resolve("knn_" + slug(k.task()) + ".json");
-                ResultFiles.writeKnn(k.result(), k.task(), inputs, 1, new ResultFiles.RunTimes(o.started(), o.finished()), json,
+                KnnDocuments.writeKnn(k.result(), k.task(), inputs, 1, new KnnDocuments.RunTimes(o.started(), o.finished()), json,
                         dir.resolve("knn_" + slug(k.task()) + ".csv"));
                 written.add(json);
             }
             if (run.retrieval() != null) {
                 Path json = dir.resolve("retrieval.json");
-                ResultFiles.writeRetrieval(run.retrieval(), List.of(ResultFiles.InputFile.of("IDENTITY", setFile(o, outDir, run, "IDENTITY"))), 1,
-                        new ResultFiles.RunTimes(o.started(), o.finished()), json, dir.resolve("retrieval.csv"));
+                KnnDocuments.writeRetrieval(run.retrieval(), List.of(ResultDocument.Input.of("IDENTITY", setFile(o, outDir, run, "IDENTITY"))), 1,
+                        new KnnDocuments.RunTimes(o.started(), o.finished()), json, dir.resolve("retrieval.csv"));
                 written.add(json);
             }
             for (ErasureStage.Result e : run.erasures()) {
@@ -81,7 +83,7 @@ public final class AuditFiles {
             for (AcquisitionStage.AttributeProbe a : run.acquisition()) {
                 String op = a.masked() ? maskOp(o) : "IDENTITY";
                 written.add(probeWriter.write(dir, "acquisition_" + slug(a.attribute()) + (a.masked() ? "_masked" : ""), a.attribute(), a.result(),
-                        List.of(ResultWriter.Input.of(op, setFile(o, outDir, run, op))), o.started(), o.finished()));
+                        List.of(ResultDocument.Input.of(op, setFile(o, outDir, run, op))), o.started(), o.finished()));
             }
         }
         return written;
@@ -96,8 +98,7 @@ public final class AuditFiles {
     /** The near-duplicate groups (ids, how far apart), the method and threshold, and the photos that could not be hashed. */
     private static Path writeNearDuplicates(Audit.Outcome o, Path f) throws IOException {
         var r = o.nearDuplicates();
-        com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper()
-                .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+        com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper();
         com.fasterxml.jackson.databind.node.ObjectNode doc = om.createObjectNode();
         doc.put("experiment", "near-duplicates");
         doc.put("dataset", o.plan().dataset().name());
@@ -117,15 +118,13 @@ public final class AuditFiles {
         com.fasterxml.jackson.databind.node.ArrayNode fs = doc.putArray("not_hashed");
         r.failures().forEach(x -> fs.addObject().put("file", x.file().toString()).put("reason", x.reason()));
         doc.set("provenance", org.encodertraces.provenance.ArtifactProvenance.current().toJsonNode());
-        Files.createDirectories(f.getParent());
-        org.encodertraces.io.AtomicFiles.writeString(f, om.writeValueAsString(doc));
+        ResultFiles.write(ResultDocument.fromJson(doc, f.toString()), f);
         return f;
     }
 
     /** {@code erasure_<eraser>.json}: the eraser, where it was fitted, the images, and each measure raw and erased. */
     private static Path writeErasure(Path dir, Audit.ModelRun run, ErasureStage.Result e, Audit.Outcome o) throws IOException {
-        com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper()
-                .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+        com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper();
         com.fasterxml.jackson.databind.node.ObjectNode doc = om.createObjectNode();
         doc.put("experiment", "after-erasure");
         doc.put("model", run.model());
@@ -150,7 +149,7 @@ public final class AuditFiles {
         }
         doc.set("provenance", org.encodertraces.provenance.ArtifactProvenance.between(o.started(), o.finished()).toJsonNode());
         Path f = dir.resolve("erasure_" + slug(e.eraser()) + ".json");
-        om.writeValue(f.toFile(), doc);
+        ResultFiles.write(ResultDocument.fromJson(doc, f.toString()), f);
         return f;
     }
 
@@ -219,6 +218,12 @@ public final class AuditFiles {
                         run.model(), "retrieval R@1", 100 * run.retrieval().recall("negatives=query-device", "all", 1), "",
                         100.0 / Math.max(1, run.retrieval().subjects()), queries, 100 * run.retrieval().recall("negatives=other-device", "all", 1),
                         Validity.smallSample(queries) ? "; small sample" : ""));
+            }
+            for (ZeroShotStage.Result z : run.zeroShot()) {
+                sb.append(String.format(Locale.ROOT, "%-28s %-36s %8.1f%% %8s %7.1f%% %6d   (%d/%d; linear probe %.1f%% on the same rows)%s%n",
+                        run.model(), "zero-shot " + z.task(), 100 * z.readout().accuracy(), "", 100 * z.readout().chance(), z.readout().testRows(),
+                        z.readout().correct(), z.readout().testRows(), 100 * z.probeAccuracy(),
+                        Validity.smallSample(z.readout().testRows()) ? "; small sample" : ""));
             }
             for (AcquisitionStage.AttributeProbe a : run.acquisition()) {
                 sb.append(acquisitionLine(run.model(), a));

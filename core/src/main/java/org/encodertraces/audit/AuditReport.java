@@ -27,6 +27,7 @@ import org.encodertraces.report.PaperResults;
 import org.encodertraces.report.ProbeKind;
 import org.encodertraces.report.ProbeRow;
 import org.encodertraces.report.ReportData;
+import org.encodertraces.report.ZeroShotRow;
 import org.encodertraces.report.RetrievalRow;
 import org.encodertraces.report.html.ReportWriter;
 
@@ -54,6 +55,7 @@ public final class AuditReport {
         List<RetrievalRow> retrieval = new ArrayList<>();
         List<Note> notes = new ArrayList<>(o.notes());
         List<ErasureRow> erasure = new ArrayList<>();
+        List<ZeroShotRow> zeroShot = new ArrayList<>();
         List<Map<String, Object>> erasers = new ArrayList<>();
         if (o.datasetAudit() != null) {
             for (var t : o.datasetAudit().traces()) {
@@ -98,6 +100,14 @@ public final class AuditReport {
                             r.subjects()));
                 }
             }
+            for (ZeroShotStage.Result z : run.zeroShot()) {
+                List<List<Long>> confusion = new ArrayList<>();
+                for (long[] row : z.readout().confusion()) {
+                    confusion.add(java.util.Arrays.stream(row).boxed().toList());
+                }
+                zeroShot.add(new ZeroShotRow(z.task(), run.model(), z.readout().accuracy(), z.readout().correct(), z.readout().testRows(),
+                        z.readout().chance(), z.probeAccuracy(), z.readout().classes(), confusion, z.readout().prompts()));
+            }
             for (Note n : run.notes()) {
                 notes.add(n.prefixed(run.model() + ": "));
             }
@@ -132,7 +142,7 @@ public final class AuditReport {
         var ds = o.plan().dataset();
         int classes = ds.labelNames().containsKey("label") ? ds.labelNames().get("label").size() : 0;
         return ReportData.of("Trace audit of " + ds.name(), Instant.now(), new DatasetInfo(ds.name(), ds.samples().size(), classes),
-                encoders, probes, knn, retrieval, datasetAudit, notes, artifact.toJson()).withErasure(erasure);
+                encoders, probes, knn, retrieval, datasetAudit, notes, artifact.toJson()).withErasure(erasure).withZeroShot(zeroShot);
     }
 
     private static ProbeRow probeRow(String task, ProbeKind kind, String encoder, ProbeResult r) {

@@ -13,6 +13,7 @@ import org.encodertraces.audit.StageTimes;
 import org.encodertraces.audit.AuditConfig;
 import org.encodertraces.audit.AuditFiles;
 import org.encodertraces.audit.ErasureStage;
+import org.encodertraces.audit.ZeroShotStage;
 import org.encodertraces.data.Dataset;
 import org.encodertraces.io.OutputLock;
 import org.encodertraces.probe.FeatureNormalization;
@@ -114,6 +115,16 @@ public final class AuditCommand implements Callable<Integer> {
             + " (leace:jpeg, inlp:jpeg) and measure it on the other images (repeatable; TASK must be one of --tasks)"})
     List<String> erase = new ArrayList<>();
 
+    @Option(names = "--zero-shot", description = {"also read each processing task out of the embeddings with the model's own text"
+            + " tower (CLIP, OpenCLIP, SigLIP; a CLIP trained by traces train --objective clip): text_model.onnx or text.onnx and"
+            + " tokenizer.json beside the model, fetched from the same Hub repository; accuracy on the linear probe's test rows,"
+            + " beside the probe (docs/zero-shot.md)"})
+    boolean zeroShot;
+
+    @Option(names = "--prompts", paramLabel = "FILE", description = {"with --zero-shot: a JSON file of prompts per task and class that"
+            + " adds to the default prompts (\"mode\": \"replace\" replaces the classes it names); see docs/zero-shot.md"})
+    Path prompts;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
@@ -154,6 +165,7 @@ public final class AuditCommand implements Callable<Integer> {
             }
             models = Models.prepare(refs, CliEnv.of(spec), n, err, quiet);
             requests = erasureRequests(cfg, n);
+            zeroShotRequest = zeroShotRequest(cfg, models, n);
         } catch (IllegalArgumentException | java.io.IOException e) {
             throw new UsageException(e);
         }
@@ -168,7 +180,45 @@ public final class AuditCommand implements Callable<Integer> {
             o.flush();
             return 0;
         }
-        return run(ds, cfg, models, out, quiet, o, err, requests, CliEnv.of(spec), datasetNotes);
+        return run(ds, cfg, models, out, quiet, o, err, requests, CliEnv.of(spec), datasetNotes, zeroShotRequest);
+    }
+
+    private ZeroShotStage.Request zeroShotRequest;
+
+    /**
+     * The zero-shot readout's prompts and each model's text tower, found (or downloaded) and opened once
+     * here, so that a model without one, an unreadable tokenizer or prompts file is refused before any work.
+     */
+    private ZeroShotStage.Request zeroShotRequest(AuditConfig cfg, Models models, int threads) throws java.io.IOException {
+        if (!zeroShot) {
+            if (prompts != null) {
+                throw new IllegalArgumentException("--prompts is for the zero-shot readout: add --zero-shot");
+            }
+            return null;
+        }
+        if (cfg.tasks().isEmpty()) {
+            throw new IllegalArgumentException("--zero-shot reads out the processing tasks, and --tasks none runs none");
+        }
+        org.encodertraces.probe.PromptSet set = org.encodertraces.probe.PromptSet.defaults();
+        if (prompts != null) {
+            set = set.withFile(prompts);
+        }
+        for (ProcessingTask t : cfg.tasks()) {
+            set.prompts(t); // a task with a class without prompts: refused now
+        }
+        java.util.Map<String, org.encodertraces.encoder.TextTower.Files> towers = new java.util.LinkedHashMap<>();
+        for (String name : models.names()) {
+            org.encodertraces.encoder.TextTower.Files f = models.textTower(name);
+            try (org.encodertraces.encoder.TextTower t = org.encodertraces.encoder.TextTower.open(f, threads)) {
+                for (ProcessingTask task : cfg.tasks()) {
+                    for (List<String> texts : set.prompts(task).values()) {
+                        t.embed(texts); // every prompt tokenizes, fits the text tower's length and runs
+                    }
+                }
+            }
+            towers.put(name, f);
+        }
+        return new ZeroShotStage.Request(set, towers);
     }
 
     private List<String> datasetNotes = List.of();
@@ -232,6 +282,13 @@ public final class AuditCommand implements Callable<Integer> {
     /** As above; {@code datasetNotes} (what the dataset reader left out or merged) go into the plan's notes and the report. */
     static int run(Dataset ds, AuditConfig cfg, Models models, Path out, boolean quiet, PrintWriter o, PrintWriter err,
                    List<ErasureStage.Request> erasures, Map<String, String> env, List<String> datasetNotes) throws Exception {
+        return run(ds, cfg, models, out, quiet, o, err, erasures, env, datasetNotes, null);
+    }
+
+    /** As above, with the zero-shot readout when {@code zeroShot} is not null. */
+    static int run(Dataset ds, AuditConfig cfg, Models models, Path out, boolean quiet, PrintWriter o, PrintWriter err,
+                   List<ErasureStage.Request> erasures, Map<String, String> env, List<String> datasetNotes,
+                   ZeroShotStage.Request zeroShot) throws Exception {
         OutputLock lock;
         try {
             lock = Audit.lock(out, ds, cfg.models());
@@ -240,12 +297,13 @@ public final class AuditCommand implements Callable<Integer> {
             throw UsageException.of("audit", e);
         }
         try (lock) {
-            return runLocked(ds, cfg, models, out, quiet, o, err, erasures, env, datasetNotes);
+            return runLocked(ds, cfg, models, out, quiet, o, err, erasures, env, datasetNotes, zeroShot);
         }
     }
 
     private static int runLocked(Dataset ds, AuditConfig cfg, Models models, Path out, boolean quiet, PrintWriter o, PrintWriter err,
-                                 List<ErasureStage.Request> erasures, Map<String, String> env, List<String> datasetNotes) throws Exception {
+                                 List<ErasureStage.Request> erasures, Map<String, String> env, List<String> datasetNotes,
+                                 ZeroShotStage.Request zeroShot) throws Exception {
         Audit.Plan plan = Audit.plan(ds, cfg).withNotes(datasetNotes);
         String nothing = Audit.nothingToRun(plan);
         if (nothing != null) {
@@ -274,7 +332,7 @@ public final class AuditCommand implements Callable<Integer> {
                     progress.set(done, total);
                 }
             });
-            outcome = Audit.run(plan, cfg, out, models::open, clock, erasures);
+            outcome = Audit.run(plan, cfg, out, models::open, clock, erasures, zeroShot);
             clock.finish();
         } catch (IllegalArgumentException | java.io.IOException | org.encodertraces.encoder.EncoderException e) {
             throw UsageException.of("audit", e);

@@ -12,10 +12,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.encodertraces.result.ResultDocument;
 import org.encodertraces.knn.KnnInfluence;
 import org.encodertraces.knn.KnnResult;
 import org.encodertraces.knn.KnnSetup;
-import org.encodertraces.knn.ResultFiles;
+import org.encodertraces.knn.KnnDocuments;
 import org.encodertraces.embed.EmbeddingIndex;
 import org.encodertraces.embed.EmbeddingSet;
 import org.encodertraces.embed.EmbeddingSetIO;
@@ -128,7 +129,7 @@ public class KnnCommand implements Callable<Integer> {
             return callOverFiles(prot, start, err, outw);
         }
         List<KnnInfluence.OperationEmbeddings> ops = new ArrayList<>();
-        List<ResultFiles.InputFile> inputs = new ArrayList<>();
+        List<ResultDocument.Input> inputs = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         int[] trainLabels = null;
         int[] testLabels = null;
@@ -141,15 +142,15 @@ public class KnnCommand implements Callable<Integer> {
                     names.add(op);
                     trainSets.add(erasure.apply(EmbeddingInputs.read(train.get(op)), train.get(op)));
                     testSets.add(erasure.apply(EmbeddingInputs.read(test.get(op)), test.get(op)));
-                    inputs.add(ResultFiles.InputFile.of("train " + op, train.get(op)));
-                    inputs.add(ResultFiles.InputFile.of("test " + op, test.get(op)));
+                    inputs.add(ResultDocument.Input.of("train " + op, train.get(op)));
+                    inputs.add(ResultDocument.Input.of("test " + op, test.get(op)));
                 }
             } else {
                 OperationSets.Builder aligned = OperationSets.builder(null);
                 for (String op : set.keySet()) {
                     names.add(op);
                     aligned.add(op, set.get(op), erasure.apply(EmbeddingInputs.read(set.get(op)), set.get(op)));
-                    inputs.add(ResultFiles.InputFile.of("set " + op, set.get(op)));
+                    inputs.add(ResultDocument.Input.of("set " + op, set.get(op)));
                 }
                 OperationSets whole = aligned.build();
                 ProcessingProbe.ImageSplit split = ProcessingProbe.ImageSplit.random(whole.images(), testFraction, seed);
@@ -177,7 +178,7 @@ public class KnnCommand implements Callable<Integer> {
                 ops.add(new KnnInfluence.OperationEmbeddings(op, EmbeddingInputs.matrix(tr), EmbeddingInputs.matrix(te)));
             }
             if (erasure.active()) {
-                inputs.add(ResultFiles.InputFile.of("eraser", erasure.file));
+                inputs.add(ResultDocument.Input.of("eraser", erasure.file));
             }
             Overlap overlap = Overlap.find(names, trainSets, testSets);
             if (!overlap.none()) {
@@ -211,7 +212,7 @@ public class KnnCommand implements Callable<Integer> {
         List<String> names = new ArrayList<>(train.keySet());
         List<EmbeddingIndex> database = new ArrayList<>();
         List<FloatMatrix> queries = new ArrayList<>();
-        List<ResultFiles.InputFile> inputs = new ArrayList<>();
+        List<ResultDocument.Input> inputs = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         int[] trainLabels = null;
         int[] testLabels = null;
@@ -220,8 +221,8 @@ public class KnnCommand implements Callable<Integer> {
             for (String op : names) {
                 EmbeddingIndex tr = EmbeddingSetIO.readIndex(train.get(op));
                 EmbeddingSet te = EmbeddingInputs.read(test.get(op));
-                inputs.add(ResultFiles.InputFile.of("train " + op, train.get(op)));
-                inputs.add(ResultFiles.InputFile.of("test " + op, test.get(op)));
+                inputs.add(ResultDocument.Input.of("train " + op, train.get(op)));
+                inputs.add(ResultDocument.Input.of("test " + op, test.get(op)));
                 int[] yTr = EmbeddingInputs.ints(tr.labels(), labelTensor, train.get(op));
                 int[] yTe = EmbeddingInputs.ints(te, labelTensor, test.get(op));
                 if (trainLabels != null && (!Arrays.equals(trainLabels, yTr) || !Arrays.equals(testLabels, yTe)
@@ -261,13 +262,13 @@ public class KnnCommand implements Callable<Integer> {
                 knn -> computeOverFiles(knn, names, database, queries, yTr, yTe));
     }
 
-    private Integer finish(Protocol prot, Instant start, PrintWriter outw, List<ResultFiles.InputFile> inputs, List<String> notes,
+    private Integer finish(Protocol prot, Instant start, PrintWriter outw, List<ResultDocument.Input> inputs, List<String> notes,
                            int[] trainLabels, int[] testLabels, Computation computation) throws Exception {
         Files.createDirectories(out);
         Path json = out.resolve("knn.json");
         Path csv = out.resolve("knn.csv");
         if (Validity.classes(trainLabels) < Validity.MIN_CLASSES) {
-            ResultFiles.writeNotApplicable(task, inputs, Validity.ONE_CLASS, notes, new ResultFiles.RunTimes(start, Instant.now()), json, csv);
+            KnnDocuments.writeNotApplicable(task, inputs, Validity.ONE_CLASS, notes, new KnnDocuments.RunTimes(start, Instant.now()), json, csv);
             outw.printf(Locale.ROOT, "kNN %s%nwrote %s and %s%n", Validity.ONE_CLASS, json, csv);
             outw.flush();
             return 0;
@@ -278,7 +279,7 @@ public class KnnCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw UsageException.of(KNN, e);
         }
-        ResultFiles.writeKnn(r, task, inputs, threads, new ResultFiles.RunTimes(start, Instant.now()), json, csv, notes);
+        KnnDocuments.writeKnn(r, task, inputs, threads, new KnnDocuments.RunTimes(start, Instant.now()), json, csv, notes);
         Map<KnnSetup, Integer> ties = r.voteTies();
         String marks = String.join("; ", marks(r));
         outw.printf(Locale.ROOT, "k = %d, database %d images, n = %d queries per operation, chance %.4f (the largest class's share)%s%n",

@@ -54,6 +54,15 @@ final class Models {
         return List.copyOf(byName.keySet());
     }
 
+    /** The text tower of the model of this name (found beside it, or fetched from its Hub repository). */
+    org.encodertraces.encoder.TextTower.Files textTower(String name) throws IOException {
+        EncoderFactory.Prepared p = byName.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no prepared model named " + name);
+        }
+        return EncoderFactory.textTower(p, settings);
+    }
+
     /** Opens the model of this name. */
     Encoder open(String name) {
         EncoderFactory.Prepared p = byName.get(name);

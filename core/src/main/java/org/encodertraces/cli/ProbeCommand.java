@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.encodertraces.result.ResultDocument;
 import org.encodertraces.data.AcquisitionSplit;
 import org.encodertraces.data.NearDuplicates;
 import org.encodertraces.data.SplitGroups;
@@ -179,7 +180,7 @@ public final class ProbeCommand implements Callable<Integer> {
             ProbeConfig cfg = new ProbeConfig(FeatureNormalization.parse(norm), kind, trials,
                     HyperparameterSearch.Sampler.parse(sampler), valFraction, seed, repeats != null ? repeats : acquisition ? 1 : 10,
                     n, epochs, batchSize, maxIter, prot, sSeed, fixedParams(kind));
-            List<ResultWriter.Input> inputs = new ArrayList<>();
+            List<ResultDocument.Input> inputs = new ArrayList<>();
             ProbeResult result;
             String name;
             if (attribute != null) {
@@ -216,9 +217,9 @@ public final class ProbeCommand implements Callable<Integer> {
                 java.nio.file.Files.createDirectories(out);
                 Path splitFile = out.resolve(org.encodertraces.data.SplitFile.fileName(attribute));
                 as.split().write(splitFile);
-                inputs.add(ResultWriter.Input.of("embeddings", file));
+                inputs.add(ResultDocument.Input.of("embeddings", file));
                 if (groupsFile != null) {
-                    inputs.add(ResultWriter.Input.of("groups", groupsFile));
+                    inputs.add(ResultDocument.Input.of("groups", groupsFile));
                 }
                 result = new AcquisitionProbe(cfg).run(matrix(set), set.ids(), FlickrExifSplit.of(as.split()));
                 name = attribute;
@@ -233,8 +234,8 @@ public final class ProbeCommand implements Callable<Integer> {
                 EmbeddingSet set = erasure.apply(read(file), file);
                 FlickrExifSplit sp = FlickrExifSplit.read(split);
                 erasure.requireUnseen(set, sp.test().ids(), "test photos");
-                inputs.add(ResultWriter.Input.of("embeddings", file));
-                inputs.add(ResultWriter.Input.of("split", split));
+                inputs.add(ResultDocument.Input.of("embeddings", file));
+                inputs.add(ResultDocument.Input.of("split", split));
                 List<String> ids = set.ids();
                 if (idLabel != null) {
                     ids = new ArrayList<>();
@@ -286,7 +287,7 @@ public final class ProbeCommand implements Callable<Integer> {
                 name = t.name().toLowerCase(Locale.ROOT);
             }
             if (erasure.active()) {
-                inputs.add(ResultWriter.Input.of("eraser", erasure.file));
+                inputs.add(ResultDocument.Input.of("eraser", erasure.file));
             }
             if (overlapWarning != null) {
                 List<String> notes = new ArrayList<>(result.notes());
@@ -376,13 +377,13 @@ public final class ProbeCommand implements Callable<Integer> {
     }
 
     /** Reads one set per operation of the task, in task order (erased when --eraser is given); they must hold the same images in order. */
-    private OperationSets readAligned(ProcessingTask t, Map<String, Path> byOp, String role, List<ResultWriter.Input> inputs)
+    private OperationSets readAligned(ProcessingTask t, Map<String, Path> byOp, String role, List<ResultDocument.Input> inputs)
             throws IOException {
         OperationSets.Builder sets = OperationSets.builder(role);
         for (String op : t.operations()) {
             Path f = byOp.get(op);
             sets.add(op, f, erasure.apply(read(f), f));
-            inputs.add(ResultWriter.Input.of(role + ":" + op, f));
+            inputs.add(ResultDocument.Input.of(role + ":" + op, f));
         }
         return sets.build();
     }

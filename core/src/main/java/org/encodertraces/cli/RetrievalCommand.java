@@ -8,8 +8,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.encodertraces.result.ResultDocument;
 import org.encodertraces.knn.PairRetrieval;
-import org.encodertraces.knn.ResultFiles;
+import org.encodertraces.knn.KnnDocuments;
 import org.encodertraces.knn.RetrievalResult;
 import org.encodertraces.embed.EmbeddingSet;
 import picocli.CommandLine.Command;
@@ -60,11 +61,11 @@ public final class RetrievalCommand implements Callable<Integer> {
         PrintWriter outw = spec.commandLine().getOut();
         Instant start = Instant.now();
         RetrievalResult r;
-        ResultFiles.InputFile input;
+        ResultDocument.Input input;
         try {
             EmbeddingSet f = erasure.apply(EmbeddingInputs.read(set), set);
             erasure.requireUnseen(f, f.ids(), "photos");
-            input = ResultFiles.InputFile.of("embeddings", set);
+            input = ResultDocument.Input.of("embeddings", set);
             r = new PairRetrieval(threads).run(EmbeddingInputs.matrix(f), EmbeddingInputs.ints(f, subjectTensor, set),
                     EmbeddingInputs.ints(f, deviceTensor, set), deviceNames, ks);
         } catch (IOException | IllegalArgumentException e) {
@@ -73,7 +74,7 @@ public final class RetrievalCommand implements Callable<Integer> {
         Files.createDirectories(out);
         Path json = out.resolve("retrieval.json");
         Path csv = out.resolve("retrieval.csv");
-        ResultFiles.writeRetrieval(r, erasure.active() ? List.of(input, ResultFiles.InputFile.of("eraser", erasure.file)) : List.of(input), threads, new ResultFiles.RunTimes(start, Instant.now()), json, csv);
+        KnnDocuments.writeRetrieval(r, erasure.active() ? List.of(input, ResultDocument.Input.of("eraser", erasure.file)) : List.of(input), threads, new KnnDocuments.RunTimes(start, Instant.now()), json, csv);
         for (RetrievalResult.Recall x : r.recalls()) {
             outw.printf(Locale.ROOT, "%-24s %-8s recall@%d %.4f (%d/%d)%n", x.negatives(), x.queryClass(), x.k(), x.recall(),
                     x.hits(), x.queries());

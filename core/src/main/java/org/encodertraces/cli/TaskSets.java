@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.encodertraces.result.ResultDocument;
 import org.encodertraces.embed.EmbeddingSet;
 import org.encodertraces.embed.OperationSets;
 import org.encodertraces.erase.ErasureFit;
@@ -54,7 +55,7 @@ final class TaskSets {
     static List<ErasureFit.Input> fitInputs(OperationSets sets, List<String> ops) throws IOException {
         List<ErasureFit.Input> in = new ArrayList<>();
         for (String op : ops) {
-            ResultWriter.Input i = ResultWriter.Input.of(op, sets.file(op));
+            ResultDocument.Input i = ResultDocument.Input.of(op, sets.file(op));
             in.add(new ErasureFit.Input(op, sets.file(op).getFileName().toString(), i.sha256()));
         }
         return in;

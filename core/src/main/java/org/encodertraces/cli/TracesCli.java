@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 ProbeCommand.class,
                 KnnCommand.class,
                 RetrievalCommand.class,
+                DedupCheckCommand.class,
                 EraseCommand.class,
                 BenchEraseCommand.class,
                 BenchKnnCommand.class,

@@ -278,6 +278,66 @@ public final class EncoderFactory {
         return check(file, m).externalData();
     }
 
+    /**
+     * The text tower of a prepared model, for zero-shot readout: for a model file, {@link TextTower#beside}
+     * its file; for a Hub model, {@code text_model.onnx} or {@code text.onnx} in the vision model's folder
+     * of the same repository and revision, and {@code tokenizer.json} there or in a folder above it up to
+     * the repository's root, downloaded into the model cache (or found there when offline).
+     *
+     * @throws IOException saying what was looked for and where, when the model has no text tower
+     */
+    public static TextTower.Files textTower(Prepared p, Settings settings) throws IOException {
+        if (!(p.ref() instanceof ModelRef.Onnx m)) {
+            throw new IOException("model " + p.ref().text() + " is a built-in reference encoder: it has no text tower");
+        }
+        if (m.hubFile() == null) {
+            return TextTower.beside(p.file()).orElseThrow(() -> new IOException("model " + m.text() + " has no text tower: looked for "
+                    + TextTower.looksFor(p.file())));
+        }
+        HubFile hf = m.hubFile();
+        List<HubFile> models = new ArrayList<>();
+        for (String name : TextTower.MODEL_NAMES) {
+            models.add(sibling(hf, name));
+        }
+        List<HubFile> tokenizers = new ArrayList<>();
+        String dir = hf.path().contains("/") ? hf.path().substring(0, hf.path().lastIndexOf('/')) : "";
+        while (true) {
+            tokenizers.add(new HubFile(hf.repoId(), hf.revision(), (dir.isEmpty() ? "" : dir + "/") + TextTower.TOKENIZER));
+            if (dir.isEmpty()) {
+                break;
+            }
+            dir = dir.contains("/") ? dir.substring(0, dir.lastIndexOf('/')) : "";
+        }
+        Path model = firstOf(models, settings);
+        Path tok = firstOf(tokenizers, settings);
+        if (model == null || tok == null) {
+            throw new IOException("model " + m.text() + " has no text tower on the Hub: looked for " + (model == null ? models : tokenizers)
+                    + (settings.hub() == null ? " in the model cache (offline)" : ""));
+        }
+        return new TextTower.Files(model, tok);
+    }
+
+    /** The first of these Hub files that exists (downloaded, or from the cache when offline), or null. */
+    private static Path firstOf(List<HubFile> files, Settings settings) throws IOException {
+        for (HubFile f : files) {
+            if (settings.hub() == null) {
+                java.util.Optional<Path> p = settings.cache().find(f);
+                if (p.isPresent()) {
+                    return p.get();
+                }
+                continue;
+            }
+            try {
+                return settings.hub().download(f, null, settings.progress().apply(f), FileCheck.NONE);
+            } catch (HubException e) {
+                if (e.reason() != HubException.Reason.NOT_FOUND) {
+                    throw e;
+                }
+            }
+        }
+        return null;
+    }
+
     private static HubFile sibling(HubFile hf, String location) {
         String dir = hf.path().contains("/") ? hf.path().substring(0, hf.path().lastIndexOf('/') + 1) : "";
         return new HubFile(hf.repoId(), hf.revision(), dir + location);

@@ -1,27 +1,36 @@
 package org.encodertraces.erase;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.encodertraces.io.AtomicFiles;
-import org.encodertraces.io.Csv;
-import org.encodertraces.provenance.Hashes;
 import org.encodertraces.provenance.ArtifactProvenance;
+import org.encodertraces.result.ResultDocument;
+import org.encodertraces.result.ResultFiles;
 
 /**
- * Writes an {@link ErasureEvaluation}'s result: {@code erasure-<task>-<method>.json} (parameters,
+ * Writes an {@link ErasureEvaluation}'s result as the project's result document ({@link ResultDocument}):
+ * {@code erasure-<task>-<method>.json} (parameters,
  * per-seed figures before and after, the inputs with their sha256, provenance) and a {@code .csv}
  * of the mean and spread of each figure, each written atomically.
  */
 public final class ErasureEvaluationFiles {
     private ErasureEvaluationFiles() {
+    }
+
+    /** The columns of the CSV. */
+    public static final List<String> CSV_HEADER = List.of("metric", "chance", "before_mean", "before_std", "after_mean", "after_std");
+
+    private static String num(double v) {
+        return String.format(Locale.ROOT, "%.6f", v);
     }
 
     /** The two files written. */
@@ -41,16 +50,15 @@ public final class ErasureEvaluationFiles {
         String stem = "erasure-" + cfg.task() + "-" + cfg.fit().method().id();
         Path json = outDir.resolve(stem + ".json");
         Path csv = outDir.resolve(stem + ".csv");
-        ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode doc = om.createObjectNode();
-        doc.put("experiment", "erasure-evaluation");
-        doc.put("method", cfg.fit().method().id());
-        doc.put("task", cfg.task());
-        doc.put("model", encoder.model());
-        doc.put("model_sha256", encoder.modelSha256());
-        doc.put("dim", encoder.dim());
-        ObjectNode p = doc.putObject("parameters");
-        p.set("method_options", om.valueToTree(cfg.fit()));
+        ObjectMapper om = new ObjectMapper();
+        ResultDocument.Builder doc = ResultDocument.builder("erasure-evaluation");
+        doc.field("method", cfg.fit().method().id());
+        doc.field("task", cfg.task());
+        doc.field("model", encoder.model());
+        doc.field("model_sha256", encoder.modelSha256());
+        doc.field("dim", encoder.dim());
+        ObjectNode p = om.createObjectNode();
+        p.set("method_options", new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).valueToTree(cfg.fit()));
         p.put("fit_fraction", cfg.fitFraction());
         p.put("eval_test_fraction", cfg.evalTestFraction());
         p.set("seeds", om.valueToTree(cfg.seeds()));
@@ -61,12 +69,13 @@ public final class ErasureEvaluationFiles {
         p.put("checking_probe_seed", "1000 + seed");
         p.put("k", cfg.knn().k());
         p.put("semantic_label", cfg.semanticLabel());
-        doc.put("fit_images", r.fitImages());
-        doc.put("eval_train_images", r.evalTrain());
-        doc.put("eval_test_images", r.evalTest());
-        doc.set("ranks", om.valueToTree(r.ranks()));
-        ArrayNode ms = doc.putArray("metrics");
-        StringBuilder c = new StringBuilder("metric,chance,before_mean,before_std,after_mean,after_std\n");
+        doc.parameters(p);
+        doc.field("fit_images", r.fitImages());
+        doc.field("eval_train_images", r.evalTrain());
+        doc.field("eval_test_images", r.evalTest());
+        doc.field("ranks", om.valueToTree(r.ranks()));
+        ArrayNode ms = om.createArrayNode();
+        List<List<?>> rows = new ArrayList<>();
         for (ErasureEvaluation.Metric x : r.metrics()) {
             ObjectNode o = ms.addObject();
             o.put("name", x.name());
@@ -79,19 +88,17 @@ public final class ErasureEvaluationFiles {
             o.put("after_std", x.afterStd());
             o.set("before", om.valueToTree(x.before()));
             o.set("after", om.valueToTree(x.after()));
-            c.append(String.format(Locale.ROOT, "%s,%s,%.6f,%.6f,%.6f,%.6f%n", Csv.field(x.name()),
-                    Double.isNaN(x.chance()) ? "" : Double.toString(x.chance()), x.beforeMean(), x.beforeStd(), x.afterMean(), x.afterStd()));
+            rows.add(List.of(x.name(), Double.isNaN(x.chance()) ? "" : Double.toString(x.chance()), num(x.beforeMean()), num(x.beforeStd()),
+                    num(x.afterMean()), num(x.afterStd())));
         }
-        ArrayNode in = doc.putArray("inputs");
+        doc.metrics(ms);
+        List<ResultDocument.Input> in = new ArrayList<>();
         for (Map.Entry<String, Path> e : inputs.entrySet()) {
-            ObjectNode o = in.addObject();
-            o.put("role", e.getKey());
-            o.put("path", e.getValue().toString());
-            o.put("sha256", Hashes.sha256(e.getValue()));
+            in.add(ResultDocument.Input.of(e.getKey(), e.getValue()));
         }
-        doc.set("provenance", ArtifactProvenance.between(started, Instant.now()).toJsonNode());
-        AtomicFiles.writeString(json, om.writeValueAsString(doc));
-        AtomicFiles.writeString(csv, c.toString());
+        doc.inputs(in);
+        doc.provenance(ArtifactProvenance.between(started, Instant.now()));
+        ResultFiles.write(doc.build(), json, new ResultFiles.Table(CSV_HEADER, rows), csv);
         return new Written(json, csv);
     }
 }

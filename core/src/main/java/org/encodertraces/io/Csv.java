@@ -72,7 +72,10 @@ public final class Csv {
         if (d == Math.rint(d) && Math.abs(d) < 1e15) {
             return String.format(Locale.ROOT, "%.1f", d);
         }
-        return String.format(Locale.ROOT, "%.6g", d).replaceAll("(\\.\\d*?)0+$", "$1");
+        String s = String.format(Locale.ROOT, "%.6g", d).replaceAll("(\\.\\d*?)0+$", "$1");
+        // a value that rounds to a whole number at six digits (0.9999996 -> "1.00000") keeps one zero,
+        // as whole numbers are written: "1.0", not "1."
+        return s.endsWith(".") ? s + "0" : s;
     }
 
     /** One record: the cells joined by commas, with a newline. */

@@ -7,7 +7,7 @@
  * uniform set-up's order-free draw ({@link org.encodertraces.knn.UniformDraw}); and PairCams pair
  * retrieval ({@link org.encodertraces.knn.PairRetrieval}: recall@k of a subject's other-device photo
  * among same-device or other-device distractors). Results are {@link org.encodertraces.knn.KnnResult}
- * and {@link org.encodertraces.knn.RetrievalResult}, written by {@link org.encodertraces.knn.ResultFiles}.
+ * and {@link org.encodertraces.knn.RetrievalResult}, written as result documents by {@link org.encodertraces.knn.KnnDocuments}.
  *
  * <p>Takes matrices and labels; the search is {@code linalg}'s exact top-k, and the validity rules
  * (chance, k below the database) are {@code validity}'s. Knows nothing of embedding-set files,

@@ -9,7 +9,8 @@ import org.encodertraces.io.Csv;
 
 /**
  * One CSV per row type of a {@link ReportData} ({@code encoders.csv}, {@code probes.csv},
- * {@code knn.csv}, {@code retrieval.csv}, {@code audit.csv}, {@code erasure.csv}), fractions as in the JSON, empty
+ * {@code knn.csv}, {@code retrieval.csv}, {@code audit.csv}, {@code erasure.csv}, and {@code zero_shot.csv} when the
+ * report has zero-shot rows), fractions as in the JSON, empty
  * cells for unknown values. A file is written with its header even when it has no rows, so that
  * scripts reading it need not test for its existence.
  */
@@ -17,7 +18,7 @@ public final class ReportCsv {
     private ReportCsv() {
     }
 
-    /** Writes the six files into {@code dir} and returns their paths. */
+    /** Writes the six files (seven with zero-shot rows) into {@code dir} and returns their paths. */
     public static List<Path> write(ReportData d, Path dir) throws IOException {
         List<Path> out = new ArrayList<>();
         StringBuilder b = new StringBuilder(Csv.line("encoder_id", "display_name", "family", "study_name",
@@ -61,6 +62,15 @@ public final class ReportCsv {
                     r.beforeStd(), r.after(), r.afterStd(), r.change(), r.evaluatedImages(), r.testSamples()));
         }
         out.add(write(dir.resolve("erasure.csv"), b));
+        if (!d.zeroShot().isEmpty()) {
+            b = new StringBuilder(Csv.line("encoder_id", "task", "zero_shot_accuracy", "zero_shot_lo", "zero_shot_hi", "correct",
+                    "test_rows", "chance", "probe_accuracy", "probe_lo", "probe_hi", "classes"));
+            for (ZeroShotRow r : d.zeroShot()) {
+                b.append(Csv.line(r.encoderId(), r.task(), r.accuracy(), r.interval().lo(), r.interval().hi(), r.correct(), r.testRows(),
+                        r.chance(), r.probeAccuracy(), r.probeInterval().lo(), r.probeInterval().hi(), String.join(" ", r.classNames())));
+            }
+            out.add(write(dir.resolve("zero_shot.csv"), b));
+        }
         return out;
     }
 

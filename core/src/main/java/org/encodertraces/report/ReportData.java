@@ -31,11 +31,15 @@ import java.util.Set;
  *     maps, lists, strings, numbers and booleans
  * @param erasure the "after erasure" measurements, raw beside erased on held-out images (empty when
  *     no eraser was given; absent from reports written before it existed)
+ * @param zeroShot zero-shot readouts of the processing tasks by encoders with a text tower (empty when not
+ *     run; left out of the JSON then, so reports without it are written as before)
  */
 public record ReportData(String title, String created, DatasetInfo dataset, List<EncoderInfo> encoders,
                          List<ProbeRow> probes, List<KnnRow> knn, List<RetrievalRow> retrieval,
                          List<AuditRow> audit, List<Note> notes, Map<String, Object> provenance,
-                         List<ErasureRow> erasure) {
+                         List<ErasureRow> erasure,
+                         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+                         List<ZeroShotRow> zeroShot) {
     /** Validates that every row names a known encoder and that ids are unique; nulls become empty. */
     public ReportData {
         Objects.requireNonNull(title, "title");
@@ -54,6 +58,7 @@ public record ReportData(String title, String created, DatasetInfo dataset, List
         audit = copy(audit);
         notes = copy(notes);
         erasure = copy(erasure);
+        zeroShot = copy(zeroShot);
         provenance = provenance == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
         Set<String> ids = new HashSet<>();
         for (EncoderInfo e : encoders) {
@@ -73,6 +78,16 @@ public record ReportData(String title, String created, DatasetInfo dataset, List
         for (ErasureRow r : erasure) {
             known(ids, r.encoderId(), "erasure row " + r.measure());
         }
+        for (ZeroShotRow r : zeroShot) {
+            known(ids, r.encoderId(), "zero-shot row " + r.task());
+        }
+    }
+
+    /** A report without zero-shot rows. */
+    public ReportData(String title, String created, DatasetInfo dataset, List<EncoderInfo> encoders,
+                      List<ProbeRow> probes, List<KnnRow> knn, List<RetrievalRow> retrieval,
+                      List<AuditRow> audit, List<Note> notes, Map<String, Object> provenance, List<ErasureRow> erasure) {
+        this(title, created, dataset, encoders, probes, knn, retrieval, audit, notes, provenance, erasure, List.of());
     }
 
     /** A report without an "after erasure" section. */
@@ -84,7 +99,12 @@ public record ReportData(String title, String created, DatasetInfo dataset, List
 
     /** This report with the given "after erasure" rows. */
     public ReportData withErasure(List<ErasureRow> rows) {
-        return new ReportData(title, created, dataset, encoders, probes, knn, retrieval, audit, notes, provenance, rows);
+        return new ReportData(title, created, dataset, encoders, probes, knn, retrieval, audit, notes, provenance, rows, zeroShot);
+    }
+
+    /** This report with the given zero-shot rows. */
+    public ReportData withZeroShot(List<ZeroShotRow> rows) {
+        return new ReportData(title, created, dataset, encoders, probes, knn, retrieval, audit, notes, provenance, erasure, rows);
     }
 
     /** A report stamped with the given creation time. */

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.encodertraces.knn.ResultFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +37,7 @@ class KnnCommandsTest {
             assertEquals(ref.get("accuracy").get(s).asDouble(), doc.get("metrics").get("accuracy").get(s).asDouble(), 1e-12, s);
         }
         assertEquals(6, doc.get("inputs").size());
-        assertEquals(ResultFiles.sha256(fixture("knn_OP_A_train.safetensors")), doc.get("inputs").get(0).get("sha256").asText());
+        assertEquals(org.encodertraces.provenance.Hashes.sha256(fixture("knn_OP_A_train.safetensors")), doc.get("inputs").get(0).get("sha256").asText());
         assertEquals(10, doc.get("seeds").size());
         assertTrue(doc.get("parameters").get("vote").asText().contains("nearest"));
         assertTrue(doc.get("provenance").has("java_version"));

@@ -67,7 +67,7 @@ class ProbeCommandTest {
         JsonNode doc = new ObjectMapper().readTree(tmp.resolve("out/probe-sharpening.json").toFile());
         assertEquals("probe", doc.get("experiment").asText());
         assertEquals(3, doc.get("inputs").size());
-        assertEquals(ResultWriter.sha256(first), doc.get("inputs").get(0).get("sha256").asText());
+        assertEquals(org.encodertraces.provenance.Hashes.sha256(first), doc.get("inputs").get(0).get("sha256").asText());
         assertEquals("lbfgs", doc.at("/parameters/trainer").asText());
         assertEquals(2, doc.at("/seeds/repeats").size());
         assertEquals(3, doc.at("/hyperparameter_search/trials").size());

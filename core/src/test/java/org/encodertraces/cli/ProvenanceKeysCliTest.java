@@ -29,26 +29,30 @@ class ProvenanceKeysCliTest {
     private static final Set<String> NAMES_INSIDE = Set.of("label_names", "encoders", "safetensors_metadata");
 
     private static void keys(JsonNode n, String path, Set<String> bad) {
+        keys(n, path, bad, NAMES_INSIDE);
+    }
+
+    /** Adds to {@code bad} every key under {@code n} not in snake_case, not looking inside objects keyed by names ({@code namesInside}). */
+    static void keys(JsonNode n, String path, Set<String> bad, Set<String> namesInside) {
         if (n.isObject()) {
             n.fields().forEachRemaining(e -> {
                 if (!e.getKey().matches("[a-z0-9_]+")) {
                     bad.add(path + "/" + e.getKey());
                 }
-                if (!NAMES_INSIDE.contains(e.getKey())) {
-                    keys(e.getValue(), path + "/" + e.getKey(), bad);
+                if (!namesInside.contains(e.getKey())) {
+                    keys(e.getValue(), path + "/" + e.getKey(), bad, namesInside);
                 }
             });
         } else if (n.isArray()) {
-            n.forEach(x -> keys(x, path + "[]", bad));
+            n.forEach(x -> keys(x, path + "[]", bad, namesInside));
         }
     }
 
-    @Test
-    void everyProvenanceTheToolWritesIsSnakeCaseWithOneNameForEachField(@TempDir Path tmp) throws Exception {
-        Path data = ReliabilityCliTest.scenes(tmp.resolve("s"), 8, false);
-        CliRun p = CliRun.of("process", "--op", "SHARPEN_2", data.toString(), "-o", tmp.resolve("proc").toString());
-        assertEquals(0, p.exit(), p.err());
-        Path emb = tmp.resolve("emb");
+    /**
+     * Embeds {@code data} (a folder named {@code s}) with builtin:lowlevel-stats under the sharpening task's three
+     * operations into {@code emb}; the {@code --set OP=FILE} arguments of the three sets.
+     */
+    static List<String> sharpeningSets(Path data, Path emb) {
         CliRun e = CliRun.of("embed", "--images", data.toString(), "--model", "builtin:lowlevel-stats", "--processing",
                 "JPEG95_444,SHARPEN_2,SHARPEN_4", "--quiet", "-o", emb.toString());
         assertEquals(0, e.exit(), e.err());
@@ -57,6 +61,16 @@ class ProvenanceKeysCliTest {
             sets.add("--set");
             sets.add(op + "=" + emb.resolve("s__" + op + "__builtin_lowlevel-stats.safetensors"));
         }
+        return sets;
+    }
+
+    @Test
+    void everyProvenanceTheToolWritesIsSnakeCaseWithOneNameForEachField(@TempDir Path tmp) throws Exception {
+        Path data = ReliabilityCliTest.scenes(tmp.resolve("s"), 8, false);
+        CliRun p = CliRun.of("process", "--op", "SHARPEN_2", data.toString(), "-o", tmp.resolve("proc").toString());
+        assertEquals(0, p.exit(), p.err());
+        Path emb = tmp.resolve("emb");
+        List<String> sets = sharpeningSets(data, emb);
         List<String> probe = new ArrayList<>(List.of("probe", "--task", "sharpening", "--trainer", "lbfgs", "--trials", "1",
                 "--repeats", "1", "-o", tmp.resolve("probe").toString()));
         probe.addAll(sets);

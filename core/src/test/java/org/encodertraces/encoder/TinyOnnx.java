@@ -12,7 +12,7 @@ import org.encodertraces.encoder.onnx.ProtoWriter;
  */
 public final class TinyOnnx {
     public static final int FLOAT = 1;
-    static final int INT64 = 7;
+    public static final int INT64 = 7;
 
     private final List<ProtoWriter> nodes = new ArrayList<>();
     private final List<ProtoWriter> inputs = new ArrayList<>();
@@ -62,6 +62,23 @@ public final class TinyOnnx {
         return this;
     }
 
+    private final List<ProtoWriter> initializers = new ArrayList<>();
+
+    /** Adds a float initializer (a weight) of the given shape, row-major. */
+    public TinyOnnx initializer(String name, float[] values, long... dims) {
+        java.nio.ByteBuffer raw = java.nio.ByteBuffer.allocate(values.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            raw.putFloat(v);
+        }
+        ProtoWriter t = new ProtoWriter();
+        for (long d : dims) {
+            t.varint(1, d);
+        }
+        t.varint(2, FLOAT).string(8, name).bytes(9, raw.array());
+        initializers.add(t);
+        return this;
+    }
+
     /** The serialized ModelProto (IR version 8, default opset 13). */
     public byte[] build() {
         ProtoWriter graph = new ProtoWriter();
@@ -69,6 +86,9 @@ public final class TinyOnnx {
             graph.message(1, n);
         }
         graph.string(2, "tiny");
+        for (ProtoWriter t : initializers) {
+            graph.message(5, t);
+        }
         for (ProtoWriter i : inputs) {
             graph.message(11, i);
         }

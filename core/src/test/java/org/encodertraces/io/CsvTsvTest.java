@@ -40,4 +40,15 @@ class CsvTsvTest {
         assertEquals(cells, Tsv.split(line.substring(0, line.length() - 1)));
         assertEquals("a\\tb\tline\\nbreak\n", Tsv.line("a\tb", "line\nbreak"));
     }
+
+    @Test
+    void numbersThatRoundToWholeAtSixDigitsKeepOneZero() {
+        // was "1." and "-3.": a Wilson upper bound just below 1 read as a malformed number
+        assertEquals("1.0", Csv.num(0.9999996));
+        assertEquals("-3.0", Csv.num(-2.9999999));
+        assertEquals("1.0", Csv.num(1.0));
+        assertEquals("0.438503", Csv.num(0.4385026));
+        assertEquals("0.5", Csv.num(0.5));
+        assertEquals("1.00000e-05", Csv.num(1e-5));
+    }
 }

@@ -1,10 +1,14 @@
 package org.encodertraces.train;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.encodertraces.provenance.ArtifactProvenance;
+import org.encodertraces.result.ResultDocument;
+import org.encodertraces.result.ResultFiles;
 
 /**
  * The ablation's figures and its report section: for each recipe, the trace sensitivity of the
@@ -116,11 +120,77 @@ public final class AblationReport {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("recipe", r.recipe());
         m.put("seed", r.seed());
-        m.put("testAccuracy", r.testAccuracy());
-        m.put("probeAccuracy", r.probes());
+        m.put("test_accuracy", r.testAccuracy());
+        m.put("probe_accuracy", r.probes());
         m.put("chance", r.chance());
-        m.put("knnGap", r.knnGap());
-        m.put("trainSeconds", r.trainSeconds());
+        m.put("knn_gap", r.knnGap());
+        m.put("train_seconds", r.trainSeconds());
         return m;
+    }
+
+    /**
+     * A set of images the ablation used, for its result document.
+     *
+     * @param name where the images came from
+     * @param images how many
+     * @param manifestSha256 the dataset's manifest hash
+     */
+    public record ImagesUsed(String name, int images, String manifestSha256) {
+        Map<String, Object> toJson(String nameKey) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put(nameKey, name);
+            m.put("images", images);
+            m.put("manifest_sha256", manifestSha256);
+            return m;
+        }
+    }
+
+    /**
+     * The ablation as a result document: its set-up, architecture, the training, test and probe
+     * images, each run's figures (under {@code metrics.runs}), the libraries that trained them and
+     * the provenance. Keys are snake_case as in every other document (before, this file had its
+     * own camelCase keys and a {@code kind} in place of {@code experiment}).
+     */
+    public static ResultDocument document(List<Row> rows, String setup, Map<String, Object> architecture, ImagesUsed train,
+                                          ImagesUsed test, ImagesUsed probeImages, Map<String, String> libraries, List<String> knnSetups,
+                                          Instant started, Instant updated) {
+        return ResultDocument.builder("ablation")
+                .field("setup", setup)
+                .field("architecture", snakeCase(architecture))
+                .field("train", train.toJson("source"))
+                .field("test", test.toJson("source"))
+                .field("probe_images", probeImages.toJson("name"))
+                .parameters(Map.of("knn_setups", knnSetups))
+                .metrics(Map.of("runs", rows.stream().map(AblationReport::toMap).toList()))
+                .field("libraries", libraries)
+                .provenance(ArtifactProvenance.between(started, updated))
+                .build();
+    }
+
+    /** The architecture's description with snake_case keys, as every result document writes them ({@code inputSize} -> {@code input_size}). */
+    private static Map<String, Object> snakeCase(Map<String, Object> m) {
+        var naming = new com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy();
+        Map<String, Object> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(naming.translate(k), v));
+        return out;
+    }
+
+    /** The ablation's CSV: one row per run, probe accuracy and kNN gap per task. */
+    public static ResultFiles.Table table(List<Row> rows) {
+        List<String> tasks = new ArrayList<>(rows.get(0).probes().keySet());
+        List<String> knn = new ArrayList<>(rows.get(0).knnGap().keySet());
+        List<String> header = new ArrayList<>(List.of("recipe", "seed", "test_accuracy"));
+        tasks.forEach(t -> header.add("probe_" + t.replace(' ', '_')));
+        knn.forEach(t -> header.add("knn_gap_" + t.replace(' ', '_')));
+        header.add("train_seconds");
+        List<List<?>> out = new ArrayList<>();
+        for (Row r : rows) {
+            List<Object> row = new ArrayList<>(List.of(r.recipe(), Long.toString(r.seed()), Double.toString(r.testAccuracy())));
+            tasks.forEach(t -> row.add(String.valueOf(r.probes().get(t))));
+            knn.forEach(t -> row.add(String.valueOf(r.knnGap().get(t))));
+            row.add(Double.toString(r.trainSeconds()));
+            out.add(row);
+        }
+        return new ResultFiles.Table(header, out);
     }
 }

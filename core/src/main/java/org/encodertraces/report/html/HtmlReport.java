@@ -14,6 +14,7 @@ import org.encodertraces.report.PaperComparison;
 import org.encodertraces.report.PaperResults;
 import org.encodertraces.report.ProbeKind;
 import org.encodertraces.report.ReportData;
+import org.encodertraces.report.ReportSources;
 
 /**
  * The report as one self-contained HTML page: the skeleton (head with the inline style sheet, the
@@ -40,9 +41,11 @@ public final class HtmlReport {
     /** The page's sections in order; each decides whether it is shown and says why when it has no data. */
     static final List<PageSection> SECTIONS = List.of(
             new NotesSection(),
+            new ResultsSection(),
             new TraceSensitivitySection(),
             new ReproductionSection(),
             new ProbeSection(ProbeKind.PROCESSING),
+            new ZeroShotSection(),
             new ProbeSection(ProbeKind.ACQUISITION),
             new KnnSection(),
             new RetrievalSection(),
@@ -51,7 +54,7 @@ public final class HtmlReport {
             new ExportsSection(),
             new ProvenanceSection());
 
-    private static final String CSS = resource("report.css");
+    static final String CSS = resource("report.css");
     private static final String SCRIPT = resource("report.js");
 
     private HtmlReport() {
@@ -64,7 +67,15 @@ public final class HtmlReport {
      * @param comparison which of the study's figures to compare with; null: its ImageNet figures
      */
     public static String render(ReportData data, PaperResults paper, PaperComparison comparison) {
-        Page p = new Page(data, paper, comparison == null ? PaperComparison.imageNet() : comparison);
+        return render(data, paper, comparison, List.of());
+    }
+
+    /**
+     * The page's HTML text with result documents of any experiment in their own section
+     * ({@link ResultsSection}), beside the report's data (which may be empty).
+     */
+    public static String render(ReportData data, PaperResults paper, PaperComparison comparison, List<ReportSources.Found> results) {
+        Page p = new Page(data, paper, comparison == null ? PaperComparison.imageNet() : comparison, results);
         StringBuilder b = new StringBuilder(64 * 1024);
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -74,7 +85,7 @@ public final class HtmlReport {
                 .append("</style>\n</head>\n<body>\n");
         header(p, b);
         for (PageSection s : SECTIONS) {
-            if (s.shown(p)) {
+            if (shown(s, p)) {
                 s.render(p, b);
             }
         }
@@ -101,11 +112,16 @@ public final class HtmlReport {
     private static void header(Page p, StringBuilder b) {
         ReportData data = p.data();
         DatasetInfo ds = data.dataset();
-        b.append("<header>\n<h1>").append(esc(data.title())).append("</h1>\n<p class=\"meta\">Dataset <b>")
-                .append(esc(ds.name())).append("</b>: ").append(ds.images()).append(" images, ")
-                .append(ds.classes() > 0 ? ds.classes() + " classes" : "no semantic class labels")
-                .append(" \u00b7 ").append(data.encoders().size()).append(" encoders \u00b7 created ")
-                .append(esc(data.created())).append("</p>\n");
+        b.append("<header>\n<h1>").append(esc(data.title())).append("</h1>\n<p class=\"meta\">");
+        if (data.encoders().isEmpty() && !p.results().isEmpty()) {
+            b.append(p.results().size()).append(" result document(s); each names its inputs and their sha256 below")
+                    .append(" \u00b7 created ").append(esc(data.created())).append("</p>\n");
+        } else {
+            b.append("Dataset <b>").append(esc(ds.name())).append("</b>: ").append(ds.images()).append(" images, ")
+                    .append(ds.classes() > 0 ? ds.classes() + " classes" : "no semantic class labels")
+                    .append(" \u00b7 ").append(data.encoders().size()).append(" encoders \u00b7 created ")
+                    .append(esc(data.created())).append("</p>\n");
+        }
         b.append("<p class=\"study-note\">");
         if (p.paper() == null) {
             b.append("The study's published figures were not loaded, so none are shown beside ours.");
@@ -124,11 +140,20 @@ public final class HtmlReport {
         b.append("</p>\n<p class=\"method\"><b>Uncertainty.</b> ").append(esc(Intervals.METHOD)).append("</p>\n");
         b.append("<nav>");
         for (PageSection s : SECTIONS) {
-            if (s.navTitle() != null && s.shown(p)) {
+            if (s.navTitle() != null && shown(s, p)) {
                 b.append("<a href=\"#").append(s.id()).append("\">").append(esc(s.navTitle())).append("</a> ");
             }
         }
         b.append("</nav>\n</header>\n");
+    }
+
+    /**
+     * Whether the page has section {@code s}: as the section decides, and on a page of result
+     * documents alone (no audit's report) only the sections that do not report an audit's data.
+     */
+    private static boolean shown(PageSection s, Page p) {
+        boolean resultsOnly = p.data().encoders().isEmpty() && !p.results().isEmpty();
+        return s.shown(p) && !(resultsOnly && s.auditSection());
     }
 
     /** A text resource of this package, such as the page's style sheet. */

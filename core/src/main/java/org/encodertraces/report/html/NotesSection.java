@@ -5,6 +5,11 @@ import org.encodertraces.report.Note;
 /** The notes about the run as a whole, at the head of the page; absent when there are none. */
 final class NotesSection implements PageSection {
     @Override
+    public boolean auditSection() {
+        return false;
+    }
+
+    @Override
     public String id() {
         return "notes";
     }

@@ -17,6 +17,14 @@ interface PageSection {
         return true;
     }
 
+    /**
+     * Whether the section reports an audit's data: a page made only of result documents (no audit)
+     * leaves such sections out rather than showing them empty.
+     */
+    default boolean auditSection() {
+        return true;
+    }
+
     /** Appends the section's HTML. */
     void render(Page p, StringBuilder b);
 }

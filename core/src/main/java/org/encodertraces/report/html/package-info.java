@@ -4,7 +4,8 @@
  * sections in order, footer, inline script) and each section of the study's report is one renderer:
  * trace sensitivity (the headline), reproduction of the study's figures, processing probes,
  * acquisition probes, kNN influence, pair retrieval, after erasure, dataset audit, tables for papers,
- * provenance. The charts are inline SVG drawn in Java; the style sheet and the script are resources of
+ * provenance; and the result documents given to {@code traces report} beside (or instead of) an
+ * audit's report, one block each with every figure's n and chance. The charts are inline SVG drawn in Java; the style sheet and the script are resources of
  * this package ({@code report.css}, {@code report.js}) copied into the page, so nothing is fetched
  * when it is opened. {@link org.encodertraces.report.html.ReportWriter} writes the page with the
  * report's other formats beside it, each by its own writer in {@code report}.

@@ -28,6 +28,7 @@ import org.encodertraces.data.Dataset;
 import org.encodertraces.knn.KnnSetup;
 import org.encodertraces.probe.ProbeConfig;
 import org.encodertraces.provenance.ToolInfo;
+import org.encodertraces.result.ResultFiles;
 import org.encodertraces.train.AblationReport;
 import org.encodertraces.train.Architecture;
 import org.encodertraces.train.Libtorch;
@@ -307,32 +308,11 @@ public final class AblationCommand implements Callable<Integer> {
                               Dataset probeSet, Map<String, String> engine, Instant started, String setup) throws IOException {
         Files.createDirectories(out);
         Files.writeString(out.resolve("ablation.md"), AblationReport.markdown(rows, setup));
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("kind", "ablation");
-        doc.put("setup", setup);
-        doc.put("architecture", arch.describe());
-        doc.put("train", Map.of("source", data.dataset().source(), "images", data.size(), "manifestSha256", data.dataset().manifestSha256()));
-        doc.put("test", Map.of("source", testData.dataset().source(), "images", testData.size(), "manifestSha256", testData.dataset().manifestSha256()));
-        doc.put("probeImages", Map.of("name", probeSet.name(), "images", probeSet.samples().size(), "manifestSha256", probeSet.manifestSha256()));
-        doc.put("runs", rows.stream().map(AblationReport::toMap).toList());
-        doc.put("libraries", engine);
-        doc.put("platform", ToolInfo.platform());
-        doc.put("knnSetup", KnnSetup.values());
-        doc.put("started", started.toString());
-        doc.put("updated", Instant.now().toString());
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("ablation.json").toFile(), doc);
-        StringBuilder csv = new StringBuilder("recipe,seed,test_accuracy");
-        List<String> tasks = new ArrayList<>(rows.get(0).probes().keySet());
-        List<String> knn = new ArrayList<>(rows.get(0).knnGap().keySet());
-        tasks.forEach(t -> csv.append(",probe_").append(t.replace(' ', '_')));
-        knn.forEach(t -> csv.append(",knn_gap_").append(t.replace(' ', '_')));
-        csv.append(",train_seconds\n");
-        for (AblationReport.Row r : rows) {
-            csv.append(org.encodertraces.io.Csv.field(r.recipe())).append(',').append(r.seed()).append(',').append(r.testAccuracy());
-            tasks.forEach(t -> csv.append(',').append(r.probes().get(t)));
-            knn.forEach(t -> csv.append(',').append(r.knnGap().get(t)));
-            csv.append(',').append(r.trainSeconds()).append('\n');
-        }
-        Files.writeString(out.resolve("ablation.csv"), csv);
+        ResultFiles.write(AblationReport.document(rows, setup, arch.describe(),
+                        new AblationReport.ImagesUsed(data.dataset().source(), data.size(), data.dataset().manifestSha256()),
+                        new AblationReport.ImagesUsed(testData.dataset().source(), testData.size(), testData.dataset().manifestSha256()),
+                        new AblationReport.ImagesUsed(probeSet.name(), probeSet.samples().size(), probeSet.manifestSha256()), engine,
+                        java.util.Arrays.stream(KnnSetup.values()).map(Enum::name).toList(), started, Instant.now()),
+                out.resolve("ablation.json"), AblationReport.table(rows), out.resolve("ablation.csv"));
     }
 }

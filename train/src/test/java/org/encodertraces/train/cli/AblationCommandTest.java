@@ -33,11 +33,12 @@ class AblationCommandTest {
         assertTrue(md.contains("| none | 1 |") && md.contains("| trace | 1 |"), md);
         assertTrue(md.contains("Sharpening (33.3)") && md.contains("JPEG (16.7)"), md);
         JsonNode doc = new ObjectMapper().readTree(out.resolve("ablation.json").toFile());
-        assertEquals(2, doc.path("runs").size());
-        for (JsonNode run : doc.path("runs")) {
-            double acc = run.path("testAccuracy").asDouble();
+        assertEquals("ablation", doc.path("experiment").asText());
+        assertEquals(2, doc.path("metrics").path("runs").size());
+        for (JsonNode run : doc.path("metrics").path("runs")) {
+            double acc = run.path("test_accuracy").asDouble();
             assertTrue(acc >= 0 && acc <= 1, run.toString());
-            assertEquals(5, run.path("probeAccuracy").size(), run.toString());
+            assertEquals(5, run.path("probe_accuracy").size(), run.toString());
         }
         assertEquals(3, Files.readAllLines(out.resolve("ablation.csv")).size());
         assertTrue(Files.isRegularFile(out.resolve("runs/trace__seed0/model.onnx")));

@@ -1,11 +1,6 @@
 package org.encodertraces.knn;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,42 +9,33 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.encodertraces.provenance.ArtifactProvenance;
+import org.encodertraces.result.ResultDocument;
+import org.encodertraces.result.ResultFiles;
 import org.encodertraces.validity.Validity;
 
 /**
- * Writes experiment results as one JSON document (inputs with sha256, parameters, seeds, metrics,
- * per-class figures, provenance) and a CSV of the headline numbers. Accuracies and recalls are
- * fractions in [0, 1] (the study's kNN plots use percent).
+ * kNN and pair-retrieval runs as the project's result document ({@link ResultDocument}: inputs
+ * with sha256, parameters, seeds, metrics, per-class figures, provenance) with a CSV of the
+ * headline numbers, written by {@link ResultFiles}. Accuracies and recalls are fractions in
+ * [0, 1] (the study's kNN plots use percent).
  */
-public final class ResultFiles {
-    private ResultFiles() {
+public final class KnnDocuments {
+    private KnnDocuments() {
     }
 
-    /**
-     * One input file of a run.
-     *
-     * @param role   what it is, e.g. "train OP_A"
-     * @param path   where it was read
-     * @param sha256 its content hash
-     */
-    public record InputFile(String role, Path path, String sha256) {
-        /** Hashes {@code path}. */
-        public static InputFile of(String role, Path path) throws IOException {
-            return new InputFile(role, path, ResultFiles.sha256(path));
-        }
-    }
+    /** The columns of a kNN run's CSV. */
+    public static final List<String> KNN_CSV_HEADER = List.of("task", "k", "all_same", "pos_same", "neg_same", "all_diff", "uniform",
+            "pos_minus_neg", "chance", "queries", "database", "ceiling");
+
+    /** The columns of a retrieval run's CSV. */
+    public static final List<String> RETRIEVAL_CSV_HEADER = List.of("negatives", "query_class", "k", "queries", "hits", "recall");
 
     /** When a run started and ended, for its provenance. */
     public record RunTimes(Instant start, Instant end) {
     }
 
-    /** Hex sha256 of a file's bytes. */
-    public static String sha256(Path file) throws IOException {
-        return org.encodertraces.provenance.Hashes.sha256(file);
-    }
-
     /** Writes {@code json} and {@code csv} for a kNN run. */
-    public static void writeKnn(KnnResult r, String task, List<InputFile> inputs, int threads, RunTimes times,
+    public static void writeKnn(KnnResult r, String task, List<ResultDocument.Input> inputs, int threads, RunTimes times,
                                 Path json, Path csv) throws IOException {
         writeKnn(r, task, inputs, threads, times, json, csv, List.of());
     }
@@ -58,30 +44,22 @@ public final class ResultFiles {
      * Writes {@code json} and {@code csv} for a kNN run that was not applicable (a single class in the
      * database): the reason instead of metrics, so that nothing reads as a measured 100%.
      */
-    public static void writeNotApplicable(String task, List<InputFile> inputs, String reason, List<String> notes, RunTimes times,
+    public static void writeNotApplicable(String task, List<ResultDocument.Input> inputs, String reason, List<String> notes, RunTimes times,
                                           Path json, Path csv) throws IOException {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("experiment", "knn");
-        doc.put("task", task);
-        doc.put("inputs", inputs(inputs));
-        doc.put("not_applicable", reason);
+        ResultDocument.Builder doc = ResultDocument.builder("knn").field("task", task).inputs(inputs).field("not_applicable", reason);
         if (!notes.isEmpty()) {
-            doc.put("notes", notes);
+            doc.field("notes", notes);
         }
-        doc.put("provenance", provenance(times));
-        writeJson(doc, json);
-        Files.writeString(csv, "task,not_applicable\n" + csvField(task) + "," + csvField(reason) + "\n", StandardCharsets.UTF_8);
+        doc.field("provenance", provenance(times));
+        ResultFiles.write(doc.build(), json, new ResultFiles.Table(List.of("task", "not_applicable"), List.of(List.of(task, reason))), csv);
     }
 
     /** Writes {@code json} and {@code csv} for a kNN run, with notes (the split, an overlap warning) in the JSON. */
-    public static void writeKnn(KnnResult r, String task, List<InputFile> inputs, int threads, RunTimes times,
+    public static void writeKnn(KnnResult r, String task, List<ResultDocument.Input> inputs, int threads, RunTimes times,
                                 Path json, Path csv, List<String> notes) throws IOException {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("experiment", "knn");
-        doc.put("task", task);
-        doc.put("inputs", inputs(inputs));
+        ResultDocument.Builder doc = ResultDocument.builder("knn").field("task", task).inputs(inputs);
         if (!notes.isEmpty()) {
-            doc.put("notes", notes);
+            doc.field("notes", notes);
         }
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("operations", r.operations());
@@ -96,8 +74,8 @@ public final class ResultFiles {
         params.put("threads", threads);
         params.put("database_size", r.databaseSize());
         params.put("queries_per_operation", r.queries());
-        doc.put("parameters", params);
-        doc.put("seeds", r.uniformSeeds());
+        doc.parameters(params);
+        doc.field("seeds", r.uniformSeeds());
         Map<String, Object> metrics = new LinkedHashMap<>();
         Map<String, Object> acc = new LinkedHashMap<>();
         r.accuracy().forEach((s, v) -> acc.put(s.label(), v));
@@ -116,14 +94,14 @@ public final class ResultFiles {
         metrics.put("vote_ties", ties);
         metrics.put("vote_ties_note", "queries (summed over each set-up's configurations) whose k votes had two or more classes "
                 + "at the top count; ours give them to the nearest tied class, the study's torch.sort in no defined order");
-        doc.put("metrics", metrics);
+        doc.metrics(metrics);
         Map<String, Object> perClass = new LinkedHashMap<>();
         r.perClass().forEach((s, m) -> {
             Map<String, Object> byClass = new LinkedHashMap<>();
             m.forEach((c, v) -> byClass.put(String.valueOf(c), v));
             perClass.put(s.label(), byClass);
         });
-        doc.put("per_class_accuracy", perClass);
+        doc.field("per_class_accuracy", perClass);
         List<Object> cfgs = new ArrayList<>();
         for (KnnResult.Configuration c : r.configurations()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -139,25 +117,21 @@ public final class ResultFiles {
             m.put("vote_ties", c.voteTies());
             cfgs.add(m);
         }
-        doc.put("configurations", cfgs);
-        doc.put("provenance", provenance(times));
-        writeJson(doc, json);
-        StringBuilder sb = new StringBuilder("task,k,all_same,pos_same,neg_same,all_diff,uniform,pos_minus_neg,chance,queries,database,ceiling\n");
-        sb.append(csvField(task)).append(',').append(r.k());
+        doc.field("configurations", cfgs);
+        doc.field("provenance", provenance(times));
+        List<Object> row = new ArrayList<>(List.of(task, Integer.toString(r.k())));
         for (KnnSetup s : KnnSetup.values()) {
-            sb.append(',').append(num(r.accuracy().getOrDefault(s, Double.NaN)));
+            row.add(num(r.accuracy().getOrDefault(s, Double.NaN)));
         }
-        sb.append(',').append(num(r.gapPosMinusNeg())).append(',').append(num(r.chance())).append(',').append(r.queries())
-                .append(',').append(r.databaseSize()).append(',').append(r.atCeiling()).append('\n');
-        Files.writeString(csv, sb.toString(), StandardCharsets.UTF_8);
+        row.addAll(List.of(num(r.gapPosMinusNeg()), num(r.chance()), Integer.toString(r.queries()), Integer.toString(r.databaseSize()),
+                Boolean.toString(r.atCeiling())));
+        ResultFiles.write(doc.build(), json, new ResultFiles.Table(KNN_CSV_HEADER, List.of(row)), csv);
     }
 
     /** Writes {@code json} and {@code csv} for a pair-retrieval run. */
-    public static void writeRetrieval(RetrievalResult r, List<InputFile> inputs, int threads, RunTimes times,
+    public static void writeRetrieval(RetrievalResult r, List<ResultDocument.Input> inputs, int threads, RunTimes times,
                                       Path json, Path csv) throws IOException {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("experiment", "retrieval");
-        doc.put("inputs", inputs(inputs));
+        ResultDocument.Builder doc = ResultDocument.builder("retrieval").inputs(inputs);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("protocol", "PairCams: the target of a query is the other photo of its subject; the query is never a candidate");
         params.put("device_classes", r.deviceClasses());
@@ -168,8 +142,8 @@ public final class ResultFiles {
         params.put(RetrievalResult.OTHER_DEVICE, "distractors: all photos of the other device class except the target");
         params.put("threads", threads);
         params.put("subjects", r.subjects());
-        doc.put("parameters", params);
-        doc.put("seeds", List.of());
+        doc.parameters(params);
+        doc.field("seeds", List.of());
         List<Object> rows = new ArrayList<>();
         for (RetrievalResult.Recall x : r.recalls()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -181,27 +155,14 @@ public final class ResultFiles {
             m.put("recall", finite(x.recall()));
             rows.add(m);
         }
-        doc.put("metrics", Map.of("recall", rows));
-        doc.put("provenance", provenance(times));
-        writeJson(doc, json);
-        StringBuilder sb = new StringBuilder("negatives,query_class,k,queries,hits,recall\n");
+        doc.metrics(Map.of("recall", rows));
+        doc.field("provenance", provenance(times));
+        List<List<?>> csvRows = new ArrayList<>();
         for (RetrievalResult.Recall x : r.recalls()) {
-            sb.append(csvField(x.negatives())).append(',').append(csvField(x.queryClass())).append(',').append(x.k()).append(',')
-                    .append(x.queries()).append(',').append(x.hits()).append(',').append(num(x.recall())).append('\n');
+            csvRows.add(List.of(x.negatives(), x.queryClass(), Integer.toString(x.k()), Integer.toString(x.queries()), Integer.toString(x.hits()),
+                    num(x.recall())));
         }
-        Files.writeString(csv, sb.toString(), StandardCharsets.UTF_8);
-    }
-
-    private static List<Object> inputs(List<InputFile> inputs) {
-        List<Object> l = new ArrayList<>();
-        for (InputFile f : inputs) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("role", f.role());
-            m.put("path", f.path().toString());
-            m.put("sha256", f.sha256());
-            l.add(m);
-        }
-        return l;
+        ResultFiles.write(doc.build(), json, new ResultFiles.Table(RETRIEVAL_CSV_HEADER, csvRows), csv);
     }
 
     /** The platform, how scores were computed, and the times (written {@code started}/{@code finished}, formerly {@code start}/{@code end}). */
@@ -217,13 +178,4 @@ public final class ResultFiles {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6f", v) : "";
     }
 
-    private static String csvField(String s) {
-        return org.encodertraces.io.Csv.field(s);
-    }
-
-    private static void writeJson(Map<String, Object> doc, Path json) throws IOException {
-        try (Writer w = Files.newBufferedWriter(json, StandardCharsets.UTF_8)) {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(w, doc);
-        }
-    }
 }
