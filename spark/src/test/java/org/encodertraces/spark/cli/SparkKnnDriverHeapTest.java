@@ -121,7 +121,7 @@ class SparkKnnDriverHeapTest {
         JsonNode a = new ObjectMapper().readTree(expected.toFile());
         JsonNode b = new ObjectMapper().readTree(actual.toFile());
         for (String field : new String[] {"metrics", "configurations", "parameters", "inputs"}) {
-            assertTrue(a.has(field) == b.has(field), field);
+            assertTrue(a.has(field) && b.has(field), field);
             assertEquals(a.path(field), b.path(field), field + " differs");
         }
         assertTrue(a.toString().length() > 1000, "knn.json has its figures");
