@@ -29,10 +29,14 @@ final class EmbeddingInputs {
     }
 
     static int[] ints(EmbeddingSet set, String name, Path file) throws IOException {
-        if (!set.labels().containsKey(name)) {
-            throw new IOException(file + ": no label tensor named " + name + " (has " + set.labels().keySet() + ")");
+        return ints(set.labels(), name, file);
+    }
+
+    static int[] ints(java.util.Map<String, long[]> labels, String name, Path file) throws IOException {
+        if (!labels.containsKey(name)) {
+            throw new IOException(file + ": no label tensor named " + name + " (has " + labels.keySet() + ")");
         }
-        long[] l = set.labels().get(name);
+        long[] l = labels.get(name);
         int[] r = new int[l.length];
         for (int i = 0; i < r.length; i++) {
             if (l[i] != (int) l[i]) {

@@ -17,7 +17,11 @@ import org.encodertraces.knn.KnnInfluence;
 import org.encodertraces.knn.KnnResult;
 import org.encodertraces.knn.KnnSetup;
 import org.encodertraces.knn.KnnDocuments;
+import org.encodertraces.embed.EmbeddingIndex;
 import org.encodertraces.embed.EmbeddingSet;
+import org.encodertraces.embed.EmbeddingSetIO;
+import org.encodertraces.linalg.FloatMatrix;
+import org.encodertraces.validity.SampleIdentity;
 import org.encodertraces.embed.OperationSets;
 import org.encodertraces.probe.ProcessingProbe;
 import org.encodertraces.rng.Protocol;
@@ -121,6 +125,9 @@ public class KnnCommand implements Callable<Integer> {
             throw UsageException.of(KNN, e);
         }
         Instant start = Instant.now();
+        if (readsDatabaseRows() && set.isEmpty() && !erasure.active()) {
+            return callOverFiles(prot, start, err, outw);
+        }
         List<KnnInfluence.OperationEmbeddings> ops = new ArrayList<>();
         List<ResultDocument.Input> inputs = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -187,6 +194,76 @@ public class KnnCommand implements Callable<Integer> {
         } catch (IOException | IllegalArgumentException e) {
             throw UsageException.of(KNN, e);
         }
+        int[] yTr = trainLabels;
+        int[] yTe = testLabels;
+        return finish(prot, start, outw, inputs, notes, trainLabels, testLabels, knn -> compute(knn, ops, yTr, yTe));
+    }
+
+    /** The computation once the inputs are read and checked. */
+    private interface Computation {
+        KnnResult run(KnnInfluence knn) throws Exception;
+    }
+
+    /**
+     * {@code --train/--test} with the database rows read by {@link #computeOverFiles} (a cluster's workers): this
+     * side reads the training sets' ids and labels ({@link EmbeddingSetIO#readIndex}) and the query sets whole.
+     */
+    private Integer callOverFiles(Protocol prot, Instant start, PrintWriter err, PrintWriter outw) throws Exception {
+        List<String> names = new ArrayList<>(train.keySet());
+        List<EmbeddingIndex> database = new ArrayList<>();
+        List<FloatMatrix> queries = new ArrayList<>();
+        List<ResultDocument.Input> inputs = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        int[] trainLabels = null;
+        int[] testLabels = null;
+        EmbeddingSet firstTest = null;
+        try {
+            for (String op : names) {
+                EmbeddingIndex tr = EmbeddingSetIO.readIndex(train.get(op));
+                EmbeddingSet te = EmbeddingInputs.read(test.get(op));
+                inputs.add(ResultDocument.Input.of("train " + op, train.get(op)));
+                inputs.add(ResultDocument.Input.of("test " + op, test.get(op)));
+                int[] yTr = EmbeddingInputs.ints(tr.labels(), labelTensor, train.get(op));
+                int[] yTe = EmbeddingInputs.ints(te, labelTensor, test.get(op));
+                if (trainLabels != null && (!Arrays.equals(trainLabels, yTr) || !Arrays.equals(testLabels, yTe)
+                        || !tr.ids().equals(database.get(0).ids()) || !te.ids().equals(firstTest.ids()))) {
+                    throw new IllegalArgumentException("sample ids or labels of operation " + op
+                            + " differ from the first operation's: rows are not the same images in the same order");
+                }
+                if (tr.dim() != te.dim() || (!database.isEmpty() && tr.dim() != database.get(0).dim())) {
+                    throw new IllegalArgumentException("operation " + op + ": embedding dimension differs (database " + tr.dim()
+                            + ", queries " + te.dim() + ")");
+                }
+                firstTest = firstTest == null ? te : firstTest;
+                trainLabels = yTr;
+                testLabels = yTe;
+                database.add(tr);
+                queries.add(EmbeddingInputs.matrix(te));
+            }
+            EmbeddingIndex db0 = database.get(0);
+            Overlap overlap = Overlap.of(names, SampleIdentity.keys(db0.provenance(), db0.ids()), SampleIdentity.keys(firstTest),
+                    db0.ids(), firstTest.ids(), firstEqualRows(database, queries));
+            if (!overlap.none()) {
+                String what = overlap.describe("query images", "the database");
+                if (!allowOverlap) {
+                    throw new IllegalArgumentException(what + ". Give queries the database does not hold (or one folder with --set OP=FILE"
+                            + " --test-fraction F, which splits it), or pass --allow-overlap to go on with a warning");
+                }
+                err.println("traces knn: warning: " + what + " (--allow-overlap: going on; the result records it)");
+                notes.add("warning: " + what);
+            }
+            Validity.requireK(k, trainLabels.length);
+        } catch (IOException | IllegalArgumentException e) {
+            throw UsageException.of(KNN, e);
+        }
+        int[] yTr = trainLabels;
+        int[] yTe = testLabels;
+        return finish(prot, start, outw, inputs, notes, trainLabels, testLabels,
+                knn -> computeOverFiles(knn, names, database, queries, yTr, yTe));
+    }
+
+    private Integer finish(Protocol prot, Instant start, PrintWriter outw, List<ResultDocument.Input> inputs, List<String> notes,
+                           int[] trainLabels, int[] testLabels, Computation computation) throws Exception {
         Files.createDirectories(out);
         Path json = out.resolve("knn.json");
         Path csv = out.resolve("knn.csv");
@@ -198,7 +275,7 @@ public class KnnCommand implements Callable<Integer> {
         }
         KnnResult r;
         try {
-            r = compute(new KnnInfluence(new KnnInfluence.Config((int) k, seeds, seed, threads, prot)), ops, trainLabels, testLabels);
+            r = computation.run(new KnnInfluence(new KnnInfluence.Config((int) k, seeds, seed, threads, prot)));
         } catch (IllegalArgumentException e) {
             throw UsageException.of(KNN, e);
         }
@@ -232,6 +309,29 @@ public class KnnCommand implements Callable<Integer> {
     /** The search threads ({@code --threads}; 0 = one per core). */
     protected final int threads() {
         return threads;
+    }
+
+    /**
+     * Whether {@link #computeOverFiles} reads the database rows itself, so that a {@code --train/--test} run
+     * without an eraser never holds them here ({@code traces spark knn}: the executors read row ranges).
+     */
+    protected boolean readsDatabaseRows() {
+        return false;
+    }
+
+    /**
+     * Per operation, per query row: the lowest database row with the query's embedding bit for bit, or -1
+     * ({@link Overlap#firstEqualRows} over every row of each database), for a command that
+     * {@link #readsDatabaseRows}.
+     */
+    protected int[][] firstEqualRows(List<EmbeddingIndex> database, List<FloatMatrix> queries) throws IOException {
+        throw new UnsupportedOperationException("this command reads the database here");
+    }
+
+    /** Runs the experiment with the database rows read from the files by this command ({@link #readsDatabaseRows}). */
+    protected KnnResult computeOverFiles(KnnInfluence knn, List<String> names, List<EmbeddingIndex> database, List<FloatMatrix> queries,
+                                         int[] trainLabels, int[] testLabels) throws Exception {
+        throw new UnsupportedOperationException("this command reads the database here");
     }
 
     /** Runs the experiment; {@code traces spark knn} overrides this to partition the database over a cluster. */

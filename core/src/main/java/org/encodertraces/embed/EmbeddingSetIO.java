@@ -113,6 +113,75 @@ public final class EmbeddingSetIO {
      */
     public static EmbeddingSet read(Path safetensorsFile) throws IOException {
         requireFile(safetensorsFile);
+        Sidecar side = checkedSidecar(safetensorsFile);
+        Loaded l = load(safetensorsFile, true);
+        side.check(safetensorsFile, l);
+        return new EmbeddingSet(l.rows, l.dim, l.embeddings, l.labels, side.ids, side.provenance);
+    }
+
+    /**
+     * Reads a set's ids, labels and provenance without its embedding matrix, with the checks of {@link #read}
+     * (for a file with a sidecar; as {@link #readWithoutSidecar} for one without) except those on the matrix's
+     * values: {@link #readRows} makes them on the rows it reads. The file is hashed (streamed, not held).
+     */
+    public static EmbeddingIndex readIndex(Path safetensorsFile) throws IOException {
+        requireFile(safetensorsFile);
+        if (!Files.exists(sidecarOf(safetensorsFile))) {
+            Loaded l = load(safetensorsFile, false);
+            SetProvenance prov = SetProvenance.ofSource(new SetProvenance.Source(safetensorsFile.getFileName().toString(),
+                    sha256(safetensorsFile), l.metadata));
+            return new EmbeddingIndex(safetensorsFile, l.rows, l.dim, l.labels, rowNumbers(l.rows), prov);
+        }
+        Sidecar side = checkedSidecar(safetensorsFile);
+        Loaded l = load(safetensorsFile, false);
+        side.check(safetensorsFile, l);
+        return new EmbeddingIndex(safetensorsFile, l.rows, l.dim, l.labels, side.ids, side.provenance);
+    }
+
+    /**
+     * Rows {@code [from, to)} of a set's embedding matrix, row-major, as floats; only those rows are read, and
+     * their values are checked as {@link #read} checks the whole matrix (an error names the file and the row
+     * in the whole set). The pair with the sidecar is not checked here: {@link #readIndex} does that once.
+     */
+    public static float[] readRows(Path safetensorsFile, int from, int to) throws IOException {
+        requireFile(safetensorsFile);
+        try (SafetensorsFile st = Safetensors.open(safetensorsFile)) {
+            TensorInfo emb = embeddingsInfo(safetensorsFile, st);
+            float[] e = st.readFloatRows(EmbeddingSet.EMBEDDINGS, from, to);
+            checkValues(safetensorsFile, e, Math.toIntExact(emb.shape().get(1)), from);
+            return e;
+        }
+    }
+
+    /** A sidecar read and checked against the file's sha256, before the file's tensors are. */
+    private record Sidecar(JsonNode json, Path path, List<String> ids, SetProvenance provenance) {
+        /** The sidecar's counts and names against the file's. */
+        void check(Path safetensorsFile, Loaded l) throws IOException {
+            long rows = wholeNumber(json, "rows", path);
+            long dim = wholeNumber(json, "dim", path);
+            if (rows != l.rows || dim != l.dim) {
+                throw new EmbeddingFormatException(path, "says " + rows + " x " + dim + " but "
+                        + safetensorsFile.getFileName() + " holds " + l.rows + " x " + l.dim);
+            }
+            List<String> names = new ArrayList<>();
+            json.path("tensors").forEach(n -> names.add(n.asText()));
+            if (!names.equals(l.tensorNames)) {
+                throw new EmbeddingFormatException(path, "lists tensors " + names + " but "
+                        + safetensorsFile.getFileName() + " holds " + l.tensorNames);
+            }
+            if (ids.size() != l.rows) {
+                throw new EmbeddingFormatException(path, "holds " + ids.size() + " sample ids for " + l.rows + " rows");
+            }
+            for (Map.Entry<String, long[]> e : l.labels.entrySet()) {
+                List<String> classes = provenance.dataset() == null ? null : provenance.dataset().classNames(e.getKey());
+                if (classes != null) {
+                    checkLabels(safetensorsFile, e.getKey(), e.getValue(), classes.size());
+                }
+            }
+        }
+    }
+
+    private static Sidecar checkedSidecar(Path safetensorsFile) throws IOException {
         Path sidecar = sidecarOf(safetensorsFile);
         JsonNode side = readSidecarJson(safetensorsFile, " is missing (use readWithoutSidecar for files from elsewhere)");
         long version = wholeNumber(side, "format_version", sidecar);
@@ -126,19 +195,6 @@ public final class EmbeddingSetIO {
             throw new EmbeddingFormatException(sidecar, "belongs to a file with sha256 " + sha + " but "
                     + safetensorsFile.getFileName() + " has sha256 " + actual + " (replaced or modified since it was written?)");
         }
-        Loaded l = load(safetensorsFile);
-        long rows = wholeNumber(side, "rows", sidecar);
-        long dim = wholeNumber(side, "dim", sidecar);
-        if (rows != l.rows || dim != l.dim) {
-            throw new EmbeddingFormatException(sidecar, "says " + rows + " x " + dim + " but "
-                    + safetensorsFile.getFileName() + " holds " + l.rows + " x " + l.dim);
-        }
-        List<String> names = new ArrayList<>();
-        side.path("tensors").forEach(n -> names.add(n.asText()));
-        if (!names.equals(l.tensorNames)) {
-            throw new EmbeddingFormatException(sidecar, "lists tensors " + names + " but "
-                    + safetensorsFile.getFileName() + " holds " + l.tensorNames);
-        }
         JsonNode idNode = side.path("ids");
         if (!idNode.isArray()) {
             throw new EmbeddingFormatException(sidecar, "has no 'ids' array");
@@ -150,17 +206,15 @@ public final class EmbeddingSetIO {
             }
             ids.add(n.textValue());
         }
-        if (ids.size() != l.rows) {
-            throw new EmbeddingFormatException(sidecar, "holds " + ids.size() + " sample ids for " + l.rows + " rows");
+        return new Sidecar(side, sidecar, ids, SetProvenance.fromJson(side.get("provenance")));
+    }
+
+    private static List<String> rowNumbers(int rows) {
+        List<String> ids = new ArrayList<>(rows);
+        for (int i = 0; i < rows; i++) {
+            ids.add(Integer.toString(i));
         }
-        SetProvenance provenance = SetProvenance.fromJson(side.get("provenance"));
-        for (Map.Entry<String, long[]> e : l.labels.entrySet()) {
-            List<String> classes = provenance.dataset() == null ? null : provenance.dataset().classNames(e.getKey());
-            if (classes != null) {
-                checkLabels(safetensorsFile, e.getKey(), e.getValue(), classes.size());
-            }
-        }
-        return new EmbeddingSet(l.rows, l.dim, l.embeddings, l.labels, ids, provenance);
+        return ids;
     }
 
     /**
@@ -197,11 +251,8 @@ public final class EmbeddingSetIO {
      */
     public static EmbeddingSet readWithoutSidecar(Path safetensorsFile) throws IOException {
         requireFile(safetensorsFile);
-        Loaded l = load(safetensorsFile);
-        List<String> ids = new ArrayList<>(l.rows);
-        for (int i = 0; i < l.rows; i++) {
-            ids.add(Integer.toString(i));
-        }
+        Loaded l = load(safetensorsFile, true);
+        List<String> ids = rowNumbers(l.rows);
         SetProvenance prov = SetProvenance.ofSource(new SetProvenance.Source(safetensorsFile.getFileName().toString(),
                 sha256(safetensorsFile), l.metadata));
         return new EmbeddingSet(l.rows, l.dim, l.embeddings, l.labels, ids, prov);
@@ -233,24 +284,17 @@ public final class EmbeddingSetIO {
                           Map<String, String> metadata) {
     }
 
-    private static Loaded load(Path file) throws IOException {
+    /** The file's tensors; the embedding matrix only when {@code withEmbeddings} (else null, its shape checked all the same). */
+    private static Loaded load(Path file, boolean withEmbeddings) throws IOException {
         try (SafetensorsFile st = Safetensors.open(file)) {
-            TensorInfo emb = st.info(EmbeddingSet.EMBEDDINGS);
-            if (emb.shape().size() != 2) {
-                throw new EmbeddingFormatException(file, "'" + EmbeddingSet.EMBEDDINGS + "' has shape " + emb.shape()
-                        + ", not [N, D]");
-            }
-            if (!emb.dtype().isFloat()) {
-                throw new EmbeddingFormatException(file, "'" + EmbeddingSet.EMBEDDINGS + "' is " + emb.dtype()
-                        + ", not a float type");
-            }
+            TensorInfo emb = embeddingsInfo(file, st);
             long n = emb.shape().get(0);
             long d = emb.shape().get(1);
-            if (n > Integer.MAX_VALUE || d > Integer.MAX_VALUE) {
-                throw new EmbeddingFormatException(file, "embedding matrix " + n + " x " + d + " is too large");
+            float[] e = null;
+            if (withEmbeddings) {
+                e = st.readFloats(EmbeddingSet.EMBEDDINGS);
+                checkValues(file, e, (int) d, 0);
             }
-            float[] e = st.readFloats(EmbeddingSet.EMBEDDINGS);
-            checkValues(file, e, (int) d);
             Map<String, long[]> labels = new LinkedHashMap<>();
             for (TensorInfo t : st.tensors().values()) {
                 if (t.name().equals(EmbeddingSet.EMBEDDINGS)) {
@@ -272,15 +316,33 @@ public final class EmbeddingSetIO {
         }
     }
 
+    /** The embedding matrix's header entry, checked to be a float [N, D] tensor of int-sized dimensions. */
+    private static TensorInfo embeddingsInfo(Path file, SafetensorsFile st) throws IOException {
+        TensorInfo emb = st.info(EmbeddingSet.EMBEDDINGS);
+        if (emb.shape().size() != 2) {
+            throw new EmbeddingFormatException(file, "'" + EmbeddingSet.EMBEDDINGS + "' has shape " + emb.shape()
+                    + ", not [N, D]");
+        }
+        if (!emb.dtype().isFloat()) {
+            throw new EmbeddingFormatException(file, "'" + EmbeddingSet.EMBEDDINGS + "' is " + emb.dtype()
+                    + ", not a float type");
+        }
+        if (emb.shape().get(0) > Integer.MAX_VALUE || emb.shape().get(1) > Integer.MAX_VALUE) {
+            throw new EmbeddingFormatException(file, "embedding matrix " + emb.shape().get(0) + " x " + emb.shape().get(1)
+                    + " is too large");
+        }
+        return emb;
+    }
+
     /** Embeddings beyond this magnitude are refused as garbage (no encoder's features come near it). */
     public static final float MAX_ABS_VALUE = 1e30f;
 
     /** Every value must be finite and of sane magnitude; the error names the row, the dimension and the value. */
-    private static void checkValues(Path file, float[] e, int dim) throws EmbeddingFormatException {
+    private static void checkValues(Path file, float[] e, int dim, int firstRow) throws EmbeddingFormatException {
         for (int i = 0; i < e.length; i++) {
             float v = e[i];
             if (!Float.isFinite(v) || Math.abs(v) > MAX_ABS_VALUE) {
-                throw new EmbeddingFormatException(file, "'" + EmbeddingSet.EMBEDDINGS + "' row " + (i / dim) + ", dimension "
+                throw new EmbeddingFormatException(file, "'" + EmbeddingSet.EMBEDDINGS + "' row " + (firstRow + (long) (i / dim)) + ", dimension "
                         + (i % dim) + " holds " + v + (Float.isFinite(v) ? ", an absurd magnitude (over " + MAX_ABS_VALUE + ")"
                         : ", not a finite number") + ": the set is damaged or was made by a broken encoder");
             }

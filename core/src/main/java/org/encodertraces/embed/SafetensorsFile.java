@@ -298,6 +298,52 @@ public final class SafetensorsFile implements AutoCloseable {
         return read(name).toLongArray();
     }
 
+    /**
+     * Reads rows {@code [fromRow, toRow)} of the 2-D float tensor {@code name} (F32, F64, F16 or BF16)
+     * as floats, converted as {@link #readFloats} converts them; only those rows' bytes are read.
+     */
+    public float[] readFloatRows(String name, long fromRow, long toRow) throws IOException {
+        TensorInfo t = info(name);
+        if (!t.dtype().isFloat()) {
+            throw new EmbeddingFormatException(file, "tensor '" + name + "' is " + t.dtype() + ", not a float type");
+        }
+        if (t.shape().size() != 2) {
+            throw new EmbeddingFormatException(file, "tensor '" + name + "' has shape " + t.shape() + ", not [N, D]");
+        }
+        long rows = t.shape().get(0);
+        long cols = t.shape().get(1);
+        if (fromRow < 0 || toRow < fromRow || toRow > rows) {
+            throw new IllegalArgumentException(file + ": rows [" + fromRow + ", " + toRow + ") are outside tensor '" + name
+                    + "' of " + rows + " rows");
+        }
+        long count = (toRow - fromRow) * cols;
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new EmbeddingFormatException(file, "rows [" + fromRow + ", " + toRow + ") of '" + name + "' hold " + count
+                    + " elements, more than a Java array holds");
+        }
+        int n = (int) count;
+        long first = fromRow * cols;
+        long[] shape = {toRow - fromRow, cols};
+        return switch (t.dtype()) {
+            case F32 -> {
+                float[] a = new float[n];
+                stream(t, first, n, (bb, at, cnt) -> bb.asFloatBuffer().get(a, at, cnt));
+                yield a;
+            }
+            case F64 -> {
+                double[] a = new double[n];
+                stream(t, first, n, (bb, at, cnt) -> bb.asDoubleBuffer().get(a, at, cnt));
+                yield Tensor.f64(shape, a).toFloatArray();
+            }
+            default -> {
+                byte[] a = new byte[Math.multiplyExact(n, t.dtype().size())];
+                ByteBuffer bb = ByteBuffer.wrap(a);
+                readFully(channel, bb, dataStart + t.begin() + first * t.dtype().size(), file);
+                yield Tensor.raw(t.dtype(), shape, a).toFloatArray();
+            }
+        };
+    }
+
     /** Closes the file. */
     @Override
     public void close() throws IOException {
@@ -318,14 +364,18 @@ public final class SafetensorsFile implements AutoCloseable {
     }
 
     private void stream(TensorInfo t, Sink sink) throws IOException {
+        stream(t, 0, t.elementCount(), sink);
+    }
+
+    /** Elements {@code [first, first + total)} of {@code t}, chunk by chunk; the sink's positions count from {@code first}. */
+    private void stream(TensorInfo t, long first, long total, Sink sink) throws IOException {
         int size = t.dtype().size();
         int perChunk = CHUNK_BYTES / size;
         ByteBuffer bb = ByteBuffer.allocateDirect(perChunk * size).order(ByteOrder.LITTLE_ENDIAN);
-        long total = t.elementCount();
         for (long done = 0; done < total; ) {
             int cnt = (int) Math.min(perChunk, total - done);
             bb.clear().limit(cnt * size);
-            readFully(channel, bb, dataStart + t.begin() + done * size, file);
+            readFully(channel, bb, dataStart + t.begin() + (first + done) * size, file);
             bb.flip();
             sink.take(bb, (int) done, cnt);
             done += cnt;

@@ -97,6 +97,18 @@ public final class KnnInfluence {
     public interface Search {
         /** The pass's lists, with row indices into the whole database. */
         TopK.Result search(FloatMatrix queries, int databaseOp, int k, int lists, Lists membership);
+
+        /**
+         * The passes of every query operation's queries against database operation {@code databaseOp}, in
+         * the order given; a search that reads the database rows for each pass reads them once here.
+         */
+        default TopK.Result[] searchAll(List<FloatMatrix> queries, int databaseOp, int k, int lists, Lists membership) {
+            TopK.Result[] r = new TopK.Result[queries.size()];
+            for (int p = 0; p < r.length; p++) {
+                r[p] = search(queries.get(p), databaseOp, k, lists, membership);
+            }
+            return r;
+        }
     }
 
     /**
@@ -140,6 +152,40 @@ public final class KnnInfluence {
                 throw new IllegalArgumentException("operation " + e.operation() + ": embedding dimension differs");
             }
         }
+        if (search == null) {
+            List<FloatMatrix> db = new ArrayList<>();
+            for (OperationEmbeddings e : ops) {
+                db.add(e.database().l2NormalizedRows());
+            }
+            TopK local = new TopK(config.threads());
+            search = (q, o, kk, l, m) -> local.search(q, db.get(o), kk, l, m);
+        }
+        return run(ops.stream().map(OperationEmbeddings::operation).toList(), ops.stream().map(OperationEmbeddings::queries).toList(),
+                databaseLabels, queryLabels, search);
+    }
+
+    /**
+     * As {@link #run(List, int[], int[], Search)} with the database held by {@code search} alone (a cluster's
+     * workers reading its rows): this side holds the queries, the labels and the k-lists. The caller has
+     * checked that the database rows are {@code databaseLabels.length} per operation, as wide as the queries.
+     */
+    public KnnResult run(List<String> operations, List<FloatMatrix> queries, int[] databaseLabels, int[] queryLabels, Search search) {
+        int nOps = operations.size();
+        if (nOps < 1 || queries.size() != nOps) {
+            throw new IllegalArgumentException("no operations, or not one query matrix per operation");
+        }
+        if (search == null) {
+            throw new IllegalArgumentException("no search holds the database");
+        }
+        int n = databaseLabels.length;
+        int nq = queryLabels.length;
+        Validity.requireK(config.k(), n);
+        for (int p = 0; p < nOps; p++) {
+            if (queries.get(p).rows() != nq || queries.get(p).cols() != queries.get(0).cols()) {
+                throw new IllegalArgumentException("operation " + operations.get(p) + ": " + queries.get(p).rows() + " x "
+                        + queries.get(p).cols() + " test rows, labels give " + nq + " rows of the first operation's width");
+            }
+        }
         int k = config.k();
         int seeds = config.uniformSeeds();
         int lists = 2 + seeds;
@@ -152,13 +198,14 @@ public final class KnnInfluence {
         for (int s = 0; s < seeds; s++) {
             drawn[s] = uniformDraw(config.protocol(), seedList.get(s), n, nOps);
         }
-        if (search == null) {
-            List<FloatMatrix> db = new ArrayList<>();
-            for (OperationEmbeddings e : ops) {
-                db.add(e.database().l2NormalizedRows());
+        List<FloatMatrix> normalizedQueries = queries.stream().map(FloatMatrix::l2NormalizedRows).toList();
+        // passes[p][o]: the queries of operation p against the database of operation o
+        TopK.Result[][] passes = new TopK.Result[nOps][nOps];
+        for (int o = 0; o < nOps; o++) {
+            TopK.Result[] r = search.searchAll(normalizedQueries, o, k, lists, new Lists(databaseLabels, queryLabels, drawn, o));
+            for (int p = 0; p < nOps; p++) {
+                passes[p][o] = r[p];
             }
-            TopK local = new TopK(config.threads());
-            search = (q, o, kk, l, m) -> local.search(q, db.get(o), kk, l, m);
         }
         TreeMap<Integer, Integer> classSizes = new TreeMap<>();
         for (int c : queryLabels) {
@@ -168,18 +215,14 @@ public final class KnnInfluence {
         List<KnnResult.Configuration> configs = new ArrayList<>();
         Map<KnnSetup, List<int[]>> perClassCorrect = new EnumMap<>(KnnSetup.class);
         for (int p = 0; p < nOps; p++) {
-            FloatMatrix q = ops.get(p).queries().l2NormalizedRows();
-            TopK.Result[] byDbOp = new TopK.Result[nOps];
-            for (int o = 0; o < nOps; o++) {
-                byDbOp[o] = search.search(q, o, k, lists, new Lists(databaseLabels, queryLabels, drawn, o));
-            }
-            String pn = ops.get(p).operation();
+            TopK.Result[] byDbOp = passes[p];
+            String pn = operations.get(p);
             evaluate(KnnSetup.ALL_SAME, pn, pn, pn, null, byDbOp[p], byDbOp[p], databaseLabels, queryLabels, configs, perClassCorrect);
             for (int o = 0; o < nOps; o++) {
                 if (o == p) {
                     continue;
                 }
-                String on = ops.get(o).operation();
+                String on = operations.get(o);
                 evaluate(KnnSetup.POS_SAME, pn, pn, on, null, byDbOp[p], byDbOp[o], databaseLabels, queryLabels, configs, perClassCorrect);
                 evaluate(KnnSetup.NEG_SAME, pn, on, pn, null, byDbOp[o], byDbOp[p], databaseLabels, queryLabels, configs, perClassCorrect);
                 evaluate(KnnSetup.ALL_DIFF, pn, on, on, null, byDbOp[o], byDbOp[o], databaseLabels, queryLabels, configs, perClassCorrect);
@@ -220,8 +263,7 @@ public final class KnnInfluence {
         }
         double gap = accuracy.containsKey(KnnSetup.POS_SAME)
                 ? accuracy.get(KnnSetup.POS_SAME) - accuracy.get(KnnSetup.NEG_SAME) : Double.NaN;
-        List<String> names = ops.stream().map(OperationEmbeddings::operation).toList();
-        return new KnnResult(names, k, KnnVote.TIE_RULE, n, nq, List.copyOf(seedList), accuracy, gap, perClass,
+        return new KnnResult(List.copyOf(operations), k, KnnVote.TIE_RULE, n, nq, List.copyOf(seedList), accuracy, gap, perClass,
                 List.copyOf(configs), config.protocol(), Validity.chance(queryLabels));
     }
 

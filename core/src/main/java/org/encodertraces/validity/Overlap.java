@@ -104,6 +104,88 @@ public record Overlap(int testRows, List<String> byId, List<String> byContent) {
     }
 
     /**
+     * {@link #find} for a training side whose rows are read elsewhere (by a cluster's workers, in row
+     * ranges): the identities are compared here, the contents by whoever holds the rows, with
+     * {@link #firstEqualRows} on each block, the per-block answers reduced to their minimum (ignoring -1).
+     *
+     * @param trainKeys  the training rows' identities ({@link SampleIdentity#keys})
+     * @param testKeys   the test rows' identities
+     * @param trainIds   the training rows' ids, for the messages
+     * @param testIds    the test rows' ids
+     * @param firstEqual per operation, per test row: the lowest training row with the test row's embedding bit
+     *                   for bit, or -1
+     */
+    public static Overlap of(List<String> operations, List<String> trainKeys, List<String> testKeys, List<String> trainIds,
+                             List<String> testIds, int[][] firstEqual) {
+        if (operations.size() != firstEqual.length) {
+            throw new IllegalArgumentException("one list of equal rows per operation needed");
+        }
+        Set<String> trainSet = new HashSet<>(trainKeys);
+        List<String> byId = new ArrayList<>();
+        boolean[] flagged = new boolean[testKeys.size()];
+        for (int i = 0; i < testKeys.size(); i++) {
+            if (trainSet.contains(testKeys.get(i))) {
+                byId.add(testIds.get(i));
+                flagged[i] = true;
+            }
+        }
+        List<String> byContent = new ArrayList<>();
+        for (int o = 0; o < operations.size(); o++) {
+            for (int i = 0; i < testKeys.size(); i++) {
+                if (!flagged[i] && firstEqual[o][i] >= 0) {
+                    byContent.add(testIds.get(i) + " = " + trainIds.get(firstEqual[o][i]) + " (" + operations.get(o) + ")");
+                    flagged[i] = true;
+                }
+            }
+        }
+        return new Overlap(testKeys.size(), byId, byContent);
+    }
+
+    /**
+     * For every test row (row-major {@code tests}, {@code dim} wide), the lowest row of the training block
+     * {@code rows} (its first row being {@code firstRow} of the whole set) that equals it bit for bit, or -1.
+     */
+    public static int[] firstEqualRows(float[] tests, float[] rows, int dim, int firstRow) {
+        int nt = tests.length / dim;
+        Map<Integer, List<Integer>> byHash = new HashMap<>();
+        for (int i = 0; i < nt; i++) {
+            byHash.computeIfAbsent(hash(tests, i, dim), h -> new ArrayList<>()).add(i);
+        }
+        int[] first = new int[nt];
+        java.util.Arrays.fill(first, -1);
+        int nr = rows.length / dim;
+        for (int r = 0; r < nr; r++) {
+            List<Integer> candidates = byHash.get(hash(rows, r, dim));
+            if (candidates == null) {
+                continue;
+            }
+            for (int i : candidates) {
+                if (first[i] < 0 && bitsEqual(tests, i * dim, rows, r * dim, dim)) {
+                    first[i] = firstRow + r;
+                }
+            }
+        }
+        return first;
+    }
+
+    private static boolean bitsEqual(float[] x, int ox, float[] y, int oy, int d) {
+        for (int j = 0; j < d; j++) {
+            if (Float.floatToIntBits(x[ox + j]) != Float.floatToIntBits(y[oy + j])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int hash(float[] e, int row, int d) {
+        int h = 1;
+        for (int j = row * d; j < (row + 1) * d; j++) {
+            h = 31 * h + Float.floatToIntBits(e[j]);
+        }
+        return h;
+    }
+
+    /**
      * One sentence for a refusal or a warning, naming up to three images per rule.
      *
      * @param what the evaluated images, e.g. "test (query) images"

@@ -23,11 +23,15 @@ public final class SampleIdentity {
      * the source file's sha256 in the provenance then).
      */
     public static boolean anonymous(EmbeddingSet set) {
-        if (set.provenance().source() == null || set.provenance().dataset() != null
-                || set.provenance().artifact().details().containsKey("dataset")) {
+        return anonymous(set.provenance(), set.ids());
+    }
+
+    /** {@link #anonymous(EmbeddingSet)} of a set known by its provenance and ids (its rows read elsewhere). */
+    public static boolean anonymous(org.encodertraces.embed.SetProvenance provenance, List<String> ids) {
+        if (provenance.source() == null || provenance.dataset() != null
+                || provenance.artifact().details().containsKey("dataset")) {
             return false;
         }
-        List<String> ids = set.ids();
         for (int i = 0; i < ids.size(); i++) {
             if (!ids.get(i).equals(Integer.toString(i))) {
                 return false;
@@ -47,12 +51,17 @@ public final class SampleIdentity {
 
     /** The identity of every row, in row order. */
     public static List<String> keys(EmbeddingSet set) {
-        if (!anonymous(set)) {
-            return set.ids();
+        return keys(set.provenance(), set.ids());
+    }
+
+    /** {@link #keys(EmbeddingSet)} of a set known by its provenance and ids (its rows read elsewhere). */
+    public static List<String> keys(org.encodertraces.embed.SetProvenance provenance, List<String> ids) {
+        if (!anonymous(provenance, ids)) {
+            return ids;
         }
-        String prefix = prefix(set);
-        List<String> out = new ArrayList<>(set.rows());
-        for (int i = 0; i < set.rows(); i++) {
+        String prefix = "sha256:" + provenance.source().sha256() + "#";
+        List<String> out = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
             out.add(prefix + i);
         }
         return out;

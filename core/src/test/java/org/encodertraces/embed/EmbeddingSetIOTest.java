@@ -79,6 +79,55 @@ class EmbeddingSetIOTest {
     }
 
     @Test
+    void readsIdsAndLabelsWithoutTheMatrixAndAnyRowRangeOfIt() throws IOException {
+        EmbeddingSet set = sample(7, 3, 2);
+        Path f = tmp.resolve("range/clip.safetensors");
+        EmbeddingSetIO.write(f, set);
+        EmbeddingIndex index = EmbeddingSetIO.readIndex(f);
+        assertEquals(7, index.rows());
+        assertEquals(3, index.dim());
+        assertEquals(set.ids(), index.ids());
+        assertEquals(set.provenance(), index.provenance());
+        assertEquals(set.labels().keySet(), index.labels().keySet());
+        assertArrayEquals(set.labels().get("Flickr ID"), index.labels().get("Flickr ID"));
+        for (int[] r : new int[][] {{0, 7}, {2, 5}, {6, 7}, {4, 4}}) {
+            assertArrayEquals(java.util.Arrays.copyOfRange(set.embeddings(), r[0] * 3, r[1] * 3), EmbeddingSetIO.readRows(f, r[0], r[1]),
+                    "rows " + r[0] + ".." + r[1]);
+        }
+        assertThrows(IllegalArgumentException.class, () -> EmbeddingSetIO.readRows(f, 5, 8));
+        // the index checks the pair as read does: a sidecar beside a modified file is refused
+        byte[] bytes = Files.readAllBytes(f);
+        bytes[bytes.length - 1] ^= 1;
+        Files.write(f, bytes);
+        EmbeddingFormatException e = assertThrows(EmbeddingFormatException.class, () -> EmbeddingSetIO.readIndex(f));
+        assertTrue(e.getMessage().contains("sha256"), e.getMessage());
+    }
+
+    @Test
+    void rowRangesOfHalfPrecisionFilesAndDamagedRowsAreNamedByTheirRowInTheSet() throws IOException {
+        // a study-style file without sidecar: BF16 embeddings, row 5 holding infinity
+        int rows = 6;
+        int dim = 2;
+        byte[] half = new byte[rows * dim * 2];
+        for (int i = 0; i < rows * dim; i++) {
+            int bits = i == 5 * dim + 1 ? 0x7f80 : Float.floatToIntBits(i * 0.5f) >>> 16;
+            half[2 * i] = (byte) bits;
+            half[2 * i + 1] = (byte) (bits >> 8);
+        }
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        tensors.put(EmbeddingSet.EMBEDDINGS, Tensor.raw(Dtype.BF16, new long[] {rows, dim}, half));
+        tensors.put("label", Tensor.i64(new long[] {rows}, new long[] {0, 1, 0, 1, 0, 1}));
+        Path f = tmp.resolve("study.safetensors");
+        Safetensors.write(f, tensors, Map.of());
+        EmbeddingIndex index = EmbeddingSetIO.readIndex(f);
+        assertEquals(List.of("0", "1", "2", "3", "4", "5"), index.ids());
+        assertEquals(rows, index.rows());
+        assertArrayEquals(new float[] {2f, 2.5f, 3f, 3.5f}, EmbeddingSetIO.readRows(f, 2, 4));
+        EmbeddingFormatException e = assertThrows(EmbeddingFormatException.class, () -> EmbeddingSetIO.readRows(f, 4, 6));
+        assertTrue(e.getMessage().contains("row 5, dimension 1"), e.getMessage());
+    }
+
+    @Test
     void crossChecksSidecarAgainstFile() throws IOException {
         Path a = tmp.resolve("a.safetensors");
         Path b = tmp.resolve("b.safetensors");

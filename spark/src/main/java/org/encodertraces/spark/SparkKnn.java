@@ -32,6 +32,22 @@ public final class SparkKnn implements KnnInfluence.Search, AutoCloseable {
     /** One partition's lists, with indices into the whole database. */
     record Partial(int[] indices, float[] scores) implements Serializable {
         private static final long serialVersionUID = 1L;
+
+        /** A result's lists as they are. */
+        static Partial of(TopK.Result r) {
+            return new Partial(r.indices(), r.scores());
+        }
+
+        /** A block's lists with its row indices moved to the whole database's ({@code first} is the block's first row). */
+        static Partial shifted(TopK.Result r, int first) {
+            int[] idx = r.indices().clone();
+            for (int i = 0; i < idx.length; i++) {
+                if (idx[i] >= 0) {
+                    idx[i] += first;
+                }
+            }
+            return new Partial(idx, r.scores());
+        }
     }
 
     private final JavaSparkContext sc;

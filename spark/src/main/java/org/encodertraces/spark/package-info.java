@@ -3,7 +3,9 @@
  * spark embed} ({@link org.encodertraces.spark.SparkEmbed}: partitions of whole shards, each running the
  * core library's own {@code Extraction} on an executor, concatenated by the driver into the set one
  * machine would have written, byte for byte) and {@code traces spark knn}
- * ({@link org.encodertraces.spark.SparkKnn}: database rows in cached partitions, {@code linalg}'s top-k
+ * ({@link org.encodertraces.spark.SparkRowRangeKnn}: row ranges of the database files read by the
+ * executors themselves, block by block, never by the driver; {@link org.encodertraces.spark.SparkKnn}: database
+ * rows the driver read, in cached partitions, for {@code --set} and {@code --eraser}; {@code linalg}'s top-k
  * kernel on each, the per-partition lists merged exactly). Outputs go through Hadoop's file systems
  * ({@link org.encodertraces.spark.HadoopFiles}), so {@code hdfs:} and {@code s3a:} work by configuration.
  * {@link org.encodertraces.spark.SparkMain} is spark-submit's main class.

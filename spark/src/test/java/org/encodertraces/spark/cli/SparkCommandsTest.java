@@ -309,6 +309,59 @@ class SparkCommandsTest {
     }
 
     @Test
+    void sparkKnnRefusesQueriesTheDatabaseHoldsAsTracesKnnDoes() throws IOException {
+        // query te2 of operation B is database row 40 of B bit for bit under another name; te5 is database image tr3 by id
+        Random rnd = new Random(3);
+        int n = 50;
+        int nq = 8;
+        int d = 8;
+        List<String> args = new ArrayList<>();
+        for (String op : new String[] {"A", "B"}) {
+            float[] tr = new float[n * d];
+            for (int i = 0; i < tr.length; i++) {
+                tr[i] = (float) rnd.nextGaussian();
+            }
+            float[] te = new float[nq * d];
+            for (int i = 0; i < te.length; i++) {
+                te[i] = (float) rnd.nextGaussian();
+            }
+            if (op.equals("B")) {
+                System.arraycopy(tr, 40 * d, te, 2 * d, d);
+            }
+            long[] ytr = new long[n];
+            long[] yte = new long[nq];
+            List<String> idsTr = new ArrayList<>();
+            List<String> idsTe = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                ytr[i] = i % 2;
+                idsTr.add("tr" + i);
+            }
+            for (int i = 0; i < nq; i++) {
+                yte[i] = i % 2;
+                idsTe.add(i == 5 ? "tr3" : "te" + i);
+            }
+            Path ftr = tmp.resolve("overlap/train-" + op + ".safetensors");
+            Path fte = tmp.resolve("overlap/test-" + op + ".safetensors");
+            EmbeddingSetIO.write(ftr, new EmbeddingSet(n, d, tr, Map.of("label", ytr), idsTr, null));
+            EmbeddingSetIO.write(fte, new EmbeddingSet(nq, d, te, Map.of("label", yte), idsTe, null));
+            args.addAll(List.of("--train", op + "=" + ftr, "--test", op + "=" + fte));
+        }
+        List<String> one = new ArrayList<>(List.of("knn", "-o", tmp.resolve("overlap-one").toString()));
+        one.addAll(args);
+        CliRun ref = CliRun.of(one.toArray(String[]::new));
+        List<String> two = new ArrayList<>(List.of("spark", "knn", "--master", "local[2]", "--partitions", "3", "-o",
+                tmp.resolve("overlap-spark").toString()));
+        two.addAll(args);
+        CliRun r = CliRun.of(two.toArray(String[]::new));
+        assertEquals(2, ref.exit(), ref.err());
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().contains("2 of the 8 query images are also in the database: 1 by sample id (tr3); 1 by content, the same"
+                + " embedding bit for bit (te2 = tr40 (B))"), r.err());
+        assertEquals(ref.err(), r.err());
+        assertTrue(Files.notExists(tmp.resolve("overlap-spark/knn.json")));
+    }
+
+    @Test
     void partitionedTopKListsEqualTopKsWithTiesAcrossPartitions() {
         Random rnd = new Random(3);
         int n = 50;

@@ -290,7 +290,8 @@ class StandaloneClusterTest {
         CliRun a = knn(one, inputs);
         assertEquals(0, a.exit(), a.err());
         Path sk = tmp.resolve("knn-big-spark");
-        // mid-job: the first top-k pass has finished (the database partitions are cached on the executors), the command has not
+        // mid-job: a job of the command has finished (the overlap check, then the top-k passes: each reads the database's row
+        // ranges on the executors), the command has not
         CliRun b = killAnExecutorWhen(() -> SparkSession.getDefaultSession().isDefined()
                 && SparkSession.getDefaultSession().get().sparkContext().statusTracker().getJobIdsForGroup(null).length >= 2
                 && !Files.exists(sk.resolve("knn.json")), () -> sparkKnn(sk, inputs));
