@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.encodertraces.cli.CliEnv;
@@ -148,6 +149,17 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter o = spec.commandLine().getOut();
         if (objective.equals("clip")) {
+            List<String> unused = new java.util.ArrayList<>();
+            for (String name : List.of("--momentum", "--temperature", "--projection-dim", "--per-class")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+                    unused.add(name);
+                }
+            }
+            if (!unused.isEmpty()) {
+                throw new UsageException(String.join(", ", unused) + (unused.size() == 1 ? " has" : " have")
+                        + " no effect with --objective clip (AdamW, CLIP's learned temperature, the towers' own width;"
+                        + " --max-images limits the training images)");
+            }
             return ClipTrain.run(this, o, err);
         }
         if (!arch.equals("resnet")) {

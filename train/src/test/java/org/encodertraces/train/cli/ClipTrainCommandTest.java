@@ -2,6 +2,7 @@ package org.encodertraces.train.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OnnxTensor;
@@ -299,6 +300,11 @@ class ClipTrainCommandTest {
         r = cli(p);
         assertEquals(2, r.exit(), r.out() + r.err());
         assertTrue(r.err().contains("the patch size 5 must divide the input size 32"), r.err());
+        // options of the other objectives are refused under clip rather than silently ignored
+        r = cli(clipArgs(zip, tmp.resolve("g"), 1, "--momentum", "0.5", "--per-class", "2"));
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("--momentum, --per-class have no effect with --objective clip"), r.err());
+        assertFalse(Files.exists(tmp.resolve("g").resolve("model.onnx")), "refused before training");
         // the ablation over CLIP runs is not built: refused, not half-run
         r = TrainCommandTest.cli("ablation", "--objective", "clip", "--images", "zip:" + zip, "--test", "zip:" + zip, "-o", tmp.resolve("f").toString());
         assertEquals(2, r.exit(), r.out() + r.err());
