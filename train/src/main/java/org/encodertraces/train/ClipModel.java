@@ -227,7 +227,11 @@ public final class ClipModel implements AutoCloseable {
                 new Shape(1, 1), 1).singletonOrThrow();
         h = h.reshape(n, w, arch.patches()).transpose(0, 2, 1);
         if (arch.pooling().equals("cls")) {
-            NDArray cls = p("visual.class_embedding").reshape(1, 1, w).broadcast(new Shape(n, 1, w));
+            NDArray ce = p("visual.class_embedding").reshape(1, 1, w);
+            // an op whose first operand is a parameter lands in the parameters' manager; the concat below would take
+            // the whole forward pass (and its autograd graph) there with it, kept until the model closes
+            ce.attach(x.getManager());
+            NDArray cls = ce.broadcast(new Shape(n, 1, w));
             h = NDArrays.concat(new ai.djl.ndarray.NDList(cls, h), 1);
         }
         h = h.add(p("visual.positional_embedding"));
@@ -311,7 +315,9 @@ public final class ClipModel implements AutoCloseable {
         NDArray in = img.div(img.norm(new int[] {1}, true).clip(1e-12f, Float.MAX_VALUE));
         NDArray tn = txt.div(txt.norm(new int[] {1}, true).clip(1e-12f, Float.MAX_VALUE));
         long n = in.getShape().get(0);
-        NDArray logits = in.matMul(tn.transpose()).mul(p("logit_scale").exp());
+        NDArray scale = p("logit_scale").exp();
+        scale.attach(in.getManager());
+        NDArray logits = in.matMul(tn.transpose()).mul(scale);
         NDArray labels = in.getManager().arange(0, (int) n, 1, ai.djl.ndarray.types.DataType.INT64);
         NDArray l = ResNet.crossEntropy(logits, labels, (int) n).add(ResNet.crossEntropy(logits.transpose(), labels, (int) n)).div(2f);
         return new NDArray[] {l, logits.argMax(1).eq(labels).sum()};
