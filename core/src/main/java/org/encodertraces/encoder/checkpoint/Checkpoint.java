@@ -52,9 +52,9 @@ public final class Checkpoint {
         if (!Files.isRegularFile(file)) {
             throw new CheckpointException(file, "no such checkpoint file");
         }
-        byte[] head = new byte[8];
+        byte[] head = new byte[9];
         try (var s = Files.newInputStream(file)) {
-            int n = s.readNBytes(head, 0, 8);
+            int n = s.readNBytes(head, 0, 9);
             if (n < 8) {
                 throw new CheckpointException(file, "too short (" + n + " bytes) for a checkpoint");
             }
@@ -62,7 +62,8 @@ public final class Checkpoint {
         Map<String, WeightTensor> all;
         if (head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
             all = TorchCheckpoint.read(file);
-        } else if ((head[0] & 0xFF) == 0x80) {
+        } else if ((head[0] & 0xFF) == 0x80 && head[8] != '{') {
+            // a pickle's PROTO opcode; a safetensors file whose header length's low byte is 0x80 has its JSON header at byte 8
             throw new CheckpointException(file, "a pickle outside a zip archive: the serialization torch used before 1.6, which is "
                     + "not read; load and re-save it with torch >= 1.6, or convert it to safetensors");
         } else {

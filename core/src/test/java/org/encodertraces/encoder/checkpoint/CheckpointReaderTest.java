@@ -40,6 +40,28 @@ class CheckpointReaderTest {
     }
 
     @Test
+    void aSafetensorsFileWhoseHeaderLengthEndsIn0x80IsReadNotTakenForAnOldPickle() throws Exception {
+        // header length 128 = 0x80: the file's first byte is 0x80, as a pickle's PROTO opcode is
+        StringBuilder json = new StringBuilder("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}");
+        while (json.length() < 128) {
+            json.append(' ');
+        }
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(new byte[] {(byte) 0x80, 0, 0, 0, 0, 0, 0, 0});
+        b.write(json.toString().getBytes(StandardCharsets.US_ASCII));
+        b.write(new byte[] {0, 0, (byte) 0x80, 0x3f, 0, 0, 0, 0x40}); // 1.0f, 2.0f little-endian
+        Path f = Files.write(tmp.resolve("w.safetensors"), b.toByteArray());
+        Checkpoint c = Checkpoint.read(f);
+        assertArrayEquals(new float[] {1f, 2f}, c.tensors().get("w").values());
+
+        // a torch.save of torch < 1.6 (a bare pickle: PROTO 2, then the LONG1 magic number) is still refused by name
+        Path old = Files.write(tmp.resolve("old.pth"), new byte[] {(byte) 0x80, 2, (byte) 0x8a, 10, 0x6c, (byte) 0xfc, (byte) 0x9c, 0x46,
+            (byte) 0xf9, 0x20, 0x6a, (byte) 0xa8, 0x50, 0x19, 0x2e});
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.read(old));
+        assertTrue(e.getMessage().contains("a pickle outside a zip archive"), e.getMessage());
+    }
+
+    @Test
     void readsEveryTensorOfATorchZipCheckpointUnderThePrefix() throws Exception {
         Path f = resource(tmp, "nested.pth");
         Checkpoint c = Checkpoint.read(f, "state_dict.module.base_encoder.");
