@@ -4,7 +4,9 @@
 Run with Debian's torch (apt-get install python3-torch python3-torchvision; made with
 torch 1.13.1 and torchvision 0.14.1):
 
-    /usr/bin/python3 tools/checkpoint-fixtures/make_checkpoint_fixtures.py
+    /usr/bin/python3 tools/checkpoint-fixtures/make_checkpoint_fixtures.py [PART ...]
+
+(PART names one of the functions in PARTS at the end; none runs them all.)
 
 Writes under core/src/test/resources/org/encodertraces/encoder/checkpoint/:
 
@@ -434,10 +436,214 @@ def convnexts():
          "tolerance": "1e-4 relative to the largest |feature|", "features": expected}) + "\n")
 
 
+class AttnPoolLatent(torch.nn.Module):
+    """timm's AttentionPoolLatent as timm's VisionTransformer makes it for global_pool='map'
+    (SigLIP's "MAP" head; timm/layers/attention_pool.py): one learned latent query, q and packed
+    kv projections with bias, multi-head attention over the tokens, proj, then y + mlp(norm(y)),
+    the latent token as output. The MLP's activation is the ViT's (nn.GELU: timm's
+    vit_*_siglip_* model_args set no act_layer)."""
+
+    def __init__(self, d, heads, mlp, eps):
+        super().__init__()
+        self.heads = heads
+        self.latent = torch.nn.Parameter(torch.randn(1, 1, d) * 0.5)
+        self.q = torch.nn.Linear(d, d)
+        self.kv = torch.nn.Linear(d, 2 * d)
+        self.proj = torch.nn.Linear(d, d)
+        self.norm = torch.nn.LayerNorm(d, eps=eps)
+        self.mlp = torch.nn.Module()
+        self.mlp.fc1 = torch.nn.Linear(d, mlp)
+        self.mlp.fc2 = torch.nn.Linear(mlp, d)
+
+    def forward(self, x):
+        n, t, d = x.shape
+        hd = d // self.heads
+        q = self.q(self.latent.expand(n, -1, -1)).reshape(n, 1, self.heads, hd).transpose(1, 2)
+        k, v = self.kv(x).reshape(n, t, 2, self.heads, hd).permute(2, 0, 3, 1, 4).unbind(0)
+        a = ((q * hd ** -0.5) @ k.transpose(-2, -1)).softmax(-1)
+        y = self.proj((a @ v).transpose(1, 2).reshape(n, 1, d))
+        y = y + self.mlp.fc2(torch.nn.functional.gelu(self.mlp.fc1(self.norm(y))))
+        return y[:, 0]
+
+
+class SiglipViT(torch.nn.Module):
+    """timm's VisionTransformer with class_token=False, global_pool='map' (vit_large_patch16_siglip_256:
+    patch_size=16, embed_dim=1024, depth=24, num_heads=16, timm/models/vision_transformer.py): patch
+    embedding with bias, pos_embed over the patches only, pre-norm blocks, final norm on every token,
+    then the attention pool; num_classes=0 leaves no head."""
+
+    def __init__(self, img=32, patch=8, d=32, depth=2, heads=4, mlp=128, eps=1e-6):
+        super().__init__()
+        self.patch_embed = torch.nn.Module()
+        self.patch_embed.proj = torch.nn.Conv2d(3, d, patch, patch)
+        self.pos_embed = torch.nn.Parameter(torch.randn(1, (img // patch) ** 2, d) * 0.5)
+        self.blocks = torch.nn.Sequential(*[TimmBlock(d, heads, mlp, eps, False) for _ in range(depth)])
+        self.norm = torch.nn.LayerNorm(d, eps=eps)
+        self.attn_pool = AttnPoolLatent(d, heads, mlp, eps)
+
+    def forward(self, x):
+        x = self.patch_embed.proj(x).flatten(2).transpose(1, 2) + self.pos_embed
+        return self.attn_pool(self.norm(self.blocks(x)))
+
+
+class DinoBlock(torch.nn.Module):
+    """DINOv2's NestedTensorBlock with LayerScale and SwiGLUFFNFused (dinov2/layers/swiglu_ffn.py:
+    hidden = (int(4d * 2 / 3) + 7) // 8 * 8; w12 packs x1 and x2, out = w3(silu(x1) * x2)); with
+    packed=True the same MLP under timm's SwiGLUPacked names (mlp.fc1 / mlp.fc2)."""
+
+    def __init__(self, d, heads, eps, packed):
+        super().__init__()
+        self.heads = heads
+        hidden = (int(4 * d * 2 / 3) + 7) // 8 * 8
+        self.norm1 = torch.nn.LayerNorm(d, eps=eps)
+        self.attn = torch.nn.Module()
+        self.attn.qkv = torch.nn.Linear(d, 3 * d)
+        self.attn.proj = torch.nn.Linear(d, d)
+        self.ls1 = torch.nn.Module()
+        self.ls1.gamma = torch.nn.Parameter(torch.rand(d) + 0.5)
+        self.norm2 = torch.nn.LayerNorm(d, eps=eps)
+        self.mlp = torch.nn.Module()
+        self.names = ("fc1", "fc2") if packed else ("w12", "w3")
+        setattr(self.mlp, self.names[0], torch.nn.Linear(d, 2 * hidden))
+        setattr(self.mlp, self.names[1], torch.nn.Linear(hidden, d))
+        self.ls2 = torch.nn.Module()
+        self.ls2.gamma = torch.nn.Parameter(torch.rand(d) + 0.5)
+
+    def forward(self, x):
+        n, t, d = x.shape
+        qkv = self.attn.qkv(self.norm1(x)).reshape(n, t, 3, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)
+        q, k, v = qkv.unbind(0)
+        a = ((q * (d // self.heads) ** -0.5) @ k.transpose(-2, -1)).softmax(-1)
+        x = x + self.attn.proj((a @ v).transpose(1, 2).reshape(n, t, d)) * self.ls1.gamma
+        x1, x2 = getattr(self.mlp, self.names[0])(self.norm2(x)).chunk(2, dim=-1)
+        return x + getattr(self.mlp, self.names[1])(torch.nn.functional.silu(x1) * x2) * self.ls2.gamma
+
+
+class DinoV2Reg(torch.nn.Module):
+    """facebookresearch/dinov2's DinoVisionTransformer key layout as dinov2_vitg14_reg publishes it
+    (vit_giant2: embed_dim 1536, depth 40, num_heads 24, ffn_layer swiglufused, img_size 518 ->
+    37x37 grid, num_register_tokens 4, interpolate_antialias=True, interpolate_offset=0.0; hub/backbones.py,
+    models/vision_transformer.py): cls_token, pos_embed over class + patches, register_tokens
+    inserted after the class token, mask_token (unused in the forward), blocks, norm; the output
+    is x_norm_clstoken. The positional grid is resampled to the input's grid as
+    interpolate_pos_encoding does."""
+
+    def __init__(self, train_img=74, patch=2, d=32, depth=2, heads=4, regs=4, eps=1e-6, packed=False):
+        super().__init__()
+        self.patch = patch
+        self.cls_token = torch.nn.Parameter(torch.randn(1, 1, d) * 0.5)
+        self.pos_embed = torch.nn.Parameter(torch.randn(1, 1 + (train_img // patch) ** 2, d) * 0.5)
+        self.register_tokens = torch.nn.Parameter(torch.randn(1, regs, d) * 0.5)
+        self.mask_token = torch.nn.Parameter(torch.zeros(1, d))
+        self.patch_embed = torch.nn.Module()
+        self.patch_embed.proj = torch.nn.Conv2d(3, d, patch, patch)
+        self.blocks = torch.nn.Sequential(*[DinoBlock(d, heads, eps, packed) for _ in range(depth)])
+        self.norm = torch.nn.LayerNorm(d, eps=eps)
+
+    def interpolate_pos_encoding(self, w, h):
+        n = self.pos_embed.shape[1] - 1
+        m = int(math.sqrt(n))
+        w0, h0 = w // self.patch, h // self.patch
+        if w0 * h0 == n and w == h:
+            return self.pos_embed
+        grid = self.pos_embed[:, 1:].reshape(1, m, m, -1).permute(0, 3, 1, 2)
+        grid = torch.nn.functional.interpolate(grid, mode="bicubic", antialias=True, size=(w0, h0))
+        return torch.cat((self.pos_embed[:, :1], grid.permute(0, 2, 3, 1).reshape(1, w0 * h0, -1)), dim=1)
+
+    def forward(self, x):
+        _, _, w, h = x.shape
+        x = self.patch_embed.proj(x).flatten(2).transpose(1, 2)
+        x = torch.cat((self.cls_token.expand(x.shape[0], -1, -1), x), dim=1) + self.interpolate_pos_encoding(w, h)
+        x = torch.cat((x[:, :1], self.register_tokens.expand(x.shape[0], -1, -1), x[:, 1:]), dim=1)
+        return self.norm(self.blocks(x))[:, 0]
+
+
+def vits_map_swiglu():
+    """tiny-vit-siglip: SiglipViT at width 32 on 32x32 inputs (4x4 grid); tiny-vit-dinov2-reg and
+    tiny-vit-dinov2-reg-packed: DinoV2Reg at width 32, patch 2, a 37x37 positional grid (as
+    ViT-g/14 at 518 px) resampled to the 16x16 grid of 32x32 inputs (as 224 px inputs take it)."""
+    torch.manual_seed(2628)
+    g = torch.Generator().manual_seed(264)
+    cases = {
+        "tiny-vit-siglip": SiglipViT(),
+        "tiny-vit-dinov2-reg": DinoV2Reg(),
+        "tiny-vit-dinov2-reg-packed": DinoV2Reg(packed=True),
+    }
+    expected = {}
+    x = formula_input(2, 3, 32, 32)
+    for name, model in cases.items():
+        randomise_ln(model, g)
+        model.eval()
+        save_safetensors(OUT / (name + ".safetensors"), model.state_dict())
+        with torch.no_grad():
+            expected[name] = tensor_json(model(x))
+    with torch.no_grad():  # the same DINOv2 without resampling: the resampling must matter at this tolerance
+        model = cases["tiny-vit-dinov2-reg"]
+        plain = model.interpolate_pos_encoding
+        grid = model.pos_embed[:, 1:].reshape(1, 37, 37, -1).permute(0, 3, 1, 2)
+        naive = torch.nn.functional.interpolate(grid, mode="bicubic", antialias=False, size=(16, 16))
+        model.interpolate_pos_encoding = lambda w, h: torch.cat(
+            (model.pos_embed[:, :1], naive.permute(0, 2, 3, 1).reshape(1, 256, -1)), dim=1)
+        expected["tiny-vit-dinov2-reg without antialias"] = tensor_json(model(x))
+        model.interpolate_pos_encoding = plain
+    (OUT / "tiny-vit-map-swiglu.expected.json").write_text(json.dumps(
+        {"input": "x[n,c,h,w] = ((7n + 13c + 3h + 5w) mod 17) / 8 - 1, shape [2, 3, 32, 32]",
+         "tolerance": "1e-4 relative to the largest |feature|", "features": expected}) + "\n")
+
+
+def seeded_value(name, shape):
+    """seeded() extended to the ViT keys: keys without a dot (pos_embed, cls_token, ...) and
+    LayerScale's 1-D gamma (1 + 0.25 (u + 1), seeded()'s last branch, as the Java test computes it)."""
+    if "." in name and len(shape) >= 2 or name.rsplit(".", 1)[-1] in ("weight", "bias"):
+        return seeded(name, shape)
+    n = math.prod(shape)
+    i = torch.arange(n, dtype=torch.int64)
+    x = (i * 1103515245 + key_hash(name)) % 2**31
+    x = (x * 1103515245 + 12345) % 2**31
+    u = x.double() / 2**30 - 1
+    if len(shape) >= 2:
+        v = u * math.sqrt(3) * math.sqrt(2 / math.prod(shape[1:]))
+    else:
+        v = 1 + 0.25 * (u + 1)
+    return v.float().reshape(shape)
+
+
+def wide_seeded():
+    """Full-width, depth-1 versions of the two registry encoders (SigLIP2 ViT-L/16-256: width 1024,
+    16 heads, MLP 4096, 16x16 grid at 256 px; DINOv2 ViT-g/14 reg: width 1536, 24 heads, SwiGLU
+    hidden 4096, a 37x37 grid resampled to 16x16 at 224 px), with the seeded weights, so the Java
+    test runs them through `traces embed --model ID=FILE` with the registry's configuration. Each
+    expected file lists the keys and shapes; the Java test writes the same seeded values."""
+    img = Image.new("RGB", (256, 256))
+    img.putdata([((x * 3 + y) % 256, (x * y) % 251, (255 - x + 2 * y) % 256) for y in range(256) for x in range(256)])
+    img.save(OUT / "siglip-input.png")
+    cases = {
+        "siglip2-vit-l16-256": (SiglipViT(img=256, patch=16, d=1024, depth=1, heads=16, mlp=4096), "siglip-input.png",
+                                [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]),
+        "dinov2-reg-vitg14": (DinoV2Reg(train_img=518, patch=14, d=1536, depth=1, heads=24), "resnet50-input.png",
+                              [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]),
+    }
+    for entry, (model, image, mean, std) in cases.items():
+        sd = OrderedDict((k, seeded_value(k, list(v.shape))) for k, v in model.state_dict().items())
+        model.load_state_dict(sd)
+        model.eval()
+        im = Image.open(OUT / image)
+        w, h = im.size
+        data = torch.tensor(list(im.getdata()), dtype=torch.float32).view(h, w, 3).permute(2, 0, 1) / 255
+        data = (data - torch.tensor(mean).view(3, 1, 1)) / torch.tensor(std).view(3, 1, 1)
+        with torch.no_grad():
+            out = model(data.unsqueeze(0))
+        (OUT / (entry + "-seeded.expected.json")).write_text(json.dumps(
+            {"model": type(model).__name__ + " at full width, depth 1, seeded weights (see the script)", "input": image,
+             "tolerance": "1e-3 relative to the largest |feature|",
+             "keys": {k: list(v.shape) for k, v in sd.items()}, "features": tensor_json(out)}) + "\n")
+
+
+PARTS = {"nested": nested, "tiny_resnet": tiny_resnet, "resnet50_seeded": resnet50_seeded, "vits": vits,
+         "convnexts": convnexts, "vits_map_swiglu": vits_map_swiglu, "wide_seeded": wide_seeded}
+
 if __name__ == "__main__":
+    import sys
     OUT.mkdir(parents=True, exist_ok=True)
-    nested()
-    tiny_resnet()
-    resnet50_seeded()
-    vits()
-    convnexts()
+    for part in sys.argv[1:] or PARTS:
+        PARTS[part]()

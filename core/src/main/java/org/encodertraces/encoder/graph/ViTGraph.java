@@ -10,7 +10,7 @@ import org.encodertraces.encoder.onnx.OnnxGraphWriter;
 
 /**
  * The ONNX graph of a Vision Transformer from a checkpoint in one of two key layouts, with the
- * class token as the embedding:
+ * class token (or SigLIP's attention pool) as the embedding:
  *
  * <ul>
  *   <li>{@link Layout#TIMM}: timm's {@code VisionTransformer} (also MoCo v3's ViTs and DINOv2's
@@ -18,7 +18,11 @@ import org.encodertraces.encoder.onnx.OnnxGraphWriter;
  *       optional register tokens ({@code reg_token} or {@code register_tokens}, inserted after the
  *       class token), {@code blocks.i.norm1 / attn.qkv / attn.proj / norm2 / mlp.fc1 / mlp.fc2},
  *       optional LayerScale ({@code ls1.gamma}, {@code ls2.gamma}), final {@code norm}; the
- *       embedding is the normed class token ({@code head} unused).</li>
+ *       embedding is the normed class token ({@code head} unused). The MLP may be a SwiGLU
+ *       (DINOv2 ViT-g: {@code mlp.w12 / mlp.w3}, or timm's packed {@code mlp.fc1} twice as wide as
+ *       {@code mlp.fc2}'s input). Without a class token (SigLIP: timm's {@code class_token=False,
+ *       global_pool='map'}) the positions cover the patches only and the embedding is the
+ *       attention-pool head's output ({@code attn_pool.*}) over the normed tokens.</li>
  *   <li>{@link Layout#OPENCLIP}: OpenCLIP's (and OpenAI CLIP's) visual tower: {@code conv1} (no
  *       bias), {@code class_embedding}, {@code positional_embedding}, {@code ln_pre},
  *       {@code transformer.resblocks.i.ln_1 / attn.in_proj_* / attn.out_proj / ln_2 / mlp.c_fc /
@@ -29,7 +33,9 @@ import org.encodertraces.encoder.onnx.OnnxGraphWriter;
  * Widths, depth, patch size and grid come from the tensors' shapes; the head count, the
  * LayerNorm epsilon and the activation (GELU, or CLIP's QuickGELU) are the configuration's,
  * since a checkpoint does not hold them. The positional embedding is used as stored, so the input
- * size is the one the checkpoint was made for (no interpolation).
+ * size is the one the checkpoint was made for, unless the configuration names another input size:
+ * then its patch grid is resampled once, here, with torch's antialiased bicubic as DINOv2 with
+ * registers does ({@link PositionResize}).
  */
 public final class ViTGraph {
     /** The input's name. */
@@ -59,9 +65,16 @@ public final class ViTGraph {
      * @param layout the key layout
      * @param heads attention heads
      * @param layerNormEps LayerNorm epsilon (timm ViTs 1e-6, CLIP 1e-5)
-     * @param activation the MLP's activation
+     * @param activation the MLP's activation (a SwiGLU MLP, found from its keys, always uses SiLU)
+     * @param imageSize the input size the graph takes; 0 for the size the positional embedding
+     *     was made for. Another size resamples the embedding's patch grid once, at build time, as
+     *     DINOv2 with registers does at run time ({@link PositionResize})
      */
-    public record Config(Layout layout, int heads, float layerNormEps, Activation activation) {
+    public record Config(Layout layout, int heads, float layerNormEps, Activation activation, int imageSize) {
+        /** The input size the checkpoint's positional embedding was made for. */
+        public Config(Layout layout, int heads, float layerNormEps, Activation activation) {
+            this(layout, heads, layerNormEps, activation, 0);
+        }
     }
 
     private static final Pattern TIMM_IGNORED = Pattern.compile("head\\.(weight|bias)|mask_token");
@@ -83,8 +96,7 @@ public final class ViTGraph {
      * @throws CheckpointException naming a missing, misshapen or unexpected key
      */
     public static byte[] build(Checkpoint checkpoint, Config cfg, String producerVersion, String docString) throws CheckpointException {
-        String layout = cfg.layout() == Layout.TIMM ? "timm ViT" : "OpenCLIP ViT";
-        ViTGraph b = new ViTGraph(new CheckpointKeys(checkpoint, layout), cfg);
+        ViTGraph b = new ViTGraph(new CheckpointKeys(checkpoint, cfg.layout() == Layout.TIMM ? "timm ViT" : "OpenCLIP ViT"), cfg);
         long[] shapes = b.build();
         b.w.requireAllUsed(cfg.layout() == Layout.TIMM ? TIMM_IGNORED : CLIP_IGNORED);
         b.g.input(INPUT, "N", 3, shapes[0], shapes[0]);
@@ -94,6 +106,10 @@ public final class ViTGraph {
 
     private String id(String base) {
         return base + "#" + (ids++);
+    }
+
+    private String layoutName() {
+        return timm() ? "timm ViT" : "OpenCLIP ViT";
     }
 
     private boolean timm() {
@@ -134,13 +150,41 @@ public final class ViTGraph {
             throw new CheckpointException(fileOf(), "key '" + posKey + "' has shape " + java.util.Arrays.toString(ps)
                     + ": not a square grid of patches plus prefix tokens");
         }
-        WeightTensor pos = timm() ? w.take(posKey, 1, tokens, d) : w.take(posKey, tokens, d);
-        String posInit = g.initializer(posKey, pos.values(), 1, tokens, d);
+        float[] posValues = (timm() ? w.take(posKey, 1, tokens, d) : w.take(posKey, tokens, d)).values();
+        if (cfg.imageSize() > 0 && cfg.imageSize() != grid * p) {
+            if (cfg.imageSize() % p != 0) {
+                throw new CheckpointException(fileOf(), "input size " + cfg.imageSize() + " is not a multiple of the patch size " + p);
+            }
+            long newGrid = cfg.imageSize() / p;
+            long prefix = tokens - patches;
+            float[] resized = PositionResize.resize(java.util.Arrays.copyOfRange(posValues, (int) (prefix * d), posValues.length),
+                    (int) grid, (int) newGrid, (int) d);
+            float[] all = java.util.Arrays.copyOf(posValues, (int) ((prefix + newGrid * newGrid) * d));
+            System.arraycopy(resized, 0, all, (int) (prefix * d), resized.length);
+            posValues = all;
+            grid = newGrid;
+            patches = newGrid * newGrid;
+            tokens = prefix + patches;
+        }
+        String posInit = g.initializer(posKey, posValues, 1, tokens, d);
         String clsKey = timm() ? "cls_token" : "class_embedding";
-        WeightTensor cls = timm() ? w.take(clsKey, 1, 1, d) : w.take(clsKey, d);
-        String clsTok = expand(g.initializer(clsKey, cls.values(), 1, 1, d), x, 1, d, "cls");
+        boolean hasCls = !timm() || w.has(clsKey);
+        String clsTok = null;
+        if (hasCls) {
+            WeightTensor cls = timm() ? w.take(clsKey, 1, 1, d) : w.take(clsKey, d);
+            clsTok = expand(g.initializer(clsKey, cls.values(), 1, 1, d), x, 1, d, "cls");
+        } else if (tokens != patches || !w.has("attn_pool.latent")) {
+            throw new CheckpointException(fileOf(), "missing key '" + clsKey + "' of the " + layoutName()
+                    + " layout; a ViT without a class token needs an attention-pool head ('attn_pool.latent') and a positional"
+                    + " embedding over the patches only");
+        }
         String regTok = regKey == null ? null : expand(g.initializer(regKey, w.take(regKey, 1, regs, d).values(), 1, regs, d), x, regs, d, "reg");
-        if (tokens == patches) { // no_embed_class: positions on patches, then prefix tokens
+        if (!hasCls) { // SigLIP: positions on the patches, no prefix tokens
+            x = g.node("Add", "pos", List.of(x, posInit), "x.pos");
+            if (regTok != null) {
+                x = g.node("Concat", "prefix", List.of(regTok, x), "x.tokens", OnnxGraphWriter.intAttr("axis", 1));
+            }
+        } else if (tokens == patches) { // no_embed_class: positions on patches, then prefix tokens
             x = g.node("Add", "pos", List.of(x, posInit), "x.pos");
             x = g.node("Concat", "prefix", regTok == null ? List.of(clsTok, x) : List.of(clsTok, regTok, x), "x.tokens",
                     OnnxGraphWriter.intAttr("axis", 1));
@@ -169,9 +213,15 @@ public final class ViTGraph {
             throw new CheckpointException(fileOf(), "missing key '" + blockPrefix + "0." + (timm() ? "norm1" : "ln_1")
                     + ".weight': no transformer blocks");
         }
+        long out = d;
+        if (!hasCls) { // timm's global_pool='map': the final norm on every token, then the attention pool
+            x = layerNorm(x, "norm", d);
+            x = attentionPool(x, d);
+            g.node("Identity", "embedding", List.of(x), EMBEDDING);
+            return new long[] {grid * p, out};
+        }
         String clsOut = slice(x, 0, 1, "out.cls");
         clsOut = g.node("Squeeze", "out.squeeze", List.of(clsOut, g.int64Initializer("axes.1", 1)), "out.cls.flat");
-        long out = d;
         if (timm()) {
             x = layerNorm(clsOut, "norm", d);
             g.node("Identity", "embedding", List.of(x), EMBEDDING);
@@ -257,13 +307,84 @@ public final class ViTGraph {
         y = layerScale(y, b + ".ls1.gamma", d);
         x = g.node("Add", b + ".res1", List.of(x, y), b + ".res1");
         h = layerNorm(x, b + (timm() ? ".norm2" : ".ln_2"), d);
+        y = mlp(h, b, d);
+        y = layerScale(y, b + ".ls2.gamma", d);
+        return g.node("Add", b + ".res2", List.of(x, y), b + ".out");
+    }
+
+    /**
+     * The block's MLP: {@code fc1 -> activation -> fc2}, or a SwiGLU ({@code SiLU(x1) * x2} of the
+     * two halves of one packed projection, then the output projection): DINOv2's own {@code
+     * mlp.w12 / mlp.w3} (SwiGLUFFNFused) or timm's {@code mlp.fc1 / mlp.fc2} with fc1 twice as wide
+     * as fc2's input (SwiGLUPacked).
+     */
+    private String mlp(String h, String b, long d) throws CheckpointException {
+        if (timm() && w.has(b + ".mlp.w12.weight")) {
+            long hidden2 = w.shape(b + ".mlp.w12.weight")[0];
+            return swiGlu(h, b + ".mlp.w12", b + ".mlp.w3", d, hidden2 / 2, b);
+        }
         String fc1 = timm() ? b + ".mlp.fc1" : b + ".mlp.c_fc";
         String fc2 = timm() ? b + ".mlp.fc2" : b + ".mlp.c_proj";
         long hidden = w.shape(fc1 + ".weight")[0];
-        y = activation(linear(h, fc1 + ".weight", fc1 + ".bias", d, hidden, b + ".fc1"), b + ".act");
-        y = linear(y, fc2 + ".weight", fc2 + ".bias", hidden, d, b + ".fc2");
-        y = layerScale(y, b + ".ls2.gamma", d);
-        return g.node("Add", b + ".res2", List.of(x, y), b + ".out");
+        long[] fc2Shape = w.shape(fc2 + ".weight");
+        if (timm() && fc2Shape.length == 2 && hidden == 2 * fc2Shape[1]) {
+            return swiGlu(h, fc1, fc2, d, hidden / 2, b);
+        }
+        String y = activation(linear(h, fc1 + ".weight", fc1 + ".bias", d, hidden, b + ".fc1"), b + ".act");
+        return linear(y, fc2 + ".weight", fc2 + ".bias", hidden, d, b + ".fc2");
+    }
+
+    private String swiGlu(String h, String in, String outKey, long d, long hidden, String b) throws CheckpointException {
+        String y = linear(h, in + ".weight", in + ".bias", d, 2 * hidden, b + ".w12");
+        String x1 = g.node("Slice", b + ".glu.x1", List.of(y, g.int64Initializer(id("start"), 0), g.int64Initializer(id("end"), hidden),
+                g.int64Initializer(id("axis"), -1)), b + ".glu.x1");
+        String x2 = g.node("Slice", b + ".glu.x2", List.of(y, g.int64Initializer(id("start"), hidden), g.int64Initializer(id("end"), 2 * hidden),
+                g.int64Initializer(id("axis"), -1)), b + ".glu.x2");
+        String sig = g.node("Sigmoid", b + ".silu.sig", List.of(x1), b + ".silu.sig");
+        String silu = g.node("Mul", b + ".silu", List.of(x1, sig), b + ".silu");
+        y = g.node("Mul", b + ".glu", List.of(silu, x2), b + ".glu");
+        return linear(y, outKey + ".weight", outKey + ".bias", hidden, d, b + ".w3");
+    }
+
+    /**
+     * timm's {@code AttentionPoolLatent} (SigLIP's "MAP" head) over tokens {@code x} [N, T, d]: a
+     * learned latent query ({@code attn_pool.latent} [1, 1, d]) attends to the tokens with {@code
+     * cfg.heads()} heads ({@code attn_pool.q}, {@code attn_pool.kv} packed k then v, {@code
+     * attn_pool.proj}), then {@code y + mlp(norm(y))} ({@code attn_pool.norm}, {@code
+     * attn_pool.mlp.fc1 / fc2} with the configured activation); the one latent token is the
+     * embedding [N, d].
+     */
+    private String attentionPool(String x, long d) throws CheckpointException {
+        int heads = cfg.heads();
+        long hd = d / heads;
+        String a = "attn_pool";
+        String latent = expand(g.initializer(a + ".latent", w.take(a + ".latent", 1, 1, d).values(), 1, 1, d), x, 1, d, "latent");
+        String q = linear(latent, a + ".q.weight", a + ".q.bias", d, d, a + ".q");
+        q = g.node("Reshape", a + ".q.heads", List.of(q, g.int64Initializer(id("shape.q"), 0, 1, heads, hd)), a + ".q4");
+        q = g.node("Transpose", a + ".q.perm", List.of(q), a + ".qT", OnnxGraphWriter.intsAttr("perm", 0, 2, 1, 3));
+        String kv = linear(x, a + ".kv.weight", a + ".kv.bias", d, 2 * d, a + ".kv");
+        kv = g.node("Reshape", a + ".kv.split", List.of(kv, g.int64Initializer(id("shape.kv"), 0, -1, 2, heads, hd)), a + ".kv5");
+        kv = g.node("Transpose", a + ".kv.perm", List.of(kv), a + ".kvT", OnnxGraphWriter.intsAttr("perm", 2, 0, 3, 1, 4));
+        String[] parts = new String[2];
+        for (int i = 0; i < 2; i++) {
+            String s = g.node("Slice", a + ".kv" + i, List.of(kv, g.int64Initializer(id("start"), i), g.int64Initializer(id("end"), i + 1),
+                    g.int64Initializer(id("axis"), 0)), a + ".kv" + i);
+            parts[i] = g.node("Squeeze", a + ".kv" + i + ".sq", List.of(s, g.int64Initializer(id("axes"), 0)), a + ".kv" + i + ".sq");
+        }
+        String kt = g.node("Transpose", a + ".kT", List.of(parts[0]), a + ".kT", OnnxGraphWriter.intsAttr("perm", 0, 1, 3, 2));
+        String scores = g.node("MatMul", a + ".scores", List.of(q, kt), a + ".scores");
+        scores = g.node("Mul", a + ".scale", List.of(scores, g.initializer(id("scale"), new float[] {(float) (1 / Math.sqrt(hd))})), a + ".scaled");
+        String attn = g.node("Softmax", a + ".softmax", List.of(scores), a + ".attn", OnnxGraphWriter.intAttr("axis", -1));
+        String ctx = g.node("MatMul", a + ".ctx", List.of(attn, parts[1]), a + ".ctx");
+        ctx = g.node("Transpose", a + ".ctxT", List.of(ctx), a + ".ctxT", OnnxGraphWriter.intsAttr("perm", 0, 2, 1, 3));
+        ctx = g.node("Reshape", a + ".merge", List.of(ctx, g.int64Initializer(id("shape.merge"), 0, 1, d)), a + ".merged");
+        String y = linear(ctx, a + ".proj.weight", a + ".proj.bias", d, d, a + ".proj");
+        String h = layerNorm(y, a + ".norm", d);
+        long hidden = w.shape(a + ".mlp.fc1.weight")[0];
+        h = activation(linear(h, a + ".mlp.fc1.weight", a + ".mlp.fc1.bias", d, hidden, a + ".fc1"), a + ".act");
+        h = linear(h, a + ".mlp.fc2.weight", a + ".mlp.fc2.bias", hidden, d, a + ".fc2");
+        y = g.node("Add", a + ".res", List.of(y, h), a + ".out");
+        return g.node("Squeeze", a + ".squeeze", List.of(y, g.int64Initializer(id("axes"), 1)), a + ".pooled");
     }
 
     private String layerScale(String y, String key, long d) throws CheckpointException {
