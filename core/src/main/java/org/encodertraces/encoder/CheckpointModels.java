@@ -62,6 +62,29 @@ public final class CheckpointModels {
         return new Build(architecture, List.of(prefixes), (c, v, d) -> ViTGraph.build(c, cfg, v, d));
     }
 
+    /**
+     * DINOv2 ViT-g/14 with 4 registers in Meta's own key layout ({@code dinov2_vitg14_reg4_pretrain.pth}):
+     * 24 heads, LayerNorm eps 1e-6, SwiGLU MLP ({@code mlp.w12 / mlp.w3}, found from the keys),
+     * the 37x37 positional grid (518 px) resampled to the 16x16 grid of the study's 224 px input.
+     * A checkpoint without the 4 registers is DINOv2 ViT-g/14 without registers, another encoder:
+     * refused, as is one without LayerScale.
+     */
+    private static Build dinov2Reg(String architecture, int heads, int regs, int imageSize) {
+        ViTGraph.Config cfg = new ViTGraph.Config(ViTGraph.Layout.TIMM, heads, 1e-6f, ViTGraph.Activation.GELU, imageSize);
+        return new Build(architecture, List.of(""), (c, v, d) -> {
+            org.encodertraces.encoder.checkpoint.WeightTensor r = c.tensors().get("register_tokens");
+            if (r == null || r.shape().length != 3 || r.shape()[1] != regs) {
+                throw new CheckpointException(c.file(), (r == null ? "missing key 'register_tokens'" : "key 'register_tokens' has shape "
+                        + r.shapeText()) + ": " + architecture + " has " + regs + " register tokens (a DINOv2 checkpoint without"
+                        + " registers is another encoder)");
+            }
+            if (!c.tensors().containsKey("blocks.0.ls1.gamma")) {
+                throw new CheckpointException(c.file(), "missing key 'blocks.0.ls1.gamma': " + architecture + " has LayerScale");
+            }
+            return ViTGraph.build(c, cfg, v, d);
+        });
+    }
+
     private static Build convnext(String architecture, ConvNeXtGraph.Layout layout, float eps, String... prefixes) {
         return new Build(architecture, List.of(prefixes), (c, v, d) -> ConvNeXtGraph.build(c, layout, eps, v, d));
     }
@@ -76,7 +99,18 @@ public final class CheckpointModels {
      * 768/64 = 12, ViT-L-14 1024/64 = 16, ViT-g-14 1408/88 = 16, nn.GELU (no quick_gelu in these
      * configs), LayerNorm eps 1e-5 (open_clip model_configs/*.json, transformer.py); ConvNeXts: timm
      * LayerNorm eps 1e-6, {@code convnext_xxlarge} 1e-5 (timm/models/convnext.py), the OpenCLIP head
-     * (linear or MLP projection) found from the keys.
+     * (linear or MLP projection) found from the keys. SigLIP2 ViT-L/16-256 as the study loaded it
+     * (timm {@code vit_large_patch16_siglip_256.v2_webli}, num_classes=0): timm's model_args
+     * patch_size=16, embed_dim=1024, depth=24, num_heads=16, class_token=False, global_pool='map',
+     * no act_layer (so nn.GELU with erf, in the blocks and the pool's MLP), LayerNorm eps 1e-6
+     * (timm/models/vision_transformer.py); the embedding is the attention pool's output. DINOv2
+     * ViT-g/14 reg as torch.hub's {@code dinov2_vitg14_reg} builds it: vit_giant2 embed_dim 1536,
+     * depth 40, num_heads 24, ffn_layer swiglufused, img_size 518, num_register_tokens 4,
+     * interpolate_antialias=True, interpolate_offset=0.0 (dinov2 hub/backbones.py,
+     * models/vision_transformer.py), LayerNorm eps 1e-6; the embedding is x_norm_clstoken at 224 px
+     * (shared/reference/study-preprocessing.tsv). Its float32 weights (about 1.1B parameters, 4.5 GB)
+     * pass the 2 GB one ONNX file holds: the build is refused with that reason until the writer
+     * writes ONNX external data.
      *
      * <p>Not here though their layouts are: ViT-H/14 in21k (632M parameters), OpenCLIP ViT-g/14
      * (about 1.0B in the visual tower) and ConvNeXt-XXL (about 850M): their float32 weights pass the
@@ -95,6 +129,8 @@ public final class CheckpointModels {
             Map.entry("openclip-datacomp-vit-b16", vit("ViT-B/16 (OpenCLIP layout)", ViTGraph.Layout.OPENCLIP, 12, "visual.")),
             Map.entry("openclip-datacomp-vit-b32", vit("ViT-B/32 (OpenCLIP layout)", ViTGraph.Layout.OPENCLIP, 12, "visual.")),
             Map.entry("openclip-datacomp-vit-l14", vit("ViT-L/14 (OpenCLIP layout)", ViTGraph.Layout.OPENCLIP, 16, "visual.")),
+            Map.entry("siglip2-vit-l16-256", vit("ViT-L/16 SigLIP2 (timm layout, attention-pool head)", ViTGraph.Layout.TIMM, 16, "")),
+            Map.entry("dinov2-reg-vitg14", dinov2Reg("ViT-g/14 with 4 registers (DINOv2 layout, SwiGLU)", 24, 4, 224)),
             Map.entry("convnext-in22k-t", convnext("ConvNeXt-T (timm layout)", ConvNeXtGraph.Layout.TIMM, 1e-6f, "")),
             Map.entry("openclip-laion2b-convnext-b", convnext("ConvNeXt-B (OpenCLIP tower)", ConvNeXtGraph.Layout.OPENCLIP, 1e-6f, "visual.")),
             Map.entry("openclip-laion2b-convnext-l", convnext("ConvNeXt-L (OpenCLIP tower)", ConvNeXtGraph.Layout.OPENCLIP, 1e-6f, "visual.")));

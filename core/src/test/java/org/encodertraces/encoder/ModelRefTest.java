@@ -43,8 +43,13 @@ class ModelRefTest {
         assertEquals("hf_org_repo_m", hf.fileName());
         ModelRef.Onnx main = (ModelRef.Onnx) parse("hf:org/repo/m.onnx", output("embedding"));
         assertEquals("main", main.hubFile().revision());
-        ModelRef.Onnx recipe = (ModelRef.Onnx) parse("siglip2-vit-l16-256", FileModelOptions.NONE);
-        assertTrue(String.join(" ", recipe.recipe().args()).contains("vit_large_patch16_siglip_256.v2_webli"));
+        ModelRef.Onnx recipe = (ModelRef.Onnx) parse("vit-in21k-h14", FileModelOptions.NONE);
+        assertTrue(String.join(" ", recipe.recipe().args()).contains("vit_huge_patch14_224.orig_in21k"));
+        // SigLIP2 ViT-L/16-256 is built in Java now: its timm checkpoint on the Hub, not the recipe
+        ModelRef.Onnx siglip = (ModelRef.Onnx) parse("siglip2-vit-l16-256", FileModelOptions.NONE);
+        assertEquals(null, siglip.recipe());
+        assertEquals("timm/vit_large_patch16_siglip_256.v2_webli", siglip.hubFile().repoId());
+        assertEquals("model.safetensors", siglip.hubFile().path());
         // a recipe entry whose published checkpoint we build: the checkpoint on the Hub runs, not the recipe
         ModelRef.Onnx built = (ModelRef.Onnx) parse("resnet50-in1k", FileModelOptions.NONE);
         assertEquals(null, built.recipe());
