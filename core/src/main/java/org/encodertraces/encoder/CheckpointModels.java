@@ -108,7 +108,7 @@ public final class CheckpointModels {
      * depth 40, num_heads 24, ffn_layer swiglufused, img_size 518, num_register_tokens 4,
      * interpolate_antialias=True, interpolate_offset=0.0 (dinov2 hub/backbones.py,
      * models/vision_transformer.py), LayerNorm eps 1e-6; the embedding is x_norm_clstoken at 224 px
-     * (shared/reference/study-preprocessing.tsv). Its float32 weights (about 1.1B parameters, 4.5 GB)
+     * (shared/reference/study-preprocessing.tsv). Its float32 weights (about 1.1B parameters, about 4.4 GB)
      * pass the 2 GB one ONNX file holds: the build is refused with that reason until the writer
      * writes ONNX external data.
      *

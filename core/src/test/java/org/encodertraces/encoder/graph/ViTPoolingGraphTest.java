@@ -71,6 +71,17 @@ class ViTPoolingGraphTest {
     }
 
     @Test
+    void layerTapsFindEachBlockAndTheAttentionPoolsResidual() throws Exception {
+        byte[] siglip = ViTGraph.build(fixture("tiny-vit-siglip"), SIGLIP, "t", "d");
+        // two blocks' ends, then the pool's y + mlp(norm(y)): --layers reads the pool as a last block
+        java.util.List<org.encodertraces.encoder.onnx.OnnxLayers.Tap> taps = org.encodertraces.encoder.onnx.OnnxLayers.residualBlocks(siglip);
+        assertTrue(taps.size() == 3 && taps.get(2).tensor().equals("attn_pool.out"), taps.toString());
+        byte[] dinov2 = ViTGraph.build(fixture("tiny-vit-dinov2-reg"), DINOV2_AT_32, "t", "d");
+        assertTrue(org.encodertraces.encoder.onnx.OnnxLayers.residualBlocks(dinov2).size() == 2,
+                org.encodertraces.encoder.onnx.OnnxLayers.residualBlocks(dinov2).toString());
+    }
+
+    @Test
     void theGraphTakesTheConfiguredInputSizeAndRefusesOneOffThePatchGrid() throws Exception {
         Checkpoint c = fixture("tiny-vit-dinov2-reg");
         byte[] at32 = ViTGraph.build(c, DINOV2_AT_32, "t", "d");
