@@ -164,28 +164,49 @@ public final class ClipTraining {
     /** One AdamW step on a batch of pairs; returns {loss, images whose nearest caption in the batch is their own}. */
     static float[] step(ClipModel net, Map<String, NDArray> moments, NDManager root, float[] x, long[] ids, int endId, int t, float lr,
                         ClipConfig cfg) {
+        return step(net, moments, root, x, ids, endId, t, lr, cfg, null);
+    }
+
+    /**
+     * {@link #step}, adding the wall time of its phases to {@code nanos} when not null: [0] the forward
+     * pass and loss, [1] the backward pass, [2] AdamW and the logit scale's clamp (libtorch's CPU
+     * kernels run synchronously, so each phase's time is its own). The arithmetic is the same either way.
+     */
+    static float[] step(ClipModel net, Map<String, NDArray> moments, NDManager root, float[] x, long[] ids, int endId, int t, float lr,
+                        ClipConfig cfg, long[] nanos) {
         int size = cfg.arch().imageSize();
         int n = ids.length / cfg.arch().context();
         try (NDManager sub = root.newSubManager()) {
+            long t0 = System.nanoTime();
             NDArray xs = sub.create(x, new Shape(n, 3, size, size));
             boolean gradWas = JniUtils.isGradMode();
             JniUtils.setGradMode(true);
             float loss;
             long correct;
+            long t1;
+            long t2;
             try {
                 NDArray[] lc = net.loss(net.encodeImage(xs, true), net.encodeText(sub, ids, endId));
                 NDArray l = lc[0];
+                t1 = System.nanoTime();
                 JniUtils.backward((PtNDArray) l, (PtNDArray) sub.ones(l.getShape(), l.getDataType()), false, false);
+                t2 = System.nanoTime();
                 loss = l.getFloat();
                 correct = lc[1].toType(ai.djl.ndarray.types.DataType.INT64, false).getLong();
             } finally {
                 JniUtils.setGradMode(false);
             }
+            long t3 = System.nanoTime();
             try {
                 adamw(net, moments, sub, lr, t, cfg);
                 net.clampLogitScale();
             } finally {
                 JniUtils.setGradMode(gradWas);
+            }
+            if (nanos != null) {
+                nanos[0] += t1 - t0 + t3 - t2;
+                nanos[1] += t2 - t1;
+                nanos[2] += System.nanoTime() - t3;
             }
             return new float[] {loss, correct};
         }
