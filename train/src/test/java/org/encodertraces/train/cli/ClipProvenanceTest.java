@@ -34,23 +34,28 @@ class ClipProvenanceTest {
     @TempDir
     Path tmp;
 
-    private static List<String> args(Path zip, Path out) {
-        return ClipTrainCommandTest.clipArgs(zip, out, 1);
+    private List<String> args() {
+        return ClipTrainCommandTest.clipArgs(tmp.resolve("tiny-captions.zip"), tmp.resolve("run"), 1);
+    }
+
+    /** Trains the one-epoch run of {@link #args} on {@code TinyData.captions(zip, 16, 7)} with today's code; returns its folder. */
+    private Path trained() throws Exception {
+        TinyData.captions(tmp.resolve("tiny-captions.zip"), 16, 7);
+        TrainCommandTest.Run r = ClipTrainCommandTest.cli(args());
+        assertEquals(0, r.exit(), r.err());
+        return tmp.resolve("run");
     }
 
     @Test
     void aFolderWithTodaysTrainingJsonIsReusedWithItsRecordedRecall() throws Exception {
-        Path zip = TinyData.captions(tmp.resolve("tiny-captions.zip"), 16, 7);
-        Path run = tmp.resolve("run");
-        TrainCommandTest.Run first = ClipTrainCommandTest.cli(args(zip, run));
-        assertEquals(0, first.exit(), first.err());
+        Path run = trained();
         // the folder as 2026-12-07's code left it: its training.json in that day's format
         try (InputStream in = ClipProvenanceTest.class.getResourceAsStream(FIXTURE)) {
             Files.copy(in, run.resolve(TrainedEncoder.PROVENANCE), StandardCopyOption.REPLACE_EXISTING);
         }
         byte[] checkpoint = Files.readAllBytes(run.resolve(TrainedEncoder.CHECKPOINT));
         JsonNode old = new ObjectMapper().readTree(run.resolve(TrainedEncoder.PROVENANCE).toFile());
-        TrainCommandTest.Run again = ClipTrainCommandTest.cli(args(zip, run));
+        TrainCommandTest.Run again = ClipTrainCommandTest.cli(args());
         assertEquals(0, again.exit(), again.err());
         assertTrue(again.out().contains("already complete"), "the same run key and test set: reused, not trained again\n" + again.out());
         assertTrue(java.util.Arrays.equals(checkpoint, Files.readAllBytes(run.resolve(TrainedEncoder.CHECKPOINT))), "the checkpoint was not rewritten");
@@ -66,10 +71,7 @@ class ClipProvenanceTest {
 
     @Test
     void trainingJsonIsTheTypedProvenanceWithTheRunsOwnRecord() throws Exception {
-        Path zip = TinyData.captions(tmp.resolve("tiny-captions.zip"), 16, 7);
-        Path run = tmp.resolve("run");
-        TrainCommandTest.Run r = ClipTrainCommandTest.cli(args(zip, run));
-        assertEquals(0, r.exit(), r.err());
+        Path run = trained();
         JsonNode n = new ObjectMapper().readTree(run.resolve(TrainedEncoder.PROVENANCE).toFile());
         ArtifactProvenance p = ArtifactProvenance.fromJson(n);
         // the typed fields, written as every other artifact writes them
