@@ -36,7 +36,7 @@ final class OptionalCommands {
                     + "encoder.", "train", TRAIN_BUILD),
             new Optional("ablation", "Train one network under several recipes and seeds; measure each one's traces and semantic "
                     + "accuracy.", "train", TRAIN_BUILD),
-            new Optional("bench-train", "Benchmark: training steps of the residual CNN on random batches.", "train", TRAIN_BUILD),
+            new Optional("bench-train", "Benchmark: training steps of the residual CNN or the small CLIP on random batches.", "train", TRAIN_BUILD),
             new Optional("spark", "Run embed or knn on Apache Spark (local[N] or spark-submit), with identical outputs.", "spark",
                     SPARK_BUILD));
 

@@ -1,11 +1,12 @@
 package org.encodertraces.train;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import static org.encodertraces.encoder.onnx.OnnxGraphWriter.intAttr;
+import static org.encodertraces.encoder.onnx.OnnxGraphWriter.intsAttr;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.encodertraces.encoder.onnx.ProtoWriter;
+import org.encodertraces.encoder.onnx.OnnxGraphWriter;
 
 /**
  * Writes the two towers of a trained {@link ClipModel} as ONNX models (opset 17) from its weights.
@@ -31,11 +32,8 @@ public final class ClipOnnxExport {
     /** The text tower's output. */
     public static final String TEXT_OUTPUT = "text_embeds";
 
-    private static final int FLOAT = 1;
-    private static final int INT64 = 7;
-    private static final int ATTR_FLOAT = 1;
-    private static final int ATTR_INT = 2;
-    private static final int ATTR_INTS = 7;
+    private static final int FLOAT = OnnxGraphWriter.FLOAT;
+    private static final int INT64 = OnnxGraphWriter.INT64;
 
     private ClipOnnxExport() {
     }
@@ -85,7 +83,7 @@ public final class ClipOnnxExport {
         g.init("visual.proj", width, arch.embedDim());
         g.node("MatMul", List.of(pooled, "visual.proj"), IMAGE_OUTPUT);
         g.input(OnnxExport.INPUT, FLOAT, "N", 3, s, s);
-        g.output(IMAGE_OUTPUT, FLOAT, "N", arch.embedDim());
+        g.output(IMAGE_OUTPUT, "N", arch.embedDim());
         return g.model(doc);
     }
 
@@ -116,24 +114,27 @@ public final class ClipOnnxExport {
         g.init("text.proj", width, arch.embedDim());
         g.node("MatMul", List.of(pooled, "text.proj"), TEXT_OUTPUT);
         g.input(TEXT_INPUT, INT64, "N", ctx);
-        g.output(TEXT_OUTPUT, FLOAT, "N", arch.embedDim());
+        g.output(TEXT_OUTPUT, "N", arch.embedDim());
         return g.model(doc);
     }
 
-    /** A graph under construction: nodes, initializers, inputs and outputs. */
+    /**
+     * A graph under construction on core's {@link OnnxGraphWriter}: the run's weights by name, and
+     * the constants (shapes, scales) written once however many blocks use them.
+     */
     private static final class Graph {
-        private final ProtoWriter graph = new ProtoWriter();
+        private final OnnxGraphWriter writer;
         private final Map<String, float[]> weights;
         private final java.util.Set<String> constants = new java.util.HashSet<>();
 
         Graph(String name, Map<String, float[]> weights) {
             this.weights = weights;
-            graph.string(2, name);
+            this.writer = new OnnxGraphWriter(name);
         }
 
         /** Adds weight {@code name} as an initializer of the given shape. */
         void init(String name, long... dims) {
-            floats(name, weights.get(name), dims);
+            writer.initializer(name, weights.get(name), dims);
         }
 
         /** Adds the transposed [in, out] form of a linear weight [out, in] as {@code name.T}. */
@@ -148,90 +149,38 @@ public final class ClipOnnxExport {
                     t[i * out + o] = v[o * in + i];
                 }
             }
-            floats(name + ".T", t, in, out);
-            return name + ".T";
+            return writer.initializer(name + ".T", t, in, out);
         }
 
         void floats(String name, float[] values, long... dims) {
-            if (values == null) {
-                throw new IllegalArgumentException("weights lack tensor '" + name + "'");
-            }
-            long n = 1;
-            for (long d : dims) {
-                n *= d;
-            }
-            if (n != values.length) {
-                throw new IllegalArgumentException("tensor '" + name + "' has " + values.length + " values, shape needs " + n);
-            }
-            ProtoWriter t = new ProtoWriter();
-            for (long d : dims) {
-                t.varint(1, d);
-            }
-            t.varint(2, FLOAT);
-            t.string(8, name);
-            ByteBuffer bb = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-            bb.asFloatBuffer().put(values);
-            t.bytes(9, bb.array());
-            graph.message(5, t);
+            writer.initializer(name, values, dims);
         }
 
         /** An int64 vector constant (once per name). */
         String longs(String name, long... values) {
-            return longTensor(name, values, new long[] {values.length});
+            return constants.add(name) ? writer.int64Initializer(name, values) : name;
         }
 
-        /** An int64 scalar constant. */
+        /** An int64 scalar constant (once per name). */
         String longScalar(String name, long value) {
-            return longTensor(name, new long[] {value}, new long[0]);
+            return constants.add(name) ? writer.int64Scalar(name, value) : name;
         }
 
-        private String longTensor(String name, long[] values, long[] dims) {
-            if (!constants.add(name)) {
-                return name;
-            }
-            ProtoWriter t = new ProtoWriter();
-            for (long d : dims) {
-                t.varint(1, d);
-            }
-            t.varint(2, INT64);
-            t.string(8, name);
-            ByteBuffer bb = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-            bb.asLongBuffer().put(values);
-            t.bytes(9, bb.array());
-            graph.message(5, t);
-            return name;
-        }
-
-        /** A float scalar constant. */
+        /** A float scalar constant (once per name). */
         String floatScalar(String name, float value) {
-            if (constants.add(name)) {
-                ProtoWriter t = new ProtoWriter();
-                t.varint(2, FLOAT);
-                t.string(8, name);
-                t.bytes(9, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(value).array());
-                graph.message(5, t);
-            }
-            return name;
+            return constants.add(name) ? writer.initializer(name, new float[] {value}) : name;
         }
 
-        String node(String op, List<String> inputs, String output, ProtoWriter... attrs) {
-            ProtoWriter n = new ProtoWriter();
-            inputs.forEach(i -> n.string(1, i));
-            n.string(2, output);
-            n.string(3, output);
-            n.string(4, op);
-            for (ProtoWriter a : attrs) {
-                n.message(5, a);
-            }
-            graph.message(1, n);
-            return output;
+        /** A node named for its one output. */
+        String node(String op, List<String> inputs, String output, OnnxGraphWriter.Attr... attrs) {
+            return writer.node(op, output, inputs, output, attrs);
         }
 
         String layerNorm(String in, String name, int width) {
             init(name + ".gamma", width);
             init(name + ".beta", width);
             return node("LayerNormalization", List.of(in, name + ".gamma", name + ".beta"), name,
-                    intAttr("axis", -1), new ProtoWriter().string(1, "epsilon").float32(2, ClipModel.LN_EPS).varint(20, ATTR_FLOAT));
+                    intAttr("axis", -1), OnnxGraphWriter.floatAttr("epsilon", ClipModel.LN_EPS));
         }
 
         String linear(String in, String name, int inDim, int outDim) {
@@ -267,45 +216,16 @@ public final class ClipOnnxExport {
             return node("Add", List.of(x1, linear(f, pre + "fc2", 4 * w, w)), pre + "residual2");
         }
 
-        void input(String name, int type, String batch, long... dims) {
-            graph.message(11, valueInfo(name, type, batch, dims));
+        void input(String name, int type, Object... dims) {
+            writer.typedInput(name, type, dims);
         }
 
-        void output(String name, int type, String batch, long... dims) {
-            graph.message(12, valueInfo(name, type, batch, dims));
+        void output(String name, Object... dims) {
+            writer.output(name, dims);
         }
 
         byte[] model(String doc) {
-            ProtoWriter model = new ProtoWriter();
-            model.varint(1, 8);
-            model.string(2, "encoder-traces");
-            model.string(3, org.encodertraces.provenance.ToolInfo.version());
-            model.string(6, doc);
-            model.message(7, graph);
-            model.message(8, new ProtoWriter().string(1, "").varint(2, 17));
-            return model.toByteArray();
+            return writer.model(17, org.encodertraces.provenance.ToolInfo.version(), doc);
         }
-    }
-
-    private static ProtoWriter intAttr(String name, long v) {
-        return new ProtoWriter().string(1, name).varint(3, v).varint(20, ATTR_INT);
-    }
-
-    private static ProtoWriter intsAttr(String name, long... v) {
-        ProtoWriter a = new ProtoWriter().string(1, name);
-        for (long x : v) {
-            a.varint(8, x);
-        }
-        return a.varint(20, ATTR_INTS);
-    }
-
-    private static ProtoWriter valueInfo(String name, int type, String batch, long... dims) {
-        ProtoWriter shape = new ProtoWriter();
-        shape.message(1, new ProtoWriter().string(2, batch));
-        for (long d : dims) {
-            shape.message(1, new ProtoWriter().varint(1, d));
-        }
-        ProtoWriter tensorType = new ProtoWriter().varint(1, type).message(2, shape);
-        return new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, tensorType));
     }
 }

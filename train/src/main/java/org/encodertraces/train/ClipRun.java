@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import org.encodertraces.encoder.PreprocessSpec;
 import org.encodertraces.io.AtomicFiles;
+import org.encodertraces.provenance.ArtifactProvenance;
+import org.encodertraces.provenance.DatasetRef;
 import org.encodertraces.provenance.Hashes;
+import org.encodertraces.provenance.ProvenanceJson;
 import org.encodertraces.provenance.ToolInfo;
 
 /**
@@ -25,8 +28,9 @@ import org.encodertraces.provenance.ToolInfo;
  * <p>The folder: {@code model.onnx} + {@code model.spec.json} (the image tower, an ordinary encoder
  * for {@code --model DIR/model.onnx}), {@code text.onnx} + {@code text.spec.json} +
  * {@code tokenizer.json} (the text tower and its Hugging Face tokenizer), {@code training.json}
- * (configuration, mode, seeds, data hashes, library versions, loss curve, zero-shot recall with
- * chance, n and intervals), {@code checkpoint.bin}.
+ * (the typed {@link ArtifactProvenance}: platform, training images, seed, times; and the run's
+ * configuration, mode, data hashes, library versions, loss curve, zero-shot recall with chance, n
+ * and intervals), {@code checkpoint.bin}.
  */
 public final class ClipRun {
     /** The text tower's file. */
@@ -160,29 +164,42 @@ public final class ClipRun {
         textSpec.put("l2Normalize", false);
         textSpec.put("logitScale", Math.exp(r.weights().get("logit_scale")[0]));
         AtomicFiles.writeBytes(dir.resolve(TEXT_SPEC), om.writeValueAsBytes(textSpec));
-        Map<String, Object> prov = new LinkedHashMap<>();
-        prov.put("kind", "trained-clip");
-        prov.put("runKey", key);
-        prov.put("model", Map.of("file", TrainedEncoder.ONNX, "sha256", imageSha, "tower", "image"));
-        prov.put("textModel", Map.of("file", TEXT_ONNX, "sha256", textSha, "tower", "text", "tokenizer", CaptionTokenizer.FILE,
-                "vocabulary", tok.size()));
-        prov.put("training", cfg.describe());
-        prov.put("data", data(data));
+        ArtifactProvenance prov = provenance(cfg, tok, data, test, r, engine, key, recall, secs, imageSha, textSha, started, Instant.now());
+        AtomicFiles.writeBytes(dir.resolve(TrainedEncoder.PROVENANCE), om.writeValueAsBytes(prov.toJson()));
+    }
+
+    /**
+     * The run's {@code training.json} as the typed provenance every artifact carries: the platform,
+     * the training images ({@link DatasetRef}), the seed and the times as its fields; the run's own
+     * record (run key, both towers' files, configuration with mode and recipe, data and test counts
+     * and hashes, zero-shot recall with chance, n and intervals, libraries, loss curve) as its details,
+     * under the keys the files of 2026-12-07 had (those files read back through {@link #finished}).
+     */
+    static ArtifactProvenance provenance(ClipConfig cfg, CaptionTokenizer tok, CaptionedImages data, CaptionedImages test, ClipTraining.Result r,
+                                         Map<String, String> engine, String key, List<ClipEvaluation.Recall> recall, double secs, String imageSha,
+                                         String textSha, Instant started, Instant finished) {
         Map<String, Object> t = data(test);
         t.put("zeroShotRetrieval", ClipEvaluation.describe(recall));
         t.put("retrievalMethod", "every test image against every test caption, cosine similarity of the towers' embeddings; "
                 + "image->text hit at k: one of the image's own captions in the top k of all captions; text->image hit at k: the caption's "
                 + "image in the top k of all images; ties count against; chance: a random ranking; intervals: 95% Wilson on n");
-        prov.put("test", t);
-        prov.put("logitScale", Math.exp(r.weights().get("logit_scale")[0]));
-        prov.put("libraries", engine);
-        prov.put("platform", ToolInfo.platform());
-        prov.put("epochs", r.epochs());
-        prov.put("resumedFromEpoch", r.resumedFromEpoch());
-        prov.put("trainingSecondsThisCall", secs);
-        prov.put("started", started.toString());
-        prov.put("finished", Instant.now().toString());
-        AtomicFiles.writeBytes(dir.resolve(TrainedEncoder.PROVENANCE), om.writeValueAsBytes(prov));
+        return ArtifactProvenance.between(started, finished)
+                .withDataset(new DatasetRef(data.source().dataset().name(), data.source().dataset().source(), data.size(),
+                        data.source().dataset().manifestSha256(), null))
+                .withSeed(cfg.seed())
+                .with("kind", "trained-clip")
+                .with("runKey", key)
+                .with("model", Map.of("file", TrainedEncoder.ONNX, "sha256", imageSha, "tower", "image"))
+                .with("textModel", Map.of("file", TEXT_ONNX, "sha256", textSha, "tower", "text", "tokenizer", CaptionTokenizer.FILE,
+                        "vocabulary", tok.size()))
+                .with("training", cfg.describe())
+                .with("data", data(data))
+                .with("test", t)
+                .with("logitScale", Math.exp(r.weights().get("logit_scale")[0]))
+                .with("libraries", engine)
+                .with("epochs", r.epochs())
+                .with("resumedFromEpoch", r.resumedFromEpoch())
+                .with("trainingSecondsThisCall", secs);
     }
 
     private static Map<String, Object> data(CaptionedImages d) {
@@ -203,7 +220,8 @@ public final class ClipRun {
         if (!Files.isRegularFile(prov) || !Files.isRegularFile(dir.resolve(TrainedEncoder.ONNX)) || !Files.isRegularFile(dir.resolve(TEXT_ONNX))) {
             return null;
         }
-        JsonNode n = new ObjectMapper().readTree(prov.toFile());
+        // through the typed reader: today's files (platform keys at the top) and those of 2026-12-07 (a nested "platform") alike
+        JsonNode n = ProvenanceJson.tree(ArtifactProvenance.fromJson(new ObjectMapper().readTree(prov.toFile())).details());
         if (!key.equals(n.path("runKey").asText())
                 || !test.source().dataset().manifestSha256().equals(n.path("test").path("manifestSha256").asText())
                 || n.path("test").path("images").asInt() != test.size()) {

@@ -9,24 +9,22 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.encodertraces.encoder.PreprocessSpec;
-import org.encodertraces.encoder.Preprocessor;
-import org.encodertraces.image.RgbImage;
 
 /**
  * Trains a {@link ClipModel} on {@link CaptionedImages}: each step a batch of images (augmented by
  * the recipe) with one caption each, CLIP's symmetric InfoNCE, AdamW, the logit scale clamped as
  * CLIP does; a {@link Checkpoint} after every epoch (parameters and both AdamW moments) and
  * resumption from the last one, so a killed run ends on the same weights as an uninterrupted one.
+ *
+ * <p>The epoch loop (order, batches, schedule, listener, checkpoint after each epoch, stop after N
+ * epochs) and the augmentation pipeline are {@link Training}'s, shared with the other objectives;
+ * what is CLIP's own is the caption draw, the step and AdamW.
  *
  * <p>Why the run is reproducible: initial weights come from a seeded Java generator (or the
  * fine-tuned run's checkpoint), the epoch's order from (seed, epoch), each image's caption and
@@ -64,7 +62,6 @@ public final class ClipTraining {
         PreprocessSpec spec = Training.preprocessing(size);
         int per = 3 * size * size;
         int ctx = cfg.arch().context();
-        List<Training.EpochStats> stats = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(cfg.threads());
         boolean gradWas = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
@@ -77,37 +74,17 @@ public final class ClipTraining {
             if (Files.isRegularFile(checkpoint)) {
                 start = resume(checkpoint, runKey, net, moments);
             }
-            int resumedFrom = start;
-            for (int epoch = start; epoch < cfg.epochs(); epoch++) {
-                long t0 = System.nanoTime();
-                int[] order = Training.order(n, cfg.seed(), epoch);
-                double lossSum = 0;
-                long correct = 0;
-                for (int s = 0; s < steps; s++) {
-                    int[] idx = Arrays.copyOfRange(order, s * cfg.batchSize(), (s + 1) * cfg.batchSize());
-                    int t = epoch * steps + s;
-                    double lr = learningRate(cfg, t, steps, total);
-                    float[] x = images(pool, cfg, data, spec, idx, epoch, per);
-                    long[] ids = new long[idx.length * ctx];
-                    for (int i = 0; i < idx.length; i++) {
-                        String caption = caption(data, idx[i], cfg.seed(), epoch);
-                        System.arraycopy(tok.encode(caption), 0, ids, i * ctx, ctx);
-                    }
-                    float[] lc = step(net, moments, root, x, ids, tok.endId(), t + 1, (float) lr, cfg);
-                    lossSum += lc[0];
-                    correct += (long) lc[1];
-                    listener.step(epoch, s, steps, lc[0]);
-                }
-                double mean = lossSum / steps;
-                double acc = correct / (double) (steps * cfg.batchSize());
-                save(checkpoint, runKey, epoch + 1, net, moments);
-                stats.add(new Training.EpochStats(epoch, mean, acc, (System.nanoTime() - t0) / 1e9));
-                listener.epoch(epoch, mean, acc);
-                if (stopAfterEpochs > 0 && epoch + 1 - resumedFrom >= stopAfterEpochs && epoch + 1 < cfg.epochs()) {
-                    return new Result(epoch + 1, resumedFrom, stats, net.snapshot());
-                }
-            }
-            return new Result(cfg.epochs(), resumedFrom, stats, net.snapshot());
+            Training.Result r = Training.epochs(n, cfg.batchSize(), cfg.epochs(), cfg.seed(), start, t -> learningRate(cfg, t, steps, total),
+                    (idx, epoch, s, lr) -> {
+                        float[] x = images(pool, cfg, data, spec, idx, epoch, per);
+                        long[] ids = new long[idx.length * ctx];
+                        for (int i = 0; i < idx.length; i++) {
+                            String caption = caption(data, idx[i], cfg.seed(), epoch);
+                            System.arraycopy(tok.encode(caption), 0, ids, i * ctx, ctx);
+                        }
+                        return step(net, moments, root, x, ids, tok.endId(), epoch * steps + s + 1, (float) lr, cfg);
+                    }, 1, done -> save(checkpoint, runKey, done, net, moments), listener, stopAfterEpochs, net::snapshot);
+            return new Result(r.epochsRun(), r.resumedFromEpoch(), r.epochs(), r.weights());
         } finally {
             JniUtils.setGradMode(gradWas);
             pool.shutdownNow();
@@ -127,65 +104,60 @@ public final class ClipTraining {
 
     /** Linear warm-up over the first epoch (when there are several), then cosine decay to 0 at the last step. */
     static double learningRate(ClipConfig cfg, int step, int stepsPerEpoch, int total) {
-        if (step < stepsPerEpoch && cfg.epochs() > 1) {
-            return cfg.lr() * (step + 1) / stepsPerEpoch;
-        }
-        int warm = cfg.epochs() > 1 ? stepsPerEpoch : 0;
-        double t = (step - warm) / (double) Math.max(1, total - warm);
-        return cfg.lr() * 0.5 * (1 + Math.cos(Math.PI * t));
+        return Training.learningRate(cfg.lr(), cfg.epochs(), step, stepsPerEpoch, total);
     }
 
     private static float[] images(ExecutorService pool, ClipConfig cfg, CaptionedImages data, PreprocessSpec spec, int[] idx, int epoch, int per)
             throws InterruptedException {
-        float[] x = new float[idx.length * per];
-        List<Future<?>> fs = new ArrayList<>();
-        int chunk = (idx.length + cfg.threads() - 1) / cfg.threads();
-        for (int c0 = 0; c0 < idx.length; c0 += chunk) {
-            int from = c0;
-            int to = Math.min(idx.length, c0 + chunk);
-            fs.add(pool.submit(() -> {
-                for (int i = from; i < to; i++) {
-                    int k = idx[i];
-                    RgbImage img = cfg.recipe().apply(data.images().get(k), cfg.seed(), data.ids().get(k), epoch);
-                    Preprocessor.writeTensor(Preprocessor.resizeAndCrop(img, spec), spec, x, i * per);
-                }
-            }));
-        }
-        for (Future<?> f : fs) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("augmentation failed: " + e.getCause(), e.getCause());
-            }
-        }
-        return x;
+        return Training.augment(pool, cfg.threads(), cfg.recipe(), cfg.seed(), data.images(), data.ids(), spec, idx, epoch, per, "");
     }
 
     /** One AdamW step on a batch of pairs; returns {loss, images whose nearest caption in the batch is their own}. */
     static float[] step(ClipModel net, Map<String, NDArray> moments, NDManager root, float[] x, long[] ids, int endId, int t, float lr,
                         ClipConfig cfg) {
+        return step(net, moments, root, x, ids, endId, t, lr, cfg, null);
+    }
+
+    /**
+     * {@link #step}, adding the wall time of its phases to {@code nanos} when not null: [0] the forward
+     * pass and loss, [1] the backward pass, [2] AdamW and the logit scale's clamp (libtorch's CPU
+     * kernels run synchronously, so each phase's time is its own). The arithmetic is the same either way.
+     */
+    static float[] step(ClipModel net, Map<String, NDArray> moments, NDManager root, float[] x, long[] ids, int endId, int t, float lr,
+                        ClipConfig cfg, long[] nanos) {
         int size = cfg.arch().imageSize();
         int n = ids.length / cfg.arch().context();
         try (NDManager sub = root.newSubManager()) {
+            long t0 = System.nanoTime();
             NDArray xs = sub.create(x, new Shape(n, 3, size, size));
             boolean gradWas = JniUtils.isGradMode();
             JniUtils.setGradMode(true);
             float loss;
             long correct;
+            long t1;
+            long t2;
             try {
                 NDArray[] lc = net.loss(net.encodeImage(xs, true), net.encodeText(sub, ids, endId));
                 NDArray l = lc[0];
+                t1 = System.nanoTime();
                 JniUtils.backward((PtNDArray) l, (PtNDArray) sub.ones(l.getShape(), l.getDataType()), false, false);
+                t2 = System.nanoTime();
                 loss = l.getFloat();
                 correct = lc[1].toType(ai.djl.ndarray.types.DataType.INT64, false).getLong();
             } finally {
                 JniUtils.setGradMode(false);
             }
+            long t3 = System.nanoTime();
             try {
                 adamw(net, moments, sub, lr, t, cfg);
                 net.clampLogitScale();
             } finally {
                 JniUtils.setGradMode(gradWas);
+            }
+            if (nanos != null) {
+                nanos[0] += t1 - t0 + t3 - t2;
+                nanos[1] += t2 - t1;
+                nanos[2] += System.nanoTime() - t3;
             }
             return new float[] {loss, correct};
         }

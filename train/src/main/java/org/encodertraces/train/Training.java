@@ -75,7 +75,6 @@ public final class Training {
         int size = cfg.arch().inputSize();
         PreprocessSpec spec = preprocessing(size);
         int per = 3 * size * size;
-        List<EpochStats> stats = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(cfg.threads());
         // libtorch's grad mode is per thread and on in a new thread; DJL turns it off only on the thread that loaded the engine
         boolean gradWas = JniUtils.isGradMode();
@@ -87,60 +86,93 @@ public final class Training {
             if (Files.isRegularFile(checkpoint)) {
                 start = Checkpoint.resume(checkpoint, runKey, net, momentum);
             }
-            int resumedFrom = start;
-            for (int epoch = start; epoch < cfg.epochs(); epoch++) {
-                long t0 = System.nanoTime();
-                int[] order = order(n, cfg.seed(), epoch);
-                double lossSum = 0;
-                long correct = 0;
-                for (int s = 0; s < steps; s++) {
-                    int[] idx = java.util.Arrays.copyOfRange(order, s * cfg.batchSize(), (s + 1) * cfg.batchSize());
-                    double lr = learningRate(cfg, epoch * steps + s, steps, total);
-                    float[] lossAndCorrect;
-                    if (cfg.objective().contrastive()) {
-                        // two views of each image: the second's draws come from the image id with a view suffix
-                        float[] x = new float[2 * idx.length * per];
-                        System.arraycopy(batch(pool, cfg, data, spec, idx, epoch, per, ""), 0, x, 0, idx.length * per);
-                        System.arraycopy(batch(pool, cfg, data, spec, idx, epoch, per, SECOND_VIEW), 0, x, idx.length * per, idx.length * per);
-                        lossAndCorrect = contrastiveStep(net, momentum, root, x, idx.length, (float) cfg.objective().temperature(), (float) lr,
-                                (float) cfg.momentum(), (float) cfg.weightDecay());
-                    } else {
-                        float[] x = batch(pool, cfg, data, spec, idx, epoch, per, "");
-                        long[] y = new long[idx.length];
-                        for (int i = 0; i < idx.length; i++) {
-                            y[i] = data.labels()[idx[i]];
-                        }
-                        lossAndCorrect = step(net, momentum, root, x, y, (float) lr, (float) cfg.momentum(), (float) cfg.weightDecay());
-                    }
-                    float loss = lossAndCorrect[0];
-                    correct += (long) lossAndCorrect[1];
-                    lossSum += loss;
-                    listener.step(epoch, s, steps, loss);
+            boolean two = cfg.objective().contrastive();
+            return epochs(n, cfg.batchSize(), cfg.epochs(), cfg.seed(), start, t -> learningRate(cfg, t, steps, total), (idx, epoch, s, lr) -> {
+                if (two) {
+                    // two views of each image: the second's draws come from the image id with a view suffix
+                    float[] x = new float[2 * idx.length * per];
+                    System.arraycopy(batch(pool, cfg, data, spec, idx, epoch, per, ""), 0, x, 0, idx.length * per);
+                    System.arraycopy(batch(pool, cfg, data, spec, idx, epoch, per, SECOND_VIEW), 0, x, idx.length * per, idx.length * per);
+                    return contrastiveStep(net, momentum, root, x, idx.length, (float) cfg.objective().temperature(), (float) lr,
+                            (float) cfg.momentum(), (float) cfg.weightDecay());
                 }
-                double mean = lossSum / steps;
-                double acc = correct / (double) (steps * cfg.batchSize() * (cfg.objective().contrastive() ? 2 : 1));
-                Checkpoint.save(checkpoint, runKey, epoch + 1, net, momentum);
-                stats.add(new EpochStats(epoch, mean, acc, (System.nanoTime() - t0) / 1e9));
-                listener.epoch(epoch, mean, acc);
-                if (stopAfterEpochs > 0 && epoch + 1 - resumedFrom >= stopAfterEpochs && epoch + 1 < cfg.epochs()) {
-                    return new Result(epoch + 1, resumedFrom, stats, net.snapshot());
+                float[] x = batch(pool, cfg, data, spec, idx, epoch, per, "");
+                long[] y = new long[idx.length];
+                for (int i = 0; i < idx.length; i++) {
+                    y[i] = data.labels()[idx[i]];
                 }
-            }
-            return new Result(cfg.epochs(), resumedFrom, stats, net.snapshot());
+                return step(net, momentum, root, x, y, (float) lr, (float) cfg.momentum(), (float) cfg.weightDecay());
+            }, two ? 2 : 1, done -> Checkpoint.save(checkpoint, runKey, done, net, momentum), listener, stopAfterEpochs, net::snapshot);
         } finally {
             JniUtils.setGradMode(gradWas);
             pool.shutdownNow();
         }
     }
 
+    /** One batch of the shared epoch loop: trains on the images {@code idx} at learning rate {@code lr}; returns {loss, correct}. */
+    @FunctionalInterface
+    interface BatchStep {
+        float[] train(int[] idx, int epoch, int step, double lr) throws InterruptedException;
+    }
+
+    /** What the shared epoch loop does after each epoch: write the checkpoint of {@code epochsDone} epochs. */
+    @FunctionalInterface
+    interface EpochEnd {
+        void save(int epochsDone) throws IOException;
+    }
+
+    /**
+     * The epoch loop of every objective ({@link #run}, {@link ClipTraining#run}): each epoch the
+     * order from (seed, epoch), batches of {@code batchSize} (the last partial one dropped), the
+     * learning rate of the global step, the listener told of every step and epoch, the checkpoint
+     * after every epoch, and a return after {@code stopAfterEpochs} epochs of this call (0: none).
+     *
+     * @param start    the first epoch (those before were resumed from the checkpoint)
+     * @param perImage predictions each image adds to the accuracy's denominator (2 with two views)
+     */
+    static Result epochs(int n, int batchSize, int epochs, long seed, int start, java.util.function.IntToDoubleFunction lr, BatchStep step,
+                         int perImage, EpochEnd end, Listener listener, int stopAfterEpochs, java.util.function.Supplier<Map<String, float[]>> weights)
+            throws IOException, InterruptedException {
+        int steps = n / batchSize;
+        List<EpochStats> stats = new ArrayList<>();
+        for (int epoch = start; epoch < epochs; epoch++) {
+            long t0 = System.nanoTime();
+            int[] order = order(n, seed, epoch);
+            double lossSum = 0;
+            long correct = 0;
+            for (int s = 0; s < steps; s++) {
+                int[] idx = java.util.Arrays.copyOfRange(order, s * batchSize, (s + 1) * batchSize);
+                float[] lossAndCorrect = step.train(idx, epoch, s, lr.applyAsDouble(epoch * steps + s));
+                float loss = lossAndCorrect[0];
+                correct += (long) lossAndCorrect[1];
+                lossSum += loss;
+                listener.step(epoch, s, steps, loss);
+            }
+            double mean = lossSum / steps;
+            double acc = correct / (double) (steps * batchSize * perImage);
+            end.save(epoch + 1);
+            stats.add(new EpochStats(epoch, mean, acc, (System.nanoTime() - t0) / 1e9));
+            listener.epoch(epoch, mean, acc);
+            if (stopAfterEpochs > 0 && epoch + 1 - start >= stopAfterEpochs && epoch + 1 < epochs) {
+                return new Result(epoch + 1, start, stats, weights.get());
+            }
+        }
+        return new Result(epochs, start, stats, weights.get());
+    }
+
+    /** The schedule of every objective: linear warm-up over the first epoch (when there are several), then cosine decay to 0 at the last step. */
+    static double learningRate(double peak, int epochs, int step, int stepsPerEpoch, int total) {
+        if (step < stepsPerEpoch && epochs > 1) {
+            return peak * (step + 1) / stepsPerEpoch;
+        }
+        int warm = epochs > 1 ? stepsPerEpoch : 0;
+        double t = (step - warm) / (double) Math.max(1, total - warm);
+        return peak * 0.5 * (1 + Math.cos(Math.PI * t));
+    }
+
     /** Linear warm-up over the first epoch, then cosine decay to 0 at the last step. */
     static double learningRate(TrainConfig cfg, int step, int stepsPerEpoch, int total) {
-        if (step < stepsPerEpoch && cfg.epochs() > 1) {
-            return cfg.lr() * (step + 1) / stepsPerEpoch;
-        }
-        int warm = cfg.epochs() > 1 ? stepsPerEpoch : 0;
-        double t = (step - warm) / (double) Math.max(1, total - warm);
-        return cfg.lr() * 0.5 * (1 + Math.cos(Math.PI * t));
+        return learningRate(cfg.lr(), cfg.epochs(), step, stepsPerEpoch, total);
     }
 
     /** The epoch's order: a Fisher-Yates shuffle seeded by (seed, epoch). */
@@ -164,16 +196,26 @@ public final class Training {
 
     private static float[] batch(ExecutorService pool, TrainConfig cfg, TrainingImages data, PreprocessSpec spec, int[] idx,
                                  int epoch, int per, String view) throws InterruptedException {
+        return augment(pool, cfg.threads(), cfg.recipe(), cfg.seed(), data.images(), data.ids(), spec, idx, epoch, per, view);
+    }
+
+    /**
+     * The images {@code idx} of a batch, each augmented by {@code recipe} (its draws from the seed, the
+     * image's id + {@code view}, the epoch) and preprocessed into one tensor, split over {@code threads}
+     * tasks of the pool: the input pipeline of every objective.
+     */
+    static float[] augment(ExecutorService pool, int threads, Recipe recipe, long seed, List<RgbImage> images, List<String> ids, PreprocessSpec spec,
+                           int[] idx, int epoch, int per, String view) throws InterruptedException {
         float[] x = new float[idx.length * per];
         List<Future<?>> fs = new ArrayList<>();
-        int chunk = (idx.length + cfg.threads() - 1) / cfg.threads();
+        int chunk = (idx.length + threads - 1) / threads;
         for (int c0 = 0; c0 < idx.length; c0 += chunk) {
             int from = c0;
             int to = Math.min(idx.length, c0 + chunk);
             fs.add(pool.submit(() -> {
                 for (int i = from; i < to; i++) {
                     int k = idx[i];
-                    RgbImage img = cfg.recipe().apply(data.images().get(k), cfg.seed(), data.ids().get(k) + view, epoch);
+                    RgbImage img = recipe.apply(images.get(k), seed, ids.get(k) + view, epoch);
                     Preprocessor.writeTensor(Preprocessor.resizeAndCrop(img, spec), spec, x, i * per);
                 }
             }));

@@ -128,19 +128,32 @@ public final class OnnxGraphWriter {
         return name;
     }
 
+    /** Adds an int64 scalar (rank 0) initializer, such as a Gather index. */
+    public String int64Scalar(String name, long value) {
+        ProtoWriter t = new ProtoWriter().varint(2, INT64).string(8, name);
+        t.bytes(9, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value).array());
+        graph.message(5, t);
+        return name;
+    }
+
     /** Declares a float graph input; a dimension given as a string is symbolic ({@code "N"}), a number fixed. */
     public OnnxGraphWriter input(String name, Object... dims) {
-        graph.message(11, valueInfo(name, dims));
+        return typedInput(name, FLOAT, dims);
+    }
+
+    /** Declares a graph input of element type {@code elementType} ({@link #FLOAT}, {@link #INT64}), dimensions as {@link #input}. */
+    public OnnxGraphWriter typedInput(String name, int elementType, Object... dims) {
+        graph.message(11, valueInfo(name, elementType, dims));
         return this;
     }
 
     /** Declares a float graph output, dimensions as {@link #input}. */
     public OnnxGraphWriter output(String name, Object... dims) {
-        graph.message(12, valueInfo(name, dims));
+        graph.message(12, valueInfo(name, FLOAT, dims));
         return this;
     }
 
-    private static ProtoWriter valueInfo(String name, Object... dims) {
+    private static ProtoWriter valueInfo(String name, int elementType, Object... dims) {
         ProtoWriter shape = new ProtoWriter();
         for (Object d : dims) {
             if (d instanceof String s) {
@@ -149,7 +162,7 @@ public final class OnnxGraphWriter {
                 shape.message(1, new ProtoWriter().varint(1, ((Number) d).longValue()));
             }
         }
-        ProtoWriter tensorType = new ProtoWriter().varint(1, FLOAT).message(2, shape);
+        ProtoWriter tensorType = new ProtoWriter().varint(1, elementType).message(2, shape);
         return new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, tensorType));
     }
 
