@@ -79,10 +79,14 @@ public final class CheckpointModels {
      * LayerNorm eps 1e-6, {@code convnext_xxlarge} 1e-5 (timm/models/convnext.py), the OpenCLIP head
      * (linear or MLP projection) found from the keys.
      *
-     * <p>Not here though their layouts are: ViT-H/14 in21k (632M parameters), OpenCLIP ViT-g/14
-     * (about 1.0B in the visual tower) and ConvNeXt-XXL (about 850M): their float32 weights pass the
-     * 2 GB one ONNX file can hold, and {@link org.encodertraces.encoder.onnx.OnnxGraphWriter} does not
-     * write external data yet.
+     * <p>Three pass the 2 GB one ONNX file holds and are written with external data
+     * ({@link OnnxModel}): timm {@code vit_huge_patch14_224} (width 1280, depth 32, 16 heads, patch
+     * 14, LayerNorm eps 1e-6; timm/models/vision_transformer.py), OpenCLIP {@code ViT-g-14} (width
+     * 1408, head_width 88 = 16 heads, 40 layers, mlp_ratio 4.3637 = 6144, patch 14, embed_dim 1024;
+     * open_clip model_configs/ViT-g-14.json) and OpenCLIP {@code convnext_xxlarge} (timm
+     * convnext_xxlarge: depths 3/4/30/3, dims 384/768/1536/3072, norm_eps 1e-5; linear projection
+     * to 1024, no pooling head of timm's; open_clip model_configs/convnext_xxlarge.json). Widths and
+     * hidden sizes are read from the checkpoint's shapes; the head count and epsilon are these.
      */
     private static final Map<String, Build> BUILDS = Map.ofEntries(
             Map.entry("resnet50-in1k", resnet("ResNet-50 (torchvision/timm layout)", "")),
@@ -90,6 +94,9 @@ public final class CheckpointModels {
             Map.entry("mocov3-rn50", resnet("ResNet-50 (torchvision layout, MoCo v3 checkpoint)", MOCO)),
             Map.entry("vit-in21k-b32", vit("ViT-B/32 (timm layout)", ViTGraph.Layout.TIMM, 12, "")),
             Map.entry("vit-in21k-l32", vit("ViT-L/32 (timm layout)", ViTGraph.Layout.TIMM, 16, "")),
+            Map.entry("vit-in21k-h14", vit("ViT-H/14 (timm layout)", ViTGraph.Layout.TIMM, 16, "")),
+            Map.entry("openclip-laion2b-vit-g14", vit("ViT-g/14 (OpenCLIP layout)", ViTGraph.Layout.OPENCLIP, 16, "visual.")),
+            Map.entry("openclip-laion2b-convnext-xxl", convnext("ConvNeXt-XXL (OpenCLIP tower)", ConvNeXtGraph.Layout.OPENCLIP, 1e-5f, "visual.")),
             Map.entry("mocov3-vits", vit("ViT-S/16 (timm layout, MoCo v3 checkpoint)", ViTGraph.Layout.TIMM, 12, MOCO)),
             Map.entry("mocov3-vitb", vit("ViT-B/16 (timm layout, MoCo v3 checkpoint)", ViTGraph.Layout.TIMM, 12, MOCO)),
             Map.entry("openclip-laion2b-vit-b16", vit("ViT-B/16 (OpenCLIP layout)", ViTGraph.Layout.OPENCLIP, 12, "visual.")),

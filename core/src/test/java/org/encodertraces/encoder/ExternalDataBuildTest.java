@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -32,19 +31,12 @@ class ExternalDataBuildTest {
     @TempDir
     Path tmp;
 
-    /** mocov3-rn50 as registered, but 256 wide: the committed tiny ResNet's width. */
     private static RegistryEntry tinyMocoEntry() {
-        RegistryEntry e = Registry.builtIn().get("mocov3-rn50");
-        return new RegistryEntry(e.id(), e.studyName(), e.family(), e.architecture(), e.trainingData(), 256, e.inputName(),
-                e.embedding(), e.preprocessing(), e.nativeResizeSize(), e.preprocessingSource(), e.source(), e.notes());
+        return ExternalDataModels.tinyMocoEntry();
     }
 
     private Path checkpoint() throws IOException {
-        Path f = tmp.resolve("tiny-resnet-moco.pth.tar");
-        try (InputStream in = ExternalDataBuildTest.class.getResourceAsStream("/org/encodertraces/encoder/checkpoint/tiny-resnet-moco.pth.tar")) {
-            Files.write(f, in.readAllBytes());
-        }
-        return f;
+        return ExternalDataModels.tinyCheckpoint(tmp);
     }
 
     private static FloatTensorBatch input() {
