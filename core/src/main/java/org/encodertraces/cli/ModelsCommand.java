@@ -86,8 +86,8 @@ public final class ModelsCommand implements Callable<Integer> {
                     e.studyName() == null ? "-" : e.studyName()));
         }
         o.printf("# %d study encoders: %d download from the Hub as ONNX (%d with the study's weights, %d likely the same), %d are"
-                + " built in Java from their published checkpoint (%d downloaded from the Hub, %d fetched by hand from their authors'"
-                + " servers: ID=FILE), %d need the export recipe (tools/export-onnx/export_onnx.py)%n", study, hubSame + hubLikely, hubSame,
+                + " built in Java from their published checkpoint (%d downloaded from the Hub, %d from their authors' servers, their"
+                + " sha256 trust-on-first-use), %d need the export recipe (tools/export-onnx/export_onnx.py)%n", study, hubSame + hubLikely, hubSame,
                 hubLikely, builtHub + builtUrl, builtHub, builtUrl, recipes);
         o.printf("# %d models ready to run now; cache: %s%s%n", available, s.cache().root(), s.cache().offline() ? " (offline)" : "");
         o.flush();
@@ -105,7 +105,8 @@ public final class ModelsCommand implements Callable<Integer> {
     private static String describe(RegistryEntry e) {
         if (e.source() instanceof ModelSource.Recipe r && r.checkpoint() != null && CheckpointModels.forEntry(e).isPresent()) {
             ModelSource.PublishedCheckpoint c = r.checkpoint();
-            return "checkpoint:" + (c.onHub() ? "hf:" + c.repo() + "/" + c.file() : c.url() + " (fetch, then " + e.id() + "=FILE)");
+            return "checkpoint:" + (c.onHub() ? "hf:" + c.repo() + "/" + c.file() : c.url() + (c.sha256() != null ? " (published sha256)"
+                    : " (no published sha256: trust-on-first-use, pinned at the first download)"));
         }
         return describe(e.source());
     }

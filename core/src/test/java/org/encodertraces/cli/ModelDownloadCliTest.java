@@ -132,8 +132,8 @@ class ModelDownloadCliTest {
         assertTrue(models.out().lines().anyMatch(l -> l.startsWith("test-nsfwjs-hub\t") && l.contains("\tyes\t10.5\t")),
                 "traces models shows the cached download and its size:\n" + models.out());
         assertTrue(models.out().contains("# 47 study encoders: 28 download from the Hub as ONNX (26 with the study's weights, 2 likely the"
-                + " same), 17 are built in Java from their published checkpoint (13 downloaded from the Hub, 4 fetched by hand from their"
-                + " authors' servers: ID=FILE), 2 need the export recipe"), models.out());
+                + " same), 17 are built in Java from their published checkpoint (13 downloaded from the Hub, 4 from their authors'"
+                + " servers, their sha256 trust-on-first-use), 2 need the export recipe"), models.out());
         assertTrue(models.out().contains("vit-in21k-h14\tSUP\t1280\t224\tcheckpoint:hf:timm/vit_huge_patch14_224.orig_in21k/model.safetensors\t"),
                 models.out());
         assertTrue(models.out().contains("resnet50-in1k\tSUP\t2048\t224\tcheckpoint:hf:timm/resnet50.a1_in1k/model.safetensors\t?\t"),
