@@ -10,6 +10,7 @@ import org.encodertraces.encoder.Encoder;
 import org.encodertraces.encoder.EncoderFactory;
 import org.encodertraces.encoder.ExecutionProvider;
 import org.encodertraces.encoder.CheckpointModels;
+import org.encodertraces.encoder.CheckpointSizes;
 import org.encodertraces.encoder.ModelSource;
 import org.encodertraces.encoder.Registry;
 import org.encodertraces.encoder.RegistryEntry;
@@ -124,7 +125,11 @@ public final class ModelsCommand implements Callable<Integer> {
 
     private static String downloadSize(RegistryEntry e) {
         if (e.source() instanceof ModelSource.Recipe r && r.checkpoint() != null && CheckpointModels.forEntry(e).isPresent()) {
-            return r.checkpoint().sizeMb() == null ? "?" : String.format("%.0f", r.checkpoint().sizeMb());
+            if (r.checkpoint().sizeMb() != null) {
+                return String.format("%.0f", r.checkpoint().sizeMb());
+            }
+            // no published size was read: computed from the architecture's tensor shapes (float32)
+            return CheckpointSizes.of(e).map(sz -> sz.label() + " (computed)").orElse("?");
         }
         return downloadSize(e.source());
     }
