@@ -16,6 +16,7 @@ import org.encodertraces.encoder.Registry;
 import org.encodertraces.encoder.RegistryEntry;
 import org.encodertraces.encoder.builtin.BuiltinEncoders;
 import org.encodertraces.encoder.hub.HubFile;
+import org.encodertraces.encoder.hub.UrlFiles;
 import org.encodertraces.io.Tsv;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -152,6 +153,15 @@ public final class ModelsCommand implements Callable<Integer> {
         }
         if (e.source() instanceof ModelSource.HubFile h) {
             return s.cache().find(new HubFile(h.repo(), h.revision(), h.file()));
+        }
+        if (e.source() instanceof ModelSource.Recipe r && r.checkpoint() != null && CheckpointModels.forEntry(e).isPresent()) {
+            // the downloaded checkpoint (its ONNX build is made from it on first use)
+            ModelSource.PublishedCheckpoint c = r.checkpoint();
+            if (c.onHub()) {
+                return s.cache().find(new HubFile(c.repo(), c.revision(), c.file()));
+            }
+            Path p = UrlFiles.pathFor(s.cache(), java.net.URI.create(c.url()));
+            return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
         }
         return Optional.empty();
     }

@@ -136,7 +136,8 @@ class UrlCheckpointCliTest {
 
             CliRun models = CliRun.withEnv(env(server), "models");
             assertTrue(models.out().lines().anyMatch(l -> l.startsWith("mocov3-vits\t") && l.contains("checkpoint:https://dl.fbaipublicfiles.com"
-                    + PATH + " (no published sha256: trust-on-first-use, pinned at the first download)")), models.out());
+                    + PATH + " (no published sha256: trust-on-first-use, pinned at the first download)\t>=87 (computed)\t-\tyes\t")),
+                    "the downloaded checkpoint is local:\n" + models.out());
         }
 
         // offline, with the server gone: the cached copy, held to its pin
