@@ -57,10 +57,13 @@ final class EraseExportCommand implements Callable<Integer> {
             if (refs.size() != 1) {
                 throw new IllegalArgumentException("give one --model (the encoder the eraser was fitted on), not " + refs.size());
             }
-            EraserFile ef = EraserFile.read(eraser);
             EncoderFactory.Settings settings = ModelOptions.settings(env, 0, ExecutionProvider.CPU, err, true);
             EncoderFactory.Prepared p = EncoderFactory.prepare(refs.get(0), settings);
             String name = p.ref().name();
+            if (p.file() != null) {
+                EraserExport.requireSelfContained(name, p.file());
+            }
+            EraserFile ef = EraserFile.read(eraser);
             try (Encoder enc = EncoderFactory.open(p, settings)) {
                 if (p.file() == null) {
                     EraserExport.requireFits(enc, name, ef, eraser);

@@ -10,11 +10,13 @@ import org.encodertraces.encoder.Encoder;
 import org.encodertraces.encoder.EncoderFactory;
 import org.encodertraces.encoder.ExecutionProvider;
 import org.encodertraces.encoder.CheckpointModels;
+import org.encodertraces.encoder.CheckpointSizes;
 import org.encodertraces.encoder.ModelSource;
 import org.encodertraces.encoder.Registry;
 import org.encodertraces.encoder.RegistryEntry;
 import org.encodertraces.encoder.builtin.BuiltinEncoders;
 import org.encodertraces.encoder.hub.HubFile;
+import org.encodertraces.encoder.hub.UrlFiles;
 import org.encodertraces.io.Tsv;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -86,8 +88,8 @@ public final class ModelsCommand implements Callable<Integer> {
                     e.studyName() == null ? "-" : e.studyName()));
         }
         o.printf("# %d study encoders: %d download from the Hub as ONNX (%d with the study's weights, %d likely the same), %d are"
-                + " built in Java from their published checkpoint (%d downloaded from the Hub, %d fetched by hand from their authors'"
-                + " servers: ID=FILE), %d need the export recipe (tools/export-onnx/export_onnx.py)%n", study, hubSame + hubLikely, hubSame,
+                + " built in Java from their published checkpoint (%d downloaded from the Hub, %d from their authors' servers, their"
+                + " sha256 trust-on-first-use), %d need the export recipe (tools/export-onnx/export_onnx.py)%n", study, hubSame + hubLikely, hubSame,
                 hubLikely, builtHub + builtUrl, builtHub, builtUrl, recipes);
         o.printf("# %d models ready to run now; cache: %s%s%n", available, s.cache().root(), s.cache().offline() ? " (offline)" : "");
         o.flush();
@@ -105,7 +107,8 @@ public final class ModelsCommand implements Callable<Integer> {
     private static String describe(RegistryEntry e) {
         if (e.source() instanceof ModelSource.Recipe r && r.checkpoint() != null && CheckpointModels.forEntry(e).isPresent()) {
             ModelSource.PublishedCheckpoint c = r.checkpoint();
-            return "checkpoint:" + (c.onHub() ? "hf:" + c.repo() + "/" + c.file() : c.url() + " (fetch, then " + e.id() + "=FILE)");
+            return "checkpoint:" + (c.onHub() ? "hf:" + c.repo() + "/" + c.file() : c.url() + (c.sha256() != null ? " (published sha256)"
+                    : " (no published sha256: trust-on-first-use, pinned at the first download)"));
         }
         return describe(e.source());
     }
@@ -123,7 +126,11 @@ public final class ModelsCommand implements Callable<Integer> {
 
     private static String downloadSize(RegistryEntry e) {
         if (e.source() instanceof ModelSource.Recipe r && r.checkpoint() != null && CheckpointModels.forEntry(e).isPresent()) {
-            return r.checkpoint().sizeMb() == null ? "?" : String.format("%.0f", r.checkpoint().sizeMb());
+            if (r.checkpoint().sizeMb() != null) {
+                return String.format("%.0f", r.checkpoint().sizeMb());
+            }
+            // no published size was read: computed from the architecture's tensor shapes (float32)
+            return CheckpointSizes.of(e).map(sz -> sz.label() + " (computed)").orElse("?");
         }
         return downloadSize(e.source());
     }
@@ -146,6 +153,15 @@ public final class ModelsCommand implements Callable<Integer> {
         }
         if (e.source() instanceof ModelSource.HubFile h) {
             return s.cache().find(new HubFile(h.repo(), h.revision(), h.file()));
+        }
+        if (e.source() instanceof ModelSource.Recipe r && r.checkpoint() != null && CheckpointModels.forEntry(e).isPresent()) {
+            // the downloaded checkpoint (its ONNX build is made from it on first use)
+            ModelSource.PublishedCheckpoint c = r.checkpoint();
+            if (c.onHub()) {
+                return s.cache().find(new HubFile(c.repo(), c.revision(), c.file()));
+            }
+            Path p = UrlFiles.pathFor(s.cache(), java.net.URI.create(c.url()));
+            return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
         }
         return Optional.empty();
     }

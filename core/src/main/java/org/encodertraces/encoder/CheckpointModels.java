@@ -14,6 +14,7 @@ import org.encodertraces.encoder.checkpoint.CheckpointException;
 import org.encodertraces.encoder.graph.ConvNeXtGraph;
 import org.encodertraces.encoder.graph.ResNetGraph;
 import org.encodertraces.encoder.graph.ViTGraph;
+import org.encodertraces.encoder.onnx.OnnxModel;
 import org.encodertraces.io.AtomicFiles;
 import org.encodertraces.provenance.Hashes;
 import org.encodertraces.provenance.ToolInfo;
@@ -37,8 +38,8 @@ public final class CheckpointModels {
     /** Builds an ONNX model from a checkpoint's tensors (keys without prefix). */
     @FunctionalInterface
     public interface GraphBuilder {
-        /** The model's bytes. */
-        byte[] build(Checkpoint checkpoint, String producerVersion, String docString) throws CheckpointException;
+        /** The model, written inline or with external data by {@link CheckpointModels#build}. */
+        OnnxModel build(Checkpoint checkpoint, String producerVersion, String docString) throws CheckpointException;
     }
 
     /**
@@ -52,14 +53,14 @@ public final class CheckpointModels {
     }
 
     private static Build resnet(String architecture, String... prefixes) {
-        return new Build(architecture, List.of(prefixes), (c, v, d) -> ResNetGraph.build(c, ResNetGraph.RESNET50, v, d));
+        return new Build(architecture, List.of(prefixes), (c, v, d) -> ResNetGraph.model(c, ResNetGraph.RESNET50, v, d));
     }
 
     private static Build vit(String architecture, ViTGraph.Layout layout, int heads, String... prefixes) {
         ViTGraph.Config cfg = layout == ViTGraph.Layout.TIMM
                 ? new ViTGraph.Config(layout, heads, 1e-6f, ViTGraph.Activation.GELU)
                 : new ViTGraph.Config(layout, heads, 1e-5f, ViTGraph.Activation.GELU);
-        return new Build(architecture, List.of(prefixes), (c, v, d) -> ViTGraph.build(c, cfg, v, d));
+        return new Build(architecture, List.of(prefixes), (c, v, d) -> ViTGraph.model(c, cfg, v, d));
     }
 
     /**
@@ -81,12 +82,12 @@ public final class CheckpointModels {
             if (!c.tensors().containsKey("blocks.0.ls1.gamma")) {
                 throw new CheckpointException(c.file(), "missing key 'blocks.0.ls1.gamma': " + architecture + " has LayerScale");
             }
-            return ViTGraph.build(c, cfg, v, d);
+            return ViTGraph.model(c, cfg, v, d);
         });
     }
 
     private static Build convnext(String architecture, ConvNeXtGraph.Layout layout, float eps, String... prefixes) {
-        return new Build(architecture, List.of(prefixes), (c, v, d) -> ConvNeXtGraph.build(c, layout, eps, v, d));
+        return new Build(architecture, List.of(prefixes), (c, v, d) -> ConvNeXtGraph.model(c, layout, eps, v, d));
     }
 
     private static final String[] MOCO = {"state_dict.module.base_encoder.", "module.base_encoder.", ""};
@@ -112,10 +113,14 @@ public final class CheckpointModels {
      * pass the 2 GB one ONNX file holds: the build is refused with that reason until the writer
      * writes ONNX external data.
      *
-     * <p>Not here though their layouts are: ViT-H/14 in21k (632M parameters), OpenCLIP ViT-g/14
-     * (about 1.0B in the visual tower) and ConvNeXt-XXL (about 850M): their float32 weights pass the
-     * 2 GB one ONNX file can hold, and {@link org.encodertraces.encoder.onnx.OnnxGraphWriter} does not
-     * write external data yet.
+     * <p>Three pass the 2 GB one ONNX file holds and are written with external data
+     * ({@link OnnxModel}): timm {@code vit_huge_patch14_224} (width 1280, depth 32, 16 heads, patch
+     * 14, LayerNorm eps 1e-6; timm/models/vision_transformer.py), OpenCLIP {@code ViT-g-14} (width
+     * 1408, head_width 88 = 16 heads, 40 layers, mlp_ratio 4.3637 = 6144, patch 14, embed_dim 1024;
+     * open_clip model_configs/ViT-g-14.json) and OpenCLIP {@code convnext_xxlarge} (timm
+     * convnext_xxlarge: depths 3/4/30/3, dims 384/768/1536/3072, norm_eps 1e-5; linear projection
+     * to 1024, no pooling head of timm's; open_clip model_configs/convnext_xxlarge.json). Widths and
+     * hidden sizes are read from the checkpoint's shapes; the head count and epsilon are these.
      */
     private static final Map<String, Build> BUILDS = Map.ofEntries(
             Map.entry("resnet50-in1k", resnet("ResNet-50 (torchvision/timm layout)", "")),
@@ -123,6 +128,9 @@ public final class CheckpointModels {
             Map.entry("mocov3-rn50", resnet("ResNet-50 (torchvision layout, MoCo v3 checkpoint)", MOCO)),
             Map.entry("vit-in21k-b32", vit("ViT-B/32 (timm layout)", ViTGraph.Layout.TIMM, 12, "")),
             Map.entry("vit-in21k-l32", vit("ViT-L/32 (timm layout)", ViTGraph.Layout.TIMM, 16, "")),
+            Map.entry("vit-in21k-h14", vit("ViT-H/14 (timm layout)", ViTGraph.Layout.TIMM, 16, "")),
+            Map.entry("openclip-laion2b-vit-g14", vit("ViT-g/14 (OpenCLIP layout)", ViTGraph.Layout.OPENCLIP, 16, "visual.")),
+            Map.entry("openclip-laion2b-convnext-xxl", convnext("ConvNeXt-XXL (OpenCLIP tower)", ConvNeXtGraph.Layout.OPENCLIP, 1e-5f, "visual.")),
             Map.entry("mocov3-vits", vit("ViT-S/16 (timm layout, MoCo v3 checkpoint)", ViTGraph.Layout.TIMM, 12, MOCO)),
             Map.entry("mocov3-vitb", vit("ViT-B/16 (timm layout, MoCo v3 checkpoint)", ViTGraph.Layout.TIMM, 12, MOCO)),
             Map.entry("openclip-laion2b-vit-b16", vit("ViT-B/16 (OpenCLIP layout)", ViTGraph.Layout.OPENCLIP, 12, "visual.")),
@@ -156,53 +164,92 @@ public final class CheckpointModels {
 
     /**
      * The ONNX model built from {@code checkpoint} for registry entry {@code e}: the cached build
-     * when its record matches, else built now and recorded.
+     * when its record matches, else built now and recorded. A model whose weights pass what one
+     * ONNX file holds (2 GB) is written as the model file and one external data file beside it
+     * ({@code .onnx.data}); ONNX Runtime loads it from the model file's path.
      *
      * @param cacheRoot our cache's root; the build goes under {@code built/}
      * @throws CheckpointException when the checkpoint cannot be read or does not fit the architecture
      * @throws IllegalArgumentException when the entry has no builder
      */
     public static Path build(RegistryEntry e, Path checkpoint, Path cacheRoot) throws IOException {
+        return build(e, checkpoint, cacheRoot, OnnxModel.MAX_INLINE_BYTES);
+    }
+
+    /**
+     * As {@link #build(RegistryEntry, Path, Path)}, with external data for any model whose weights
+     * pass {@code maxInlineBytes} (tests use a small value to write a small model both ways).
+     */
+    static Path build(RegistryEntry e, Path checkpoint, Path cacheRoot, long maxInlineBytes) throws IOException {
         Build b = forEntry(e).orElseThrow(() -> new IllegalArgumentException(e.id() + " has no checkpoint builder"));
         String sha = Hashes.sha256(checkpoint);
         Path dir = cacheRoot.resolve("built");
         Path onnx = dir.resolve(e.id() + "-" + sha.substring(0, 16) + "-" + BUILDER_VERSION + ".onnx");
         Path record = dir.resolve(onnx.getFileName() + ".json");
-        if (Files.isRegularFile(onnx) && Files.isRegularFile(record)) {
-            try {
-                JsonNode r = JSON.readTree(record.toFile());
-                if (sha.equals(r.path("checkpoint_sha256").asText()) && Hashes.sha256(onnx).equals(r.path("onnx_sha256").asText())) {
-                    return onnx;
-                }
-            } catch (IOException ignored) {
-                // an unreadable record: build again
-            }
+        if (Files.isRegularFile(onnx) && Files.isRegularFile(record) && cachedBuildMatches(onnx, record, sha)) {
+            return onnx;
         }
         Checkpoint c = read(checkpoint, b);
-        byte[] model;
+        OnnxModel model;
+        byte[] proto;
+        String dataName = null;
         try {
             model = b.builder().build(c, ToolInfo.version(),
                     b.architecture() + " built by encoder-traces from " + checkpoint.getFileName() + " (sha256 " + sha + ") for registry entry " + e.id());
+            if (model.needsExternalData(maxInlineBytes)) {
+                dataName = onnx.getFileName() + ".data";
+                proto = model.externalBytes(dataName);
+            } else {
+                proto = model.inlineBytes();
+            }
         } catch (IllegalArgumentException tooBig) {
             throw new CheckpointException(checkpoint, tooBig.getMessage());
         }
-        long width = org.encodertraces.encoder.onnx.OnnxGraphInfo.read(model).outputs().stream()
+        long width = org.encodertraces.encoder.onnx.OnnxGraphInfo.read(proto).outputs().stream()
                 .filter(o -> o.name().equals("embedding")).mapToLong(o -> o.dims().get(o.dims().size() - 1)).findFirst().orElse(-1);
         if (width != e.embeddingDim()) {
             throw new CheckpointException(checkpoint, "its " + b.architecture() + " embedding is " + width + " wide; registry entry "
                     + e.id() + " is " + e.embeddingDim() + " wide: not a checkpoint of " + (e.studyName() != null ? e.studyName() : e.id()));
         }
         Files.createDirectories(dir);
-        AtomicFiles.writeBytes(onnx, model);
         Map<String, String> r = new java.util.LinkedHashMap<>();
         r.put("registry_id", e.id());
         r.put("architecture", b.architecture());
         r.put("builder_version", BUILDER_VERSION);
         r.put("checkpoint", checkpoint.toAbsolutePath().toString());
         r.put("checkpoint_sha256", sha);
-        r.put("onnx_sha256", Hashes.sha256(model));
+        r.put("onnx_sha256", Hashes.sha256(proto));
+        if (dataName != null) {
+            Path data = dir.resolve(dataName);
+            java.security.MessageDigest md = Hashes.sha256Digest();
+            AtomicFiles.write(data, out -> model.writeExternalData(new java.security.DigestOutputStream(out, md)));
+            r.put("external_data", dataName);
+            r.put("external_data_sha256", java.util.HexFormat.of().formatHex(md.digest()));
+        } else {
+            Files.deleteIfExists(dir.resolve(onnx.getFileName() + ".data"));
+        }
+        AtomicFiles.writeBytes(onnx, proto);
         AtomicFiles.writeString(record, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r) + "\n");
         return onnx;
+    }
+
+    /** Whether a cached build's record names this checkpoint and the model file (and its external data file) still hash as recorded. */
+    private static boolean cachedBuildMatches(Path onnx, Path record, String checkpointSha) {
+        try {
+            JsonNode r = JSON.readTree(record.toFile());
+            if (!checkpointSha.equals(r.path("checkpoint_sha256").asText()) || !Hashes.sha256(onnx).equals(r.path("onnx_sha256").asText())) {
+                return false;
+            }
+            String data = r.path("external_data").asText("");
+            if (data.isEmpty()) {
+                return true;
+            }
+            Path dataFile = onnx.resolveSibling(data);
+            return data.equals(onnx.getFileName() + ".data") && Files.isRegularFile(dataFile)
+                    && Hashes.sha256(dataFile).equals(r.path("external_data_sha256").asText());
+        } catch (IOException ignored) {
+            return false; // an unreadable record or file: build again
+        }
     }
 
     private static Checkpoint read(Path file, Build b) throws IOException {

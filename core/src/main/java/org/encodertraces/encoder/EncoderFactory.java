@@ -40,9 +40,9 @@ public final class EncoderFactory {
      * @param spinning whether ONNX Runtime's idle intra-op threads spin-wait (see {@link OnnxEncoderOptions#spinning()})
      */
     public record Settings(Path sharedDir, ModelCache cache, HubClient hub, String hubProblem, int threads,
-                           ExecutionProvider provider, Function<HubFile, DownloadProgress> progress, boolean spinning) {
+                           ExecutionProvider provider, Function<String, DownloadProgress> progress, boolean spinning) {
         /** Copies with another progress listener. */
-        public Settings withProgress(Function<HubFile, DownloadProgress> p) {
+        public Settings withProgress(Function<String, DownloadProgress> p) {
             return new Settings(sharedDir, cache, hub, hubProblem, threads, provider, p, spinning);
         }
 
@@ -120,8 +120,7 @@ public final class EncoderFactory {
             ModelSource.Recipe r = m.recipe();
             ModelSource.PublishedCheckpoint c = r.checkpoint();
             if (c != null && c.url() != null && m.entry() != null && CheckpointModels.forEntry(m.entry()).isPresent()) {
-                throw new IOException("model " + m.text() + " is published as a checkpoint outside the Hub, which is not downloaded for you:"
-                        + " fetch " + c.url() + " and pass --model " + m.entry().id() + "=FILE (the graph is built in Java)");
+                return new Prepared(ref, urlCheckpoint(m, c, settings));
             }
             throw new IOException("model " + m.text() + " has no published ONNX export of the study's weights: run 'python3 "
                     + r.script() + " " + String.join(" ", r.args()) + " --out DIR' where torch/open_clip/timm are installed,"
@@ -158,12 +157,34 @@ public final class EncoderFactory {
             }
             return new Prepared(ref, file);
         }
-        file = hub.download(hf, m.expectedSha256(), settings.progress().apply(hf), f -> check(f, m));
+        file = hub.download(hf, m.expectedSha256(), settings.progress().apply(hf.toString()), f -> check(f, m));
         for (String ext : externalData(file, m)) {
             HubFile data = sibling(hf, ext);
-            hub.download(data, null, settings.progress().apply(data), FileCheck.NONE);
+            hub.download(data, null, settings.progress().apply(data.toString()), FileCheck.NONE);
         }
         return new Prepared(ref, file);
+    }
+
+    /**
+     * A checkpoint on its authors' server (downloaded with resume into our cache, held to its
+     * published sha256 or to the one pinned at its first download; from the cache offline), built
+     * into ONNX once.
+     */
+    private static Path urlCheckpoint(ModelRef.Onnx m, ModelSource.PublishedCheckpoint c, Settings settings) throws IOException {
+        java.net.URI url = java.net.URI.create(c.url());
+        Path ckpt;
+        if (settings.hub() == null) {
+            if (!settings.cache().offline() && settings.hubProblem() != null
+                    && !Files.isRegularFile(org.encodertraces.encoder.hub.UrlFiles.pathFor(settings.cache(), url))) {
+                throw new IllegalArgumentException(settings.hubProblem());
+            }
+            ckpt = org.encodertraces.encoder.hub.UrlFiles.requireCached(settings.cache(), url, c.sha256());
+        } else {
+            ckpt = settings.hub().downloadUrl(url, c.sha256(), settings.progress().apply(c.url()));
+        }
+        Path built = CheckpointModels.build(m.entry(), ckpt, settings.cache().root());
+        check(built, m);
+        return built;
     }
 
     /** A checkpoint on the Hub (downloaded, or from the cache offline), built into ONNX once. */
@@ -176,7 +197,7 @@ public final class EncoderFactory {
             ckpt = settings.cache().require(hf);
         } else {
             // the file is checked by reading it when the graph is built (a checkpoint is not ONNX); the Hub's LFS sha256 is verified on download
-            ckpt = settings.hub().download(hf, m.expectedSha256(), settings.progress().apply(hf), FileCheck.NONE);
+            ckpt = settings.hub().download(hf, m.expectedSha256(), settings.progress().apply(hf.toString()), FileCheck.NONE);
         }
         Path built = CheckpointModels.build(m.entry(), ckpt, settings.cache().root());
         check(built, m);
@@ -400,7 +421,7 @@ public final class EncoderFactory {
                 continue;
             }
             try {
-                return settings.hub().download(f, null, settings.progress().apply(f), FileCheck.NONE);
+                return settings.hub().download(f, null, settings.progress().apply(f.toString()), FileCheck.NONE);
             } catch (HubException e) {
                 if (e.reason() != HubException.Reason.NOT_FOUND) {
                     throw e;

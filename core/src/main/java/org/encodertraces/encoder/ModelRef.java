@@ -193,9 +193,22 @@ public sealed interface ModelRef extends java.io.Serializable permits ModelRef.B
         return fromEntry(e.id(), e.id(), e, sharedDir);
     }
 
-    /** Parses every value, reporting the first bad one. */
+    /**
+     * Parses every value, reporting the first bad one.
+     *
+     * @throws IllegalArgumentException naming the file-model options given when no model is a file
+     *     they apply to (registry entries, declared files and built-ins have their own embedding and
+     *     preprocessing, so the options would be ignored)
+     */
     static List<ModelRef> parseAll(List<String> texts, FileModelOptions options, Registry registry, Path sharedDir) {
-        return texts.stream().map(s -> parse(s, options, registry, sharedDir)).toList();
+        List<ModelRef> refs = texts.stream().map(s -> parse(s, options, registry, sharedDir)).toList();
+        if (!options.given().isEmpty() && refs.stream().noneMatch(r -> r instanceof Onnx o && o.entry() == null)) {
+            throw new IllegalArgumentException(String.join(", ", options.given()) + " apply only to a model file or Hub address given"
+                    + " without a registry id, and would be ignored: " + String.join(", ", texts) + " " + (refs.size() == 1
+                    ? "is a registry or built-in encoder, whose" : "are registry or built-in encoders, whose") + " embedding tensor and"
+                    + " preprocessing are the registry's; drop those options, or give the file itself (--model FILE.onnx)");
+        }
+        return refs;
     }
 
     private static String unknownId(String t, Registry registry) {

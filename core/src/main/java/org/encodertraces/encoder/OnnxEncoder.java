@@ -153,6 +153,11 @@ public final class OnnxEncoder implements Encoder {
                             + options.deviceId() + " (CUDA/cuDNN libraries or GPU missing?): " + e.getMessage(), e);
                 }
             }
+            if (sessionBytes != null) {
+                // an edited model runs from bytes; its external data (a model past 2 GB) lies beside the file
+                Path folder = file.toAbsolutePath().getParent();
+                so.addConfigEntry("session.model_external_initializers_file_folder_path", folder.toString());
+            }
             session = sessionBytes != null ? env.createSession(sessionBytes, so) : env.createSession(file.toString(), so);
             long fixedBatch = checkSession(file, session, input.name(), sel, options.preprocessing());
             int dim = embeddingDimFromInfo(session, sel);

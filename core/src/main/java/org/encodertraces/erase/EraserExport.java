@@ -18,6 +18,7 @@ import org.encodertraces.encoder.OnnxEncoder;
 import org.encodertraces.encoder.OnnxEncoderOptions;
 import org.encodertraces.encoder.Pooling;
 import org.encodertraces.encoder.PreprocessSpec;
+import org.encodertraces.encoder.onnx.OnnxFileScan;
 import org.encodertraces.encoder.onnx.OnnxGraphInfo;
 import org.encodertraces.encoder.onnx.OnnxModelEditor;
 import org.encodertraces.encoder.onnx.OnnxValueInfo;
@@ -103,6 +104,23 @@ public final class EraserExport {
     }
 
     /**
+     * Refuses a model whose weights live in ONNX external data files (a model past 2 GB, such as
+     * ViT-H/14, ViT-g/14 or ConvNeXt-XXL built from their checkpoints): the export is one
+     * self-contained {@code .onnx} file, which cannot hold them.
+     *
+     * @throws IllegalArgumentException naming the model and its external data files
+     * @throws IOException when the model file cannot be read
+     */
+    public static void requireSelfContained(String modelName, Path modelFile) throws IOException {
+        List<String> external = OnnxFileScan.of(modelFile).externalData();
+        if (!external.isEmpty()) {
+            throw new IllegalArgumentException("model " + modelName + " (" + modelFile + ") keeps its weights in ONNX external data "
+                    + external + ", past the 2 GB one ONNX file holds: erase export writes one self-contained .onnx and cannot carry"
+                    + " them; apply the eraser to the model's embeddings with 'traces erase apply' instead");
+        }
+    }
+
+    /**
      * Writes {@code out} (an {@code .onnx} name) and its spec beside it, after {@link #requireFits}.
      *
      * @param source the opened source encoder (its provenance names the model file's sha256, input and embedding)
@@ -121,6 +139,7 @@ public final class EraserExport {
         if (out.toAbsolutePath().normalize().equals(modelFile.toAbsolutePath().normalize())) {
             throw new IllegalArgumentException("-o " + out + " would overwrite the source model; choose another output");
         }
+        requireSelfContained(modelName, modelFile);
         EncoderProvenance.Runtime rt = source.provenanceRecord().runtime();
         byte[] model = Files.readAllBytes(modelFile);
         String sha = Hashes.sha256(model);

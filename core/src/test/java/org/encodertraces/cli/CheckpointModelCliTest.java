@@ -225,12 +225,14 @@ class CheckpointModelCliTest {
         assertTrue(small.exit() != 0, small.out() + small.err());
         assertTrue(small.err().contains(vit + ": width 32 is not divisible by 12 heads"), small.err());
 
-        // a checkpoint published outside the Hub: the message says where to fetch it and how to pass it
-        CliRun byHand = CliRun.withEnv(env(), "embed", "--images", img.toString(), "--model", "mocov3-rn50", "--quiet",
+        // a checkpoint published outside the Hub, offline and not cached: the message names the URL and where it was looked for
+        Map<String, String> offline = env();
+        offline.put("HF_HUB_OFFLINE", "1");
+        CliRun byHand = CliRun.withEnv(offline, "embed", "--images", img.toString(), "--model", "mocov3-rn50", "--quiet",
                 "-o", tmp.resolve("o4").toString());
         assertTrue(byHand.exit() != 0, byHand.out() + byHand.err());
-        assertTrue(byHand.err().contains("fetch https://dl.fbaipublicfiles.com/moco-v3/r-50-1000ep/r-50-1000ep.pth.tar and pass --model"
-                + " mocov3-rn50=FILE"), byHand.err());
+        assertTrue(byHand.err().contains("Offline mode is on and https://dl.fbaipublicfiles.com/moco-v3/r-50-1000ep/r-50-1000ep.pth.tar"
+                + " is not in the cache"), byHand.err());
 
         Path garbage = Files.writeString(tmp.resolve("notes.safetensors"), "not weights at all");
         CliRun bad = CliRun.withEnv(env(), "embed", "--images", img.toString(), "--model", "resnet50-in1k=" + garbage, "--quiet",

@@ -25,6 +25,7 @@ final class HubServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Served> files = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> gets = new ConcurrentHashMap<>();
+    private final Map<String, java.util.List<Integer>> rangeStarts = new ConcurrentHashMap<>();
 
     HubServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -48,6 +49,23 @@ final class HubServer implements AutoCloseable {
     HubServer page(String repo, String revision, String path, byte[] body, String contentType) {
         files.put("/" + repo + "/resolve/" + revision + "/" + path, new Served(body, contentType, false));
         return this;
+    }
+
+    /** Serves {@code body} as a plain file (no Hub headers) at the URL path {@code urlPath}, as an authors' server does. */
+    HubServer file(String urlPath, byte[] body) {
+        files.put(urlPath, new Served(body, "application/octet-stream", false));
+        return this;
+    }
+
+    /** How many GET requests reached the URL path {@code urlPath}. */
+    int gets(String urlPath) {
+        AtomicInteger n = gets.get(urlPath);
+        return n == null ? 0 : n.get();
+    }
+
+    /** The first byte each GET of {@code urlPath} asked for (0 without a Range header), in order. */
+    java.util.List<Integer> rangeStarts(String urlPath) {
+        return java.util.List.copyOf(rangeStarts.getOrDefault(urlPath, java.util.List.of()));
     }
 
     /** How many GET requests reached {@code path} (the part after the endpoint). */
@@ -83,6 +101,9 @@ final class HubServer implements AutoCloseable {
             int from = 0;
             if (range != null && range.startsWith("bytes=") && range.endsWith("-")) {
                 from = Integer.parseInt(range.substring(6, range.length() - 1));
+            }
+            rangeStarts.computeIfAbsent(path, k -> java.util.Collections.synchronizedList(new java.util.ArrayList<>())).add(from);
+            if (range != null && range.startsWith("bytes=") && range.endsWith("-")) {
                 ex.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (s.body().length - 1) + "/" + s.body().length);
                 ex.sendResponseHeaders(206, s.body().length - from);
             } else {

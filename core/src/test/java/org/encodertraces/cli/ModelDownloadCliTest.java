@@ -132,13 +132,18 @@ class ModelDownloadCliTest {
         assertTrue(models.out().lines().anyMatch(l -> l.startsWith("test-nsfwjs-hub\t") && l.contains("\tyes\t10.5\t")),
                 "traces models shows the cached download and its size:\n" + models.out());
         assertTrue(models.out().contains("# 47 study encoders: 28 download from the Hub as ONNX (26 with the study's weights, 2 likely the"
-                + " same), 16 are built in Java from their published checkpoint (11 downloaded from the Hub, 5 fetched by hand from their"
-                + " authors' servers: ID=FILE), 3 need the export recipe"), models.out());
-        assertTrue(models.out().contains("siglip2-vit-l16-256\tCVL\t1024\t256\tcheckpoint:hf:timm/vit_large_patch16_siglip_256.v2_webli/model.safetensors\t?\t"),
+                + " same), 19 are built in Java from their published checkpoint (14 downloaded from the Hub, 5 from their authors'"
+                + " servers, their sha256 trust-on-first-use), 0 need the export recipe"), models.out());
+        assertTrue(models.out().contains("vit-in21k-h14\tSUP\t1280\t224\tcheckpoint:hf:timm/vit_huge_patch14_224.orig_in21k/model.safetensors\t2523 (computed)\t"),
                 models.out());
+        assertTrue(models.out().contains("siglip2-vit-l16-256\tCVL\t1024\t256\tcheckpoint:hf:timm/vit_large_patch16_siglip_256.v2_webli/model.safetensors"
+                + "\t1264 (computed)\t"), models.out());
         assertTrue(models.out().contains("dinov2-reg-vitg14\tSSL\t1536\t224\tcheckpoint:https://dl.fbaipublicfiles.com/dinov2/dinov2_vitg14/"
-                + "dinov2_vitg14_reg4_pretrain.pth (fetch, then dinov2-reg-vitg14=FILE)\t"), models.out());
-        assertTrue(models.out().contains("resnet50-in1k\tSUP\t2048\t224\tcheckpoint:hf:timm/resnet50.a1_in1k/model.safetensors\t?\t"),
+                + "dinov2_vitg14_reg4_pretrain.pth (no published sha256: trust-on-first-use, pinned at the first download)\t4546 (computed)\t"),
+                models.out());
+        assertTrue(models.out().lines().noneMatch(l -> l.contains("\tcheckpoint:") && l.split("\t")[5].equals("?")),
+                "every built entry shows a size:\n" + models.out());
+        assertTrue(models.out().contains("resnet50-in1k\tSUP\t2048\t224\tcheckpoint:hf:timm/resnet50.a1_in1k/model.safetensors\t102 (computed)\t"),
                 models.out());
 
         CliRun again = CliRun.withEnv(offline(), "embed", "--images", images.toString(), "--model", "test-nsfwjs-hub",

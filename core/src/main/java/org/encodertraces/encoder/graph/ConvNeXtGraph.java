@@ -5,6 +5,7 @@ import java.util.regex.Pattern;
 import org.encodertraces.encoder.checkpoint.Checkpoint;
 import org.encodertraces.encoder.checkpoint.CheckpointException;
 import org.encodertraces.encoder.onnx.OnnxGraphWriter;
+import org.encodertraces.encoder.onnx.OnnxModel;
 
 /**
  * The ONNX graph of a ConvNeXt from a checkpoint with timm's key layout ({@code stem.0/1},
@@ -43,12 +44,25 @@ public final class ConvNeXtGraph {
     }
 
     /**
+     * Builds the graph with every weight inside one model file ({@link #model} for a model that may
+     * need external data).
+     *
+     * @return the ONNX model's bytes (opset 17)
+     * @throws CheckpointException naming a missing, misshapen or unexpected key
+     * @throws IllegalArgumentException when the weights pass what one ONNX file holds
+     */
+    public static byte[] build(Checkpoint checkpoint, Layout layout, float layerNormEps, String producerVersion, String docString)
+            throws CheckpointException {
+        return model(checkpoint, layout, layerNormEps, producerVersion, docString).inlineBytes();
+    }
+
+    /**
      * Builds the graph.
      *
      * @param layerNormEps the LayerNorm epsilon
      * @throws CheckpointException naming a missing, misshapen or unexpected key
      */
-    public static byte[] build(Checkpoint checkpoint, Layout layout, float layerNormEps, String producerVersion, String docString)
+    public static OnnxModel model(Checkpoint checkpoint, Layout layout, float layerNormEps, String producerVersion, String docString)
             throws CheckpointException {
         ConvNeXtGraph b = new ConvNeXtGraph(new CheckpointKeys(checkpoint, layout == Layout.TIMM ? "timm ConvNeXt" : "OpenCLIP ConvNeXt"),
                 layerNormEps);
@@ -62,7 +76,7 @@ public final class ConvNeXtGraph {
         b.w.requireAllUsed(IGNORED);
         b.g.input(INPUT, "N", 3, "H", "W");
         b.g.output(EMBEDDING, "N", out);
-        return b.g.model(17, producerVersion, docString);
+        return b.g.build(17, producerVersion, docString);
     }
 
     private String id(String base) {

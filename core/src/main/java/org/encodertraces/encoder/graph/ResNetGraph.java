@@ -5,6 +5,7 @@ import java.util.regex.Pattern;
 import org.encodertraces.encoder.checkpoint.Checkpoint;
 import org.encodertraces.encoder.checkpoint.CheckpointException;
 import org.encodertraces.encoder.onnx.OnnxGraphWriter;
+import org.encodertraces.encoder.onnx.OnnxModel;
 
 /**
  * The ONNX graph of a bottleneck ResNet (ResNet-50: depths 3, 4, 6, 3) from a checkpoint with the
@@ -30,15 +31,28 @@ public final class ResNetGraph {
     }
 
     /**
+     * Builds the graph with every weight inside one model file ({@link #model} for a model that may
+     * need external data).
+     *
+     * @return the ONNX model's bytes (opset 17)
+     * @throws CheckpointException naming a missing, misshapen or unexpected key
+     * @throws IllegalArgumentException when the weights pass what one ONNX file holds
+     */
+    public static byte[] build(Checkpoint checkpoint, List<Integer> depths, String producerVersion, String docString)
+            throws CheckpointException {
+        return model(checkpoint, depths, producerVersion, docString).inlineBytes();
+    }
+
+    /**
      * Builds the graph.
      *
      * @param checkpoint the weights, keys without prefix
      * @param depths blocks per stage ({@link #RESNET50})
      * @param docString what the model was built from, for its doc string
-     * @return the ONNX model's bytes (opset 17)
+     * @return the ONNX model (opset 17), its weights kept as values until written
      * @throws CheckpointException naming a missing, misshapen or unexpected key
      */
-    public static byte[] build(Checkpoint checkpoint, List<Integer> depths, String producerVersion, String docString)
+    public static OnnxModel model(Checkpoint checkpoint, List<Integer> depths, String producerVersion, String docString)
             throws CheckpointException {
         CheckpointKeys w = new CheckpointKeys(checkpoint, LAYOUT);
         OnnxGraphWriter g = new OnnxGraphWriter("resnet-bottleneck");
@@ -73,7 +87,7 @@ public final class ResNetGraph {
         w.requireAllUsed(IGNORED);
         g.input(INPUT, "N", 3, "H", "W");
         g.output(EMBEDDING, "N", in);
-        return g.model(17, producerVersion, docString);
+        return g.build(17, producerVersion, docString);
     }
 
     private static String convBn(OnnxGraphWriter g, CheckpointKeys w, String in, String conv, String bn, long cin, long cout,

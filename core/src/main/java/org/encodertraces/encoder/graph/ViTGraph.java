@@ -7,6 +7,7 @@ import org.encodertraces.encoder.checkpoint.Checkpoint;
 import org.encodertraces.encoder.checkpoint.CheckpointException;
 import org.encodertraces.encoder.checkpoint.WeightTensor;
 import org.encodertraces.encoder.onnx.OnnxGraphWriter;
+import org.encodertraces.encoder.onnx.OnnxModel;
 
 /**
  * The ONNX graph of a Vision Transformer from a checkpoint in one of two key layouts, with the
@@ -91,17 +92,31 @@ public final class ViTGraph {
     }
 
     /**
+     * Builds the graph with every weight inside one model file ({@link #model} for a model that may
+     * need external data).
+     *
+     * @return the ONNX model's bytes (opset 17)
+     * @throws CheckpointException naming a missing, misshapen or unexpected key
+     * @throws IllegalArgumentException when the weights pass what one ONNX file holds
+     */
+    public static byte[] build(Checkpoint checkpoint, Config cfg, String producerVersion, String docString)
+            throws CheckpointException {
+        return model(checkpoint, cfg, producerVersion, docString).inlineBytes();
+    }
+
+    /**
      * Builds the graph.
      *
      * @throws CheckpointException naming a missing, misshapen or unexpected key
      */
-    public static byte[] build(Checkpoint checkpoint, Config cfg, String producerVersion, String docString) throws CheckpointException {
-        ViTGraph b = new ViTGraph(new CheckpointKeys(checkpoint, cfg.layout() == Layout.TIMM ? "timm ViT" : "OpenCLIP ViT"), cfg);
+    public static OnnxModel model(Checkpoint checkpoint, Config cfg, String producerVersion, String docString) throws CheckpointException {
+        String layout = cfg.layout() == Layout.TIMM ? "timm ViT" : "OpenCLIP ViT";
+        ViTGraph b = new ViTGraph(new CheckpointKeys(checkpoint, layout), cfg);
         long[] shapes = b.build();
         b.w.requireAllUsed(cfg.layout() == Layout.TIMM ? TIMM_IGNORED : CLIP_IGNORED);
         b.g.input(INPUT, "N", 3, shapes[0], shapes[0]);
         b.g.output(EMBEDDING, "N", shapes[1]);
-        return b.g.model(17, producerVersion, docString);
+        return b.g.build(17, producerVersion, docString);
     }
 
     private String id(String base) {

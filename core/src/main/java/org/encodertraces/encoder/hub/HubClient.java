@@ -50,10 +50,18 @@ public final class HubClient {
     /** Environment variable holding the access token, as in huggingface_hub. */
     public static final String ENV_TOKEN = "HF_TOKEN";
 
+    /**
+     * Environment variable naming a mirror of the authors' servers: a checkpoint published at
+     * {@code https://HOST/PATH} is fetched from {@code MIRROR/PATH} instead (cached and pinned under
+     * its published URL all the same).
+     */
+    public static final String ENV_URL_MIRROR = "TRACES_URL_MIRROR";
+
     private static final int MAX_REDIRECTS = 10;
 
     private final ModelCache cache;
     private final URI endpoint;
+    private final URI urlMirror;
     private final String token;
     private final Duration requestTimeout;
     private final Duration readTimeout;
@@ -65,6 +73,7 @@ public final class HubClient {
     private HubClient(Builder b) {
         this.cache = b.cache;
         this.endpoint = b.endpoint;
+        this.urlMirror = b.urlMirror;
         this.token = b.token;
         this.requestTimeout = b.requestTimeout;
         this.readTimeout = b.readTimeout;
@@ -95,6 +104,10 @@ public final class HubClient {
         String ep = env.get(ENV_ENDPOINT);
         if (ep != null && !ep.isBlank()) {
             b.endpoint(URI.create(ep.trim()));
+        }
+        String mirror = env.get(ENV_URL_MIRROR);
+        if (mirror != null && !mirror.isBlank()) {
+            b.urlMirror(URI.create(mirror.trim()));
         }
         String tok = env.get(ENV_TOKEN);
         if (tok == null || tok.isBlank()) {
@@ -211,6 +224,64 @@ public final class HubClient {
             }
             verified(part, file, check, true);
             return cache.commit(part, file, info.commitHash(), info.etag());
+        }
+    }
+
+    /**
+     * Downloads a file published at an https URL outside the Hub (a checkpoint on its authors'
+     * server) into our cache, resuming a part file left by an interrupted run, or returns the
+     * cached copy. Its bytes must have {@code publishedSha256} when given; otherwise the sha256 of
+     * the first download is pinned beside it ({@link UrlFiles}) and every later copy must match.
+     *
+     * @throws HubException {@code CHECKSUM_MISMATCH} (nothing kept) when the bytes are not the
+     *     pinned ones, {@code OFFLINE_MISSING} offline without a cached copy, or what the transfer met
+     */
+    public Path downloadUrl(URI url, String publishedSha256, DownloadProgress progress) throws IOException {
+        String published = publishedSha256 == null ? null : normalizeSha256(publishedSha256);
+        Path target = UrlFiles.pathFor(cache, url);
+        if (cache.offline()) {
+            return UrlFiles.requireCached(cache, url, published);
+        }
+        Files.createDirectories(target.getParent());
+        Path lockPath = target.resolveSibling(target.getFileName() + ".lock");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockPath, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE); java.nio.channels.FileLock ignored = ch.lock()) {
+            String want = UrlFiles.expected(cache, url, published);
+            if (Files.isRegularFile(target)) {
+                String actual = sha256(target);
+                if (want == null || want.equals(actual)) {
+                    if (want == null) {
+                        UrlFiles.writePin(cache, url, actual, Files.size(target), UrlFiles.TRUST_ON_FIRST_USE);
+                    }
+                    return target;
+                }
+                Files.delete(target); // a damaged copy: download it again, and hold the new bytes to the pin
+            }
+            URI from = urlMirror == null ? url : urlMirror.resolve(
+                    (urlMirror.getPath() == null || urlMirror.getPath().isEmpty() ? "" : urlMirror.getPath().replaceAll("/+$", ""))
+                            + url.getRawPath());
+            RemoteFileInfo info = retrying(from, () -> head(from, null));
+            Path part = target.resolveSibling(target.getFileName() + ".part");
+            fetchWithResume(info.location(), part, info.size(), progress);
+            long got = Files.size(part);
+            if (info.size() >= 0 && got != info.size()) {
+                Files.deleteIfExists(part);
+                throw new HubException(HubException.Reason.HTTP_ERROR, "Size mismatch for " + url + ": the server announced "
+                        + info.size() + " bytes, got " + got + ". The partial file was deleted; try again.");
+            }
+            String actual = sha256(part);
+            if (want != null && !want.equals(actual)) {
+                Files.deleteIfExists(part);
+                throw new HubException(HubException.Reason.CHECKSUM_MISMATCH, "Checksum mismatch for " + url + " (fetched from " + from
+                        + "): expected sha256 " + want + " (" + (published != null ? "published" : "pinned at its first download in "
+                        + UrlFiles.pinFile(cache, url)) + "), got " + actual + ". Nothing was kept; if the publisher replaced the file on"
+                        + " purpose and you trust it, delete the pin and run again.");
+            }
+            java.nio.file.Files.move(part, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            if (UrlFiles.pin(cache, url).isEmpty()) {
+                UrlFiles.writePin(cache, url, actual, got, published != null ? UrlFiles.PUBLISHED : UrlFiles.TRUST_ON_FIRST_USE);
+            }
+            return target;
         }
     }
 
@@ -523,6 +594,7 @@ public final class HubClient {
     public static final class Builder {
         private final ModelCache cache;
         private URI endpoint = DEFAULT_ENDPOINT;
+        private URI urlMirror;
         private String token;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofSeconds(30);
@@ -602,6 +674,16 @@ public final class HubClient {
         /** The first wait before a retry; it doubles with each further retry. */
         public Builder retryBackoff(Duration d) {
             this.retryBackoff = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /** Where files published at https URLs outside the Hub are fetched from instead ({@link #ENV_URL_MIRROR}). */
+        public Builder urlMirror(URI mirror) {
+            String scheme = mirror.getScheme() == null ? "" : mirror.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https") || mirror.getHost() == null) {
+                throw new IllegalArgumentException(ENV_URL_MIRROR + " must be an http(s) URL: " + mirror);
+            }
+            this.urlMirror = mirror;
             return this;
         }
 

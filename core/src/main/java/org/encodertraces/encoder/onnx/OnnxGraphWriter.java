@@ -2,6 +2,7 @@ package org.encodertraces.encoder.onnx;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,11 +22,13 @@ public final class OnnxGraphWriter {
 
     /**
      * The most weight bytes one model file takes: protobuf cannot encode a message of 2 GB or more,
-     * and larger models need ONNX external data, which this writer does not write.
+     * and larger models go to ONNX external data ({@link #build}, {@link OnnxModel}).
      */
-    public static final long MAX_WEIGHT_BYTES = 2_000_000_000L;
+    public static final long MAX_WEIGHT_BYTES = OnnxModel.MAX_INLINE_BYTES;
 
-    private final ProtoWriter graph = new ProtoWriter();
+    /** The graph's fields in order: encoded ones, and float initializers kept as values until the model is written. */
+    private final List<Object> parts = new ArrayList<>();
+    private ProtoWriter graph = new ProtoWriter();
     private long weightBytes;
 
     /** A graph with the given name. */
@@ -101,20 +104,9 @@ public final class OnnxGraphWriter {
             throw new IllegalArgumentException("tensor '" + name + "' has " + values.length + " values, shape needs " + n);
         }
         weightBytes += 4L * values.length;
-        if (weightBytes > MAX_WEIGHT_BYTES) {
-            throw new IllegalArgumentException("the model's weights pass " + MAX_WEIGHT_BYTES / 1_000_000 + " MB at tensor '" + name
-                    + "': one ONNX file cannot hold 2 GB (protobuf's limit), and writing weights as ONNX external data is not supported yet");
-        }
-        ProtoWriter t = new ProtoWriter();
-        for (long d : dims) {
-            t.varint(1, d);
-        }
-        t.varint(2, FLOAT);
-        t.string(8, name);
-        ByteBuffer bb = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-        bb.asFloatBuffer().put(values);
-        t.bytes(9, bb.array());
-        graph.message(5, t);
+        parts.add(graph);
+        parts.add(new OnnxModel.FloatTensor(name, dims.clone(), values));
+        graph = new ProtoWriter();
         return name;
     }
 
@@ -167,19 +159,35 @@ public final class OnnxGraphWriter {
     }
 
     /**
-     * The model's bytes: IR version 8, the default domain at {@code opset}.
+     * The model's bytes, every weight inside: IR version 8, the default domain at {@code opset}.
+     *
+     * @param producerVersion the producing tool's version
+     * @param docString the model's doc string (what it was built from)
+     * @throws IllegalArgumentException when the weights pass {@link #MAX_WEIGHT_BYTES} (use {@link #build})
+     */
+    public byte[] model(int opset, String producerVersion, String docString) {
+        return build(opset, producerVersion, docString).inlineBytes();
+    }
+
+    /**
+     * The model, its weights kept as values, to be written with every weight inside or with the
+     * large ones in an external data file ({@link OnnxModel}).
      *
      * @param producerVersion the producing tool's version
      * @param docString the model's doc string (what it was built from)
      */
-    public byte[] model(int opset, String producerVersion, String docString) {
-        ProtoWriter model = new ProtoWriter();
-        model.varint(1, 8);
-        model.string(2, "encoder-traces");
-        model.string(3, producerVersion);
-        model.string(6, docString);
-        model.message(7, graph);
-        model.message(8, new ProtoWriter().string(1, "").varint(2, opset));
-        return model.toByteArray();
+    public OnnxModel build(int opset, String producerVersion, String docString) {
+        ProtoWriter head = new ProtoWriter();
+        head.varint(1, 8);
+        head.string(2, "encoder-traces");
+        head.string(3, producerVersion);
+        head.string(6, docString);
+        List<Object> graphParts = new ArrayList<>();
+        for (Object p : parts) {
+            graphParts.add(p instanceof ProtoWriter w ? w.toByteArray() : p);
+        }
+        graphParts.add(graph.toByteArray());
+        byte[] opsetImport = new ProtoWriter().message(8, new ProtoWriter().string(1, "").varint(2, opset)).toByteArray();
+        return new OnnxModel(head.toByteArray(), graphParts, opsetImport, weightBytes);
     }
 }

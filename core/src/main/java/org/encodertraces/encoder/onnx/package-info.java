@@ -11,6 +11,9 @@
  * <p>Knows the file format only, and imports no other package of ours: a download can be verified and
  * a model checked before ONNX Runtime ever sees it. {@link org.encodertraces.encoder.onnx.OnnxGraphWriter}
  * writes whole models node by node: the train module's export and the checkpoint graph builders
- * ({@code encoder.graph}) use it.
+ * ({@code encoder.graph}) use it; its {@link org.encodertraces.encoder.onnx.OnnxModel} writes the model
+ * with every weight inside, or, past protobuf's 2 GB, with the large weights in one ONNX external
+ * data file (4 KiB-aligned offsets). Edited graphs keep external-data references as they are; such a
+ * model runs only from a path beside its data file.
  */
 package org.encodertraces.encoder.onnx;
