@@ -51,7 +51,7 @@ class ModelRefSerializationTest {
                 ModelRef.parse("builtin:jpeg-forensic", FileModelOptions.NONE, registry, tmp),
                 ModelRef.parse("clip-vit-b32", FileModelOptions.NONE, registry, tmp),         // a Hub file with its sha256
                 ModelRef.parse("mobilenetv2-int8", FileModelOptions.NONE, registry, tmp),     // a shared file
-                ModelRef.parse("vit-in21k-h14", FileModelOptions.NONE, registry, tmp),        // an export recipe
+                ModelRef.parse("dinov2-reg-vitg14", FileModelOptions.NONE, registry, tmp),    // a recipe entry fetched from its authors' server
                 ModelRef.parse(onnx.toString(), FileModelOptions.NONE, registry, tmp),        // the spec file beside it
                 ModelRef.parse(onnx.toString(), options, registry, tmp),                      // the spec and options over it
                 ModelRef.parse("clip-vit-b32=" + onnx, FileModelOptions.NONE, registry, tmp), // declared as a registry encoder

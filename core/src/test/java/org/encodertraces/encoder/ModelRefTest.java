@@ -43,8 +43,13 @@ class ModelRefTest {
         assertEquals("hf_org_repo_m", hf.fileName());
         ModelRef.Onnx main = (ModelRef.Onnx) parse("hf:org/repo/m.onnx", output("embedding"));
         assertEquals("main", main.hubFile().revision());
-        ModelRef.Onnx recipe = (ModelRef.Onnx) parse("vit-in21k-h14", FileModelOptions.NONE);
-        assertTrue(String.join(" ", recipe.recipe().args()).contains("vit_huge_patch14_224.orig_in21k"));
+        // a checkpoint on its authors' server: the entry keeps its recipe (the fallback) and its URL, fetched by EncoderFactory
+        ModelRef.Onnx recipe = (ModelRef.Onnx) parse("dinov2-reg-vitg14", FileModelOptions.NONE);
+        assertTrue(recipe.recipe().checkpoint().url().endsWith("/dinov2_vitg14_reg4_pretrain.pth"), recipe.recipe().checkpoint().url());
+        // over 2 GB and built in Java now (ONNX external data): its timm checkpoint on the Hub, not the recipe
+        ModelRef.Onnx huge = (ModelRef.Onnx) parse("vit-in21k-h14", FileModelOptions.NONE);
+        assertEquals(null, huge.recipe());
+        assertEquals("timm/vit_huge_patch14_224.orig_in21k", huge.hubFile().repoId());
         // SigLIP2 ViT-L/16-256 is built in Java now: its timm checkpoint on the Hub, not the recipe
         ModelRef.Onnx siglip = (ModelRef.Onnx) parse("siglip2-vit-l16-256", FileModelOptions.NONE);
         assertEquals(null, siglip.recipe());
