@@ -150,9 +150,13 @@ public final class ShardStore {
         return done;
     }
 
-    /** Whether shard {@code s} is committed. */
+    /**
+     * Whether shard {@code s} is committed: its sidecar, moved into place after the data, is the
+     * commit. A run killed between the two moves leaves the data alone; that shard is computed
+     * again (and its files replaced), not refused on resume.
+     */
     boolean hasShard(int s) {
-        return Files.exists(shardFile(s));
+        return Files.exists(EmbeddingSetIO.sidecarOf(shardFile(s)));
     }
 
     /** Commits shard {@code s}: its rows, and its failed images in its provenance. */

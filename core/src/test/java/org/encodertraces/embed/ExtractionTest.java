@@ -115,6 +115,14 @@ class ExtractionTest {
         assertFalse(Files.exists(killed.resolve("scenes__MASK_90__builtin_jpeg-forensic.safetensors")),
                 "killed before the end (otherwise this test proves nothing)");
 
+        // a kill between a shard's two moves (data, then the sidecar that commits it) leaves its data without a sidecar:
+        // make that happen every time, on the last shard, rather than when the kill's timing falls there
+        Path lastShard;
+        try (Stream<Path> s = Files.walk(work)) {
+            lastShard = s.filter(f -> f.getFileName().toString().matches("shard-\\d+\\.safetensors")).max(Path::compareTo).orElseThrow();
+        }
+        Files.deleteIfExists(EmbeddingSetIO.sidecarOf(lastShard));
+
         assertEquals(1, run(concat(common, "-o", killed.toString())), () -> "the resumed run: " + lastErr);
         for (String op : new String[] {"JPEG85_444", "MASK_90"}) {
             String base = "scenes__" + op + "__builtin_jpeg-forensic";
