@@ -197,6 +197,17 @@ public final class ClipRun {
         return m;
     }
 
+    /** The image tower of a finished run as an encoder (its own output: the projected embedding the text tower is matched to). */
+    public static org.encodertraces.encoder.Encoder openImageTower(Path dir, ClipArchitecture arch, int threads) {
+        if (!Files.isRegularFile(dir.resolve(TrainedEncoder.ONNX))) {
+            throw new IllegalArgumentException(dir.resolve(TrainedEncoder.ONNX) + ": model file not found");
+        }
+        return org.encodertraces.encoder.OnnxEncoder.open(org.encodertraces.encoder.OnnxEncoderOptions.cpu(dir.resolve(TrainedEncoder.ONNX),
+                        new org.encodertraces.encoder.EmbeddingSelection(ClipOnnxExport.imageOutput(arch), org.encodertraces.encoder.Pooling.NONE, false),
+                        Training.preprocessing(arch.imageSize()))
+                .withIntraOpThreads(threads).withInputName(OnnxExport.INPUT));
+    }
+
     /** The outcome an earlier call recorded for the same run and test set, or null. */
     static Outcome finished(Path dir, String key, CaptionedImages test) throws IOException {
         Path prov = dir.resolve(TrainedEncoder.PROVENANCE);
