@@ -155,6 +155,11 @@ public enum ResultKind {
                         out.add(new Figure("zero-shot " + e.getKey() + ", " + who, num(e.getValue(), "value"), null, whole(e.getValue(), "n"),
                                 num(e.getValue(), "chance")));
                     }
+                    for (Iterator<Map.Entry<String, JsonNode>> it = run.path("zero_shot_trace_readout").fields(); it.hasNext(); ) {
+                        Map.Entry<String, JsonNode> e = it.next();
+                        out.add(new Figure("zero-shot readout " + e.getKey() + ", " + who, num(e.getValue(), "value"), null, whole(e.getValue(), "n"),
+                                num(e.getValue(), "chance")));
+                    }
                 }
             }
             case LAYERS -> {

@@ -40,11 +40,15 @@ public final class ClipAblationReport {
      * @param probeN        probe test rows per task
      * @param knnGap        kNN gap (pos-same minus neg-same accuracy) per task
      * @param knnQueries    kNN queries per task
+     * @param zeroShot      the zero-shot trace readout's accuracy per task (the run's text tower scoring processing prompts)
+     * @param zeroShotChance its chance per task
+     * @param zeroShotN     its test rows per task
      * @param trainSeconds  training time recorded in the run's training.json
      */
     public record Row(String mode, String recipe, long seed, String init, Map<String, Double> recall, Map<String, Double> recallChance,
                       Map<String, Integer> recallN, Map<String, Double> probes, Map<String, Double> chance, Map<String, Integer> probeN,
-                      Map<String, Double> knnGap, Map<String, Integer> knnQueries, double trainSeconds) {
+                      Map<String, Double> knnGap, Map<String, Integer> knnQueries, Map<String, Double> zeroShot, Map<String, Double> zeroShotChance,
+                      Map<String, Integer> zeroShotN, double trainSeconds) {
         /** The mean probe accuracy over the tasks. */
         public double meanProbe() {
             return probes.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
@@ -195,6 +199,25 @@ public final class ClipAblationReport {
             }
             sb.append('\n');
         }
+        List<String> zsTasks = new ArrayList<>(first.zeroShot().keySet());
+        if (!zsTasks.isEmpty()) {
+            sb.append("\nZero-shot trace readout in % (each run's text tower scores prompts naming each processing class, e.g. \"a heavily compressed "
+                    + "photo\"; the study's question of whether the traces are nameable), mean (min-max) over seeds; chance and test rows (n) in the header:"
+                    + "\n\n| mode | recipe |");
+            for (String t : zsTasks) {
+                sb.append(' ').append(t).append(String.format(Locale.ROOT, " (chance %.1f, n = %d)", 100 * first.zeroShotChance().get(t),
+                        first.zeroShotN().get(t))).append(" |");
+            }
+            sb.append("\n|---|---|").append("---|".repeat(zsTasks.size())).append('\n');
+            for (String g : groups(rows)) {
+                List<Row> rs = rows.stream().filter(r -> r.group().equals(g)).toList();
+                sb.append("| ").append(rs.get(0).mode()).append(" | ").append(rs.get(0).recipe()).append(" |");
+                for (String t : zsTasks) {
+                    sb.append(' ').append(spread(rows, g, r -> r.zeroShot().get(t)).pct()).append(" |");
+                }
+                sb.append('\n');
+            }
+        }
         sb.append("\nPer run:\n\n| mode | recipe | seed |");
         for (String t : tasks) {
             sb.append(' ').append(t).append(" |");
@@ -237,6 +260,15 @@ public final class ClipAblationReport {
         m.put("probe_test_rows", r.probeN());
         m.put("knn_gap", r.knnGap());
         m.put("knn_queries", r.knnQueries());
+        Map<String, Object> zs = new LinkedHashMap<>();
+        r.zeroShot().forEach((t, v) -> {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("value", v);
+            x.put("chance", r.zeroShotChance().get(t));
+            x.put("n", r.zeroShotN().get(t));
+            zs.put(t, x);
+        });
+        m.put("zero_shot_trace_readout", zs);
         m.put("train_seconds", r.trainSeconds());
         return m;
     }
@@ -260,6 +292,9 @@ public final class ClipAblationReport {
             Map<String, Object> rec = new LinkedHashMap<>();
             RECALL_KEYS.forEach(k -> rec.put(k, spread(rows, g, r -> r.recall().get(k)).toJson()));
             m.put("zero_shot_recall", rec);
+            Map<String, Object> zs = new LinkedHashMap<>();
+            rs.get(0).zeroShot().keySet().forEach(t -> zs.put(t, spread(rows, g, r -> r.zeroShot().get(t)).toJson()));
+            m.put("zero_shot_trace_readout", zs);
             out.add(m);
         }
         return out;

@@ -196,7 +196,7 @@ public final class AblationCommand implements Callable<Integer> {
         List<TrainConfig> configs = new ArrayList<>();
         for (long seed : seeds) {
             for (Recipe recipe : rs) {
-                configs.add(new TrainConfig(arch, recipe, epochs, seed, batchSize, lr, 0.9, 5e-4, threads, obj));
+                configs.add(new TrainConfig(arch, recipe, epochs, seed, batchSize, lr == null ? 0.1 : lr, 0.9, 5e-4, threads, obj));
             }
         }
         int concurrent = Math.min(jobs, configs.size());

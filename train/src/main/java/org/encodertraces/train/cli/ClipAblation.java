@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.encodertraces.audit.Audit;
 import org.encodertraces.audit.AuditConfig;
+import org.encodertraces.audit.ZeroShotStage;
 import org.encodertraces.cli.CliEnv;
 import org.encodertraces.cli.Interruption;
 import org.encodertraces.cli.Progress;
@@ -30,6 +31,7 @@ import org.encodertraces.data.Dataset;
 import org.encodertraces.data.Datasets;
 import org.encodertraces.knn.KnnSetup;
 import org.encodertraces.probe.ProbeConfig;
+import org.encodertraces.probe.PromptSet;
 import org.encodertraces.result.ResultFiles;
 import org.encodertraces.train.AblationReport;
 import org.encodertraces.train.CaptionTokenizer;
@@ -356,6 +358,11 @@ final class ClipAblation {
                 .withProbe(ProbeConfig.study().withBudget(c.trials, c.probeSeeds).withThreads(c.threads));
         Audit.Plan plan = Audit.plan(sh.probeSet(), ac);
         String who = j.folder();
+        // the run's own text tower reads the processing out by prompts, beside the probes (cheap: a few prompts per class)
+        String model = dir.resolve(TrainedEncoder.ONNX).toString();
+        org.encodertraces.encoder.TextTower.Files tower = org.encodertraces.encoder.TextTower.beside(dir.resolve(TrainedEncoder.ONNX))
+                .orElseThrow(() -> new IOException(dir + ": no text tower beside model.onnx"));
+        ZeroShotStage.Request zs = new ZeroShotStage.Request(PromptSet.defaults(), Map.of(model, tower));
         Audit.Outcome a = Audit.run(plan, ac, dir.resolve("audit"), m -> ClipRun.openImageTower(dir, sh.arch(), c.threads), new Audit.Listener() {
             @Override
             public void stage(String message) {
@@ -368,7 +375,7 @@ final class ClipAblation {
             @Override
             public void progress(String what, long done, long total) {
             }
-        });
+        }, List.of(), zs);
         Audit.ModelRun mr = a.runs().get(0);
         Map<String, Double> probes = new LinkedHashMap<>();
         Map<String, Double> chance = new LinkedHashMap<>();
@@ -384,10 +391,18 @@ final class ClipAblation {
             gaps.put(k.task(), k.result().gapPosMinusNeg());
             queries.put(k.task(), k.result().queries());
         }
-        o.printf(Locale.ROOT, "%sprobes %s; kNN gap %s%n", label, fmt(probes), fmt(gaps));
+        Map<String, Double> zsAcc = new LinkedHashMap<>();
+        Map<String, Double> zsChance = new LinkedHashMap<>();
+        Map<String, Integer> zsN = new LinkedHashMap<>();
+        for (ZeroShotStage.Result z : mr.zeroShot()) {
+            zsAcc.put(z.task(), z.readout().accuracy());
+            zsChance.put(z.task(), z.readout().chance());
+            zsN.put(z.task(), z.readout().testRows());
+        }
+        o.printf(Locale.ROOT, "%sprobes %s; kNN gap %s; zero-shot readout %s%n", label, fmt(probes), fmt(gaps), fmt(zsAcc));
         o.flush();
         return new ClipAblationReport.Row(j.mode(), j.recipe().name(), j.seed(), initDir == null ? null : initDir.toString(), recall, recallChance,
-                recallN, probes, chance, probeN, gaps, queries, AblationCommand.readSeconds(dir));
+                recallN, probes, chance, probeN, gaps, queries, zsAcc, zsChance, zsN, AblationCommand.readSeconds(dir));
     }
 
     private static String fmt(Map<String, Double> m) {

@@ -34,7 +34,7 @@ class ClipAblationCommandTest {
         List<String> a = new ArrayList<>(List.of("ablation", "--objective", "clip", "--images", "captions:" + zip + "?split=train",
                 "--test", "captions:" + zip + "?split=test", "--modes", "scratch,finetune", "--recipes", "none,ssl", "--seeds", "0",
                 "--arch", "vit", "--size", "32", "--patch", "8", "--width", "16", "--depth", "1", "--heads", "2",
-                "--context", "10", "--text-width", "16", "--text-depth", "1", "--text-heads", "2", "--embed-dim", "16", "--min-count", "1",
+                "--context", "16", "--text-width", "16", "--text-depth", "1", "--text-heads", "2", "--embed-dim", "16", "--min-count", "1",
                 "--epochs", "1", "--finetune-epochs", "1", "--batch-size", "16", "--lr", "0.003", "--classes", CLASSES,
                 "--trials", "1", "--probe-seeds", "1", "--threads", "1", "--quiet", "-o", out.toString()));
         a.addAll(List.of(more));
@@ -84,6 +84,10 @@ class ClipAblationCommandTest {
                 assertTrue(e.getValue().asDouble() >= 0 && e.getValue().asDouble() <= 1, e.getKey());
             });
             assertTrue(row.path("knn_gap").size() > 0, "kNN ran on the keyword classes: " + row);
+            // the run's text tower read the processing out by prompts, with chance and n
+            JsonNode zs = row.path("zero_shot_trace_readout");
+            assertTrue(zs.size() > 0, row.toString());
+            zs.fields().forEachRemaining(e -> assertTrue(e.getValue().path("n").asInt() > 0 && e.getValue().path("chance").asDouble() > 0, e.toString()));
             JsonNode r5 = row.path("zero_shot_recall").path("image->text R@5");
             assertEquals(50, r5.path("n").asInt(), row.toString());
             assertTrue(r5.path("chance").asDouble() > 0 && r5.path("chance").asDouble() < 1, r5.toString());
