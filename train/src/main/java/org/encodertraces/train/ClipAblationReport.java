@@ -142,8 +142,23 @@ public final class ClipAblationReport {
         return out;
     }
 
-    /** The markdown section. */
+    /** The markdown section, no run failed. */
     public static String markdown(List<Row> rows, String setup) {
+        return markdown(rows, setup, List.of());
+    }
+
+    /** The markdown section; {@code failed}: the runs left out, each with why. */
+    public static String markdown(List<Row> rows, String setup, List<String> failed) {
+        String body = body(rows, setup);
+        if (failed.isEmpty()) {
+            return body;
+        }
+        StringBuilder sb = new StringBuilder(body).append("\nFailed runs, left out of every table above:\n\n");
+        failed.forEach(f -> sb.append("- ").append(f).append('\n'));
+        return sb.toString();
+    }
+
+    private static String body(List<Row> rows, String setup) {
         List<String> tasks = rows.isEmpty() ? List.of() : new ArrayList<>(rows.get(0).probes().keySet());
         List<String> knnTasks = rows.isEmpty() ? List.of() : new ArrayList<>(rows.get(0).knnGap().keySet());
         StringBuilder sb = new StringBuilder();
@@ -307,7 +322,7 @@ public final class ClipAblationReport {
      */
     public static ResultDocument document(List<Row> rows, String setup, Map<String, Object> architecture, AblationReport.ImagesUsed train,
                                           AblationReport.ImagesUsed test, AblationReport.ImagesUsed probeImages, String classRule,
-                                          Map<String, String> libraries, List<String> knnSetups, Instant started, Instant updated) {
+                                          List<String> failed, Map<String, String> libraries, List<String> knnSetups, Instant started, Instant updated) {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("objective", "clip");
         params.put("knn_setups", knnSetups);
@@ -316,6 +331,7 @@ public final class ClipAblationReport {
         metrics.put("runs", rows.stream().map(ClipAblationReport::toMap).toList());
         metrics.put("summary", summary(rows));
         metrics.put("verdicts", verdicts(rows));
+        metrics.put("failed_runs", failed);
         return ResultDocument.builder("ablation")
                 .field("setup", setup)
                 .field("architecture", architecture)
@@ -335,6 +351,9 @@ public final class ClipAblationReport {
 
     /** One CSV row per run: mode, recipe, seed, each probe with chance and n, each kNN gap, each recall with chance and n. */
     public static ResultFiles.Table table(List<Row> rows) {
+        if (rows.isEmpty()) {
+            return new ResultFiles.Table(List.of("mode", "recipe", "seed", "train_seconds"), List.of());
+        }
         List<String> tasks = new ArrayList<>(rows.get(0).probes().keySet());
         List<String> knn = new ArrayList<>(rows.get(0).knnGap().keySet());
         List<String> header = new ArrayList<>(List.of("mode", "recipe", "seed"));

@@ -208,6 +208,23 @@ public final class ClipRun {
                 .withIntraOpThreads(threads).withInputName(OnnxExport.INPUT));
     }
 
+    /**
+     * Why a finished run's weights are not usable, or null: an epoch whose mean loss is not finite
+     * (training diverged; its embeddings are NaN, and a NaN similarity ranks as a hit, so its recall
+     * and every figure of it would be meaningless).
+     */
+    public static String divergence(Path dir) throws IOException {
+        JsonNode n = new ObjectMapper().readTree(dir.resolve(TrainedEncoder.PROVENANCE).toFile());
+        for (JsonNode e : n.path("epochs")) {
+            double loss = e.path("meanLoss").asDouble(Double.NaN);
+            if (!Double.isFinite(loss)) {
+                return dir + ": training diverged (mean loss " + e.path("meanLoss").asText() + " in epoch " + (e.path("epoch").asInt() + 1) + " of "
+                        + n.path("epochs").size() + "); its weights are not usable";
+            }
+        }
+        return null;
+    }
+
     /** The outcome an earlier call recorded for the same run and test set, or null. */
     static Outcome finished(Path dir, String key, CaptionedImages test) throws IOException {
         Path prov = dir.resolve(TrainedEncoder.PROVENANCE);

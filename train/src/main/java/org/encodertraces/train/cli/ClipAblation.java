@@ -137,7 +137,7 @@ final class ClipAblation {
 
     /** Everything the runs share. */
     private record Shared(AblationCommand c, ClipArchitecture arch, double lr, double finetuneLr, double weightDecay, CaptionedImages data,
-                          CaptionedImages test, Dataset probeSet, Map<String, String> engine, boolean concurrent) {
+                          CaptionedImages test, Dataset probeSet, Map<String, String> engine, boolean concurrent, List<String> failed) {
     }
 
     static int run(AblationCommand c, PrintWriter o, PrintWriter err) throws IOException, InterruptedException {
@@ -238,7 +238,7 @@ final class ClipAblation {
                 probeSet.samples().size(), describe(perClass), concurrent > 1 ? "; " + concurrent + " runs at a time, " + c.threads + " thread(s) each" : "");
         o.println("  " + labelled.note() + " (of the whole test split)");
         o.flush();
-        Shared sh = new Shared(c, arch, lr, ftLr, wd, data, test, probeSet, engine, concurrent > 1);
+        Shared sh = new Shared(c, arch, lr, ftLr, wd, data, test, probeSet, engine, concurrent > 1, new ArrayList<>());
         String setup = setup(sh, x, labelled, perClass, trainSet);
         List<ClipAblationReport.Row> rows = new ArrayList<>();
         List<Job> order = new ArrayList<>();
@@ -260,6 +260,10 @@ final class ClipAblation {
                                         .thenComparingInt(r -> indexOf(rs, r.recipe())).thenComparingLong(ClipAblationReport.Row::seed));
                                 write(c.out, rows, setup, sh, labelled, started);
                             }
+                        } else if (!sh.failed().isEmpty()) {
+                            synchronized (rows) {
+                                write(c.out, rows, setup, sh, labelled, started);
+                            }
                         }
                         return null;
                     }));
@@ -272,7 +276,12 @@ final class ClipAblation {
         o.println("wrote " + c.out.resolve("ablation.md") + ", ablation.json, ablation.csv (" + runs + " runs)");
         o.printf("took %d s%n", Duration.between(started, Instant.now()).toSeconds());
         o.flush();
-        return data.failures().isEmpty() && test.failures().isEmpty() ? 0 : 1;
+        if (!sh.failed().isEmpty()) {
+            err.println("traces ablation: " + sh.failed().size() + " run(s) failed and are left out of the report (listed in it): "
+                    + String.join("; ", sh.failed()));
+            err.flush();
+        }
+        return data.failures().isEmpty() && test.failures().isEmpty() && sh.failed().isEmpty() ? 0 : 1;
     }
 
     private static boolean sameSet(CaptionsDataset a, CaptionsDataset b) {
@@ -338,6 +347,15 @@ final class ClipAblation {
         try (TrainCommand.TrainProgress p = new TrainCommand.TrainProgress(err, cfg.epochs(), cfg.batchSize(), "images that found their caption in the batch",
                 c.quiet, sh.concurrent() ? label : null, Progress.interval(CliEnv.of(c.spec)))) {
             t = ClipRun.run(cfg, tok, sh.data(), sh.test(), initial, dir, sh.engine(), p, 0);
+        }
+        String diverged = ClipRun.divergence(dir);
+        if (diverged != null) {
+            synchronized (sh.failed()) {
+                sh.failed().add(j.folder() + ": " + diverged.substring(dir.toString().length() + 2));
+            }
+            o.println(label + "FAILED, left out of the report: " + diverged);
+            o.flush();
+            return null;
         }
         Map<String, Double> recall = new LinkedHashMap<>();
         Map<String, Double> recallChance = new LinkedHashMap<>();
@@ -432,13 +450,17 @@ final class ClipAblation {
     private static void write(Path out, List<ClipAblationReport.Row> rows, String setup, Shared sh, CaptionClasses.Labelled labelled, Instant started)
             throws IOException {
         Files.createDirectories(out);
-        Files.writeString(out.resolve("ablation.md"), ClipAblationReport.markdown(rows, setup));
+        List<String> failed;
+        synchronized (sh.failed()) {
+            failed = List.copyOf(sh.failed());
+        }
+        Files.writeString(out.resolve("ablation.md"), ClipAblationReport.markdown(rows, setup, failed));
         Options x = sh.c().clip;
         ResultFiles.write(ClipAblationReport.document(rows, setup, sh.arch().describe(),
                         new AblationReport.ImagesUsed(sh.data().source().dataset().source(), sh.data().size(), sh.data().source().dataset().manifestSha256()),
                         new AblationReport.ImagesUsed(sh.test().source().dataset().source(), sh.test().size(), sh.test().source().dataset().manifestSha256()),
                         new AblationReport.ImagesUsed(sh.probeSet().name(), sh.probeSet().samples().size(), sh.probeSet().manifestSha256()),
-                        CaptionClasses.parse(x.classes, x.minCaptions).describe(), sh.engine(),
+                        CaptionClasses.parse(x.classes, x.minCaptions).describe(), failed, sh.engine(),
                         java.util.Arrays.stream(KnnSetup.values()).map(Enum::name).toList(), started, Instant.now()),
                 out.resolve("ablation.json"), ClipAblationReport.table(rows), out.resolve("ablation.csv"));
     }

@@ -121,6 +121,25 @@ class ClipAblationCommandTest {
     }
 
     @Test
+    void aRunWhoseLossWentNaNIsListedAsFailedAndLeftOutNotReportedAsPerfectRecall() throws Exception {
+        Path zip = TinyData.captions(tmp.resolve("tiny-captions.zip"), 100, 3);
+        Path out = tmp.resolve("nan");
+        List<String> a = args(zip, out);
+        a.set(a.indexOf("--modes") + 1, "scratch");
+        a.set(a.indexOf("--recipes") + 1, "none");
+        a.set(a.indexOf("--lr") + 1, "1e30"); // AdamW steps of about 1e30 per weight: the loss overflows to NaN
+        TrainCommandTest.Run r = TrainCommandTest.cli(a.toArray(String[]::new));
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("1 run(s) failed and are left out of the report"), r.err());
+        assertTrue(r.out().contains("[scratch none seed 0] FAILED, left out of the report") && r.out().contains("training diverged (mean loss NaN"), r.out());
+        JsonNode m = new ObjectMapper().readTree(out.resolve("ablation.json").toFile()).path("metrics");
+        assertEquals(0, m.path("runs").size(), m.toString());
+        assertEquals(1, m.path("failed_runs").size(), m.toString());
+        assertTrue(Files.readString(out.resolve("ablation.md")).contains("Failed runs, left out of every table above:\n\n- clip_scratch_none__seed0: training diverged"));
+        assertFalse(Files.exists(out.resolve("runs/clip_scratch_none__seed0/audit")), "no audit of unusable weights");
+    }
+
+    @Test
     void finetuneAloneTrainsTheScratchRunItStartsFromWithoutReportingIt() throws Exception {
         Path zip = TinyData.captions(tmp.resolve("tiny-captions.zip"), 100, 3);
         Path out = tmp.resolve("ft");
