@@ -96,7 +96,7 @@ public final class Datasets {
         }
         Map<String, String> opts = new LinkedHashMap<>();
         int q = rest.lastIndexOf('?');
-        if (q >= 0 && rest.substring(q + 1).matches("[a-z]+=[^&]*(&[a-z]+=[^&]*)*")) {
+        if (q >= 0 && rest.substring(q + 1).matches("[a-z][a-z-]*=[^&]*(&[a-z][a-z-]*=[^&]*)*")) {
             for (String kv : rest.substring(q + 1).split("&")) {
                 int eq = kv.indexOf('=');
                 opts.put(kv.substring(0, eq), kv.substring(eq + 1));
@@ -120,11 +120,32 @@ public final class Datasets {
      * @throws IOException for a spec of another kind, or naming the file and the reason
      */
     public static CaptionsDataset openCaptions(String spec) throws IOException {
+        Map<String, String> opts = new LinkedHashMap<>();
+        Path p = captionsPath(spec, opts);
+        CaptionsDataset c = CaptionsDataset.open(p, CaptionsDataset.splitOption(p, opts));
+        CaptionClasses rule = captionClasses(spec, opts);
+        return rule == null ? c : rule.apply(c, classesSuffix(opts)).captions();
+    }
+
+    /**
+     * Opens a caption set's spec that names its classes ({@code captions:PATH?split=test&classes=flickr8k}, see
+     * {@link CaptionClasses}): the labelled images with the counts kept and left out.
+     */
+    public static CaptionClasses.Labelled openCaptionClasses(String spec) throws IOException {
+        Map<String, String> opts = new LinkedHashMap<>();
+        Path p = captionsPath(spec, opts);
+        CaptionClasses rule = captionClasses(spec, opts);
+        if (rule == null) {
+            throw new IOException("dataset spec '" + spec + "' names no classes (add &classes=flickr8k, or &classes=name:word|word,name:word|word)");
+        }
+        return rule.apply(CaptionsDataset.open(p, CaptionsDataset.splitOption(p, opts)), classesSuffix(opts));
+    }
+
+    private static Path captionsPath(String spec, Map<String, String> opts) throws IOException {
         if (!spec.startsWith("captions:")) {
             throw new IOException("'" + spec + "' is not a caption set (captions:ARCHIVE.zip?split=train|test, or a folder of that layout)");
         }
         String rest = spec.substring("captions:".length());
-        Map<String, String> opts = new LinkedHashMap<>();
         int q = rest.lastIndexOf('?');
         if (q >= 0) {
             for (String kv : rest.substring(q + 1).split("&")) {
@@ -139,8 +160,45 @@ public final class Datasets {
         if (rest.isEmpty()) {
             throw new IOException("dataset spec '" + spec + "' names no path");
         }
-        Path p = Path.of(rest);
-        return CaptionsDataset.open(p, CaptionsDataset.splitOption(p, opts));
+        return Path.of(rest);
+    }
+
+    /** The spec's caption-class rule ({@code classes=}, {@code min-captions=}), or null. */
+    private static CaptionClasses captionClasses(String spec, Map<String, String> opts) throws IOException {
+        String classes = opts.get("classes");
+        if (classes == null) {
+            if (opts.containsKey("min-captions")) {
+                throw new IOException("dataset spec '" + spec + "': min-captions needs classes= (e.g. &classes=flickr8k)");
+            }
+            return null;
+        }
+        int min = CaptionClasses.DEFAULT_MIN_CAPTIONS;
+        if (opts.containsKey("min-captions")) {
+            try {
+                min = Integer.parseInt(opts.get("min-captions"));
+            } catch (NumberFormatException e) {
+                throw new IOException("dataset spec '" + spec + "': min-captions '" + opts.get("min-captions") + "' is not a whole number");
+            }
+        }
+        try {
+            return CaptionClasses.parse(classes, min);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("dataset spec '" + spec + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static String classesSuffix(Map<String, String> opts) {
+        return "&classes=" + opts.get("classes") + (opts.containsKey("min-captions") ? "&min-captions=" + opts.get("min-captions") : "");
+    }
+
+    private static Opened captionsOpened(Path p, String spec, Map<String, String> opts, String k) throws IOException {
+        CaptionsDataset c = CaptionsDataset.open(p, CaptionsDataset.splitOption(p, opts));
+        CaptionClasses rule = captionClasses(spec, opts);
+        if (rule == null) {
+            return new Opened(c.dataset(), k, List.of(), List.of());
+        }
+        CaptionClasses.Labelled l = rule.apply(c, classesSuffix(opts));
+        return new Opened(l.captions().dataset(), k, List.of(), List.of(l.note()));
     }
 
     private static Opened open(Path p, String kind, Map<String, String> opts, MakeLabels make) throws IOException {
@@ -167,7 +225,7 @@ public final class Datasets {
             }
             case "paircams" -> ok(PairCams.open(p, opts.containsKey("images") ? Path.of(opts.get("images")) : null), k);
             case "zip" -> ok(ZipDataset.open(p, ""), k);
-            case "captions" -> ok(CaptionsDataset.open(p, CaptionsDataset.splitOption(p, opts)).dataset(), k);
+            case "captions" -> captionsOpened(p, "captions:" + p, opts, k);
             case "flickrexif" -> flickrExif(p, opts.containsKey("photos") ? Path.of(opts.get("photos")) : parent.resolve("photos"));
             default -> throw new IllegalStateException(k);
         };

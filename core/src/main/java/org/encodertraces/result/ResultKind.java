@@ -138,14 +138,27 @@ public enum ResultKind {
                 // before the one document the runs stood at the top level with camelCase keys
                 JsonNode runs = m.has("runs") ? m.path("runs") : d.toJson().path("runs");
                 for (JsonNode run : runs) {
-                    String who = run.path("recipe").asText() + " seed " + run.path("seed").asText();
-                    out.add(new Figure("semantic test accuracy, " + who, run.has("test_accuracy") ? num(run, "test_accuracy")
-                            : num(run, "testAccuracy"), null, null, null));
+                    // a CLIP ablation's runs have a mode (scratch, finetune), probe n, and zero-shot recall in place of a test accuracy
+                    String who = (run.has("mode") ? run.path("mode").asText() + " " : "") + run.path("recipe").asText() + " seed " + run.path("seed").asText();
+                    if (run.has("test_accuracy") || run.has("testAccuracy")) {
+                        out.add(new Figure("semantic test accuracy, " + who, run.has("test_accuracy") ? num(run, "test_accuracy")
+                                : num(run, "testAccuracy"), null, null, null));
+                    }
                     JsonNode probes = run.has("probe_accuracy") ? run.path("probe_accuracy") : run.path("probeAccuracy");
                     for (Iterator<Map.Entry<String, JsonNode>> it = probes.fields(); it.hasNext(); ) {
                         Map.Entry<String, JsonNode> e = it.next();
-                        out.add(new Figure("probe " + e.getKey() + ", " + who, value(e.getValue()), null, null,
+                        out.add(new Figure("probe " + e.getKey() + ", " + who, value(e.getValue()), null, whole(run.path("probe_test_rows"), e.getKey()),
                                 num(run.path("chance"), e.getKey())));
+                    }
+                    for (Iterator<Map.Entry<String, JsonNode>> it = run.path("zero_shot_recall").fields(); it.hasNext(); ) {
+                        Map.Entry<String, JsonNode> e = it.next();
+                        out.add(new Figure("zero-shot " + e.getKey() + ", " + who, num(e.getValue(), "value"), null, whole(e.getValue(), "n"),
+                                num(e.getValue(), "chance")));
+                    }
+                    for (Iterator<Map.Entry<String, JsonNode>> it = run.path("zero_shot_trace_readout").fields(); it.hasNext(); ) {
+                        Map.Entry<String, JsonNode> e = it.next();
+                        out.add(new Figure("zero-shot readout " + e.getKey() + ", " + who, num(e.getValue(), "value"), null, whole(e.getValue(), "n"),
+                                num(e.getValue(), "chance")));
                     }
                 }
             }

@@ -214,6 +214,34 @@ public final class ClipRun {
         return m;
     }
 
+    /** The image tower of a finished run as an encoder (its own output: the projected embedding the text tower is matched to). */
+    public static org.encodertraces.encoder.Encoder openImageTower(Path dir, ClipArchitecture arch, int threads) {
+        if (!Files.isRegularFile(dir.resolve(TrainedEncoder.ONNX))) {
+            throw new IllegalArgumentException(dir.resolve(TrainedEncoder.ONNX) + ": model file not found");
+        }
+        return org.encodertraces.encoder.OnnxEncoder.open(org.encodertraces.encoder.OnnxEncoderOptions.cpu(dir.resolve(TrainedEncoder.ONNX),
+                        new org.encodertraces.encoder.EmbeddingSelection(ClipOnnxExport.imageOutput(arch), org.encodertraces.encoder.Pooling.NONE, false),
+                        Training.preprocessing(arch.imageSize()))
+                .withIntraOpThreads(threads).withInputName(OnnxExport.INPUT));
+    }
+
+    /**
+     * Why a finished run's weights are not usable, or null: an epoch whose mean loss is not finite
+     * (training diverged; its embeddings are NaN, and a NaN similarity ranks as a hit, so its recall
+     * and every figure of it would be meaningless).
+     */
+    public static String divergence(Path dir) throws IOException {
+        JsonNode n = new ObjectMapper().readTree(dir.resolve(TrainedEncoder.PROVENANCE).toFile());
+        for (JsonNode e : n.path("epochs")) {
+            double loss = e.path("meanLoss").asDouble(Double.NaN);
+            if (!Double.isFinite(loss)) {
+                return dir + ": training diverged (mean loss " + e.path("meanLoss").asText() + " in epoch " + (e.path("epoch").asInt() + 1) + " of "
+                        + n.path("epochs").size() + "); its weights are not usable";
+            }
+        }
+        return null;
+    }
+
     /** The outcome an earlier call recorded for the same run and test set, or null. */
     static Outcome finished(Path dir, String key, CaptionedImages test) throws IOException {
         Path prov = dir.resolve(TrainedEncoder.PROVENANCE);

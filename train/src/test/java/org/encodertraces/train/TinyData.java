@@ -61,8 +61,8 @@ public final class TinyData {
 
     /**
      * The same images as a caption set (the layout of {@code captions:}): {@code images/NNN.png},
-     * {@code captions.jsonl} with three captions of each image's class, {@code split.json} with every
-     * fourth image in {@code test}.
+     * {@code captions.jsonl} with three captions of each image's class, {@code split.json} with two of
+     * every eight images in {@code test} (the 4th and 5th: one of each class).
      */
     public static Path captions(Path file, int perClass, long seed) throws java.io.IOException {
         TrainingImages t = images(perClass, seed);
@@ -78,7 +78,7 @@ public final class TinyData {
                 List<String> caps = CAPTIONS.get((int) t.labels()[i]);
                 lines.append("{\"file\": \"").append(name).append("\", \"captions\": [")
                         .append(String.join(", ", caps.stream().map(c -> "\"" + c + "\"").toList())).append("]}\n");
-                (i % 4 == 3 ? test : train).add("\"" + name + "\"");
+                (i % 8 == 3 || i % 8 == 4 ? test : train).add("\"" + name + "\"");
             }
             z.putNextEntry(new java.util.zip.ZipEntry("captions.jsonl"));
             z.write(lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -38,6 +38,7 @@ import org.encodertraces.train.TrainRun;
 import org.encodertraces.train.TrainedEncoder;
 import org.encodertraces.train.TrainingImages;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -54,10 +55,13 @@ public final class AblationCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--images", required = true, paramLabel = "DATASET", description = "labelled training images (e.g. zip:cifar10.zip!/train)")
+    @Option(names = "--images", required = true, paramLabel = "DATASET",
+            description = "labelled training images (e.g. zip:cifar10.zip!/train); with --objective clip a caption set (captions:ARCHIVE.zip?split=train)")
     String images;
 
-    @Option(names = "--test", required = true, paramLabel = "DATASET", description = "labelled test images: semantic accuracy, and the probe images")
+    @Option(names = "--test", required = true, paramLabel = "DATASET",
+            description = "labelled test images: semantic accuracy, and the probe images; with --objective clip the caption set's test split "
+                    + "(zero-shot retrieval, and the probe images)")
     String test;
 
     @Option(names = "--recipes", defaultValue = "none,crop-flip,ssl,trace", split = ",", description = "(default ${DEFAULT-VALUE})")
@@ -66,17 +70,17 @@ public final class AblationCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "0,1,2", split = ",", description = "(default ${DEFAULT-VALUE})")
     List<Long> seeds;
 
-    @Option(names = "--width", defaultValue = "16")
-    int width;
+    @Option(names = "--width", description = "resnet: channels of the first stage (default 16); clip vit: the ViT's width (default 64)")
+    Integer width;
 
-    @Option(names = "--depth", defaultValue = "1")
-    int depth;
+    @Option(names = "--depth", description = "resnet: blocks per stage (default 1); clip vit: the ViT's blocks (default 4)")
+    Integer depth;
 
     @Option(names = "--stages", defaultValue = "3")
     int stages;
 
-    @Option(names = "--size", defaultValue = "32")
-    int size;
+    @Option(names = "--size", description = "input side in pixels (default 32; 64 for clip)")
+    Integer size;
 
     @Option(names = "--epochs", defaultValue = "10")
     int epochs;
@@ -84,12 +88,16 @@ public final class AblationCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "128")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "0.1")
-    double lr;
+    @Option(names = "--lr", description = "peak learning rate (default 0.1 for SGD; 5e-4 for clip's AdamW)")
+    Double lr;
 
     @Option(names = "--objective", defaultValue = "cross-entropy",
-            description = "cross-entropy or simclr (semantic accuracy then by kNN on the embeddings) (default ${DEFAULT-VALUE})")
+            description = "cross-entropy, simclr (semantic accuracy then by kNN on the embeddings) or clip (image-text runs from scratch and "
+                    + "fine-tuned, see --modes; zero-shot retrieval beside the traces) (default ${DEFAULT-VALUE})")
     String objective;
+
+    @Mixin
+    ClipAblation.Options clip = new ClipAblation.Options();
 
     @Option(names = "--temperature", defaultValue = "0.5", description = "NT-Xent temperature, simclr only (default ${DEFAULT-VALUE})")
     double temperature;
@@ -130,6 +138,22 @@ public final class AblationCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter o = spec.commandLine().getOut();
+        if (objective.equals("clip")) {
+            return ClipAblation.run(this, o, err);
+        }
+        List<String> clipOnly = new ArrayList<>();
+        for (String name : ClipAblation.Options.NAMES) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+                clipOnly.add(name);
+            }
+        }
+        if (!clipOnly.isEmpty()) {
+            throw new UsageException(String.join(", ", clipOnly) + (clipOnly.size() == 1 ? " applies" : " apply") + " to --objective clip only");
+        }
+        int width = this.width == null ? 16 : this.width;
+        int depth = this.depth == null ? 1 : this.depth;
+        int size = this.size == null ? 32 : this.size;
+        double lr = this.lr == null ? 0.1 : this.lr;
         Architecture arch;
         List<Recipe> rs = new ArrayList<>();
         Dataset train;
@@ -172,7 +196,7 @@ public final class AblationCommand implements Callable<Integer> {
         List<TrainConfig> configs = new ArrayList<>();
         for (long seed : seeds) {
             for (Recipe recipe : rs) {
-                configs.add(new TrainConfig(arch, recipe, epochs, seed, batchSize, lr, 0.9, 5e-4, threads, obj));
+                configs.add(new TrainConfig(arch, recipe, epochs, seed, batchSize, lr == null ? 0.1 : lr, 0.9, 5e-4, threads, obj));
             }
         }
         int concurrent = Math.min(jobs, configs.size());
@@ -244,7 +268,7 @@ public final class AblationCommand implements Callable<Integer> {
         AuditConfig ac = AuditConfig.defaults(List.of(dir.resolve(TrainedEncoder.ONNX).toString()), threads)
                 .withProbe(ProbeConfig.study().withBudget(trials, probeSeeds).withThreads(threads));
         Audit.Plan plan = Audit.plan(probeSet, ac);
-        Audit.Outcome a = Audit.run(plan, ac, dir.resolve("audit"), m -> TrainedEncoder.open(dir, size, threads),
+        Audit.Outcome a = Audit.run(plan, ac, dir.resolve("audit"), m -> TrainedEncoder.open(dir, size == null ? 32 : size, threads),
                 new Audit.Listener() {
                     @Override
                     public void stage(String message) {
@@ -284,12 +308,12 @@ public final class AblationCommand implements Callable<Integer> {
                 arch.label(), arch.embeddingDim(), obj.contrastive()
                         ? "SimCLR NT-Xent (temperature " + obj.temperature() + ", " + obj.projectionDim() + "-d projection; semantic accuracy by "
                         + org.encodertraces.train.Objective.KNN_K + "-NN on the training embeddings)"
-                        : "cross-entropy on the labels", lr, batchSize, epochs, data.size(), data.dataset().source(), perClass == 0 ? "all" : perClass,
+                        : "cross-entropy on the labels", lr == null ? 0.1 : lr, batchSize, epochs, data.size(), data.dataset().source(), perClass == 0 ? "all" : perClass,
                 threads, testData.size(), testData.dataset().source(), trials, probeSeeds, probeSet.samples().size(),
                 String.join(" ", spec.commandLine().getParseResult().originalArgs().subList(1, spec.commandLine().getParseResult().originalArgs().size())));
     }
 
-    private static double readSeconds(Path dir) throws IOException {
+    static double readSeconds(Path dir) throws IOException {
         var n = new ObjectMapper().readTree(dir.resolve(TrainedEncoder.PROVENANCE).toFile());
         double s = 0;
         for (var e : n.path("epochs")) {

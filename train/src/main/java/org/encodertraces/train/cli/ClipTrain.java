@@ -30,13 +30,20 @@ final class ClipTrain {
 
     /** The CLIP architecture of the command's options. */
     static ClipArchitecture architecture(TrainCommand c) {
-        int s = c.size == null ? 64 : c.size;
-        if (c.arch.equals("resnet")) {
-            return new ClipArchitecture("resnet", s, 0, 0, 0, 1, "cls", new Architecture("resnet", c.width == null ? 16 : c.width,
-                    c.depth == null ? 1 : c.depth, c.stages, s), c.context, c.textWidth, c.textDepth, c.textHeads, c.embedDim);
+        return architecture(c.arch, c.size, c.patch, c.width, c.depth, c.heads, c.pooling, c.stages, c.context, c.textWidth, c.textDepth, c.textHeads,
+                c.embedDim);
+    }
+
+    /** The CLIP architecture of these options, with the defaults of {@code traces train --objective clip} for those not given (null). */
+    static ClipArchitecture architecture(String arch, Integer size, int patch, Integer width, Integer depth, int heads, String pooling, int stages,
+                                         int context, int textWidth, int textDepth, int textHeads, int embedDim) {
+        int s = size == null ? 64 : size;
+        if (arch.equals("resnet")) {
+            return new ClipArchitecture("resnet", s, 0, 0, 0, 1, "cls", new Architecture("resnet", width == null ? 16 : width,
+                    depth == null ? 1 : depth, stages, s), context, textWidth, textDepth, textHeads, embedDim);
         }
-        return new ClipArchitecture(c.arch, s, c.patch, c.width == null ? 64 : c.width, c.depth == null ? 4 : c.depth, c.heads, c.pooling, null,
-                c.context, c.textWidth, c.textDepth, c.textHeads, c.embedDim);
+        return new ClipArchitecture(arch, s, patch, width == null ? 64 : width, depth == null ? 4 : depth, heads, pooling, null,
+                context, textWidth, textDepth, textHeads, embedDim);
     }
 
     /** The test split's spec: --test, or the training spec with split=test. */
@@ -118,7 +125,7 @@ final class ClipTrain {
         return data.failures().isEmpty() && test.failures().isEmpty() ? 0 : 1;
     }
 
-    private static void report(PrintWriter err, CaptionedImages d) {
+    static void report(PrintWriter err, CaptionedImages d) {
         if (d.failures().isEmpty()) {
             return;
         }

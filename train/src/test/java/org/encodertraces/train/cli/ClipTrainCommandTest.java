@@ -305,9 +305,10 @@ class ClipTrainCommandTest {
         assertEquals(2, r.exit(), r.out() + r.err());
         assertTrue(r.err().contains("--momentum, --per-class have no effect with --objective clip"), r.err());
         assertFalse(Files.exists(tmp.resolve("g").resolve("model.onnx")), "refused before training");
-        // the ablation over CLIP runs is not built: refused, not half-run
+        // the ablation over CLIP runs reads caption sets: a class-folder zip is refused before anything is trained
         r = TrainCommandTest.cli("ablation", "--objective", "clip", "--images", "zip:" + zip, "--test", "zip:" + zip, "-o", tmp.resolve("f").toString());
         assertEquals(2, r.exit(), r.out() + r.err());
-        assertTrue(r.err().contains("--objective clip trains on a caption set with traces train"), r.err());
+        assertTrue(r.err().contains("is not a caption set (captions:ARCHIVE.zip?split=train|test"), r.err());
+        assertFalse(Files.exists(tmp.resolve("f").resolve("runs")), "refused before training");
     }
 }
