@@ -162,6 +162,12 @@ class ClipAblationCommandTest {
         TrainCommandTest.Run r = TrainCommandTest.cli(a.toArray(String[]::new));
         assertEquals(2, r.exit(), r.out() + r.err());
         assertTrue(r.err().contains("--modes takes scratch and finetune, got 'pretrained'"), r.err());
+        // two CLIP trainings at once in one process diverged on Flickr8k: one at a time
+        a = args(zip, tmp.resolve("j"));
+        a.addAll(List.of("--jobs", "2"));
+        r = TrainCommandTest.cli(a.toArray(String[]::new));
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("--jobs 2: CLIP runs are trained one at a time"), r.err());
         // testing on the training split
         a = args(zip, tmp.resolve("b"));
         a.set(a.indexOf("--test") + 1, "captions:" + zip + "?split=train");
