@@ -65,6 +65,11 @@ public final class TinyData {
      * every eight images in {@code test} (the 4th and 5th: one of each class).
      */
     public static Path captions(Path file, int perClass, long seed) throws java.io.IOException {
+        return captions(file, perClass, seed, i -> i % 8 == 3 || i % 8 == 4);
+    }
+
+    /** As {@link #captions(Path, int, long)}, image {@code i} in {@code test} when {@code isTest} says so. */
+    public static Path captions(Path file, int perClass, long seed, java.util.function.IntPredicate isTest) throws java.io.IOException {
         TrainingImages t = images(perClass, seed);
         StringBuilder lines = new StringBuilder();
         List<String> train = new ArrayList<>();
@@ -78,7 +83,7 @@ public final class TinyData {
                 List<String> caps = CAPTIONS.get((int) t.labels()[i]);
                 lines.append("{\"file\": \"").append(name).append("\", \"captions\": [")
                         .append(String.join(", ", caps.stream().map(c -> "\"" + c + "\"").toList())).append("]}\n");
-                (i % 8 == 3 || i % 8 == 4 ? test : train).add("\"" + name + "\"");
+                (isTest.test(i) ? test : train).add("\"" + name + "\"");
             }
             z.putNextEntry(new java.util.zip.ZipEntry("captions.jsonl"));
             z.write(lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
