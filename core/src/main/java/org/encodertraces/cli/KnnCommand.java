@@ -181,15 +181,7 @@ public class KnnCommand implements Callable<Integer> {
                 inputs.add(ResultDocument.Input.of("eraser", erasure.file));
             }
             Overlap overlap = Overlap.find(names, trainSets, testSets);
-            if (!overlap.none()) {
-                String what = overlap.describe("query images", "the database");
-                if (!allowOverlap) {
-                    throw new IllegalArgumentException(what + ". Give queries the database does not hold (or one folder with --set OP=FILE"
-                            + " --test-fraction F, which splits it), or pass --allow-overlap to go on with a warning");
-                }
-                err.println("traces knn: warning: " + what + " (--allow-overlap: going on; the result records it)");
-                notes.add("warning: " + what);
-            }
+            admitOverlap(overlap, notes, err);
             Validity.requireK(k, trainLabels.length);
         } catch (IOException | IllegalArgumentException e) {
             throw UsageException.of(KNN, e);
@@ -243,15 +235,7 @@ public class KnnCommand implements Callable<Integer> {
             EmbeddingIndex db0 = database.get(0);
             Overlap overlap = Overlap.of(names, SampleIdentity.keys(db0.provenance(), db0.ids()), SampleIdentity.keys(firstTest),
                     db0.ids(), firstTest.ids(), firstEqualRows(database, queries));
-            if (!overlap.none()) {
-                String what = overlap.describe("query images", "the database");
-                if (!allowOverlap) {
-                    throw new IllegalArgumentException(what + ". Give queries the database does not hold (or one folder with --set OP=FILE"
-                            + " --test-fraction F, which splits it), or pass --allow-overlap to go on with a warning");
-                }
-                err.println("traces knn: warning: " + what + " (--allow-overlap: going on; the result records it)");
-                notes.add("warning: " + what);
-            }
+            admitOverlap(overlap, notes, err);
             Validity.requireK(k, trainLabels.length);
         } catch (IOException | IllegalArgumentException e) {
             throw UsageException.of(KNN, e);
@@ -338,5 +322,19 @@ public class KnnCommand implements Callable<Integer> {
     protected KnnResult compute(KnnInfluence knn, List<KnnInfluence.OperationEmbeddings> ops, int[] trainLabels, int[] testLabels)
             throws Exception {
         return knn.run(ops, trainLabels, testLabels);
+    }
+
+    /** Refuses queries the database holds, or with --allow-overlap goes on with a warning the result records. */
+    private void admitOverlap(Overlap overlap, List<String> notes, java.io.PrintWriter err) {
+        if (overlap.none()) {
+            return;
+        }
+        String what = overlap.describe("query images", "the database");
+        if (!allowOverlap) {
+            throw new IllegalArgumentException(what + ". Give queries the database does not hold (or one folder with --set OP=FILE"
+                    + " --test-fraction F, which splits it), or pass --allow-overlap to go on with a warning");
+        }
+        err.println("traces knn: warning: " + what + " (--allow-overlap: going on; the result records it)");
+        notes.add("warning: " + what);
     }
 }

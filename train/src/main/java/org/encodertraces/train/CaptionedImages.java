@@ -2,15 +2,9 @@ package org.encodertraces.train;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.encodertraces.data.CaptionsDataset;
 import org.encodertraces.data.ReadFailure;
 import org.encodertraces.data.Sample;
-import org.encodertraces.image.ImageDecodeException;
-import org.encodertraces.image.ImageDecoder;
 import org.encodertraces.image.RgbImage;
 
 /**
@@ -28,45 +22,22 @@ public record CaptionedImages(CaptionsDataset source, List<String> ids, List<Rgb
                               List<ReadFailure> failures) {
     /** Decodes every image of the set on {@code threads} threads. */
     public static CaptionedImages decode(CaptionsDataset set, int threads) throws InterruptedException {
-        ImageDecoder decoder = new ImageDecoder();
         List<Sample> samples = set.dataset().samples();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
-        try {
-            List<Future<Object>> fs = new ArrayList<>();
-            for (Sample s : samples) {
-                fs.add(pool.submit(() -> {
-                    try {
-                        return decoder.decode(s.file()).image();
-                    } catch (ImageDecodeException e) {
-                        return new ReadFailure(s.file(), e.reason());
-                    } catch (RuntimeException e) {
-                        return new ReadFailure(s.file(), "decoding failed: " + e);
-                    }
-                }));
+        List<Object> decoded = TrainingImages.decodeEach(samples, threads);
+        List<String> ids = new ArrayList<>();
+        List<RgbImage> images = new ArrayList<>();
+        List<List<String>> caps = new ArrayList<>();
+        List<ReadFailure> failures = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            if (decoded.get(i) instanceof RgbImage img) {
+                ids.add(samples.get(i).id());
+                images.add(img);
+                caps.add(set.captions().get(samples.get(i).id()));
+            } else {
+                failures.add((ReadFailure) decoded.get(i));
             }
-            List<String> ids = new ArrayList<>();
-            List<RgbImage> images = new ArrayList<>();
-            List<List<String>> caps = new ArrayList<>();
-            List<ReadFailure> failures = new ArrayList<>();
-            for (int i = 0; i < samples.size(); i++) {
-                Object o;
-                try {
-                    o = fs.get(i).get();
-                } catch (ExecutionException e) {
-                    throw new IllegalStateException(e.getCause());
-                }
-                if (o instanceof RgbImage img) {
-                    ids.add(samples.get(i).id());
-                    images.add(img);
-                    caps.add(set.captions().get(samples.get(i).id()));
-                } else {
-                    failures.add((ReadFailure) o);
-                }
-            }
-            return new CaptionedImages(set, List.copyOf(ids), List.copyOf(images), List.copyOf(caps), List.copyOf(failures));
-        } finally {
-            pool.shutdownNow();
         }
+        return new CaptionedImages(set, List.copyOf(ids), List.copyOf(images), List.copyOf(caps), List.copyOf(failures));
     }
 
     /** Number of decoded images. */

@@ -51,11 +51,34 @@ public record TrainingImages(Dataset dataset, List<String> ids, List<RgbImage> i
                 chosen.add(s);
             }
         }
+        List<Object> decoded = decodeEach(chosen, threads);
+        List<String> ids = new ArrayList<>();
+        List<RgbImage> images = new ArrayList<>();
+        List<Long> labels = new ArrayList<>();
+        List<ReadFailure> failures = new ArrayList<>();
+        for (int i = 0; i < chosen.size(); i++) {
+            if (decoded.get(i) instanceof RgbImage img) {
+                ids.add(chosen.get(i).id());
+                images.add(img);
+                labels.add(chosen.get(i).labels().get("label"));
+            } else {
+                failures.add((ReadFailure) decoded.get(i));
+            }
+        }
+        return new TrainingImages(d, List.copyOf(ids), List.copyOf(images), labels.stream().mapToLong(Long::longValue).toArray(),
+                List.copyOf(classes), List.copyOf(failures));
+    }
+
+    /**
+     * Decodes each sample on {@code threads} threads: per sample, in order, its {@link RgbImage} or the
+     * {@link ReadFailure} that names its file and why it could not be read.
+     */
+    static List<Object> decodeEach(List<Sample> samples, int threads) throws InterruptedException {
         ImageDecoder decoder = new ImageDecoder();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
         try {
             List<Future<Object>> fs = new ArrayList<>();
-            for (Sample s : chosen) {
+            for (Sample s : samples) {
                 fs.add(pool.submit(() -> {
                     try {
                         return decoder.decode(s.file()).image();
@@ -66,27 +89,15 @@ public record TrainingImages(Dataset dataset, List<String> ids, List<RgbImage> i
                     }
                 }));
             }
-            List<String> ids = new ArrayList<>();
-            List<RgbImage> images = new ArrayList<>();
-            List<Long> labels = new ArrayList<>();
-            List<ReadFailure> failures = new ArrayList<>();
-            for (int i = 0; i < chosen.size(); i++) {
-                Object o;
+            List<Object> out = new ArrayList<>(samples.size());
+            for (Future<Object> f : fs) {
                 try {
-                    o = fs.get(i).get();
+                    out.add(f.get());
                 } catch (java.util.concurrent.ExecutionException e) {
                     throw new IllegalStateException(e.getCause());
                 }
-                if (o instanceof RgbImage img) {
-                    ids.add(chosen.get(i).id());
-                    images.add(img);
-                    labels.add(chosen.get(i).labels().get("label"));
-                } else {
-                    failures.add((ReadFailure) o);
-                }
             }
-            return new TrainingImages(d, List.copyOf(ids), List.copyOf(images), labels.stream().mapToLong(Long::longValue).toArray(),
-                    List.copyOf(classes), List.copyOf(failures));
+            return out;
         } finally {
             pool.shutdownNow();
         }

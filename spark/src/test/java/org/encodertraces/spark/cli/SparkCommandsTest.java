@@ -249,45 +249,7 @@ class SparkCommandsTest {
     @Test
     void sparkKnnGivesTraceKnnsResultsWithTies() throws IOException {
         // 3 operations; 61 training rows (duplicated rows tie across partition boundaries), 23 queries, 4 classes
-        Random rnd = new Random(7);
-        int n = 61;
-        int nq = 23;
-        int d = 16;
-        List<String> args = new ArrayList<>();
-        for (String op : new String[] {"A", "B", "C"}) {
-            float[] tr = new float[n * d];
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < d; j++) {
-                    tr[i * d + j] = i % 10 == 9 ? tr[(i - 5) * d + j] : (float) rnd.nextGaussian();
-                }
-            }
-            float[] te = new float[nq * d];
-            for (int i = 0; i < te.length; i++) {
-                te[i] = (float) rnd.nextGaussian();
-            }
-            long[] ytr = new long[n];
-            long[] yte = new long[nq];
-            for (int i = 0; i < n; i++) {
-                ytr[i] = i % 4;
-            }
-            for (int i = 0; i < nq; i++) {
-                yte[i] = i % 4;
-            }
-            List<String> idsTr = new ArrayList<>();
-            List<String> idsTe = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                idsTr.add("tr" + i);
-            }
-            for (int i = 0; i < nq; i++) {
-                idsTe.add("te" + i);
-            }
-            Path ftr = tmp.resolve("knn/train-" + op + ".safetensors");
-            Path fte = tmp.resolve("knn/test-" + op + ".safetensors");
-            EmbeddingSetIO.write(ftr, new EmbeddingSet(n, d, tr, Map.of("label", ytr), idsTr, null));
-            EmbeddingSetIO.write(fte, new EmbeddingSet(nq, d, te, Map.of("label", yte), idsTe, null));
-            args.addAll(List.of("--train", op + "=" + ftr, "--test", op + "=" + fte));
-        }
-        args.addAll(List.of("-k", "5", "--uniform-seeds", "3", "--threads", "1"));
+        List<String> args = KnnInputs.write(tmp.resolve("knn"), 7, 61, 23, 16);
         List<String> one = new ArrayList<>(List.of("knn", "-o", tmp.resolve("knn-one").toString()));
         one.addAll(args);
         CliRun ref = CliRun.of(one.toArray(String[]::new));

@@ -12,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +19,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
-import org.encodertraces.embed.EmbeddingSet;
-import org.encodertraces.embed.EmbeddingSetIO;
 import org.encodertraces.spark.Requirements;
 import org.encodertraces.spark.SparkDistribution;
 import org.encodertraces.spark.cli.SparkCommandsTest.CliRun;
@@ -164,41 +160,7 @@ class StandaloneClusterTest {
 
     /** Writes the kNN inputs: 3 operations, {@code n} database rows (some duplicated: ties), 40 queries, 4 classes. */
     static List<String> knnInputs(String name, int n) throws IOException {
-        Random rnd = new Random(11);
-        int nq = 40;
-        int d = 32;
-        List<String> args = new ArrayList<>();
-        for (String op : new String[] {"A", "B", "C"}) {
-            float[] tr = new float[n * d];
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < d; j++) {
-                    tr[i * d + j] = i % 10 == 9 ? tr[(i - 5) * d + j] : (float) rnd.nextGaussian();
-                }
-            }
-            float[] te = new float[nq * d];
-            for (int i = 0; i < te.length; i++) {
-                te[i] = (float) rnd.nextGaussian();
-            }
-            long[] ytr = new long[n];
-            long[] yte = new long[nq];
-            List<String> idsTr = new ArrayList<>();
-            List<String> idsTe = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                ytr[i] = i % 4;
-                idsTr.add("tr" + i);
-            }
-            for (int i = 0; i < nq; i++) {
-                yte[i] = i % 4;
-                idsTe.add("te" + i);
-            }
-            Path ftr = tmp.resolve(name + "/train-" + op + ".safetensors");
-            Path fte = tmp.resolve(name + "/test-" + op + ".safetensors");
-            EmbeddingSetIO.write(ftr, new EmbeddingSet(n, d, tr, Map.of("label", ytr), idsTr, null));
-            EmbeddingSetIO.write(fte, new EmbeddingSet(nq, d, te, Map.of("label", yte), idsTe, null));
-            args.addAll(List.of("--train", op + "=" + ftr, "--test", op + "=" + fte));
-        }
-        args.addAll(List.of("-k", "5", "--uniform-seeds", "3", "--threads", "1"));
-        return args;
+        return KnnInputs.write(tmp.resolve(name), 11, n, 40, 32);
     }
 
     static CliRun knn(Path out, List<String> inputs) {
